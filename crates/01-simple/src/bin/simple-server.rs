@@ -1,0 +1,139 @@
+//! Lesson 1, the server: the simplest TCP server there is.
+//!
+//! It waits for a client, receives one message (at most 1024 bytes), prints it, sends the same
+//! bytes back and closes the connection; then it waits for the next client. Every socket call of
+//! the Python original (Tutorial 5) appears here one to one: create, bind and listen once, then
+//! accept, receive, send and close for each client.
+//!
+//! Run it with `cargo run --bin simple-server`, then `cargo run --bin simple-client` in a second
+//! terminal. The walkthrough is `lessons/01-simple-server.md`.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use netlesson::trace::hex;
+use netlesson::{ServerOptions, Traced, trace};
+use socket2::{Domain, Protocol, Socket, Type};
+
+/// The most bytes we take in one receive, like the original's `recv(1024)`.
+const BUFFER_SIZE: usize = 1024;
+
+/// How many connections the operating system may queue while we serve one client, like
+/// the original's `listen(1)`.
+const BACKLOG: i32 = 1;
+
+/// Lesson 1's server: receives one message from each client, prints it and sends it back.
+#[derive(Parser)]
+#[command(version)]
+struct Options {
+    #[command(flatten)]
+    server: ServerOptions<50000>,
+}
+
+fn main() -> ExitCode {
+    let options = Options::parse();
+    netlesson::trace::enable(options.server.trace);
+    netlesson::finish(run(&options.server), None)
+}
+
+fn run(options: &ServerOptions<50000>) -> Result<()> {
+    let listener = create_listening_socket(options)?;
+    netlesson::announce(&listener)?;
+    // ANCHOR: loop
+    loop {
+        // accept() waits until a client connects. It returns a *new* socket, used only to talk
+        // to that client, and the client's address; `listener` stays open for the next client.
+        let (client, address) = match listener.accept() {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                println!("accept failed: {error}");
+                continue;
+            }
+        };
+        trace!("accept() -> {address}");
+        println!("accepted connection from {address}");
+
+        // One client's mistakes must never stop the server: report them and go on.
+        let result = answer(client, address, options);
+        netlesson::server::report_client(address, result, options);
+
+        if options.once {
+            return Ok(());
+        }
+    }
+    // ANCHOR_END: loop
+}
+
+/// Creates the listening socket, one call per step of the Python original.
+fn create_listening_socket(options: &ServerOptions<50000>) -> Result<TcpListener> {
+    let address = options.address()?;
+    let failed = |source| netlesson::Error::Listen { address, source };
+
+    // ANCHOR: create
+    // socket(AF_INET, SOCK_STREAM): a TCP socket for IPv4 (or IPv6 if --host is an IPv6 address).
+    let socket = Socket::new(
+        Domain::for_address(address),
+        Type::STREAM,
+        Some(Protocol::TCP),
+    )
+    .map_err(failed)?;
+    trace!(
+        "socket({:?}, SOCK_STREAM) -> ok",
+        Domain::for_address(address)
+    );
+    // ANCHOR_END: create
+
+    // ANCHOR: reuse
+    // SO_REUSEADDR: allow binding the port even while connections from a previous run of the
+    // server linger in the TIME_WAIT state, so a restarted server starts at once.
+    socket.set_reuse_address(true).map_err(failed)?;
+    trace!("setsockopt(SO_REUSEADDR, 1) -> ok");
+    // ANCHOR_END: reuse
+
+    // ANCHOR: bind
+    // bind((host, port)): claim the address and port that clients will connect to.
+    socket.bind(&address.into()).map_err(failed)?;
+    trace!("bind({address}) -> ok");
+    // ANCHOR_END: bind
+
+    // ANCHOR: listen
+    // listen(1): start accepting connections; up to BACKLOG may wait in a queue.
+    socket.listen(BACKLOG).map_err(failed)?;
+    trace!("listen({BACKLOG}) -> ok");
+    // ANCHOR_END: listen
+
+    // From here on, std's TcpListener does the rest (accept). `TcpListener::bind(address)` would
+    // have done socket, SO_REUSEADDR, bind and listen in one call, with a backlog of 128.
+    Ok(TcpListener::from(socket))
+}
+
+// ANCHOR: answer
+/// Receives one message from `client`, prints it and sends it back.
+/// The connection is closed when `client` is dropped, at the end of this function.
+fn answer(client: TcpStream, address: SocketAddr, options: &ServerOptions<50000>) -> Result<()> {
+    // A client that connects and then sends nothing must not block the server forever.
+    netlesson::server::set_timeouts(&client, options)?;
+    let mut client = Traced::new(client);
+
+    // recv(1024): wait until some bytes arrive, then take what is there, at most 1024 bytes.
+    let mut buffer = [0u8; BUFFER_SIZE];
+    let received = client.read(&mut buffer).context("could not receive")?;
+    let data = &buffer[..received];
+    if data.is_empty() {
+        bail!("closed the connection without sending anything");
+    }
+
+    // The bytes are meant to be UTF-8 text; say so if they are not, rather than crash.
+    let Ok(text) = std::str::from_utf8(data) else {
+        bail!("sent data that is not UTF-8 text: {}", hex(data));
+    };
+    println!("Received {text:?} from {address}");
+
+    // sendall(data): send every byte back. `write_all` keeps calling send until all are sent.
+    client.write_all(data).context("could not send the reply")?;
+    Ok(())
+} // <- `client` is dropped here, which closes the socket: Python's client_socket.close().
+// ANCHOR_END: answer

@@ -1,0 +1,100 @@
+//! Finding and building the lesson binaries.
+//!
+//! A test can only find its *own* package's binaries (through `CARGO_BIN_EXE_<name>`), and the
+//! runner is a package of its own, so both build the lessons with `cargo build` and look for the
+//! binaries where cargo puts them: next to the runner (`target/debug/`), or one level up from a
+//! test executable (`target/debug/deps/`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use anyhow::{Context, Result, bail};
+
+/// The root of the course repository (where the workspace `Cargo.toml` is).
+pub fn workspace_root() -> PathBuf {
+    let course_crate = Path::new(env!("CARGO_MANIFEST_DIR"));
+    course_crate
+        .ancestors()
+        .nth(2)
+        .unwrap_or(course_crate)
+        .to_path_buf()
+}
+
+/// The directory with this build's binaries, e.g. `target/debug`.
+pub fn bin_dir() -> Result<PathBuf> {
+    let exe = std::env::current_exe().context("could not find the running program")?;
+    let mut dir = exe
+        .parent()
+        .context("the running program has no directory")?
+        .to_path_buf();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    Ok(dir)
+}
+
+/// The path of binary `name` (e.g. `echo-server`) in this build's directory.
+pub fn path(name: &str) -> Result<PathBuf> {
+    let path = bin_dir()?.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    if !path.exists() {
+        bail!(
+            "{} does not exist: build it with `cargo build --bin {name}`",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// Builds the binaries of `packages` (all of the workspace if empty), with the profile this
+/// program was built with. Cargo's progress and errors go to stderr; its closing `Finished`
+/// line is left out so that an up-to-date build prints nothing.
+pub fn build(packages: &[&str]) -> Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .arg("build")
+        .arg("--bins")
+        .arg("--manifest-path")
+        .arg(workspace_root().join("Cargo.toml"));
+    if packages.is_empty() {
+        command.arg("--workspace");
+    }
+    for package in packages {
+        command.args(["--package", package]);
+    }
+    if !cfg!(debug_assertions) {
+        command.arg("--release");
+    }
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("could not run cargo build")?;
+    if let Some(stderr) = child.stderr.take() {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if !line.trim_start().starts_with("Finished") {
+                eprintln!("{line}");
+            }
+        }
+    }
+    let status = child.wait().context("could not wait for cargo build")?;
+    if !status.success() {
+        bail!("cargo build failed ({status}): see its messages above");
+    }
+    Ok(())
+}
+
+/// Builds every binary of the workspace once per process (tests call this before using
+/// [`path`]; later calls return at once).
+pub fn build_all_once() -> Result<()> {
+    static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
+    BUILT
+        .get_or_init(|| build(&[]).map_err(|error| format!("{error:#}")))
+        .clone()
+        .map_err(anyhow::Error::msg)
+}

@@ -1,0 +1,628 @@
+//! Keeping the lessons true to the code: `cargo lessons` checks, `cargo lessons --write` fixes.
+//!
+//! A lesson never contains code or output typed by hand. Each code block that shows code or
+//! output follows a marker comment saying where it comes from:
+//!
+//! ````markdown
+//! <!-- snippet: ../crates/01-simple/src/bin/simple-server.rs#bind -->
+//! ```rust
+//! socket.bind(&address.into()).map_err(failed)?;
+//! ```
+//!
+//! <!-- output: demo 1 -->
+//! ```text
+//! demo 1: simple server (lessons/01-simple-server.md)
+//! ...
+//! ```
+//! ````
+//!
+//! - `snippet: PATH#REGION`: the lines between `ANCHOR: REGION` and `ANCHOR_END: REGION` in the
+//!   file at PATH (relative to the lesson), without the marker lines of nested regions, and
+//!   dedented. The lesson must also link to that file.
+//! - `output: demo N`: the transcript of `cargo demo N`.
+//! - `output: pair SERVER ARGS -- CLIENT ARGS`: like a demo, for one variation: the server
+//!   with `--port 0 --once ARGS`, then the client with `--port <that port> ARGS`.
+//! - `output: run BIN ARGS...`: the command `cargo run -q --bin BIN -- ARGS` and what it printed
+//!   (stdout and stderr), for showing errors. In ARGS, `{closed-port}` is a port where nothing
+//!   listens and `{busy-port}` one where a listener that never accepts is open.
+//!
+//! Outputs are compared after [`normalize`], which hides what changes from run to run (ports,
+//! times, durations), so the lesson keeps the numbers of the run that generated it.
+//! Every relative link, and every `#heading` anchor in a link, must lead somewhere.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use anyhow::{Context, Result, bail};
+use regex_lite::Regex;
+
+use crate::probe::{ClosedPort, silent_listener};
+use crate::{bins, demo, procs};
+
+/// Something in a lesson that does not match the code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The markdown file.
+    pub file: PathBuf,
+    /// The line (1-based) of the marker or link.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+    }
+}
+
+/// The markdown files checked: `README.md`, `ARCHITECTURE.md` and `lessons/*.md`.
+pub fn documents(root: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = ["README.md", "ARCHITECTURE.md"]
+        .iter()
+        .map(|name| root.join(name))
+        .filter(|path| path.exists())
+        .collect();
+    let lessons = root.join("lessons");
+    let mut lesson_files: Vec<PathBuf> = std::fs::read_dir(&lessons)
+        .with_context(|| format!("could not list {}", lessons.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    lesson_files.sort();
+    files.extend(lesson_files);
+    Ok(files)
+}
+
+/// Checks every document; returns the problems found (empty when all is in sync).
+pub fn check(root: &Path) -> Result<Vec<Problem>> {
+    let documents = parse_all(root)?;
+    let outputs = run_outputs(&documents)?;
+    let mut problems = Vec::new();
+    for document in &documents {
+        problems.extend(check_links(document, root));
+        for block in &document.blocks {
+            let fresh = fresh_body(document, block, &outputs);
+            problems.extend(compare(document, block, fresh));
+        }
+    }
+    Ok(problems)
+}
+
+/// Rewrites every generated block that is out of date; returns the files changed and the
+/// problems that writing cannot fix (a missing region, a dangling link).
+pub fn write(root: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>)> {
+    let documents = parse_all(root)?;
+    let outputs = run_outputs(&documents)?;
+    let mut changed = Vec::new();
+    let mut problems = Vec::new();
+    for document in &documents {
+        let mut lines = document.lines.clone();
+        // Replace from the bottom up so that earlier line numbers stay valid.
+        for block in document.blocks.iter().rev() {
+            match fresh_body(document, block, &outputs) {
+                Ok(fresh) if !same(block, &block.body, &fresh) => {
+                    lines.splice(block.body_start..block.body_end, fresh);
+                }
+                Ok(_) => {}
+                Err(message) => problems.push(document.problem(block.marker_line, message)),
+            }
+        }
+        problems.extend(check_links(document, root));
+        if lines != document.lines {
+            let mut text = lines.join("\n");
+            text.push('\n');
+            std::fs::write(&document.path, text)
+                .with_context(|| format!("could not write {}", document.path.display()))?;
+            changed.push(document.path.clone());
+        }
+    }
+    Ok((changed, problems))
+}
+
+/// Hides what legitimately changes between two runs: port numbers, times of day, durations,
+/// rates and temporary paths. Trailing spaces are dropped too.
+///
+/// ```
+/// let line = "listening on 127.0.0.1:40221 after 12.5 ms";
+/// assert_eq!(course::lessons::normalize(line), "listening on 127.0.0.1:PORT after DURATION");
+/// ```
+pub fn normalize(text: &str) -> String {
+    static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+        [
+            (
+                r"(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:.]*\]|localhost):\d{1,5}",
+                "$1:PORT",
+            ),
+            (r"\bport (\d{1,5})\b", "port PORT"),
+            (r"--port \d{1,5}\b", "--port PORT"),
+            (
+                r"[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}",
+                "TIME",
+            ),
+            (r"\b\d+(?:\.\d+)? ?(?:[KMG]i?B|B)/s\b", "RATE"),
+            (r"\b\d+(?:\.\d+)? ?(?:ns|µs|us|ms|s)\b", "DURATION"),
+            (r"/tmp/[\w.-]+", "/tmp/TEMP"),
+        ]
+        .into_iter()
+        .filter_map(|(pattern, replacement)| Some((Regex::new(pattern).ok()?, replacement)))
+        .collect()
+    });
+    text.lines()
+        .map(|line| {
+            let mut line = line.trim_end().to_string();
+            for (pattern, replacement) in RULES.iter() {
+                line = pattern.replace_all(&line, *replacement).into_owned();
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One markdown file, split into lines, with its generated blocks.
+struct Document {
+    path: PathBuf,
+    lines: Vec<String>,
+    blocks: Vec<Block>,
+    /// Lines inside code blocks: links there are not links.
+    in_code: Vec<bool>,
+}
+
+impl Document {
+    fn problem(&self, line_index: usize, message: impl Into<String>) -> Problem {
+        Problem {
+            file: self.path.clone(),
+            line: line_index + 1,
+            message: message.into(),
+        }
+    }
+}
+
+/// A code block generated from a marker.
+struct Block {
+    source: Source,
+    marker_line: usize,
+    /// Lines `body_start..body_end` are the block's contents, between its fences.
+    body_start: usize,
+    body_end: usize,
+    body: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Source {
+    Snippet { path: String, region: String },
+    Output { command: String },
+}
+
+fn parse_all(root: &Path) -> Result<Vec<Document>> {
+    documents(root)?.into_iter().map(parse).collect()
+}
+
+fn parse(path: PathBuf) -> Result<Document> {
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("could not read {}", path.display()))?;
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut blocks = Vec::new();
+    let mut in_code = vec![false; lines.len()];
+    let mut index = 0;
+    while index < lines.len() {
+        let line = lines[index].trim();
+        if let Some(fence) = fence_of(line) {
+            let end = closing_fence(&lines, index + 1, &fence);
+            in_code[index..end.min(lines.len())].fill(true);
+            index = end + 1;
+            continue;
+        }
+        if let Some(source) = marker(line) {
+            let Some(fence) = lines.get(index + 1).and_then(|next| fence_of(next.trim())) else {
+                bail!(
+                    "{}:{}: a marker must be followed at once by a ``` code block",
+                    path.display(),
+                    index + 1
+                );
+            };
+            let end = closing_fence(&lines, index + 2, &fence);
+            in_code[index + 1..end.min(lines.len())].fill(true);
+            blocks.push(Block {
+                source,
+                marker_line: index,
+                body_start: index + 2,
+                body_end: end.min(lines.len()),
+                body: lines[index + 2..end.min(lines.len())].to_vec(),
+            });
+            index = end + 1;
+            continue;
+        }
+        index += 1;
+    }
+    Ok(Document {
+        path,
+        lines,
+        blocks,
+        in_code,
+    })
+}
+
+/// The fence characters if `line` opens a fenced code block (```` ```rust ```` gives "```").
+fn fence_of(line: &str) -> Option<String> {
+    let fence: String = line.chars().take_while(|&c| c == '`').collect();
+    (fence.len() >= 3).then_some(fence)
+}
+
+fn closing_fence(lines: &[String], from: usize, fence: &str) -> usize {
+    (from..lines.len())
+        .find(|&index| lines[index].trim() == fence)
+        .unwrap_or(lines.len())
+}
+
+fn marker(line: &str) -> Option<Source> {
+    let inner = line.strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+    if let Some(target) = inner.strip_prefix("snippet:") {
+        let (path, region) = target.trim().split_once('#')?;
+        return Some(Source::Snippet {
+            path: path.to_string(),
+            region: region.to_string(),
+        });
+    }
+    let command = inner.strip_prefix("output:")?.trim();
+    Some(Source::Output {
+        command: command.to_string(),
+    })
+}
+
+/// The region `name` of `source`: the lines between `ANCHOR: name` and `ANCHOR_END: name`,
+/// without the marker lines of other regions, dedented.
+pub fn region(source: &str, name: &str) -> Option<Vec<String>> {
+    let is_marker = |line: &str, kind: &str| {
+        line.split_once(kind)
+            .is_some_and(|(_, rest)| rest.trim() == name)
+    };
+    let mut lines = source.lines();
+    lines.find(|line| is_marker(line, "ANCHOR: "))?;
+    let mut body = Vec::new();
+    for line in lines {
+        if is_marker(line, "ANCHOR_END: ") {
+            return Some(dedent(body));
+        }
+        if !line.contains("ANCHOR: ") && !line.contains("ANCHOR_END: ") {
+            body.push(line.to_string());
+        }
+    }
+    None
+}
+
+fn dedent(lines: Vec<String>) -> Vec<String> {
+    let indent = lines
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    lines
+        .into_iter()
+        .map(|line| line.get(indent..).unwrap_or("").trim_end().to_string())
+        .collect()
+}
+
+/// What a block should contain now, or why that cannot be known.
+fn fresh_body(
+    document: &Document,
+    block: &Block,
+    outputs: &BTreeMap<String, Result<String, String>>,
+) -> Result<Vec<String>, String> {
+    match &block.source {
+        Source::Snippet { path, region: name } => {
+            let file = document.path.parent().unwrap_or(Path::new(".")).join(path);
+            let source = std::fs::read_to_string(&file)
+                .map_err(|error| format!("snippet file {path} cannot be read: {error}"))?;
+            region(&source, name).ok_or_else(|| {
+                format!("{path} has no region `{name}` (ANCHOR: {name} ... ANCHOR_END: {name})")
+            })
+        }
+        Source::Output { command } => match outputs.get(command) {
+            Some(Ok(text)) => Ok(text.lines().map(str::to_string).collect()),
+            Some(Err(error)) => Err(format!("`{command}` could not run: {error}")),
+            None => Err(format!("`{command}` was not run")),
+        },
+    }
+}
+
+fn same(block: &Block, current: &[String], fresh: &[String]) -> bool {
+    match block.source {
+        Source::Snippet { .. } => current == fresh,
+        Source::Output { .. } => normalize(&current.join("\n")) == normalize(&fresh.join("\n")),
+    }
+}
+
+fn compare(
+    document: &Document,
+    block: &Block,
+    fresh: Result<Vec<String>, String>,
+) -> Option<Problem> {
+    let fresh = match fresh {
+        Ok(fresh) => fresh,
+        Err(message) => return Some(document.problem(block.marker_line, message)),
+    };
+    if same(block, &block.body, &fresh) {
+        return check_snippet_linked(document, block);
+    }
+    let what = match &block.source {
+        Source::Snippet { path, region } => format!("the snippet of {path}#{region}"),
+        Source::Output { command } => format!("the output of `{command}`"),
+    };
+    let message = format!(
+        "{what} differs from the code; run `cargo lessons --write` (or `just lessons`) \
+         to regenerate it.\n{}",
+        first_difference(&block.body, &fresh)
+    );
+    Some(document.problem(block.marker_line, message))
+}
+
+fn first_difference(current: &[String], fresh: &[String]) -> String {
+    let current = normalize(&current.join("\n"));
+    let fresh = normalize(&fresh.join("\n"));
+    let mut current_lines = current.lines();
+    let mut fresh_lines = fresh.lines();
+    for number in 1.. {
+        match (current_lines.next(), fresh_lines.next()) {
+            (Some(a), Some(b)) if a == b => continue,
+            (None, None) => break,
+            (a, b) => {
+                return format!(
+                    "  first difference, line {number} of the block:\n    lesson: {}\n    now:    {}",
+                    a.unwrap_or("(nothing)"),
+                    b.unwrap_or("(nothing)")
+                );
+            }
+        }
+    }
+    "  (the blocks differ only in spacing)".to_string()
+}
+
+fn check_snippet_linked(document: &Document, block: &Block) -> Option<Problem> {
+    let Source::Snippet { path, .. } = &block.source else {
+        return None;
+    };
+    let linked = links(document)
+        .iter()
+        .any(|(_, target)| target.split('#').next() == Some(path.as_str()));
+    (!linked).then(|| {
+        document.problem(
+            block.marker_line,
+            format!("the lesson shows code from {path} but never links to it: add [name]({path})"),
+        )
+    })
+}
+
+/// Runs every distinct output command of all documents, in parallel.
+fn run_outputs(documents: &[Document]) -> Result<BTreeMap<String, Result<String, String>>> {
+    let commands: std::collections::BTreeSet<String> = documents
+        .iter()
+        .flat_map(|document| &document.blocks)
+        .filter_map(|block| match &block.source {
+            Source::Output { command } => Some(command.clone()),
+            Source::Snippet { .. } => None,
+        })
+        .collect();
+    if commands.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    bins::build_all_once()?;
+    let results = std::thread::scope(|scope| {
+        let running: Vec<_> = commands
+            .iter()
+            .map(|command| {
+                let handle = scope.spawn(|| run_output(command));
+                (command.clone(), handle)
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|(command, handle)| {
+                let result = match handle.join() {
+                    Ok(result) => result.map_err(|error| format!("{error:#}")),
+                    Err(_) => Err("the run panicked".to_string()),
+                };
+                (command, result)
+            })
+            .collect()
+    });
+    Ok(results)
+}
+
+/// Produces the output of one marker command.
+pub fn run_output(command: &str) -> Result<String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    match words.as_slice() {
+        ["demo", number] => {
+            let number: u8 = number.parse().context("demo needs a lesson number")?;
+            let demo = demo::find(number).with_context(|| format!("there is no demo {number}"))?;
+            demo::run(demo, false)
+        }
+        ["run", bin, args @ ..] => run_program(bin, args),
+        ["pair", server, rest @ ..] => {
+            let split = rest.iter().position(|word| *word == "--");
+            let Some((server_args, [client, client_args @ ..])) =
+                split.map(|at| (&rest[..at], &rest[at + 1..]))
+            else {
+                bail!("`pair` needs `SERVER [ARGS] -- CLIENT [ARGS]`");
+            };
+            demo::pair(server, server_args, client, client_args)
+        }
+        _ => bail!(
+            "unknown output command `{command}` (use `demo N`, `run BIN ARGS...` \
+             or `pair SERVER ARGS -- CLIENT ARGS`)"
+        ),
+    }
+}
+
+fn run_program(bin: &str, args: &[&str]) -> Result<String> {
+    // Ports reserved until the program has run: one where connecting is refused, and one
+    // where a listener that never answers makes the port busy.
+    let closed = ClosedPort::new()?;
+    let busy = silent_listener()?;
+    let closed_port = closed.port().to_string();
+    let busy_port = busy.local_addr()?.port().to_string();
+    let real_args: Vec<&str> = args
+        .iter()
+        .map(|arg| match *arg {
+            "{closed-port}" => closed_port.as_str(),
+            "{busy-port}" => busy_port.as_str(),
+            other => other,
+        })
+        .collect();
+    let mut program = procs::Running::start(&bins::path(bin)?, &real_args)?;
+    program.close_stdin();
+    let finished = program.finish()?;
+    let mut text = format!("$ {}\n", demo::command_line(bin, &real_args));
+    for line in finished.rest {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Every link `[text](target)` outside code blocks, with its line index.
+fn links(document: &Document) -> Vec<(usize, String)> {
+    static LINK: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r#"\]\(([^)\s]+)(?:\s+"[^"]*")?\)"#).ok());
+    let Some(link) = LINK.as_ref() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (index, line) in document.lines.iter().enumerate() {
+        if document.in_code[index] {
+            continue;
+        }
+        let without_code = strip_inline_code(line);
+        for capture in link.captures_iter(&without_code) {
+            found.push((index, capture[1].to_string()));
+        }
+    }
+    found
+}
+
+fn strip_inline_code(line: &str) -> String {
+    line.split('`')
+        .enumerate()
+        .filter(|(index, _)| index % 2 == 0)
+        .map(|(_, part)| part)
+        .collect::<Vec<_>>()
+        .join("")
+}
+
+fn check_links(document: &Document, root: &Path) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let dir = document.path.parent().unwrap_or(root);
+    for (index, target) in links(document) {
+        if target.contains("://") || target.starts_with("mailto:") {
+            continue;
+        }
+        let (path, anchor) = match target.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (target.as_str(), None),
+        };
+        let file = if path.is_empty() {
+            document.path.clone()
+        } else {
+            dir.join(path)
+        };
+        if !file.exists() {
+            problems.push(document.problem(index, format!("dangling link: {target}")));
+            continue;
+        }
+        if let Some(anchor) = anchor {
+            let is_markdown = file.extension().is_some_and(|ext| ext == "md");
+            let found = is_markdown
+                && std::fs::read_to_string(&file)
+                    .map(|text| heading_slugs(&text).contains(&anchor.to_string()))
+                    .unwrap_or(false);
+            if !found {
+                problems.push(document.problem(index, format!("dangling anchor: {target}")));
+            }
+        }
+    }
+    problems
+}
+
+/// The anchors GitHub gives the headings of a markdown text.
+pub fn heading_slugs(text: &str) -> Vec<String> {
+    let mut slugs: Vec<String> = Vec::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        if fence_of(line.trim()).is_some() {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code || !line.starts_with('#') {
+            continue;
+        }
+        let title = line.trim_start_matches('#').trim();
+        let base: String = title
+            .to_lowercase()
+            .chars()
+            .filter(|&c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '_')
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect();
+        let count = slugs
+            .iter()
+            .filter(|slug| **slug == base || slug.starts_with(&format!("{base}-")))
+            .count();
+        slugs.push(if count == 0 {
+            base
+        } else {
+            format!("{base}-{count}")
+        });
+    }
+    slugs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_skips_nested_markers_and_dedents() {
+        let source = "fn main() {\n    // ANCHOR: all\n    let a = 1;\n    // ANCHOR: inner\n    let b = 2;\n    // ANCHOR_END: inner\n    // ANCHOR_END: all\n}\n";
+        assert_eq!(
+            region(source, "all"),
+            Some(vec!["let a = 1;".to_string(), "let b = 2;".to_string()])
+        );
+        assert_eq!(
+            region(source, "inner"),
+            Some(vec!["let b = 2;".to_string()])
+        );
+        assert_eq!(region(source, "missing"), None);
+    }
+
+    #[test]
+    fn normalize_hides_ports_times_and_durations_but_not_byte_counts() {
+        assert_eq!(
+            normalize(
+                "recv(1024) -> 13 bytes from [::1]:5000 in 2.5 s at Wed Jan 29 19:14:15 2014"
+            ),
+            "recv(1024) -> 13 bytes from [::1]:PORT in DURATION at TIME"
+        );
+        assert_eq!(
+            normalize("$ cargo run -q --bin x -- --port 40221"),
+            "$ cargo run -q --bin x -- --port PORT"
+        );
+    }
+
+    #[test]
+    fn heading_slugs_follow_github() {
+        let text = "# Lesson 1: a simple server\n## What can go wrong?\n## Run it\n## Run it\n```\n# not a heading\n```\n";
+        assert_eq!(
+            heading_slugs(text),
+            vec![
+                "lesson-1-a-simple-server",
+                "what-can-go-wrong",
+                "run-it",
+                "run-it-1"
+            ]
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! The course runner and the helpers that run the course's programs.
+//!
+//! - [`demo`] and [`demos`]: `cargo demo N` runs a lesson's server and client together and
+//!   prints a labelled transcript.
+//! - [`lessons`]: `cargo lessons` checks that the code and output shown in `lessons/*.md` match
+//!   the code and a fresh run; `cargo lessons --write` regenerates them.
+//! - [`procs`]: start a server and wait for its ready line, run a client with a time limit.
+//!   The lessons' black-box tests use it too.
+//! - [`probe`]: a client driven by hand, like `nc`, for testing how servers treat bad clients.
+//! - [`bins`]: build the lesson binaries and find them.
+
+pub mod bins;
+pub mod demo;
+pub mod demos;
+pub mod lessons;
+pub mod probe;
+pub mod procs;

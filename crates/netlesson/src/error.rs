@@ -1,0 +1,100 @@
+//! The errors `netlesson` returns, each worded so that a student knows what to do next.
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// What went wrong while setting up a connection, with the address involved.
+///
+/// The `Display` text is written for a person: what failed, why, and what to try.
+///
+/// ```
+/// use std::io::{Error as IoError, ErrorKind};
+///
+/// let refused = netlesson::Error::Connect {
+///     address: "127.0.0.1:12345".parse()?,
+///     server: "echo-server".into(),
+///     timeout: std::time::Duration::from_secs(5),
+///     source: IoError::from(ErrorKind::ConnectionRefused),
+/// };
+/// assert_eq!(
+///     refused.to_string(),
+///     "could not connect to 127.0.0.1:12345: connection refused (is echo-server running?)"
+/// );
+/// # Ok::<(), std::net::AddrParseError>(())
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// `--host` names no machine we could find.
+    #[error(
+        "could not find host `{host}`: {source} (check the spelling, or use an IP address such as 127.0.0.1)"
+    )]
+    Resolve {
+        /// The host name as given.
+        host: String,
+        /// What the system resolver said.
+        source: io::Error,
+    },
+
+    /// Creating, configuring, binding or listening on the server socket failed.
+    #[error("could not listen on {address}: {}", explain_bind(source))]
+    Listen {
+        /// The address we tried to listen on.
+        address: SocketAddr,
+        /// The operating system's error.
+        source: io::Error,
+    },
+
+    /// The client could not connect to the server.
+    #[error("could not connect to {address}: {}", explain_connect(source, server, *timeout))]
+    Connect {
+        /// The server's address.
+        address: SocketAddr,
+        /// The name of the program that should be listening there, e.g. `echo-server`.
+        server: String,
+        /// How long we waited.
+        timeout: Duration,
+        /// The operating system's error.
+        source: io::Error,
+    },
+
+    /// Any other socket call failed (setting a timeout, printing the ready line, ...).
+    #[error("{call} failed: {source}")]
+    Io {
+        /// The call that failed, e.g. `set_read_timeout`.
+        call: &'static str,
+        /// The operating system's error.
+        source: io::Error,
+    },
+}
+
+fn explain_bind(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::AddrInUse => "address already in use (another program, maybe an earlier \
+            copy of this server, is listening on that port: stop it, or choose another --port)"
+            .into(),
+        io::ErrorKind::AddrNotAvailable => "this machine has no such address (use 127.0.0.1, \
+            0.0.0.0 for every interface, or one of this machine's own addresses)"
+            .into(),
+        io::ErrorKind::PermissionDenied => "permission denied (ports below 1024 are reserved \
+            for the administrator: choose a --port above 1023)"
+            .into(),
+        _ => error.to_string(),
+    }
+}
+
+fn explain_connect(error: &io::Error, server: &str, timeout: Duration) -> String {
+    match error.kind() {
+        io::ErrorKind::ConnectionRefused => format!("connection refused (is {server} running?)"),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => format!(
+            "no answer within {} (is the address right? is {server} running there? \
+             a firewall may be dropping the packets)",
+            crate::report::seconds(timeout)
+        ),
+        io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => {
+            format!("{error} (check the --host address and your network)")
+        }
+        _ => error.to_string(),
+    }
+}

@@ -1,0 +1,32 @@
+//! `netlesson`: the small library every lesson of the socket course shares.
+//!
+//! Each lesson's binaries are meant to read top to bottom like the Python tutorial they port,
+//! so anything that is not the point of the lesson lives here instead:
+//!
+//! - [`ServerOptions`] and [`ClientOptions`]: the command-line options every program accepts
+//!   (`--host`, `--port`, `--once`, `--idle-timeout`, `--timeout`, `--trace`).
+//! - [`listen`] and [`announce`]: a listening socket made the way lesson 1 shows, and the
+//!   `listening on <ip>:<port>` line that tests and the demo runner wait for.
+//! - [`serve`]: the accept loop that serves clients one after another and never lets one bad
+//!   client stop the server.
+//! - [`connect`]: a client connection with a timeout, whose errors tell a student what to do.
+//! - [`Traced`] and [`trace!`]: with `--trace`, every socket call and its result on stderr.
+//! - [`finish`]: turns `main`'s result into one clear `error: ...` line and an exit code.
+//!
+//! Lesson 1 writes most of these steps out by hand; later lessons call the helpers.
+
+mod address;
+mod client;
+mod error;
+mod options;
+pub mod report;
+pub mod server;
+pub mod trace;
+
+pub use address::resolve;
+pub use client::connect;
+pub use error::Error;
+pub use options::{ClientOptions, ServerOptions, parse_seconds};
+pub use report::{describe, finish};
+pub use server::{announce, listen, serve};
+pub use trace::Traced;

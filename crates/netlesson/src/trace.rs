@@ -1,0 +1,202 @@
+//! `--trace`: print every socket call and its result, so you can see what crossed the wire.
+//!
+//! Tracing is one switch for the whole program ([`enable`]), because a program has one
+//! `--trace` option. Trace lines go to stderr, prefixed with `trace: `, so they never mix with
+//! the data a program prints on stdout:
+//!
+//! ```text
+//! trace: accept() -> 127.0.0.1:51234
+//! trace: recv(1024) -> 13 bytes "Hello Server!"
+//! trace: send(13 bytes "Hello Server!") -> 13
+//! trace: close()
+//! ```
+//!
+//! Production code would use a logging crate (`log`, `tracing`) with levels and targets; a single
+//! flag keeps the lesson code short.
+
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static ENABLED: AtomicBool = AtomicBool::new(false);
+
+/// How many bytes of a buffer a trace line shows before it says how many more there were.
+const SHOWN_BYTES: usize = 64;
+
+/// Turns tracing on or off for the whole program (normally from the `--trace` option).
+pub fn enable(on: bool) {
+    ENABLED.store(on, Ordering::Relaxed);
+}
+
+/// Whether `--trace` is on.
+pub fn is_enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
+
+/// Writes one trace line to stderr. Use the [`trace!`](crate::trace!) macro rather than this.
+pub fn write_line(line: fmt::Arguments<'_>) {
+    // One `eprintln!` per line: stderr is unbuffered, and a whole line in one call keeps lines
+    // from different threads from interleaving mid-line.
+    eprintln!("trace: {line}");
+}
+
+/// Prints a trace line to stderr when `--trace` is on, formatted like `println!`.
+///
+/// ```
+/// netlesson::trace::enable(true);
+/// netlesson::trace!("bind({}) -> ok", "127.0.0.1:50000");
+/// // stderr: trace: bind(127.0.0.1:50000) -> ok
+/// ```
+#[macro_export]
+macro_rules! trace {
+    ($($arg:tt)*) => {
+        if $crate::trace::is_enabled() {
+            $crate::trace::write_line(format_args!($($arg)*));
+        }
+    };
+}
+
+/// Shows bytes the way trace lines and logs do: as quoted, escaped text when they are UTF-8,
+/// otherwise as hex. Long buffers are cut after 64 bytes with a count of the rest.
+///
+/// ```
+/// use netlesson::trace::show_bytes;
+///
+/// assert_eq!(show_bytes(b"Hello\r\n"), r#""Hello\r\n""#);
+/// assert_eq!(show_bytes(&[0xff, 0xfe, 0x00]), "ff fe 00");
+/// assert_eq!(show_bytes(&[b'a'; 70]), format!("\"{}\" ... (6 more bytes)", "a".repeat(64)));
+/// ```
+pub fn show_bytes(bytes: &[u8]) -> String {
+    let shown = &bytes[..bytes.len().min(SHOWN_BYTES)];
+    let mut text = match std::str::from_utf8(shown) {
+        Ok(valid) => format!("{valid:?}"),
+        // A cut may split a multi-byte character: show the valid part as text, not hex.
+        Err(error) if bytes.len() > SHOWN_BYTES && error.error_len().is_none() => {
+            format!(
+                "{:?}",
+                String::from_utf8_lossy(&shown[..error.valid_up_to()])
+            )
+        }
+        Err(_) => hex(shown),
+    };
+    if bytes.len() > shown.len() {
+        text.push_str(&format!(" ... ({} more bytes)", bytes.len() - shown.len()));
+    }
+    text
+}
+
+/// Bytes as lowercase hex pairs separated by spaces: `ff fe 00`.
+///
+/// ```
+/// assert_eq!(netlesson::trace::hex(b"AB"), "41 42");
+/// ```
+pub fn hex(bytes: &[u8]) -> String {
+    let pairs: Vec<String> = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    pairs.join(" ")
+}
+
+/// A stream that prints each `recv`, `send` and the final `close` when `--trace` is on.
+///
+/// It forwards every call unchanged, so a program behaves the same with or without it.
+/// The names in the trace are the system calls Rust makes underneath: on Linux and macOS,
+/// `TcpStream::read` is `recv` and `TcpStream::write` is `send`.
+///
+/// ```
+/// use std::io::{Read, Write};
+/// use netlesson::Traced;
+///
+/// // Any `Read + Write` works; tests use an in-memory cursor.
+/// let mut stream = Traced::new(std::io::Cursor::new(b"Hello".to_vec()));
+/// let mut buffer = [0u8; 16];
+/// assert_eq!(stream.read(&mut buffer)?, 5);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Traced<S> {
+    inner: S,
+}
+
+impl<S> Traced<S> {
+    /// Wraps `inner`; nothing is printed unless tracing is on.
+    pub fn new(inner: S) -> Self {
+        Traced { inner }
+    }
+
+    /// The wrapped stream, e.g. to call `peer_addr` or `set_read_timeout` on it.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped stream, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+}
+
+impl Traced<std::net::TcpStream> {
+    /// Closes one direction of the connection (`shutdown(SHUT_WR)` for [`std::net::Shutdown::Write`]):
+    /// the peer's next read returns 0 bytes, while data can still flow the other way.
+    pub fn shutdown(&self, how: std::net::Shutdown) -> io::Result<()> {
+        let result = self.inner.shutdown(how);
+        let name = match how {
+            std::net::Shutdown::Read => "SHUT_RD",
+            std::net::Shutdown::Write => "SHUT_WR",
+            std::net::Shutdown::Both => "SHUT_RDWR",
+        };
+        crate::trace!(
+            "shutdown({name}) -> {}",
+            show_result(&result, |_| "ok".into())
+        );
+        result
+    }
+}
+
+impl<S: Read> Read for Traced<S> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let result = self.inner.read(buffer);
+        crate::trace!(
+            "recv({}) -> {}",
+            buffer.len(),
+            show_result(&result, |&count| match count {
+                0 => "0 bytes (end of stream: the peer closed its side)".to_string(),
+                _ => format!("{} {}", bytes(count), show_bytes(&buffer[..count])),
+            })
+        );
+        result
+    }
+}
+
+impl<S: Write> Write for Traced<S> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let result = self.inner.write(data);
+        crate::trace!(
+            "send({} {}) -> {}",
+            bytes(data.len()),
+            show_bytes(data),
+            show_result(&result, |count| count.to_string())
+        );
+        result
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<S> Drop for Traced<S> {
+    fn drop(&mut self) {
+        // The wrapped stream is dropped right after this, which closes the socket.
+        crate::trace!("close()");
+    }
+}
+
+fn bytes(count: usize) -> String {
+    crate::report::count(count, "byte")
+}
+
+fn show_result<T>(result: &io::Result<T>, show: impl Fn(&T) -> String) -> String {
+    match result {
+        Ok(value) => show(value),
+        Err(error) => format!("error: {}", crate::report::explain_io(error)),
+    }
+}
