@@ -29,3 +29,21 @@ fn every_demo_is_shown_in_its_lesson() {
         );
     }
 }
+
+#[test]
+fn every_scenario_is_shown_in_a_lesson() {
+    let root = bins::workspace_root();
+    let documents = course::lessons::documents(&root).expect("the lessons can be listed");
+    let texts: Vec<String> = documents
+        .iter()
+        .map(|path| std::fs::read_to_string(path).expect("a lesson can be read"))
+        .collect();
+    for scenario in course::demos::SCENARIOS {
+        let marker = format!("<!-- output: scenario {} -->", scenario.name);
+        assert!(
+            texts.iter().any(|text| text.contains(&marker)),
+            "no lesson shows scenario {} (add {marker})",
+            scenario.name
+        );
+    }
+}

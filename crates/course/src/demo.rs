@@ -231,6 +231,34 @@ pub fn pair(
     Ok(session.transcript)
 }
 
+/// A named script whose transcript a lesson shows with `<!-- output: scenario NAME -->`: for
+/// runs that `pair` cannot express (three programs, a client that misbehaves, ...).
+pub struct Scenario {
+    /// The name used in the marker, e.g. `echo-through-wiretap`.
+    pub name: &'static str,
+    /// The packages whose binaries the scenario runs (built before it starts).
+    pub packages: &'static [&'static str],
+    /// The script.
+    pub script: fn(&mut Session) -> Result<()>,
+}
+
+/// Runs scenario `name` and returns its transcript.
+pub fn scenario(name: &str) -> Result<String> {
+    let scenario = crate::demos::SCENARIOS
+        .iter()
+        .find(|scenario| scenario.name == name)
+        .with_context(|| format!("there is no scenario `{name}` in course::demos::SCENARIOS"))?;
+    bins::build(scenario.packages)?;
+    let mut session = Session::new(false);
+    if let Err(error) = (scenario.script)(&mut session) {
+        let transcript = session.transcript;
+        return Err(error.context(format!(
+            "scenario {name} failed\n--- transcript so far ---\n{transcript}"
+        )));
+    }
+    Ok(session.transcript)
+}
+
 /// The demo of lesson `number`, if there is one.
 pub fn find(number: u8) -> Option<&'static Demo> {
     crate::demos::ALL.iter().find(|demo| demo.number == number)

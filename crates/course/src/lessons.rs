@@ -22,6 +22,8 @@
 //! - `output: demo N`: the transcript of `cargo demo N`.
 //! - `output: pair SERVER ARGS -- CLIENT ARGS`: like a demo, for one variation: the server
 //!   with `--port 0 --once ARGS`, then the client with `--port <that port> ARGS`.
+//! - `output: scenario NAME`: the transcript of a named script in `course::demos::SCENARIOS`,
+//!   for runs the other forms cannot express (three programs, a misbehaving client, ...).
 //! - `output: run BIN ARGS...`: the command `cargo run -q --bin BIN -- ARGS` and what it printed
 //!   (stdout and stderr), for showing errors. In ARGS, `{closed-port}` is a port where nothing
 //!   listens and `{busy-port}` one where a listener that never accepts is open.
@@ -443,6 +445,7 @@ pub fn run_output(command: &str) -> Result<String> {
             demo::run(demo, false)
         }
         ["run", bin, args @ ..] => run_program(bin, args),
+        ["scenario", name] => demo::scenario(name),
         ["pair", server, rest @ ..] => {
             let split = rest.iter().position(|word| *word == "--");
             let Some((server_args, [client, client_args @ ..])) =
@@ -453,8 +456,8 @@ pub fn run_output(command: &str) -> Result<String> {
             demo::pair(server, server_args, client, client_args)
         }
         _ => bail!(
-            "unknown output command `{command}` (use `demo N`, `run BIN ARGS...` \
-             or `pair SERVER ARGS -- CLIENT ARGS`)"
+            "unknown output command `{command}` (use `demo N`, `run BIN ARGS...`, \
+             `pair SERVER ARGS -- CLIENT ARGS` or `scenario NAME`)"
         ),
     }
 }

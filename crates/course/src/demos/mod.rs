@@ -1,9 +1,13 @@
 //! The demos, one module per lesson. To add one: write `lessonNN.rs` with a `pub const DEMO`,
-//! and list it in [`ALL`].
+//! and list it in [`ALL`]. Scenarios (named runs that lessons show) are listed in
+//! [`SCENARIOS`]; they live in the module of the lesson that shows them.
 
-use crate::demo::Demo;
+use crate::demo::{Demo, Scenario};
 
 mod lesson01;
 
 /// Every demo, in lesson order.
 pub const ALL: &[Demo] = &[lesson01::DEMO];
+
+/// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
+pub const SCENARIOS: &[Scenario] = &[];
