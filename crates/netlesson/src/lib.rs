@@ -11,6 +11,8 @@
 //!   client stop the server.
 //! - [`connect`]: a client connection with a timeout, whose errors tell a student what to do.
 //! - [`Traced`] and [`trace!`]: with `--trace`, every socket call and its result on stderr.
+//! - [`framing`]: whole messages out of a byte stream: `send_all`, `recv_exact`,
+//!   length-prefixed strings, delimiters and lines, each with a size limit.
 //! - [`finish`]: turns `main`'s result into one clear `error: ...` line and an exit code.
 //!
 //! Lesson 1 writes most of these steps out by hand; later lessons call the helpers.
@@ -18,6 +20,7 @@
 mod address;
 mod client;
 mod error;
+pub mod framing;
 mod options;
 pub mod report;
 pub mod server;
@@ -26,7 +29,7 @@ pub mod trace;
 pub use address::resolve;
 pub use client::connect;
 pub use error::Error;
-pub use options::{ClientOptions, ServerOptions, parse_seconds};
+pub use options::{ClientOptions, LimitOptions, ServerOptions, parse_seconds};
 pub use report::{describe, finish};
 pub use server::{announce, listen, serve};
 pub use trace::Traced;

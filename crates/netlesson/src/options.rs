@@ -80,6 +80,30 @@ pub struct ClientOptions<const PORT: u16> {
     pub trace: bool,
 }
 
+/// The `--max-bytes` option of programs that collect a whole message before handling it.
+///
+/// `DEFAULT` is the lesson's default limit. A peer that sends (or announces) a bigger message
+/// is refused before the message is stored, so it cannot make the program use unbounded memory.
+///
+/// ```
+/// use clap::Parser;
+///
+/// #[derive(Parser)]
+/// struct Options {
+///     #[command(flatten)]
+///     limit: netlesson::LimitOptions<65536>,
+/// }
+///
+/// assert_eq!(Options::parse_from(["server"]).limit.max_bytes, 65536);
+/// assert_eq!(Options::parse_from(["server", "--max-bytes", "10"]).limit.max_bytes, 10);
+/// ```
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitOptions<const DEFAULT: usize> {
+    /// The largest message, in bytes, accepted from the other side; anything bigger is refused
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT)]
+    pub max_bytes: usize,
+}
+
 /// Parses a number of seconds such as `10`, `0.5` or `250ms` into a [`Duration`].
 ///
 /// Zero is refused: a zero timeout means "wait forever" to some socket calls and is an error to

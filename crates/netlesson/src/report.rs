@@ -9,6 +9,8 @@ use std::io;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use crate::framing::FrameError;
+
 /// Describes `error` and its causes in one line, `context: cause: cause`, with socket errors
 /// explained. `timeout` is the timeout that was in force and the option that sets it, so that a
 /// timed-out read can say how long it waited and how to wait longer.
@@ -24,21 +26,37 @@ use std::time::Duration;
 ///     netlesson::describe(&timed_out, idle),
 ///     "could not receive the request: nothing arrived for 10 s (--idle-timeout)"
 /// );
+///
+/// // The same inside a framing error:
+/// let in_frame = anyhow::Error::new(netlesson::framing::FrameError::Io(Error::from(ErrorKind::WouldBlock)))
+///     .context("could not read the request");
+/// assert_eq!(
+///     netlesson::describe(&in_frame, idle),
+///     "could not read the request: nothing arrived for 10 s (--idle-timeout)"
+/// );
 /// ```
 pub fn describe(error: &anyhow::Error, timeout: Option<(Duration, &str)>) -> String {
     let mut parts = Vec::new();
     for cause in error.chain() {
-        if let Some(io_error) = cause.downcast_ref::<io::Error>() {
+        if let Some(io_error) = as_io_error(cause) {
             parts.push(explain_timed_out(io_error, timeout));
             break;
         }
         parts.push(cause.to_string());
         // Our own errors already explain their cause in their message.
-        if cause.is::<crate::Error>() {
+        if cause.is::<crate::Error>() || cause.is::<FrameError>() {
             break;
         }
     }
     parts.join(": ")
+}
+
+/// The socket error behind `cause`, if it is one (directly or wrapped in a [`FrameError`]).
+fn as_io_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a io::Error> {
+    match cause.downcast_ref::<FrameError>() {
+        Some(FrameError::Io(io_error)) => Some(io_error),
+        _ => cause.downcast_ref::<io::Error>(),
+    }
 }
 
 fn explain_timed_out(error: &io::Error, timeout: Option<(Duration, &str)>) -> String {
