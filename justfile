@@ -9,6 +9,14 @@ default:
 demo-1:
     cargo demo 1
 
+# Lesson 2: time server and client
+demo-2:
+    cargo demo 2
+
+# Lesson 4: uppercase and student ID conversations
+demo-4:
+    cargo demo 4
+
 # Run every test (the same command as CI)
 test:
     cargo test

@@ -5,9 +5,18 @@
 use crate::demo::{Demo, Scenario};
 
 mod lesson01;
+mod lesson02;
+mod lesson04;
 
 /// Every demo, in lesson order.
-pub const ALL: &[Demo] = &[lesson01::DEMO];
+pub const ALL: &[Demo] = &[lesson01::DEMO, lesson02::DEMO, lesson04::DEMO];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
-pub const SCENARIOS: &[Scenario] = &[];
+pub const SCENARIOS: &[Scenario] = &[
+    lesson02::WRONG_ADDRESS,
+    lesson02::TIME_IN_PIECES,
+    lesson04::UPPERCASE_IN_PIECES,
+    lesson04::ID_CLIENT_STDIN_CLOSED,
+    lesson04::ID_TRACE,
+    lesson04::BOTH_WAIT,
+];

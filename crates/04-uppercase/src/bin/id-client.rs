@@ -1,0 +1,127 @@
+//! Lesson 4, the student ID client: wait for the server's question, ask it at the keyboard,
+//! send the answer.
+//!
+//! It follows the TA slides' client, `input(s.recv(1000).decode('utf-8'))`: the server's
+//! question becomes the prompt, and the line typed on stdin is sent back without its newline.
+//! One change: it receives until the question's newline instead of trusting a single receive.
+//! Start `id-server` first. The walkthrough is `lessons/04-uppercase.md`.
+
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use netlesson::ClientOptions;
+use netlesson::trace::show_bytes;
+
+/// The most bytes we take in one receive, like the original's `recv(1000)`.
+const BUFFER_SIZE: usize = 1000;
+
+/// The longest question we accept. A server that sends more without a newline is not asking
+/// a question, and we stop rather than fill memory.
+const MAX_QUESTION: usize = 1000;
+
+/// Lesson 4's student ID client: answers id-server's question with a line typed on stdin.
+#[derive(Parser)]
+#[command(version)]
+struct Options {
+    #[command(flatten)]
+    client: ClientOptions<7000>,
+}
+
+fn main() -> ExitCode {
+    let options = Options::parse();
+    netlesson::trace::enable(options.client.trace);
+    let timeout = Some((options.client.timeout, "--timeout"));
+    netlesson::finish(run(&options.client), timeout)
+}
+
+fn run(options: &ClientOptions<7000>) -> Result<()> {
+    // ANCHOR: exchange
+    // The server speaks first, so we connect before anything else and wait for its question.
+    let mut server = netlesson::connect(options, "id-server")?;
+    let question = receive_line(&mut server)?;
+
+    // input(question): the question is the prompt, and we wait for you to type the answer.
+    let answer = input(&question)?;
+    if answer.is_empty() {
+        bail!("the answer is empty: type your student ID, then press Enter");
+    }
+
+    // send(answer.encode('utf-8')): the answer without its newline, as input() returns it.
+    server
+        .write_all(answer.as_bytes())
+        .context("could not send the answer")?;
+    println!("Sent {answer:?}");
+    Ok(())
+    // ANCHOR_END: exchange
+} // <- `server` is dropped here: the connection closes, and the server has our whole answer.
+
+// ANCHOR: receive_line
+/// Receives until a newline, which ends the server's question, and returns the question
+/// without it.
+fn receive_line(server: &mut impl Read) -> Result<String> {
+    let mut received = Vec::new();
+    let mut buffer = [0u8; BUFFER_SIZE];
+    let end = loop {
+        if let Some(end) = received.iter().position(|&byte| byte == b'\n') {
+            break end;
+        }
+        // recv(1000): what has arrived so far; the question may come in more than one piece.
+        let count = server
+            .read(&mut buffer)
+            .context("no question from the server")?;
+        if count == 0 {
+            bail!(
+                "the server closed the connection before the end of its question: {}",
+                show_bytes(&received)
+            );
+        }
+        received.extend_from_slice(&buffer[..count]);
+        if received.len() > MAX_QUESTION {
+            bail!("the server sent more than {MAX_QUESTION} bytes without a newline");
+        }
+    };
+    let Ok(question) = String::from_utf8(received[..end].to_vec()) else {
+        bail!(
+            "the server's question is not UTF-8 text: {}",
+            show_bytes(&received)
+        );
+    };
+    Ok(question)
+}
+// ANCHOR_END: receive_line
+
+// ANCHOR: prompt
+/// Shows `question` followed by a space, reads one line from stdin and returns it without its
+/// line ending, like Python's `input(question)`.
+fn input(question: &str) -> Result<String> {
+    // No newline after the question, so that the answer is typed on the same line: flush the
+    // question out now, or it would wait in stdout's buffer.
+    print!("{question} ");
+    io::stdout()
+        .flush()
+        .context("could not show the question")?;
+
+    let mut line = String::new();
+    let read = io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("could not read from stdin")?;
+    if read == 0 {
+        // End of input (Ctrl-D, or an empty pipe) before any line: end the prompt's line, so
+        // that the error starts on a line of its own.
+        println!();
+        bail!("stdin was closed before an answer was typed (Ctrl-D?): nothing sent");
+    }
+    let line = line.strip_suffix('\n').unwrap_or(&line);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+
+    // A terminal shows what you type; a pipe or a file does not. Show it, so that the output
+    // of `echo b12345678 | id-client` reads like a session at the keyboard.
+    if !io::stdin().is_terminal() {
+        println!("{line}");
+    }
+    Ok(line.to_string())
+}
+// ANCHOR_END: prompt

@@ -1,0 +1,423 @@
+//! Black-box tests of `uppercase-server` and `uppercase-client` over real sockets on 127.0.0.1:
+//! the exchange as a student runs it (typing on stdin), the clients the server must outlive,
+//! and what the client does with bad input and bad servers.
+//!
+//! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
+//! has a time limit (see `course::procs`).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::mpsc;
+use std::thread;
+
+use course::probe::{self, Probe};
+use course::procs::{self, Server};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_uppercase-server");
+const CLIENT: &str = env!("CARGO_BIN_EXE_uppercase-client");
+
+const PROMPT: &str = "Input lowercase sentence:";
+
+fn start_server(extra: &[&str]) -> Server {
+    let mut args = vec!["--port", "0"];
+    args.extend_from_slice(extra);
+    Server::start(Path::new(SERVER), &args).expect("uppercase-server should print its ready line")
+}
+
+/// Runs uppercase-client with `typed` on its stdin.
+fn run_client(args: &[&str], typed: &str) -> procs::Output {
+    procs::run(Path::new(CLIENT), args, typed.as_bytes()).expect("uppercase-client should finish")
+}
+
+/// Runs uppercase-client, typing `hello, straße!`, and checks both sides exactly.
+fn assert_serves_a_client(server: &mut Server) {
+    let output = run_client(&["--port", &server.port_arg()], "hello, straße!\n");
+    assert_eq!(output.stderr, "");
+    assert_eq!(
+        output.stdout,
+        format!("{PROMPT}hello, straße!\nHELLO, STRASSE!\n")
+    );
+    assert_eq!(output.code(), 0);
+    let accepted = server.next_line().expect("the server reports the client");
+    let client = accepted
+        .strip_prefix("accepted connection from ")
+        .unwrap_or_else(|| panic!("unexpected server line {accepted:?}"))
+        .to_string();
+    for line in [
+        format!("Received \"hello, straße!\" from {client}"),
+        format!("Sent \"HELLO, STRASSE!\" to {client}"),
+        format!("closed connection from {client}"),
+    ] {
+        server.expect_line(&line).expect("the server's report");
+    }
+}
+
+/// Checks the two lines the server prints about a misbehaving client.
+fn assert_reported(server: &mut Server, client: SocketAddr, problem: &str) {
+    server
+        .expect_line(&format!("accepted connection from {client}"))
+        .expect("the server should accept the client");
+    server
+        .expect_line(&format!("client {client}: {problem}"))
+        .expect("the server should name the client and the problem");
+}
+
+/// Sends `sentence` from a probe that keeps its side open, and returns the whole reply.
+fn ask(server: &Server, sentence: &[u8]) -> (SocketAddr, Vec<u8>) {
+    let mut probe = Probe::connect(server.address).expect("connect");
+    probe.send(sentence).expect("send");
+    let reply = probe.receive_to_end().expect("the reply, then the end");
+    (probe.local_addr().expect("address"), reply)
+}
+
+#[test]
+fn client_sends_the_typed_sentence_and_prints_it_in_capitals_exact_output_on_both_sides() {
+    let mut server = start_server(&["--once"]);
+    assert_serves_a_client(&mut server);
+    let finished = server.finish().expect("--once makes the server exit");
+    assert!(finished.status.success(), "{:?}", finished.status);
+    assert_eq!(finished.rest, Vec::<String>::new());
+}
+
+#[test]
+fn server_answers_a_sentence_without_newline_while_the_client_keeps_its_side_open() {
+    // What the original Python client does: send "hello" with no newline, then wait for the
+    // answer without closing. A server that waited for a newline or for the end would hang.
+    let mut server = start_server(&[]);
+    let (client, reply) = ask(&server, b"hello");
+    assert_eq!(reply, b"HELLO");
+    server
+        .expect_line(&format!("accepted connection from {client}"))
+        .expect("accept line");
+    server
+        .expect_line(&format!("Received \"hello\" from {client}"))
+        .expect("received line");
+}
+
+#[test]
+fn server_uppercases_all_of_unicode_not_just_ascii() {
+    let server = start_server(&[]);
+    let (_, reply) = ask(&server, "straße ǆ ﬁ ΐ é".as_bytes());
+    assert_eq!(
+        String::from_utf8(reply).expect("UTF-8"),
+        "STRASSE Ǆ FI \u{399}\u{308}\u{301} É"
+    );
+}
+
+#[test]
+fn server_serves_many_clients_one_after_another() {
+    let mut server = start_server(&[]);
+    for _ in 0..5 {
+        assert_serves_a_client(&mut server);
+    }
+}
+
+#[test]
+fn server_survives_client_that_connects_and_closes_at_once() {
+    let mut server = start_server(&[]);
+    let probe = Probe::connect(server.address).expect("connect");
+    let client = probe.local_addr().expect("address");
+    drop(probe);
+    assert_reported(
+        &mut server,
+        client,
+        "closed the connection without sending anything",
+    );
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn server_drops_client_that_sends_nothing_after_idle_timeout_then_serves_next() {
+    let mut server = start_server(&["--idle-timeout", "0.2"]);
+    let mut probe = Probe::connect(server.address).expect("connect");
+    let client = probe.local_addr().expect("address");
+    assert_reported(
+        &mut server,
+        client,
+        "could not receive: nothing arrived for 200 ms (--idle-timeout)",
+    );
+    assert_eq!(probe.receive_to_end().expect("server closes"), b"");
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn server_reports_invalid_utf8_in_one_line_and_closes_without_replying() {
+    let mut server = start_server(&[]);
+    let (client, reply) = ask(&server, &[0x68, 0x69, 0xff, 0xfe]);
+    assert_eq!(reply, b"");
+    assert_reported(
+        &mut server,
+        client,
+        "sent data that is not UTF-8 text: 68 69 ff fe",
+    );
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn server_reads_once_so_a_sentence_sent_byte_by_byte_is_cut_to_its_first_piece() {
+    // The server takes what one recv returns. Send a single byte and wait: that byte is all
+    // it gets, and all it answers. (Lesson 5 fixes this with framing.)
+    let mut server = start_server(&[]);
+    let mut probe = Probe::connect(server.address).expect("connect");
+    probe.send_bytewise(b"h").expect("send");
+    assert_eq!(probe.receive_to_end().expect("reply"), b"H");
+    let client = probe.local_addr().expect("address");
+    server
+        .expect_line(&format!("accepted connection from {client}"))
+        .expect("accept line");
+    server
+        .expect_line(&format!("Received \"h\" from {client}"))
+        .expect("only the first byte");
+    server
+        .wait_for(|line| line.starts_with("closed connection"))
+        .expect("closed");
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn server_answers_several_lines_sent_in_one_write_as_one_sentence() {
+    let mut server = start_server(&[]);
+    let (client, reply) = ask(&server, b"one\ntwo\nthree\n");
+    assert_eq!(reply, b"ONE\nTWO\nTHREE\n");
+    server
+        .expect_line(&format!("accepted connection from {client}"))
+        .expect("accept line");
+    server
+        .expect_line(&format!("Received \"one\\ntwo\\nthree\\n\" from {client}"))
+        .expect("one sentence with its newlines, escaped");
+}
+
+#[test]
+fn server_survives_client_that_resets_mid_message() {
+    let mut server = start_server(&[]);
+    // Keep the server busy with a first client, so that the second one's data and reset are
+    // both queued before the server gets to it: the outcome no longer depends on timing.
+    let mut busy = Probe::connect(server.address).expect("connect first client");
+    let mut resetting = Probe::connect(server.address).expect("connect second client");
+    resetting.send(b"hel").expect("send half a sentence");
+    let client = resetting.local_addr().expect("address");
+    resetting.reset().expect("reset");
+    busy.send(b"done").expect("finish the first client");
+    assert_eq!(busy.receive_to_end().expect("reply"), b"DONE");
+
+    let first = busy.local_addr().expect("address");
+    server
+        .wait_for(|line| line == format!("closed connection from {first}"))
+        .expect("first client served");
+    server
+        .expect_line(&format!("accepted connection from {client}"))
+        .expect("accept line");
+    server
+        .expect_line(&format!("Received \"hel\" from {client}"))
+        .expect("the data that arrived before the reset");
+    // Usually the reset has arrived by the time the server replies, and sending fails. The
+    // operating system may also handle it a moment later: then the reply goes out into the
+    // void. Either way, the server goes on.
+    let line = server.next_line().expect("a line about the client");
+    let allowed = [
+        format!("client {client}: could not send the reply: connection reset by the peer"),
+        format!("Sent \"HEL\" to {client}"),
+    ];
+    assert!(allowed.contains(&line), "{line:?}");
+    if line.starts_with("Sent") {
+        server
+            .expect_line(&format!("closed connection from {client}"))
+            .expect("close line");
+    }
+    assert_serves_a_client(&mut server);
+}
+
+/// A server of our own for testing the client: accepts one connection and hands it to `talk`.
+fn fake_server(talk: impl FnOnce(TcpStream) + Send + 'static) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    thread::spawn(move || {
+        if let Ok((stream, _)) = listener.accept() {
+            let _ = stream.set_read_timeout(Some(procs::STEP_TIMEOUT));
+            let _ = stream.set_write_timeout(Some(procs::STEP_TIMEOUT));
+            talk(stream);
+        }
+    });
+    address
+}
+
+#[test]
+fn client_sends_the_line_without_its_newline_or_carriage_return() {
+    let (report, received) = mpsc::channel();
+    let address = fake_server(move |mut stream| {
+        let mut buffer = [0u8; 100];
+        let count = stream.read(&mut buffer).unwrap_or(0);
+        let _ = report.send(buffer[..count].to_vec());
+        let _ = stream.write_all(b"OK");
+    });
+    // A Windows-style line ending: both \r and \n are left out of what is sent.
+    let output = run_client(&["--port", &address.port().to_string()], "hi there\r\n");
+    assert_eq!(output.code(), 0, "{output:?}");
+    assert_eq!(output.stdout, format!("{PROMPT}hi there\nOK\n"));
+    let sent = received
+        .recv_timeout(procs::STEP_TIMEOUT)
+        .expect("the fake server got the sentence");
+    assert_eq!(sent, b"hi there");
+}
+
+#[test]
+fn client_with_stdin_closed_at_once_says_so_and_does_not_connect() {
+    // A port where nothing listens: had the client tried to connect, it would say so.
+    let closed = probe::ClosedPort::new().expect("a reserved port");
+    let output = run_client(&["--port", &closed.port().to_string()], "");
+    assert_eq!(output.code(), 1);
+    assert_eq!(output.stdout, format!("{PROMPT}\n"));
+    assert_eq!(
+        output.stderr,
+        "error: stdin was closed before a line was typed (Ctrl-D?): nothing to send\n"
+    );
+}
+
+#[test]
+fn client_refuses_an_empty_sentence_before_connecting() {
+    let closed = probe::ClosedPort::new().expect("a reserved port");
+    let output = run_client(&["--port", &closed.port().to_string()], "\n");
+    assert_eq!(output.code(), 1);
+    assert_eq!(output.stdout, format!("{PROMPT}\n"));
+    assert_eq!(
+        output.stderr,
+        "error: the sentence is empty: type a few words, then press Enter\n"
+    );
+}
+
+#[test]
+fn client_sends_only_the_first_line_typed() {
+    let mut server = start_server(&["--once"]);
+    let output = run_client(&["--port", &server.port_arg()], "first\nsecond\n");
+    assert_eq!(output.code(), 0, "{output:?}");
+    assert_eq!(output.stdout, format!("{PROMPT}first\nFIRST\n"));
+    assert!(server.finish().expect("exit").status.success());
+}
+
+#[test]
+fn client_stops_at_its_limit_when_the_server_never_stops_sending() {
+    let address = fake_server(|mut stream| {
+        let chunk = [b'X'; 1000];
+        for _ in 0..1000 {
+            if stream.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let output = run_client(&["--port", &address.port().to_string()], "hello\n");
+    assert_eq!(output.code(), 1);
+    assert!(
+        output.stderr.starts_with(
+            "error: the server sent more than 6144 bytes without closing the connection: \"XXX"
+        ),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn client_reports_a_server_that_closes_without_replying() {
+    let address = fake_server(|mut stream| {
+        let mut buffer = [0u8; 100];
+        let _ = stream.read(&mut buffer);
+    });
+    let output = run_client(&["--port", &address.port().to_string()], "hello\n");
+    assert_eq!(output.code(), 1);
+    assert_eq!(
+        output.stderr,
+        "error: the server closed the connection without replying\n"
+    );
+}
+
+#[test]
+fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
+    let closed = probe::ClosedPort::new().expect("a reserved port");
+    let port = closed.port();
+    let output = run_client(&["--port", &port.to_string()], "hello\n");
+    assert_eq!(output.code(), 1);
+    assert_eq!(output.stdout, format!("{PROMPT}hello\n"));
+    assert_eq!(
+        output.stderr,
+        format!(
+            "error: could not connect to 127.0.0.1:{port}: connection refused \
+             (is uppercase-server running?)\n"
+        )
+    );
+}
+
+#[test]
+fn client_gives_up_when_the_server_never_replies() {
+    let silent = probe::silent_listener().expect("listener");
+    let port = silent.local_addr().expect("address").port();
+    let output = run_client(
+        &["--port", &port.to_string(), "--timeout", "0.3"],
+        "hello\n",
+    );
+    assert_eq!(output.code(), 1);
+    assert_eq!(
+        output.stderr,
+        "error: no reply from the server: nothing arrived for 300 ms (--timeout)\n"
+    );
+}
+
+#[test]
+fn trace_shows_each_socket_call_and_the_bytes_on_both_sides() {
+    let mut server = start_server(&["--once", "--trace"]);
+    let port = server.port();
+    let output = run_client(&["--port", &port.to_string(), "--trace"], "straße\n");
+    assert_eq!(output.stdout, format!("{PROMPT}straße\nSTRASSE\n"));
+    assert_eq!(
+        output.stderr,
+        format!(
+            "trace: connect(127.0.0.1:{port}) -> ok\n\
+             trace: send(7 bytes \"straße\") -> 7\n\
+             trace: recv(2048) -> 7 bytes \"STRASSE\"\n\
+             trace: recv(2048) -> 0 bytes (end of stream: the peer closed its side)\n\
+             trace: close()\n"
+        )
+    );
+    let mut lines = server.seen().to_vec();
+    lines.extend(server.finish().expect("exit").rest);
+    let client = lines
+        .iter()
+        .find_map(|line| line.strip_prefix("accepted connection from "))
+        .expect("accept line")
+        .to_string();
+    assert_eq!(
+        lines,
+        [
+            "trace: socket(), setsockopt(SO_REUSEADDR), bind(127.0.0.1:0), listen(1) -> ok"
+                .to_string(),
+            format!("listening on 127.0.0.1:{port}"),
+            format!("trace: accept() -> {client}"),
+            format!("accepted connection from {client}"),
+            "trace: recv(2048) -> 7 bytes \"straße\"".to_string(),
+            format!("Received \"straße\" from {client}"),
+            "trace: send(7 bytes \"STRASSE\") -> 7".to_string(),
+            format!("Sent \"STRASSE\" to {client}"),
+            "trace: close()".to_string(),
+            format!("closed connection from {client}"),
+        ]
+    );
+}
+
+#[test]
+fn help_explains_every_option() {
+    for (program, options) in [
+        (
+            SERVER,
+            &["--host", "--port", "--once", "--idle-timeout", "--trace"][..],
+        ),
+        (CLIENT, &["--host", "--port", "--timeout", "--trace"][..]),
+    ] {
+        let output = procs::run(Path::new(program), &["--help"], b"").expect("help");
+        assert_eq!(output.code(), 0);
+        for option in options {
+            assert!(
+                output.stdout.contains(option),
+                "{program} --help lacks {option}"
+            );
+        }
+    }
+}
