@@ -299,8 +299,9 @@ fn server_refuses_a_port_another_program_listens_on_and_says_what_to_do() {
         output.stderr,
         format!(
             "error: could not listen on 127.0.0.1:{port}: address already in use (another program, \
-             maybe an earlier copy of this server, is listening on that port: stop it, or choose \
-             another --port)\n"
+             maybe an earlier copy of this server, is using that port: stop it, or choose another \
+             --port; a server that has just stopped can hold its port for a minute while its \
+             connections close)\n"
         )
     );
 }

@@ -72,7 +72,8 @@ pub enum Error {
 fn explain_bind(error: &io::Error) -> String {
     match error.kind() {
         io::ErrorKind::AddrInUse => "address already in use (another program, maybe an earlier \
-            copy of this server, is listening on that port: stop it, or choose another --port)"
+            copy of this server, is using that port: stop it, or choose another --port; a server \
+            that has just stopped can hold its port for a minute while its connections close)"
             .into(),
         io::ErrorKind::AddrNotAvailable => "this machine has no such address (use 127.0.0.1, \
             0.0.0.0 for every interface, or one of this machine's own addresses)"
