@@ -5,9 +5,18 @@
 use crate::demo::{Demo, Scenario};
 
 mod lesson01;
+mod wiretap;
 
 /// Every demo, in lesson order.
 pub const ALL: &[Demo] = &[lesson01::DEMO];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
-pub const SCENARIOS: &[Scenario] = &[];
+pub const SCENARIOS: &[Scenario] = &[
+    wiretap::TCP,
+    wiretap::HEX,
+    wiretap::CHUNK,
+    wiretap::COALESCE,
+    wiretap::RESET,
+    wiretap::REFUSED,
+    wiretap::UDP_DROP,
+];
