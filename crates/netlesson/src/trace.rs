@@ -65,6 +65,7 @@ macro_rules! trace {
 /// assert_eq!(show_bytes(b"Hello\r\n"), r#""Hello\r\n""#);
 /// assert_eq!(show_bytes(&[0xff, 0xfe, 0x00]), "ff fe 00");
 /// assert_eq!(show_bytes(&[b'a'; 70]), format!("\"{}\" ... (6 more bytes)", "a".repeat(64)));
+/// assert_eq!(show_bytes(&[b'a'; 65]), format!("\"{}\" ... (1 more byte)", "a".repeat(64)));
 /// ```
 pub fn show_bytes(bytes: &[u8]) -> String {
     let shown = &bytes[..bytes.len().min(SHOWN_BYTES)];
@@ -80,7 +81,8 @@ pub fn show_bytes(bytes: &[u8]) -> String {
         Err(_) => hex(shown),
     };
     if bytes.len() > shown.len() {
-        text.push_str(&format!(" ... ({} more bytes)", bytes.len() - shown.len()));
+        let more = crate::report::count(bytes.len() - shown.len(), "more byte");
+        text.push_str(&format!(" ... ({more})"));
     }
     text
 }

@@ -7,6 +7,7 @@ use crate::demo::{Demo, Scenario};
 mod lesson01;
 mod lesson02;
 mod lesson04;
+mod wiretap;
 
 /// Every demo, in lesson order.
 pub const ALL: &[Demo] = &[lesson01::DEMO, lesson02::DEMO, lesson04::DEMO];
@@ -19,4 +20,11 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson04::ID_CLIENT_STDIN_CLOSED,
     lesson04::ID_TRACE,
     lesson04::BOTH_WAIT,
+    wiretap::TCP,
+    wiretap::HEX,
+    wiretap::CHUNK,
+    wiretap::COALESCE,
+    wiretap::RESET,
+    wiretap::REFUSED,
+    wiretap::UDP_DROP,
 ];

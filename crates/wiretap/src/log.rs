@@ -1,0 +1,130 @@
+//! The log: what wiretap prints on stdout, one line per piece or datagram it forwards and one
+//! per event (open, end, reset, dropped, ...).
+//!
+//! Every line about a connection (TCP) or a client (UDP) starts with its number, `#1`, and a
+//! line about bytes going one way says which way and when, counted from the moment the
+//! connection opened (or the client's first datagram arrived):
+//!
+//! ```text
+//! #1 client->server +0.8ms 5 bytes "Hello"
+//! ```
+//!
+//! The time always has the form `+<milliseconds>ms` with one decimal, so that a script can
+//! parse it and the course's lesson checker can hide it (it changes from run to run).
+//! Each line is flushed at once, so that a test or a person watching sees it as it happens.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::time::Instant;
+
+use netlesson::report::count;
+use netlesson::trace::show_bytes;
+
+/// How many bytes of each piece a hexdump shows (the text form, `show_bytes`, shows as many).
+const SHOWN_BYTES: usize = 64;
+
+/// Prints `text` (one line, or several for a hexdump) on stdout and flushes it.
+///
+/// The lines go out in one locked write, so lines from other connections' threads never land
+/// in the middle of them. A failed write (nobody reads our output any more) is ignored: the
+/// bytes must keep flowing even when nobody watches.
+pub fn line(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
+}
+
+/// The time since `start`, as the log shows it: `+0.8ms`, `+1520.3ms`.
+pub fn since(start: Instant) -> String {
+    format!("+{:.1}ms", start.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// A piece of data as the log shows it: `5 bytes "Hello"` (escaped text, or hex pairs when
+/// the bytes are not UTF-8), or with `hex`, `5 bytes` followed by hexdump lines.
+pub fn show(data: &[u8], hex: bool) -> String {
+    let size = count(data.len(), "byte");
+    if !hex {
+        return format!("{size} {}", show_bytes(data));
+    }
+    let mut text = size;
+    for row in hexdump(data) {
+        text.push('\n');
+        text.push_str(&row);
+    }
+    text
+}
+
+/// The rows of a hexdump in the style of `hexdump -C`, indented by four spaces: the offset,
+/// 16 bytes in hex, and the same bytes as text (`.` for anything that is not printable
+/// ASCII). At most 64 bytes are shown; a last row says how many more there were.
+///
+/// ```text
+///     0000  48 65 6c 6c 6f 20 53 65  72 76 65 72 21           |Hello Server!|
+/// ```
+pub fn hexdump(data: &[u8]) -> Vec<String> {
+    let shown = &data[..data.len().min(SHOWN_BYTES)];
+    let mut rows: Vec<String> = shown
+        .chunks(16)
+        .enumerate()
+        .map(|(index, row)| {
+            let mut hex = String::new();
+            for column in 0..16 {
+                if column == 8 {
+                    hex.push(' ');
+                }
+                match row.get(column) {
+                    Some(byte) => {
+                        let _ = write!(hex, "{byte:02x} ");
+                    }
+                    None => hex.push_str("   "),
+                }
+            }
+            let text: String = row
+                .iter()
+                .map(|&byte| match byte {
+                    b' '..=b'~' => byte as char,
+                    _ => '.',
+                })
+                .collect();
+            format!("    {:04x}  {hex} |{text}|", index * 16)
+        })
+        .collect();
+    if data.len() > shown.len() {
+        let more = data.len() - shown.len();
+        let noun = if more == 1 { "byte" } else { "bytes" };
+        rows.push(format!("    ... ({more} more {noun})"));
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_binary_is_hex() {
+        assert_eq!(show(b"Hello\n", false), r#"6 bytes "Hello\n""#);
+        assert_eq!(show(b"H", false), r#"1 byte "H""#);
+        assert_eq!(show(&[0xff, 0x00], false), "2 bytes ff 00");
+    }
+
+    #[test]
+    fn hexdump_has_offset_hex_and_text_columns() {
+        assert_eq!(
+            show(b"Hello Server!", true),
+            "13 bytes\n    0000  48 65 6c 6c 6f 20 53 65  72 76 65 72 21           |Hello Server!|"
+        );
+        let rows = hexdump(&[0u8; 70]);
+        assert_eq!(rows.len(), 5);
+        assert_eq!(
+            rows[1],
+            "    0010  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|"
+        );
+        assert_eq!(rows[4], "    ... (6 more bytes)");
+    }
+
+    #[test]
+    fn times_are_milliseconds_with_one_decimal() {
+        let shown = since(Instant::now());
+        assert!(shown.starts_with("+0.") && shown.ends_with("ms"), "{shown}");
+    }
+}

@@ -1,0 +1,670 @@
+//! Black-box tests of `wiretap tcp` over real sockets on 127.0.0.1: exact forwarding both ways,
+//! the disturbances (`--chunk`, `--delay-ms`, `--coalesce-ms`), half-close, resets, many
+//! connections at once, and a server that is not there.
+//!
+//! The servers behind wiretap are small threads on a `TcpListener` bound to port 0; the clients
+//! are `course::probe::Probe`s and lesson 1's `simple-client`. Every wait has a time limit.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use course::probe::{self, Probe};
+use course::procs::{self, STEP_TIMEOUT, Server};
+
+const WIRETAP: &str = env!("CARGO_BIN_EXE_wiretap");
+
+/// Starts `wiretap tcp --listen 127.0.0.1:0 --to <to> <extra>` and reads its two first lines.
+fn start_wiretap(to: SocketAddr, extra: &[&str]) -> Server {
+    let to = to.to_string();
+    let mut args = vec!["tcp", "--listen", "127.0.0.1:0", "--to", to.as_str()];
+    args.extend_from_slice(extra);
+    let mut wiretap = Server::start(Path::new(WIRETAP), &args).expect("wiretap gets ready");
+    let forwarding = wiretap.next_line().expect("the forwarding line");
+    assert!(
+        forwarding.starts_with(&format!("forwarding TCP to {to}")),
+        "{forwarding}"
+    );
+    wiretap
+}
+
+/// A log line with its time (`+0.8ms`) replaced by `+T`.
+fn untimed(line: &str) -> String {
+    let words: Vec<&str> = line
+        .split(' ')
+        .map(|word| {
+            let time = word
+                .strip_prefix('+')
+                .and_then(|rest| rest.strip_suffix("ms"))
+                .is_some_and(|number| number.parse::<f64>().is_ok());
+            if time { "+T" } else { word }
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// The next log line, untimed.
+fn next_event(wiretap: &mut Server) -> String {
+    untimed(&wiretap.next_line().expect("a log line"))
+}
+
+/// Reads the `#N open: ...` line of a new connection and returns N.
+fn expect_open(wiretap: &mut Server, client: SocketAddr, server: SocketAddr) -> u64 {
+    let line = wiretap.next_line().expect("an open line");
+    let (number, rest) = line
+        .strip_prefix('#')
+        .and_then(|line| line.split_once(' '))
+        .unwrap_or_else(|| panic!("not an open line: {line}"));
+    let prefix = format!("open: client {client}, server {server} (wiretap's side 127.0.0.1:");
+    assert!(rest.starts_with(&prefix), "{line}");
+    number.parse().expect("a connection number")
+}
+
+/// A server on a thread that runs `handle` for each connection (on a thread of its own).
+fn serve(handle: impl Fn(TcpStream) + Send + Sync + 'static) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a test server");
+    let address = listener.local_addr().expect("its address");
+    let handle = std::sync::Arc::new(handle);
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let _ = stream.set_read_timeout(Some(STEP_TIMEOUT));
+            let _ = stream.set_write_timeout(Some(STEP_TIMEOUT));
+            let handle = handle.clone();
+            thread::spawn(move || handle(stream));
+        }
+    });
+    address
+}
+
+/// An echo server: sends every byte back until the client finishes, then closes.
+fn echo_server() -> SocketAddr {
+    serve(|mut stream| {
+        let mut buffer = [0u8; 4096];
+        while let Ok(count @ 1..) = stream.read(&mut buffer) {
+            if stream.write_all(&buffer[..count]).is_err() {
+                return;
+            }
+        }
+    })
+}
+
+/// A server that reports what each of its `read`s returned, in order, ending with the error
+/// or end of stream that stopped it.
+fn recording_server() -> (SocketAddr, Receiver<io::Result<Vec<u8>>>) {
+    let (reads, received) = mpsc::channel();
+    let address = serve(move |mut stream| {
+        let mut buffer = [0u8; 4096];
+        loop {
+            let read = stream
+                .read(&mut buffer)
+                .map(|count| buffer[..count].to_vec());
+            let done = !matches!(&read, Ok(data) if !data.is_empty());
+            let _ = reads.send(read);
+            if done {
+                return;
+            }
+        }
+    });
+    (address, received)
+}
+
+fn next_read(reads: &Receiver<io::Result<Vec<u8>>>) -> io::Result<Vec<u8>> {
+    reads.recv_timeout(STEP_TIMEOUT).expect("the server reads")
+}
+
+/// `count` bytes that look random (xorshift), the same every run.
+fn random_bytes(count: usize) -> Vec<u8> {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    (0..count)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 32) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn forwards_exact_bytes_both_ways_and_logs_each_piece_open_end_and_close() {
+    let server = echo_server();
+    let mut wiretap = start_wiretap(server, &[]);
+    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let client_address = client.local_addr().expect("address");
+    assert_eq!(expect_open(&mut wiretap, client_address, server), 1);
+
+    client.send(b"Hello\n").expect("send");
+    assert_eq!(client.receive_exact(6).expect("echo"), b"Hello\n");
+    client.send(&[0xff, 0x00, 0x80]).expect("send binary");
+    assert_eq!(client.receive_exact(3).expect("echo"), [0xff, 0x00, 0x80]);
+    client.shutdown_write().expect("half-close");
+    assert_eq!(client.receive_to_end().expect("end"), b"");
+
+    let expected = [
+        r#"#1 client->server +T 6 bytes "Hello\n""#,
+        r#"#1 server->client +T 6 bytes "Hello\n""#,
+        "#1 client->server +T 3 bytes ff 00 80",
+        "#1 server->client +T 3 bytes ff 00 80",
+        "#1 client->server +T end (shutdown passed on to the server)",
+        "#1 server->client +T end (shutdown passed on to the client)",
+        "#1 closed +T (client sent 9 bytes, server sent 9 bytes)",
+    ];
+    for line in expected {
+        assert_eq!(next_event(&mut wiretap), line);
+    }
+}
+
+#[test]
+fn chunk_1_carries_20_kb_of_random_bytes_exactly_in_1_byte_pieces_both_ways() {
+    const SIZE: usize = 20_000;
+    let server = echo_server();
+    let mut wiretap = start_wiretap(server, &["--chunk", "1"]);
+    let started = Instant::now();
+    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let data = random_bytes(SIZE);
+    let mut sender = client.stream().try_clone().expect("a second handle");
+    let to_send = data.clone();
+    let writer = thread::spawn(move || {
+        sender.write_all(&to_send).expect("send 20 kB");
+        sender.shutdown(Shutdown::Write).expect("half-close");
+    });
+    let echoed = client.receive_to_end().expect("the echo, to the end");
+    writer.join().expect("the writer finishes");
+    assert!(echoed == data, "the 20 kB came back different");
+
+    let mut pieces = [0usize; 2];
+    let mut ends = 0;
+    let lines = wiretap
+        .wait_for(|line| line.starts_with("#1 closed"))
+        .expect("the connection closes");
+    for line in &lines[1..lines.len() - 1] {
+        let event = untimed(line);
+        if event.ends_with(" end (shutdown passed on to the server)")
+            || event.ends_with(" end (shutdown passed on to the client)")
+        {
+            ends += 1;
+            continue;
+        }
+        let direction = match event.split(' ').nth(1) {
+            Some("client->server") => 0,
+            Some("server->client") => 1,
+            _ => panic!("unexpected line {line}"),
+        };
+        assert!(event.contains(" +T 1 byte "), "not a 1-byte piece: {line}");
+        pieces[direction] += 1;
+    }
+    assert_eq!(pieces, [SIZE, SIZE]);
+    assert_eq!(ends, 2);
+    assert_eq!(
+        untimed(&lines[lines.len() - 1]),
+        "#1 closed +T (client sent 20000 bytes, server sent 20000 bytes)"
+    );
+    eprintln!("20 kB each way in 1-byte pieces: {:?}", started.elapsed());
+}
+
+#[test]
+fn simple_client_through_chunk_1_gets_the_first_piece_that_simple_server_read() {
+    // Lesson 1's server answers whatever its one read returns. Through --chunk 1 that is the
+    // first byte (or a few, if they pile up before the server reads): TCP is a stream.
+    course::bins::build(&["lesson-simple"]).expect("lesson 1 builds");
+    let simple_server = course::bins::path("simple-server").expect("simple-server was built");
+    let mut server = Server::start(&simple_server, &["--port", "0"]).expect("simple-server starts");
+    let mut wiretap = start_wiretap(server.address, &["--chunk", "1", "--delay-ms", "20"]);
+    let client = course::bins::path("simple-client").expect("simple-client was built");
+    let port = wiretap.port_arg();
+    let output = procs::run(&client, &["--port", &port], b"").expect("simple-client runs");
+    assert_eq!(output.code(), 0, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .ends_with("Sent \"Hello Server!\"\nReceived \"H\"\n"),
+        "{}",
+        output.stdout
+    );
+    server
+        .wait_for(|line| line.starts_with("Received \"H\" from 127.0.0.1:"))
+        .expect("the server received the first byte alone");
+    let first = wiretap.wait_for(|line| line.contains("client->server"));
+    assert_eq!(
+        untimed(first.expect("a piece").last().expect("a line")),
+        r#"#1 client->server +T 1 byte "H""#
+    );
+}
+
+#[test]
+fn chunk_with_delay_makes_each_piece_arrive_in_its_own_read() {
+    let (server, reads) = recording_server();
+    let mut wiretap = start_wiretap(server, &["--chunk", "2", "--delay-ms", "50"]);
+    let started = Instant::now();
+    let mut client = Probe::connect(wiretap.address).expect("connect");
+    client.send(b"Hello").expect("send");
+    client.shutdown_write().expect("half-close");
+    assert_eq!(next_read(&reads).expect("read 1"), b"He");
+    assert_eq!(next_read(&reads).expect("read 2"), b"ll");
+    assert_eq!(next_read(&reads).expect("read 3"), b"o");
+    assert_eq!(next_read(&reads).expect("end"), b"");
+    assert!(started.elapsed() >= Duration::from_millis(150));
+    wiretap.next_line().expect("open");
+    for piece in [r#"2 bytes "He""#, r#"2 bytes "ll""#, r#"1 byte "o""#] {
+        assert_eq!(
+            next_event(&mut wiretap),
+            format!("#1 client->server +T {piece}")
+        );
+    }
+}
+
+#[test]
+fn coalesce_merges_writes_made_apart_into_one_read() {
+    let (server, reads) = recording_server();
+    let mut wiretap = start_wiretap(server, &["--coalesce-ms", "400"]);
+    let mut client = Probe::connect(wiretap.address).expect("connect");
+    client.send(b"Hel").expect("first write");
+    // Not waiting for readiness: the gap between the writes is what is being tested.
+    thread::sleep(Duration::from_millis(50));
+    client.send(b"lo").expect("second write");
+    assert_eq!(next_read(&reads).expect("one read"), b"Hello");
+    client.shutdown_write().expect("half-close");
+    assert_eq!(next_read(&reads).expect("end"), b"");
+    wiretap.next_line().expect("open");
+    assert_eq!(
+        next_event(&mut wiretap),
+        r#"#1 client->server +T 5 bytes "Hello""#
+    );
+}
+
+#[test]
+fn without_coalesce_writes_made_apart_arrive_apart() {
+    // The control for the test above: the same writes, forwarded as they come.
+    let (server, reads) = recording_server();
+    let wiretap = start_wiretap(server, &[]);
+    let mut client = Probe::connect(wiretap.address).expect("connect");
+    client.send(b"Hel").expect("first write");
+    assert_eq!(next_read(&reads).expect("read 1"), b"Hel");
+    client.send(b"lo").expect("second write");
+    assert_eq!(next_read(&reads).expect("read 2"), b"lo");
+}
+
+#[test]
+fn half_close_by_the_client_reaches_the_server_and_the_answer_still_flows_back() {
+    // This server reads to the end, then answers and closes: it needs the client's half-close.
+    let server = serve(|mut stream| {
+        let mut request = Vec::new();
+        if stream.read_to_end(&mut request).is_ok() {
+            let _ = stream.write_all(format!("got {} bytes", request.len()).as_bytes());
+        }
+    });
+    let mut wiretap = start_wiretap(server, &[]);
+    let mut client = Probe::connect(wiretap.address).expect("connect");
+    client.send(b"abc").expect("send");
+    client.shutdown_write().expect("half-close");
+    assert_eq!(client.receive_to_end().expect("answer"), b"got 3 bytes");
+    wiretap.next_line().expect("open");
+    let expected = [
+        r#"#1 client->server +T 3 bytes "abc""#,
+        "#1 client->server +T end (shutdown passed on to the server)",
+        r#"#1 server->client +T 11 bytes "got 3 bytes""#,
+        "#1 server->client +T end (shutdown passed on to the client)",
+        "#1 closed +T (client sent 3 bytes, server sent 11 bytes)",
+    ];
+    for line in expected {
+        assert_eq!(next_event(&mut wiretap), line);
+    }
+}
+
+#[test]
+fn half_close_by_the_server_reaches_the_client_which_can_still_send() {
+    let (said, heard) = mpsc::channel();
+    let server = serve(move |mut stream| {
+        let _ = stream.write_all(b"bye");
+        let _ = stream.shutdown(Shutdown::Write);
+        let mut rest = Vec::new();
+        let _ = said.send(stream.read_to_end(&mut rest).map(|_| rest));
+    });
+    let mut wiretap = start_wiretap(server, &[]);
+    let mut client = Probe::connect(wiretap.address).expect("connect");
+    assert_eq!(client.receive_to_end().expect("bye, then end"), b"bye");
+    client
+        .send(b"ok")
+        .expect("send after the server's half-close");
+    client.shutdown_write().expect("half-close");
+    let rest = heard.recv_timeout(STEP_TIMEOUT).expect("the server reads");
+    assert_eq!(rest.expect("no error"), b"ok");
+    wiretap.next_line().expect("open");
+    let expected = [
+        r#"#1 server->client +T 3 bytes "bye""#,
+        "#1 server->client +T end (shutdown passed on to the client)",
+        r#"#1 client->server +T 2 bytes "ok""#,
+        "#1 client->server +T end (shutdown passed on to the server)",
+        "#1 closed +T (client sent 2 bytes, server sent 3 bytes)",
+    ];
+    for line in expected {
+        assert_eq!(next_event(&mut wiretap), line);
+    }
+}
+
+#[test]
+fn a_client_that_resets_mid_message_makes_wiretap_reset_the_server() {
+    let (server, reads) = recording_server();
+    let mut wiretap = start_wiretap(server, &[]);
+    let mut client = Probe::connect(wiretap.address).expect("connect");
+    client.send(b"Hel").expect("half a message");
+    assert_eq!(next_read(&reads).expect("read"), b"Hel");
+    client.reset().expect("reset");
+    let error = next_read(&reads).expect_err("the server's connection is reset");
+    assert_eq!(error.kind(), io::ErrorKind::ConnectionReset, "{error}");
+    wiretap.next_line().expect("open");
+    assert_eq!(
+        next_event(&mut wiretap),
+        r#"#1 client->server +T 3 bytes "Hel""#
+    );
+    assert_eq!(
+        next_event(&mut wiretap),
+        "#1 client->server +T reset by the client; resetting the server's connection"
+    );
+    assert_eq!(
+        next_event(&mut wiretap),
+        "#1 closed +T (client sent 3 bytes, server sent 0 bytes)"
+    );
+    assert_still_forwards(&mut wiretap, server);
+}
+
+#[test]
+fn a_server_that_resets_makes_wiretap_reset_the_client() {
+    let server = serve(|mut stream| {
+        let mut buffer = [0u8; 16];
+        let _ = stream.read(&mut buffer);
+        let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+    });
+    let mut wiretap = start_wiretap(server, &[]);
+    let mut client = Probe::connect(wiretap.address).expect("connect");
+    client.send(b"x").expect("send");
+    let mut buffer = [0u8; 16];
+    let error = client
+        .stream()
+        .read(&mut buffer)
+        .expect_err("the client's connection is reset");
+    assert_eq!(error.kind(), io::ErrorKind::ConnectionReset, "{error}");
+    wiretap.next_line().expect("open");
+    assert_eq!(
+        next_event(&mut wiretap),
+        r#"#1 client->server +T 1 byte "x""#
+    );
+    assert_eq!(
+        next_event(&mut wiretap),
+        "#1 server->client +T reset by the server; resetting the client's connection"
+    );
+    assert_eq!(
+        next_event(&mut wiretap),
+        "#1 closed +T (client sent 1 byte, server sent 0 bytes)"
+    );
+}
+
+/// Checks that `wiretap` still forwards a new connection to `server` (an echo or recording
+/// server: only the client->server piece is checked).
+fn assert_still_forwards(wiretap: &mut Server, server: SocketAddr) {
+    let mut client = Probe::connect(wiretap.address).expect("connect again");
+    client.send(b"next").expect("send");
+    let address = client.local_addr().expect("address");
+    let number = expect_open(wiretap, address, server);
+    assert_eq!(
+        next_event(wiretap),
+        format!(r#"#{number} client->server +T 4 bytes "next""#)
+    );
+}
+
+#[test]
+fn many_connections_at_once_each_get_their_own_bytes_back() {
+    const CLIENTS: usize = 20;
+    let server = echo_server();
+    let mut wiretap = start_wiretap(server, &[]);
+    // All connected before any of them sends: a proxy serving one connection at a time would
+    // never answer the later ones.
+    let mut clients: Vec<Probe> = (0..CLIENTS)
+        .map(|_| Probe::connect(wiretap.address).expect("connect"))
+        .collect();
+    for (index, client) in clients.iter_mut().enumerate().rev() {
+        let message = format!("client {index} says hi");
+        client.send(message.as_bytes()).expect("send");
+        assert_eq!(
+            client.receive_exact(message.len()).expect("echo"),
+            message.as_bytes()
+        );
+    }
+    drop(clients);
+    let lines = wiretap
+        .wait_for(|line| line.contains(" closed ") && line.contains("client sent"))
+        .expect("lines");
+    let mut opened: Vec<u64> = lines
+        .iter()
+        .filter(|line| line.contains(" open: "))
+        .map(|line| {
+            line[1..line.find(' ').unwrap_or(1)]
+                .parse()
+                .expect("number")
+        })
+        .collect();
+    opened.sort_unstable();
+    assert_eq!(opened, (1..=CLIENTS as u64).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_server_that_is_not_there_gets_one_line_and_a_reset_and_wiretap_keeps_serving() {
+    let closed = probe::ClosedPort::new().expect("a port where nothing listens");
+    let to: SocketAddr = format!("127.0.0.1:{}", closed.port())
+        .parse()
+        .expect("address");
+    let mut wiretap = start_wiretap(to, &[]);
+    for number in 1..=2 {
+        // A reset that comes right after wiretap accepted may arrive before `connect` returns
+        // (then connect fails with it), or after (then the first read does).
+        let outcome =
+            TcpStream::connect_timeout(&wiretap.address, STEP_TIMEOUT).and_then(|mut client| {
+                client.set_read_timeout(Some(STEP_TIMEOUT))?;
+                client.read(&mut [0u8; 16])
+            });
+        let error = outcome.expect_err("the connection is reset");
+        assert_eq!(error.kind(), io::ErrorKind::ConnectionReset, "{error}");
+        let line = wiretap.next_line().expect("one line");
+        let expected = format!(
+            "#{number} failed: could not connect to {to}: connection refused \
+             (is the server running?); resetting client 127.0.0.1:"
+        );
+        assert!(line.starts_with(&expected), "{line}");
+    }
+}
+
+#[test]
+fn once_forwards_one_connection_and_exits_when_it_closes() {
+    let server = echo_server();
+    let mut wiretap = start_wiretap(server, &["--once"]);
+    let mut client = Probe::connect(wiretap.address).expect("connect");
+    client.send(b"one").expect("send");
+    assert_eq!(client.receive_exact(3).expect("echo"), b"one");
+    drop(client);
+    let finished = wiretap.finish().expect("wiretap exits");
+    assert!(finished.status.success(), "{:?}", finished.status);
+    assert_eq!(
+        untimed(finished.rest.last().expect("lines")),
+        "#1 closed +T (client sent 3 bytes, server sent 3 bytes)"
+    );
+}
+
+#[test]
+fn hex_shows_each_piece_as_a_hexdump() {
+    let server = echo_server();
+    let mut wiretap = start_wiretap(server, &["--hex"]);
+    let mut client = Probe::connect(wiretap.address).expect("connect");
+    client.send(b"Hello, wiretap!\x00\x01").expect("send");
+    assert_eq!(client.receive_exact(17).expect("echo").len(), 17);
+    wiretap.next_line().expect("open");
+    assert_eq!(next_event(&mut wiretap), "#1 client->server +T 17 bytes");
+    assert_eq!(
+        wiretap.next_line().expect("dump row 1"),
+        "    0000  48 65 6c 6c 6f 2c 20 77  69 72 65 74 61 70 21 00  |Hello, wiretap!.|"
+    );
+    assert_eq!(
+        wiretap.next_line().expect("dump row 2"),
+        "    0010  01                                                |.|"
+    );
+}
+
+#[test]
+fn works_over_ipv6_loopback() {
+    let listener = match TcpListener::bind("[::1]:0") {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("skipping works_over_ipv6_loopback: no IPv6 loopback here ({error})");
+            return;
+        }
+    };
+    let server = listener.local_addr().expect("address");
+    thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut buffer = [0u8; 16];
+            let count = stream.read(&mut buffer).unwrap_or(0);
+            let _ = stream.write_all(&buffer[..count]);
+        }
+    });
+    let to = server.to_string();
+    let wiretap = Server::start(
+        Path::new(WIRETAP),
+        &["tcp", "--listen", "[::1]:0", "--to", &to],
+    )
+    .expect("wiretap on ::1");
+    assert!(wiretap.address.is_ipv6(), "{}", wiretap.address);
+    let mut client = Probe::connect(wiretap.address).expect("connect");
+    client.send(b"v6").expect("send");
+    assert_eq!(client.receive_to_end().expect("echo"), b"v6");
+}
+
+#[test]
+fn the_forwarding_line_repeats_the_disturbances() {
+    let server = echo_server();
+    let mut wiretap = Server::start(
+        Path::new(WIRETAP),
+        &[
+            "tcp",
+            "--listen",
+            "127.0.0.1:0",
+            "--to",
+            &server.to_string(),
+            "--chunk",
+            "3",
+            "--delay-ms",
+            "5",
+            "--coalesce-ms",
+            "10",
+        ],
+    )
+    .expect("wiretap starts");
+    assert_eq!(
+        wiretap.next_line().expect("second line"),
+        format!("forwarding TCP to {server} with --chunk 3 --delay-ms 5 --coalesce-ms 10")
+    );
+}
+
+#[test]
+fn listening_on_a_busy_port_fails_with_what_to_do() {
+    let busy = probe::silent_listener().expect("a busy port");
+    let listen = busy.local_addr().expect("address").to_string();
+    let output = procs::run(
+        Path::new(WIRETAP),
+        &["tcp", "--listen", &listen, "--to", "127.0.0.1:9"],
+        b"",
+    )
+    .expect("wiretap exits");
+    assert_eq!(output.code(), 1);
+    assert_eq!(
+        output.stderr,
+        format!(
+            "error: could not listen on {listen}: address already in use (another program, \
+             maybe an earlier copy of this server, is using that port: stop it, or choose another \
+             --port; a server that has just stopped can hold its port for a minute while its \
+             connections close)\n"
+        )
+    );
+}
+
+#[test]
+fn bad_option_values_are_refused_with_an_example() {
+    for (args, message) in [
+        (
+            &["tcp", "--listen", "12345", "--to", "127.0.0.1:1"][..],
+            "`12345` is not HOST:PORT (for example 127.0.0.1:12345, or [::1]:12345 for IPv6)",
+        ),
+        (
+            &[
+                "tcp",
+                "--listen",
+                "127.0.0.1:0",
+                "--to",
+                "127.0.0.1:1",
+                "--chunk",
+                "0",
+            ][..],
+            "0 is not in 1..",
+        ),
+        (
+            &[
+                "udp",
+                "--listen",
+                "127.0.0.1:0",
+                "--to",
+                "127.0.0.1:1",
+                "--drop",
+                "2",
+            ][..],
+            "`2` is not a probability from 0 to 1",
+        ),
+    ] {
+        let output = procs::run(Path::new(WIRETAP), args, b"").expect("wiretap exits");
+        assert_eq!(output.code(), 2, "{args:?}");
+        assert!(output.stderr.contains(message), "{}", output.stderr);
+    }
+}
+
+#[test]
+fn help_explains_every_option() {
+    for (protocol, options) in [
+        (
+            "tcp",
+            &[
+                "--listen",
+                "--to",
+                "--hex",
+                "--chunk",
+                "--delay-ms",
+                "--coalesce-ms",
+                "--once",
+            ][..],
+        ),
+        (
+            "udp",
+            &[
+                "--listen",
+                "--to",
+                "--hex",
+                "--drop",
+                "--duplicate",
+                "--reorder",
+                "--hold-ms",
+                "--seed",
+                "--idle-timeout",
+            ][..],
+        ),
+    ] {
+        let output = procs::run(Path::new(WIRETAP), &[protocol, "--help"], b"").expect("help runs");
+        assert_eq!(output.code(), 0);
+        for option in options {
+            assert!(
+                output.stdout.contains(option),
+                "wiretap {protocol} --help lacks {option}"
+            );
+        }
+    }
+    let output = procs::run(Path::new(WIRETAP), &["--help"], b"").expect("help runs");
+    assert!(output.stdout.contains("tcp") && output.stdout.contains("udp"));
+}
