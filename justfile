@@ -9,6 +9,15 @@ default:
 demo-1:
     cargo demo 1
 
+# Lesson 3: echo server and client
+demo-3:
+    cargo demo 3
+
+# Lesson 3: push a few hundred MiB through echo-server and a plain C echo server (release build)
+bench-echo *ARGS:
+    cargo build --release --quiet --package lesson-echo --bins
+    cargo run --release --quiet --bin echo-bench -- {{ARGS}}
+
 # Run every test (the same command as CI)
 test:
     cargo test

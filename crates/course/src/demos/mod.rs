@@ -5,9 +5,10 @@
 use crate::demo::{Demo, Scenario};
 
 mod lesson01;
+mod lesson03;
 
 /// Every demo, in lesson order.
-pub const ALL: &[Demo] = &[lesson01::DEMO];
+pub const ALL: &[Demo] = &[lesson01::DEMO, lesson03::DEMO];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
-pub const SCENARIOS: &[Scenario] = &[];
+pub const SCENARIOS: &[Scenario] = &[lesson03::PYTHON_STYLE_CLIENT, lesson03::MISBEHAVING_CLIENTS];
