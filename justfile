@@ -13,6 +13,15 @@ demo-1:
 demo-2:
     cargo demo 2
 
+# Lesson 3: echo server and client
+demo-3:
+    cargo demo 3
+
+# Lesson 3: push a few hundred MiB through echo-server and a plain C echo server (release build)
+bench-echo *ARGS:
+    cargo build --release --quiet --package lesson-echo --bins
+    cargo run --release --quiet --bin echo-bench -- {{ARGS}}
+
 # Lesson 4: uppercase and student ID conversations
 demo-4:
     cargo demo 4

@@ -212,11 +212,16 @@ fn server_survives_client_that_resets_mid_message() {
     server
         .expect_line(&format!("Received \"Hel\" from {client}"))
         .expect("the data that arrived before the reset");
-    server
-        .expect_line(&format!(
-            "client {client}: could not send the reply: connection reset by the peer"
-        ))
-        .expect("one line naming the client and the reset");
+    // Usually the reset is known by the time the server replies, and the reply fails. But the
+    // kernel may process the reset a moment later, after the reply has left: then the reply
+    // simply goes nowhere. Both are correct; anything else is not.
+    let last = server.next_line().expect("one line about the client");
+    let reset = format!("client {client}: could not send the reply: connection reset by the peer");
+    let reply_lost = format!("closed connection from {client}");
+    assert!(
+        last == reset || last == reply_lost,
+        "unexpected line {last:?}"
+    );
     assert_serves_a_client(&mut server);
 }
 

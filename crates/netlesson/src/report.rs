@@ -88,6 +88,44 @@ pub fn explain_io(error: &io::Error) -> String {
     }
 }
 
+/// Explains a failed send (a write). `timeout` is the write timeout in force and the option
+/// that sets it.
+///
+/// A send waits while the buffers between the two programs are full, and they stay full when
+/// the peer stops reading; so a send that times out means "the peer stopped reading", not
+/// "nothing arrived" as [`describe`] says for a receive that times out. Other errors are kept
+/// as they are and explained by [`describe`].
+///
+/// ```
+/// use std::io::{Error, ErrorKind};
+/// use std::time::Duration;
+/// use netlesson::report::send_error;
+///
+/// let idle = (Duration::from_secs(10), "--idle-timeout");
+/// let stalled = send_error(Error::from(ErrorKind::WouldBlock), idle).context("could not send");
+/// assert_eq!(
+///     netlesson::describe(&stalled, Some(idle)),
+///     "could not send: the peer stopped reading: nothing could be sent for 10 s (--idle-timeout)"
+/// );
+/// let reset = send_error(Error::from(ErrorKind::ConnectionReset), idle).context("could not send");
+/// assert_eq!(
+///     netlesson::describe(&reset, Some(idle)),
+///     "could not send: connection reset by the peer"
+/// );
+/// ```
+pub fn send_error(error: io::Error, timeout: (Duration, &str)) -> anyhow::Error {
+    match error.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+            let (limit, option) = timeout;
+            anyhow::anyhow!(
+                "the peer stopped reading: nothing could be sent for {} ({option})",
+                seconds(limit)
+            )
+        }
+        _ => anyhow::Error::new(error),
+    }
+}
+
 /// A count with its noun, singular or plural: `1 byte`, `13 bytes`.
 ///
 /// ```

@@ -155,34 +155,90 @@ impl Traced<std::net::TcpStream> {
 
 impl<S: Read> Read for Traced<S> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        let result = self.inner.read(buffer);
-        crate::trace!(
-            "recv({}) -> {}",
-            buffer.len(),
-            show_result(&result, |&count| match count {
-                0 => "0 bytes (end of stream: the peer closed its side)".to_string(),
-                _ => format!("{} {}", bytes(count), show_bytes(&buffer[..count])),
-            })
-        );
-        result
+        traced_read(&mut self.inner, buffer)
     }
 }
 
 impl<S: Write> Write for Traced<S> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let result = self.inner.write(data);
-        crate::trace!(
-            "send({} {}) -> {}",
-            bytes(data.len()),
-            show_bytes(data),
-            show_result(&result, |count| count.to_string())
-        );
-        result
+        traced_write(&mut self.inner, data)
     }
 
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
     }
+}
+
+/// Reading through a shared reference, as `std` allows for `&TcpStream`: one thread can read
+/// while another writes to the same connection.
+///
+/// ```
+/// use std::io::{Read, Write};
+/// use std::net::{TcpListener, TcpStream};
+/// use netlesson::Traced;
+///
+/// let listener = TcpListener::bind("127.0.0.1:0")?;
+/// let client = Traced::new(TcpStream::connect(listener.local_addr()?)?);
+/// let (mut server, _) = listener.accept()?;
+/// std::thread::scope(|scope| {
+///     // `&client` is a second handle: this thread writes while the other one reads.
+///     scope.spawn(|| (&client).write_all(b"ping"));
+///     let mut received = [0u8; 4];
+///     server.read_exact(&mut received)?;
+///     assert_eq!(&received, b"ping");
+///     server.write_all(b"pong")?;
+///     (&client).read_exact(&mut received)?;
+///     assert_eq!(&received, b"pong");
+///     Ok::<(), std::io::Error>(())
+/// })?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+impl<'a, S> Read for &'a Traced<S>
+where
+    &'a S: Read,
+{
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        traced_read(&mut &self.inner, buffer)
+    }
+}
+
+/// Writing through a shared reference, as `std` allows for `&TcpStream` (see the example on
+/// `Read for &Traced<S>`).
+impl<'a, S> Write for &'a Traced<S>
+where
+    &'a S: Write,
+{
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        traced_write(&mut &self.inner, data)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        (&self.inner).flush()
+    }
+}
+
+fn traced_read(inner: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
+    let result = inner.read(buffer);
+    crate::trace!(
+        "recv({}) -> {}",
+        buffer.len(),
+        show_result(&result, |&count| match count {
+            0 => "0 bytes (end of stream: the peer closed its side)".to_string(),
+            _ => format!("{} {}", bytes(count), show_bytes(&buffer[..count])),
+        })
+    );
+    result
+}
+
+fn traced_write(inner: &mut impl Write, data: &[u8]) -> io::Result<usize> {
+    let result = inner.write(data);
+    crate::trace!(
+        "send({} {}) -> {}",
+        bytes(data.len()),
+        show_bytes(data),
+        show_result(&result, |count| count.to_string())
+    );
+    result
 }
 
 impl<S> Drop for Traced<S> {

@@ -6,16 +6,24 @@ use crate::demo::{Demo, Scenario};
 
 mod lesson01;
 mod lesson02;
+mod lesson03;
 mod lesson04;
 mod wiretap;
 
 /// Every demo, in lesson order.
-pub const ALL: &[Demo] = &[lesson01::DEMO, lesson02::DEMO, lesson04::DEMO];
+pub const ALL: &[Demo] = &[
+    lesson01::DEMO,
+    lesson02::DEMO,
+    lesson03::DEMO,
+    lesson04::DEMO,
+];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
 pub const SCENARIOS: &[Scenario] = &[
     lesson02::WRONG_ADDRESS,
     lesson02::TIME_IN_PIECES,
+    lesson03::PYTHON_STYLE_CLIENT,
+    lesson03::MISBEHAVING_CLIENTS,
     lesson04::UPPERCASE_IN_PIECES,
     lesson04::ID_CLIENT_STDIN_CLOSED,
     lesson04::ID_TRACE,

@@ -1,0 +1,718 @@
+//! Black-box tests of lesson 3 over real sockets on 127.0.0.1: `echo-server` and `echo-client`
+//! as a student runs them, large and binary data, half-close, and the misbehaving clients the
+//! server must outlive.
+//!
+//! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
+//! has a time limit (see `course::procs`).
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::thread;
+
+use course::probe::{self, Probe};
+use course::procs::{self, Server};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_echo-server");
+const CLIENT: &str = env!("CARGO_BIN_EXE_echo-client");
+
+const MIB: usize = 1 << 20;
+
+fn start_server(extra: &[&str]) -> Server {
+    let mut args = vec!["--port", "0"];
+    args.extend_from_slice(extra);
+    Server::start(Path::new(SERVER), &args).expect("echo-server should print its ready line")
+}
+
+fn run_client(args: &[&str], stdin: &[u8]) -> procs::Output {
+    procs::run(Path::new(CLIENT), args, stdin).expect("echo-client should finish")
+}
+
+/// `count` pseudo-random bytes (xorshift): every value 0..=255 appears, most of it not UTF-8.
+fn random_bytes(count: usize) -> Vec<u8> {
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    (0..count)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 32) as u8
+        })
+        .collect()
+}
+
+/// Sends `data` from one thread while this one reads, half-closes after sending, and returns
+/// everything received until the server closed.
+fn echo_through(address: SocketAddr, data: &[u8]) -> (SocketAddr, Vec<u8>) {
+    let mut probe = Probe::connect(address).expect("connect");
+    let client = probe.local_addr().expect("address");
+    let mut writer = probe.stream().try_clone().expect("a second handle");
+    let received = thread::scope(|scope| {
+        scope.spawn(move || {
+            writer.write_all(data).expect("send everything");
+            writer.shutdown(Shutdown::Write).expect("half-close");
+        });
+        probe
+            .receive_to_end()
+            .expect("the whole echo, then the close")
+    });
+    (client, received)
+}
+
+/// Checks the three lines the server prints for a client it served normally.
+fn assert_echoed(server: &mut Server, client: SocketAddr, bytes: &str) {
+    server
+        .expect_line(&format!("accepted connection from {client}"))
+        .expect("accept line");
+    server
+        .expect_line(&format!("echoed {bytes} to {client}"))
+        .expect("how many bytes were echoed");
+    server
+        .expect_line(&format!("closed connection from {client}"))
+        .expect("close line");
+}
+
+/// Checks the two lines the server prints about a misbehaving client.
+fn assert_reported(server: &mut Server, client: SocketAddr, problem: &str) {
+    server
+        .expect_line(&format!("accepted connection from {client}"))
+        .expect("the server should accept the client");
+    server
+        .expect_line(&format!("client {client}: {problem}"))
+        .expect("the server should name the client and the problem");
+}
+
+/// Runs echo-client against `server` and checks the exchange on both sides, exactly.
+fn assert_serves_a_client(server: &mut Server) {
+    let output = run_client(&["--port", &server.port_arg()], b"");
+    let port = server.port();
+    assert_eq!(output.stderr, "");
+    assert_eq!(
+        output.stdout,
+        format!("Connected to server at 127.0.0.1:{port}\nReceived \"Hello, world\"\n")
+    );
+    assert_eq!(output.code(), 0);
+    let accepted = server.next_line().expect("accept line");
+    let client = accepted
+        .strip_prefix("accepted connection from ")
+        .unwrap_or_else(|| panic!("unexpected server line {accepted:?}"))
+        .to_string();
+    server
+        .expect_line(&format!("echoed 12 bytes to {client}"))
+        .expect("echo line");
+    server
+        .expect_line(&format!("closed connection from {client}"))
+        .expect("close line");
+}
+
+#[test]
+fn client_and_server_echo_hello_world_with_exact_output_on_both_sides() {
+    let mut server = start_server(&["--once"]);
+    assert_serves_a_client(&mut server);
+    let finished = server.finish().expect("--once should make the server exit");
+    assert!(finished.status.success(), "{:?}", finished.status);
+    assert_eq!(finished.rest, Vec::<String>::new());
+}
+
+#[test]
+fn server_serves_many_clients_one_after_another() {
+    let mut server = start_server(&[]);
+    for _ in 0..5 {
+        assert_serves_a_client(&mut server);
+    }
+    for round in 0..20 {
+        let data = format!("client number {round}\n").into_bytes();
+        let (client, received) = echo_through(server.address, &data);
+        assert_eq!(received, data);
+        assert_echoed(&mut server, client, &format!("{} bytes", data.len()));
+    }
+}
+
+#[test]
+fn server_echoes_a_mebibyte_of_random_bytes_exactly() {
+    let mut server = start_server(&[]);
+    let data = random_bytes(MIB);
+    assert!(
+        std::str::from_utf8(&data).is_err(),
+        "the test data is not text"
+    );
+    let (client, received) = echo_through(server.address, &data);
+    assert!(received == data, "the echo differs from the data sent");
+    assert_echoed(&mut server, client, "1048576 bytes");
+}
+
+#[test]
+fn server_echoes_a_mebibyte_exactly_with_a_large_buffer_and_with_a_tiny_one() {
+    for size in ["65536", "7"] {
+        let mut server = start_server(&["--buffer-size", size]);
+        let data = random_bytes(if size == "7" { 50_000 } else { MIB });
+        let (client, received) = echo_through(server.address, &data);
+        assert!(received == data, "--buffer-size {size}: the echo differs");
+        assert_echoed(&mut server, client, &format!("{} bytes", data.len()));
+    }
+}
+
+#[test]
+fn server_honours_half_close_and_sends_everything_back_before_closing() {
+    let mut server = start_server(&[]);
+    let mut probe = Probe::connect(server.address).expect("connect");
+    probe.send(b"first part, ").expect("send");
+    probe.send(b"second part").expect("send");
+    probe
+        .shutdown_write()
+        .expect("half-close: we send nothing more");
+    assert_eq!(
+        probe
+            .receive_to_end()
+            .expect("echo, then the server's close"),
+        b"first part, second part"
+    );
+    let client = probe.local_addr().expect("address");
+    assert_echoed(&mut server, client, "23 bytes");
+}
+
+#[test]
+fn server_echoes_each_piece_at_once_for_a_client_that_waits_before_closing() {
+    // The Python original's client sends, then waits for the echo without closing anything.
+    let mut server = start_server(&[]);
+    let mut probe = Probe::connect(server.address).expect("connect");
+    probe.send(b"Hello, world").expect("send");
+    assert_eq!(probe.receive_exact(12).expect("echo"), b"Hello, world");
+    probe
+        .send(b"and again")
+        .expect("send more on the same connection");
+    assert_eq!(probe.receive_exact(9).expect("echo"), b"and again");
+    let client = probe.local_addr().expect("address");
+    drop(probe);
+    assert_echoed(&mut server, client, "21 bytes");
+}
+
+#[test]
+fn server_echoes_invalid_utf8_unchanged() {
+    let mut server = start_server(&[]);
+    let data = [0xff, 0xfe, 0x00, 0xc3, b'\n', 0x80];
+    let (client, received) = echo_through(server.address, &data);
+    assert_eq!(received, data);
+    assert_echoed(&mut server, client, "6 bytes");
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn server_echoes_a_message_sent_one_byte_per_write() {
+    let mut server = start_server(&[]);
+    let mut probe = Probe::connect(server.address).expect("connect");
+    probe.send_bytewise(b"Hello, world").expect("send");
+    probe.shutdown_write().expect("half-close");
+    assert_eq!(probe.receive_to_end().expect("echo"), b"Hello, world");
+    let client = probe.local_addr().expect("address");
+    assert_echoed(&mut server, client, "12 bytes");
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn server_echoes_several_messages_sent_in_one_write() {
+    let mut server = start_server(&[]);
+    let (client, received) = echo_through(server.address, b"one\ntwo\nthree\n");
+    assert_eq!(received, b"one\ntwo\nthree\n");
+    assert_echoed(&mut server, client, "14 bytes");
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn server_treats_a_client_that_connects_and_closes_at_once_as_an_empty_echo() {
+    let mut server = start_server(&[]);
+    let probe = Probe::connect(server.address).expect("connect");
+    let client = probe.local_addr().expect("address");
+    drop(probe);
+    assert_echoed(&mut server, client, "0 bytes");
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn server_drops_client_that_sends_nothing_after_idle_timeout_then_serves_next() {
+    let mut server = start_server(&["--idle-timeout", "0.2"]);
+    let mut probe = Probe::connect(server.address).expect("connect");
+    let client = probe.local_addr().expect("address");
+    assert_reported(
+        &mut server,
+        client,
+        "echoed 0 bytes, then could not receive: nothing arrived for 200 ms (--idle-timeout)",
+    );
+    assert_eq!(probe.receive_to_end().expect("server closes"), b"");
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn server_drops_client_that_goes_quiet_halfway_and_says_how_much_it_echoed() {
+    let mut server = start_server(&["--idle-timeout", "0.2"]);
+    let mut probe = Probe::connect(server.address).expect("connect");
+    probe.send(b"hello").expect("send");
+    assert_eq!(probe.receive_exact(5).expect("echo"), b"hello");
+    let client = probe.local_addr().expect("address");
+    assert_reported(
+        &mut server,
+        client,
+        "echoed 5 bytes, then could not receive: nothing arrived for 200 ms (--idle-timeout)",
+    );
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn server_survives_client_that_resets_mid_message() {
+    let mut server = start_server(&[]);
+    // Keep the server busy with a first client, so that the second one's data and its reset
+    // are both queued before the server gets to it: the outcome no longer depends on timing.
+    let mut busy = Probe::connect(server.address).expect("connect first client");
+    let mut resetting = Probe::connect(server.address).expect("connect second client");
+    resetting.send(b"Hel").expect("send half a message");
+    let client = resetting.local_addr().expect("address");
+    resetting.reset().expect("reset");
+    let first = busy.local_addr().expect("address");
+    busy.send(b"done").expect("send");
+    busy.shutdown_write().expect("half-close");
+    assert_eq!(busy.receive_to_end().expect("echo"), b"done");
+    assert_echoed(&mut server, first, "4 bytes");
+    server
+        .expect_line(&format!("accepted connection from {client}"))
+        .expect("accept line");
+    // Usually the server receives "Hel" and its send fails; now and then the reset is noticed
+    // at the receive, or only after the echo. Either way: one line, naming the reset.
+    let line = server.next_line().expect("a line about the reset");
+    let problem = line
+        .strip_prefix(&format!("client {client}: echoed "))
+        .unwrap_or_else(|| panic!("unexpected line {line:?}"));
+    assert!(
+        [
+            "0 bytes, then could not send: connection reset by the peer",
+            "0 bytes, then could not receive: connection reset by the peer",
+            "3 bytes, then could not receive: connection reset by the peer",
+        ]
+        .contains(&problem),
+        "{line}"
+    );
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn server_drops_client_that_sends_but_never_reads_after_idle_timeout() {
+    let mut server = start_server(&["--idle-timeout", "0.2"]);
+    // A small receive buffer, and we never read: the server's sends soon have nowhere to go.
+    let socket =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket");
+    socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
+    socket
+        .connect_timeout(&server.address.into(), procs::STEP_TIMEOUT)
+        .expect("connect");
+    let mut stream = TcpStream::from(socket);
+    stream
+        .set_write_timeout(Some(procs::STEP_TIMEOUT))
+        .expect("write timeout");
+    let client = stream.local_addr().expect("address");
+    // Send until the server gives up on us: then our sends fail (reset, broken pipe).
+    let chunk = random_bytes(64 * 1024);
+    let mut sent = 0;
+    while stream.write_all(&chunk).is_ok() {
+        sent += chunk.len();
+        assert!(sent < 512 * MIB, "the server never stopped reading");
+    }
+    let reported = server
+        .wait_for(|line| line.starts_with(&format!("client {client}: ")))
+        .expect("a line about the client");
+    let line = reported.last().expect("the line");
+    assert!(
+        line.starts_with(&format!("client {client}: echoed ")),
+        "{line}"
+    );
+    assert!(
+        line.ends_with(
+            " bytes, then could not send: the peer stopped reading: nothing could be sent for \
+             200 ms (--idle-timeout)"
+        ),
+        "{line}"
+    );
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn client_sends_a_mebibyte_through_the_server_and_gets_all_of_it_back() {
+    let mut server = start_server(&["--once"]);
+    let port = server.port();
+    // 16 bytes, 65536 times: 1 MiB, far more than the connection's buffers hold at once.
+    let output = run_client(
+        &[
+            "--port",
+            &port.to_string(),
+            "--message",
+            "0123456789abcdef",
+            "--repeat",
+            "65536",
+        ],
+        b"",
+    );
+    assert_eq!(output.stderr, "");
+    assert_eq!(
+        output.stdout,
+        format!(
+            "Connected to server at 127.0.0.1:{port}\nReceived \"{}\" ... (1048512 more bytes)\n",
+            "0123456789abcdef".repeat(4)
+        )
+    );
+    assert_eq!(output.code(), 0);
+    let lines = server.finish().expect("server exits").rest;
+    assert!(
+        lines[1].starts_with("echoed 1048576 bytes to 127.0.0.1:"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn client_does_not_get_stuck_on_a_message_larger_than_the_connections_buffers() {
+    // A client that sent everything before reading would get stuck here: on this machine the
+    // buffers between the two programs hold a few MiB. 32 MiB is well beyond that.
+    let mut server = start_server(&["--once"]);
+    let port = server.port().to_string();
+    let output = run_client(
+        &[
+            "--port",
+            &port,
+            "--timeout",
+            "2",
+            "--message",
+            "0123456789abcdef",
+            "--repeat",
+            "2097152",
+        ],
+        b"",
+    );
+    assert_eq!(output.stderr, "");
+    assert!(
+        output.stdout.ends_with(" ... (33554368 more bytes)\n"),
+        "{}",
+        output.stdout
+    );
+    let lines = server.finish().expect("server exits").rest;
+    assert!(
+        lines[1].starts_with("echoed 33554432 bytes to "),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn interactive_client_sends_each_line_and_prints_its_echo() {
+    let mut server = start_server(&["--once"]);
+    let port = server.port();
+    let output = run_client(
+        &["--port", &port.to_string(), "--interactive"],
+        b"hello\nworld\n\xff\xfe\nlast line without a newline",
+    );
+    assert_eq!(output.stderr, "");
+    assert_eq!(
+        output.stdout,
+        format!(
+            "Connected to server at 127.0.0.1:{port}\n\
+             Type a line and press Enter to send it; Ctrl-D to finish.\n\
+             Received \"hello\\n\"\n\
+             Received \"world\\n\"\n\
+             Received ff fe 0a\n\
+             Received \"last line without a newline\"\n"
+        )
+    );
+    assert_eq!(output.code(), 0);
+    let lines = server.finish().expect("server exits").rest;
+    assert!(lines[1].starts_with("echoed 42 bytes to "), "{lines:?}");
+}
+
+#[test]
+fn interactive_client_answers_each_line_as_it_is_typed() {
+    let mut server = start_server(&[]);
+    let mut client = procs::Running::start(
+        Path::new(CLIENT),
+        &["--port", &server.port_arg(), "--interactive"],
+    )
+    .expect("client starts");
+    client
+        .wait_for(|line| line.starts_with("Type a line"))
+        .expect("prompt");
+    for word in ["one", "two"] {
+        client
+            .write_stdin(&format!("{word}\n"))
+            .expect("type a line");
+        client
+            .expect_line(&format!("Received \"{word}\\n\""))
+            .expect("the echo of that line, before the next is typed");
+    }
+    client.close_stdin();
+    let finished = client.finish().expect("client exits after Ctrl-D");
+    assert!(finished.status.success(), "{finished:?}");
+    assert_eq!(finished.rest, Vec::<String>::new());
+    server
+        .wait_for(|line| line.starts_with("echoed 8 bytes to "))
+        .expect("echo line");
+}
+
+#[test]
+fn interactive_client_handles_a_line_larger_than_the_buffers() {
+    let mut server = start_server(&["--once"]);
+    let mut line = "x".repeat(32 * MIB);
+    line.push('\n');
+    let output = run_client(
+        &[
+            "--port",
+            &server.port_arg(),
+            "--interactive",
+            "--timeout",
+            "2",
+        ],
+        line.as_bytes(),
+    );
+    assert_eq!(output.code(), 0, "{output:?}");
+    assert!(
+        output.stdout.ends_with(&format!(
+            "Received \"{}\" ... (33554369 more bytes)\n",
+            "x".repeat(64)
+        )),
+        "{}",
+        output.stdout
+    );
+    let lines = server.finish().expect("server exits").rest;
+    assert!(
+        lines[1].starts_with("echoed 33554433 bytes to "),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
+    let closed = probe::ClosedPort::new().expect("a reserved port");
+    let port = closed.port();
+    let output = run_client(&["--port", &port.to_string()], b"");
+    assert_eq!(output.code(), 1);
+    assert_eq!(output.stdout, "");
+    assert_eq!(
+        output.stderr,
+        format!(
+            "error: could not connect to 127.0.0.1:{port}: connection refused (is echo-server running?)\n"
+        )
+    );
+}
+
+#[test]
+fn client_gives_up_when_the_server_never_echoes() {
+    let silent = probe::silent_listener().expect("listener");
+    let port = silent.local_addr().expect("address").port();
+    let output = run_client(&["--port", &port.to_string(), "--timeout", "0.3"], b"");
+    assert_eq!(output.code(), 1);
+    assert_eq!(
+        output.stdout,
+        format!("Connected to server at 127.0.0.1:{port}\n")
+    );
+    assert_eq!(
+        output.stderr,
+        "error: could not receive the echo: nothing arrived for 300 ms (--timeout)\n"
+    );
+}
+
+/// A one-client server, in a thread, that answers with `reply(received)` and closes.
+fn fake_server(reply: fn(Vec<u8>) -> Vec<u8>) -> (u16, thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("listener");
+    let port = listener.local_addr().expect("address").port();
+    let handle = thread::spawn(move || {
+        let (mut stream, _) = listener.accept().expect("accept");
+        stream
+            .set_read_timeout(Some(procs::STEP_TIMEOUT))
+            .expect("timeout");
+        let mut received = Vec::new();
+        stream.read_to_end(&mut received).expect("read the message");
+        let _ = stream.write_all(&reply(received));
+    });
+    (port, handle)
+}
+
+#[test]
+fn client_reports_a_server_that_closes_before_echoing_everything() {
+    let (port, server) = fake_server(|received| received[..5].to_vec());
+    let output = run_client(&["--port", &port.to_string()], b"");
+    server.join().expect("fake server");
+    assert_eq!(output.code(), 1);
+    assert_eq!(
+        output.stderr,
+        "error: could not receive the echo: the peer closed the connection too early\n"
+    );
+}
+
+#[test]
+fn client_reports_an_echo_that_differs_from_what_it_sent() {
+    let (port, server) = fake_server(|received| received.to_ascii_uppercase());
+    let output = run_client(&["--port", &port.to_string()], b"");
+    server.join().expect("fake server");
+    assert_eq!(output.code(), 1);
+    assert_eq!(
+        output.stderr,
+        "error: the echo differs from what we sent, from byte 1 on\n"
+    );
+}
+
+#[test]
+fn client_reports_a_server_that_sends_more_than_the_echo() {
+    let (port, server) = fake_server(|mut received| {
+        received.extend_from_slice(b" and more");
+        received
+    });
+    let output = run_client(&["--port", &port.to_string()], b"");
+    server.join().expect("fake server");
+    assert_eq!(output.code(), 1);
+    assert_eq!(
+        output.stderr,
+        "error: the server sent 9 bytes more than we sent: \" and more\"\n"
+    );
+}
+
+#[test]
+fn server_trace_shows_each_receive_and_send_and_the_end_of_stream() {
+    let mut server = start_server(&["--once", "--trace"]);
+    let port = server.port();
+    let output = run_client(&["--port", &port.to_string()], b"");
+    assert_eq!(output.code(), 0, "{output:?}");
+    let mut lines = server.seen().to_vec();
+    lines.extend(server.finish().expect("exit").rest);
+    let client = lines
+        .iter()
+        .find_map(|line| line.strip_prefix("accepted connection from "))
+        .expect("accept line")
+        .to_string();
+    assert_eq!(
+        lines,
+        [
+            "trace: socket(), setsockopt(SO_REUSEADDR), bind(127.0.0.1:0), listen(1) -> ok"
+                .to_string(),
+            format!("listening on 127.0.0.1:{port}"),
+            format!("trace: accept() -> {client}"),
+            format!("accepted connection from {client}"),
+            "trace: recv(1024) -> 12 bytes \"Hello, world\"".to_string(),
+            "trace: send(12 bytes \"Hello, world\") -> 12".to_string(),
+            "trace: recv(1024) -> 0 bytes (end of stream: the peer closed its side)".to_string(),
+            format!("echoed 12 bytes to {client}"),
+            "trace: close()".to_string(),
+            format!("closed connection from {client}"),
+        ]
+    );
+}
+
+#[test]
+fn client_trace_shows_the_send_the_half_close_and_the_echo() {
+    let mut server = start_server(&["--once"]);
+    let port = server.port();
+    let output = run_client(&["--port", &port.to_string(), "--trace"], b"");
+    assert_eq!(output.code(), 0, "{output:?}");
+    // Two threads trace at once, so the writer's and the reader's lines may interleave in
+    // either order; each thread's own lines keep their order.
+    let lines: Vec<&str> = output.stderr.lines().collect();
+    let writer: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|line| line.contains("send(") || line.contains("shutdown("))
+        .collect();
+    let reader: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|line| line.contains("recv("))
+        .collect();
+    assert_eq!(
+        writer,
+        [
+            "trace: send(12 bytes \"Hello, world\") -> 12",
+            "trace: shutdown(SHUT_WR) -> ok"
+        ]
+    );
+    assert_eq!(
+        reader,
+        [
+            "trace: recv(12) -> 12 bytes \"Hello, world\"",
+            "trace: recv(32) -> 0 bytes (end of stream: the peer closed its side)"
+        ]
+    );
+    assert_eq!(lines[0], format!("trace: connect(127.0.0.1:{port}) -> ok"));
+    assert_eq!(lines.last(), Some(&"trace: close()"));
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    server.finish().expect("server exits");
+}
+
+#[test]
+fn server_and_client_work_over_ipv6_loopback() {
+    let mut server = Server::start(
+        Path::new(SERVER),
+        &["--host", "::1", "--port", "0", "--once"],
+    )
+    .expect("server on ::1");
+    let port = server.port();
+    let output = run_client(&["--host", "::1", "--port", &port.to_string()], b"");
+    assert_eq!(output.code(), 0, "{output:?}");
+    assert_eq!(
+        output.stdout,
+        format!("Connected to server at [::1]:{port}\nReceived \"Hello, world\"\n")
+    );
+    assert!(server.finish().expect("exit").status.success());
+}
+
+#[test]
+fn server_refuses_a_buffer_size_of_zero() {
+    let output = procs::run(Path::new(SERVER), &["--buffer-size", "0"], b"").expect("exit");
+    assert_eq!(output.code(), 2);
+    assert!(
+        output
+            .stderr
+            .contains("invalid value '0' for '--buffer-size <BYTES>'"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn help_explains_every_option() {
+    for (program, options) in [
+        (
+            SERVER,
+            &[
+                "--host",
+                "--port",
+                "--once",
+                "--idle-timeout",
+                "--trace",
+                "--buffer-size",
+            ][..],
+        ),
+        (
+            CLIENT,
+            &[
+                "--host",
+                "--port",
+                "--timeout",
+                "--message",
+                "--repeat",
+                "--interactive",
+                "--trace",
+            ][..],
+        ),
+    ] {
+        let output = procs::run(Path::new(program), &["--help"], b"").expect("help");
+        assert_eq!(output.code(), 0);
+        for option in options {
+            assert!(
+                output.stdout.contains(option),
+                "{program} --help lacks {option}"
+            );
+        }
+    }
+}
+
+#[test]
+fn server_restarts_on_the_same_port_right_after_being_killed() {
+    let mut server = start_server(&[]);
+    let port = server.port_arg();
+    assert_serves_a_client(&mut server);
+    let _still_connected = Probe::connect(server.address).expect("connect");
+    server.kill().expect("kill the server");
+    let mut restarted = Server::start(Path::new(SERVER), &["--port", &port])
+        .expect("the restarted server should bind the same port at once");
+    assert_serves_a_client(&mut restarted);
+}
