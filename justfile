@@ -9,6 +9,10 @@ default:
 demo-1:
     cargo demo 1
 
+# Lesson 5: framing, TCP is a byte stream (experiments, strings, average)
+demo-5:
+    cargo demo 5
+
 # Run every test (the same command as CI)
 test:
     cargo test

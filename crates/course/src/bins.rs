@@ -50,6 +50,11 @@ pub fn path(name: &str) -> Result<PathBuf> {
 /// program was built with. Cargo's progress and errors go to stderr; its closing `Finished`
 /// line is left out so that an up-to-date build prints nothing.
 pub fn build(packages: &[&str]) -> Result<()> {
+    // Everything is built already: don't start cargo again (many builds at once, as when the
+    // lessons check runs its outputs in parallel, would only queue on cargo's lock).
+    if BUILT.get().is_some_and(Result::is_ok) {
+        return Ok(());
+    }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -89,10 +94,12 @@ pub fn build(packages: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// Whether (and how) [`build_all_once`] built the whole workspace in this process.
+static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
+
 /// Builds every binary of the workspace once per process (tests call this before using
 /// [`path`]; later calls return at once).
 pub fn build_all_once() -> Result<()> {
-    static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
     BUILT
         .get_or_init(|| build(&[]).map_err(|error| format!("{error:#}")))
         .clone()

@@ -5,9 +5,10 @@
 use crate::demo::{Demo, Scenario};
 
 mod lesson01;
+mod lesson05;
 
 /// Every demo, in lesson order.
-pub const ALL: &[Demo] = &[lesson01::DEMO];
+pub const ALL: &[Demo] = &[lesson01::DEMO, lesson05::DEMO];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
-pub const SCENARIOS: &[Scenario] = &[];
+pub const SCENARIOS: &[Scenario] = &[lesson05::STRINGS_CUT_ANY_WAY, lesson05::BROKEN_FRAMES];
