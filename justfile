@@ -26,6 +26,10 @@ bench-echo *ARGS:
 demo-4:
     cargo demo 4
 
+# Lesson 5: framing, TCP is a byte stream (experiments, strings, average)
+demo-5:
+    cargo demo 5
+
 # Run every test (the same command as CI)
 test:
     cargo test

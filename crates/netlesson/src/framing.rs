@@ -26,6 +26,9 @@ pub const HEADER_LEN: usize = 8;
 /// The largest message an 8-digit header can announce.
 pub const MAX_HEADER_VALUE: usize = 99_999_999;
 
+/// How much more room [`read_frame`] makes in its buffer at a time, at most.
+const PIECE: usize = 64 * 1024;
+
 /// Why a message could not be read (or written).
 ///
 /// Each message says what was wrong in words a student understands. `Truncated`,
@@ -113,6 +116,7 @@ pub enum FrameError {
 /// assert_eq!(wire, b"HelloWorld");
 /// # Ok::<(), std::io::Error>(())
 /// ```
+// ANCHOR: send_all
 pub fn send_all(writer: &mut impl Write, data: &[u8]) -> io::Result<()> {
     let mut sent = 0;
     while sent < data.len() {
@@ -127,6 +131,7 @@ pub fn send_all(writer: &mut impl Write, data: &[u8]) -> io::Result<()> {
     }
     Ok(())
 }
+// ANCHOR_END: send_all
 
 /// Fills `buffer` completely, calling `read` until it is full, like the tutorial's
 /// `receive_all_bytes`. You must know how many bytes are coming.
@@ -145,6 +150,7 @@ pub fn send_all(writer: &mut impl Write, data: &[u8]) -> io::Result<()> {
 /// assert!(matches!(error, FrameError::Truncated { expected: 5, missing: 2 }));
 /// # Ok::<(), FrameError>(())
 /// ```
+// ANCHOR: recv_exact
 pub fn recv_exact(reader: &mut impl Read, buffer: &mut [u8]) -> Result<(), FrameError> {
     let mut received = 0;
     while received < buffer.len() {
@@ -163,6 +169,7 @@ pub fn recv_exact(reader: &mut impl Read, buffer: &mut [u8]) -> Result<(), Frame
     }
     Ok(())
 }
+// ANCHOR_END: recv_exact
 
 /// Sends `text` as a length-prefixed string: its size in UTF-8 bytes as 8 zero-padded ASCII
 /// digits, then the bytes. The tutorial's `send_string` format.
@@ -177,20 +184,39 @@ pub fn recv_exact(reader: &mut impl Read, buffer: &mut [u8]) -> Result<(), Frame
 /// assert_eq!(wire, "00000007straße".as_bytes());
 /// # Ok::<(), netlesson::framing::FrameError>(())
 /// ```
+// ANCHOR: send_string
 pub fn send_string(writer: &mut impl Write, text: &str) -> Result<(), FrameError> {
     send_frame(writer, text.as_bytes())
 }
+// ANCHOR_END: send_string
 
 /// Sends `data` behind an 8-digit length header: [`send_string`] for bytes.
+///
+/// Header and data go out together, in one [`send_all`]. (Two writes, the header and then the
+/// data, put the same bytes on the wire; but two small writes followed by a read make TCP's
+/// small-packet rules, Nagle's algorithm and delayed acknowledgements, hold the second write
+/// back for up to 40 ms, on every message.)
+///
+/// ```
+/// let mut wire = Vec::new();
+/// netlesson::framing::send_frame(&mut wire, &[0xff, 0x00])?;
+/// assert_eq!(wire, b"00000002\xff\x00");
+/// # Ok::<(), netlesson::framing::FrameError>(())
+/// ```
+// ANCHOR: send_frame
 pub fn send_frame(writer: &mut impl Write, data: &[u8]) -> Result<(), FrameError> {
     if data.len() > MAX_HEADER_VALUE {
         return Err(FrameError::TooLongToSend { size: data.len() });
     }
+    // The length in decimal, zero-padded to 8 digits: 5 becomes "00000005".
     let header = format!("{:0width$}", data.len(), width = HEADER_LEN);
-    send_all(writer, header.as_bytes())?;
-    send_all(writer, data)?;
+    let mut frame = Vec::with_capacity(HEADER_LEN + data.len());
+    frame.extend_from_slice(header.as_bytes());
+    frame.extend_from_slice(data);
+    send_all(writer, &frame)?;
     Ok(())
 }
+// ANCHOR_END: send_frame
 
 /// Reads one length-prefixed string (see [`send_string`]), at most `limit` bytes long.
 ///
@@ -210,6 +236,7 @@ pub fn send_frame(writer: &mut impl Write, data: &[u8]) -> Result<(), FrameError
 /// assert_eq!(error.to_string(), "a message of 99999999 bytes is over the limit of 1024 bytes (--max-bytes)");
 /// # Ok::<(), FrameError>(())
 /// ```
+// ANCHOR: read_string
 pub fn read_string(reader: &mut impl Read, limit: usize) -> Result<Option<String>, FrameError> {
     let Some(bytes) = read_frame(reader, limit)? else {
         return Ok(None);
@@ -220,8 +247,10 @@ pub fn read_string(reader: &mut impl Read, limit: usize) -> Result<Option<String
             position: error.utf8_error().valid_up_to(),
         })
 }
+// ANCHOR_END: read_string
 
 /// Reads one length-prefixed message of raw bytes: [`read_string`] without the UTF-8 check.
+// ANCHOR: read_frame
 pub fn read_frame(reader: &mut impl Read, limit: usize) -> Result<Option<Vec<u8>>, FrameError> {
     let Some(size) = read_header(reader)? else {
         return Ok(None);
@@ -229,23 +258,29 @@ pub fn read_frame(reader: &mut impl Read, limit: usize) -> Result<Option<Vec<u8>
     if size > limit {
         return Err(FrameError::TooLarge { size, limit });
     }
-    // Grow the buffer as bytes arrive rather than reserving `size` at once: a peer that
-    // announces 60 MB and sends nothing costs us nothing.
+    // Exactly `size` bytes, with recv_exact. The buffer grows one piece (64 KiB at most) at a
+    // time rather than to `size` at once, so a peer that announces a big message and then
+    // sends nothing makes us store next to nothing.
     let mut body = Vec::new();
-    reader
-        .take(size as u64)
-        .read_to_end(&mut body)
-        .map_err(FrameError::Io)?;
-    if body.len() < size {
-        return Err(FrameError::Truncated {
-            expected: size,
-            missing: size - body.len(),
-        });
+    while body.len() < size {
+        let received = body.len();
+        let piece = (size - received).min(PIECE);
+        body.resize(received + piece, 0);
+        recv_exact(reader, &mut body[received..]).map_err(|error| match error {
+            // Count what is missing from the whole message, not just from this piece.
+            FrameError::Truncated { missing, .. } => FrameError::Truncated {
+                expected: size,
+                missing: size - (received + piece - missing),
+            },
+            other => other,
+        })?;
     }
     Ok(Some(body))
 }
+// ANCHOR_END: read_frame
 
 /// Reads the 8-digit header; `None` if the connection closed before its first byte.
+// ANCHOR: read_header
 fn read_header(reader: &mut impl Read) -> Result<Option<usize>, FrameError> {
     let mut header = [0u8; HEADER_LEN];
     let first = loop {
@@ -258,7 +293,15 @@ fn read_header(reader: &mut impl Read) -> Result<Option<usize>, FrameError> {
     if first == 0 {
         return Ok(None);
     }
-    recv_exact(reader, &mut header[first..])?;
+    // The rest of the header. If the connection closes now, say how much of all 8 bytes
+    // never arrived (recv_exact only knows about the part it was asked for).
+    recv_exact(reader, &mut header[first..]).map_err(|error| match error {
+        FrameError::Truncated { missing, .. } => FrameError::Truncated {
+            expected: HEADER_LEN,
+            missing,
+        },
+        other => other,
+    })?;
     if !header.iter().all(u8::is_ascii_digit) {
         return Err(FrameError::BadHeader {
             header: show_bytes(&header),
@@ -270,6 +313,7 @@ fn read_header(reader: &mut impl Read) -> Result<Option<usize>, FrameError> {
         .fold(0usize, |size, digit| size * 10 + usize::from(digit - b'0'));
     Ok(Some(size))
 }
+// ANCHOR_END: read_header
 
 /// Reads bytes up to `delimiter` and returns them without it; what follows the delimiter stays
 /// in `reader` for the next call.
@@ -291,6 +335,7 @@ fn read_header(reader: &mut impl Read) -> Result<Option<usize>, FrameError> {
 /// assert_eq!(read_until_delimiter(&mut wire, b"##END##", 1024)?, None);
 /// # Ok::<(), netlesson::framing::FrameError>(())
 /// ```
+// ANCHOR: read_until_delimiter
 pub fn read_until_delimiter(
     reader: &mut impl BufRead,
     delimiter: &[u8],
@@ -331,6 +376,7 @@ pub fn read_until_delimiter(
         }
     }
 }
+// ANCHOR_END: read_until_delimiter
 
 fn check_limit(
     message: Vec<u8>,
@@ -377,6 +423,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// assert_eq!(read_line(&mut wire, 80)?, None);
 /// # Ok::<(), netlesson::framing::FrameError>(())
 /// ```
+// ANCHOR: read_line
 pub fn read_line(reader: &mut impl BufRead, limit: usize) -> Result<Option<String>, FrameError> {
     let Some(mut line) = read_until_delimiter(reader, b"\n", limit)? else {
         return Ok(None);
@@ -390,6 +437,7 @@ pub fn read_line(reader: &mut impl BufRead, limit: usize) -> Result<Option<Strin
             position: error.utf8_error().valid_up_to(),
         })
 }
+// ANCHOR_END: read_line
 
 #[cfg(test)]
 mod tests {
@@ -450,7 +498,7 @@ mod tests {
         assert!(matches!(
             error,
             FrameError::Truncated {
-                expected: 4,
+                expected: 8,
                 missing: 4
             }
         ));

@@ -8,6 +8,7 @@ mod lesson01;
 mod lesson02;
 mod lesson03;
 mod lesson04;
+mod lesson05;
 mod wiretap;
 
 /// Every demo, in lesson order.
@@ -16,6 +17,7 @@ pub const ALL: &[Demo] = &[
     lesson02::DEMO,
     lesson03::DEMO,
     lesson04::DEMO,
+    lesson05::DEMO,
 ];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
@@ -28,6 +30,9 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson04::ID_CLIENT_STDIN_CLOSED,
     lesson04::ID_TRACE,
     lesson04::BOTH_WAIT,
+    lesson05::STRINGS_CUT_ANY_WAY,
+    lesson05::BROKEN_FRAMES,
+    lesson05::STRINGS_THROUGH_WIRETAP,
     wiretap::TCP,
     wiretap::HEX,
     wiretap::CHUNK,

@@ -1,0 +1,84 @@
+//! Lesson 5, the experiment server: one client, one read, and what that read returned.
+//!
+//! Like the server of the Python tutorial ("Advanced Python Programming: TCP"), it accepts a
+//! single client, calls `recv(1024)` exactly once, prints the bytes between colons
+//! (`:HelloWorld:`) and exits. Run it, then `stream-client --mode whole|split|silent|merged` in
+//! a second terminal: what one read returns depends on how the bytes arrived, not on how they
+//! were sent. The walkthrough is `lessons/05-framing.md`.
+
+use std::io::Read;
+use std::net::TcpStream;
+use std::process::ExitCode;
+use std::thread;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use netlesson::trace::hex;
+use netlesson::{ServerOptions, Traced, trace};
+
+/// The most bytes the one read takes, like the tutorial's `recv(1024)`.
+const BUFFER_SIZE: usize = 1024;
+
+/// Connections the operating system may queue, like the tutorial's `listen(1)`.
+const BACKLOG: i32 = 1;
+
+/// Lesson 5's experiment server: accepts ONE client, reads from it ONCE (at most 1024 bytes),
+/// prints what that read returned between colons (`:HelloWorld:`), and exits. It always stops
+/// after one client, like the tutorial's server: `--once` is implied.
+#[derive(Parser)]
+#[command(version)]
+struct Options {
+    #[command(flatten)]
+    server: ServerOptions<8888>,
+
+    /// Milliseconds to stay busy after accepting the client, before the one read; whatever
+    /// arrives meanwhile waits in the operating system's buffer (the `merged` experiment)
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    read_delay_ms: u64,
+}
+
+fn main() -> ExitCode {
+    let options = Options::parse();
+    netlesson::trace::enable(options.server.trace);
+    netlesson::finish(run(&options), None)
+}
+
+fn run(options: &Options) -> Result<()> {
+    let listener = netlesson::listen(options.server.address()?, BACKLOG)?;
+    netlesson::announce(&listener)?;
+    // One client, then exit, as the tutorial's server does.
+    let mut one_client = options.server.clone();
+    one_client.once = true;
+    let delay = Duration::from_millis(options.read_delay_ms);
+    netlesson::serve(&listener, &one_client, |client, _peer| {
+        read_once(client, delay)
+    })?;
+    Ok(())
+}
+
+// ANCHOR: read_once
+/// Reads from `client` once, after being busy for `delay`, and prints what arrived.
+fn read_once(client: &mut Traced<TcpStream>, delay: Duration) -> Result<()> {
+    if !delay.is_zero() {
+        // Busy with something else. The client's bytes keep arriving meanwhile: the
+        // operating system stores them in this connection's receive buffer.
+        trace!("sleep({} ms): busy, not reading yet", delay.as_millis());
+        thread::sleep(delay);
+    }
+
+    // recv(1024), exactly once: it waits until at least one byte is there, or until the
+    // client closes (then it returns 0 bytes), and takes what is there, at most 1024 bytes.
+    let mut buffer = [0u8; BUFFER_SIZE];
+    let received = client.read(&mut buffer).context("could not receive")?;
+    let data = &buffer[..received];
+
+    let Ok(text) = std::str::from_utf8(data) else {
+        bail!("sent data that is not UTF-8 text: {}", hex(data));
+    };
+    // Between colons, so that an empty read shows as `::`. `escape_debug` shows a newline
+    // as \n, so that what `nc` sends stays on one line.
+    println!(":{}:", text.escape_debug());
+    Ok(())
+}
+// ANCHOR_END: read_once
