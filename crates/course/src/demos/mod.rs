@@ -5,9 +5,14 @@
 use crate::demo::{Demo, Scenario};
 
 mod lesson01;
+mod lesson06;
 
 /// Every demo, in lesson order.
-pub const ALL: &[Demo] = &[lesson01::DEMO];
+pub const ALL: &[Demo] = &[lesson01::DEMO, lesson06::DEMO];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
-pub const SCENARIOS: &[Scenario] = &[];
+pub const SCENARIOS: &[Scenario] = &[
+    lesson06::DELIMITER_IN_A_STRING,
+    lesson06::BAD_CLIENTS,
+    lesson06::TRACE,
+];
