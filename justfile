@@ -30,6 +30,14 @@ demo-4:
 demo-5:
     cargo demo 5
 
+# Lesson 6: image transfer
+demo-6:
+    cargo demo 6
+
+# Lesson 6's measurements: 1, 4 and 16 MB pictures in both wire formats, and the tutorial-style Python receiver (release build; add `-- --python-16` for minutes more)
+bench-image *ARGS:
+    cargo bench -p lesson-image --bench transfer {{ARGS}}
+
 # Run every test (the same command as CI)
 test:
     cargo test

@@ -9,6 +9,7 @@ mod lesson02;
 mod lesson03;
 mod lesson04;
 mod lesson05;
+mod lesson06;
 mod wiretap;
 
 /// Every demo, in lesson order.
@@ -18,6 +19,7 @@ pub const ALL: &[Demo] = &[
     lesson03::DEMO,
     lesson04::DEMO,
     lesson05::DEMO,
+    lesson06::DEMO,
 ];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
@@ -33,6 +35,9 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson05::STRINGS_CUT_ANY_WAY,
     lesson05::BROKEN_FRAMES,
     lesson05::STRINGS_THROUGH_WIRETAP,
+    lesson06::DELIMITER_IN_A_STRING,
+    lesson06::BAD_CLIENTS,
+    lesson06::TRACE,
     wiretap::TCP,
     wiretap::HEX,
     wiretap::CHUNK,

@@ -1,0 +1,106 @@
+//! What the black-box tests of lesson 6 share: a temporary output folder, the server, and
+//! messages built by hand.
+
+#![allow(dead_code)] // Each test file uses a different part of this module.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use course::procs::Server;
+use lesson_image::picture::{Pattern, Size, encode_png, generate};
+
+pub const SERVER: &str = env!("CARGO_BIN_EXE_image-server");
+pub const CLIENT: &str = env!("CARGO_BIN_EXE_image-client");
+
+/// A fresh folder under the system's temporary folder, removed when dropped.
+pub struct TempFolder {
+    pub path: PathBuf,
+}
+
+impl TempFolder {
+    /// A folder named after the test, so that tests running in parallel never share one.
+    pub fn new(test: &str) -> TempFolder {
+        let path = std::env::temp_dir().join(format!("lesson-image-{test}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path).expect("create a temporary folder");
+        TempFolder { path }
+    }
+
+    pub fn arg(&self) -> &str {
+        self.path.to_str().expect("a UTF-8 temporary path")
+    }
+
+    /// The names of every entry in the folder, hidden ones included, sorted.
+    pub fn names(&self) -> Vec<String> {
+        names_in(&self.path)
+    }
+
+    pub fn read(&self, name: &str) -> Vec<u8> {
+        fs::read(self.path.join(name)).unwrap_or_else(|error| panic!("read {name}: {error}"))
+    }
+}
+
+impl Drop for TempFolder {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+pub fn names_in(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(folder)
+        .expect("list the folder")
+        .map(|entry| {
+            entry
+                .expect("a folder entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Starts image-server on port 0, saving into `folder`, with `extra` options.
+pub fn start_server(folder: &TempFolder, extra: &[&str]) -> Server {
+    let mut args = vec!["--port", "0", "--out-dir", folder.arg()];
+    args.extend_from_slice(extra);
+    let mut server =
+        Server::start(Path::new(SERVER), &args).expect("image-server should print its ready line");
+    server
+        .expect_line(&format!("saving pictures in {}", folder.arg()))
+        .expect("the server says where pictures go");
+    server
+}
+
+/// The PNG file of the gradient test picture of `width` x `height`.
+pub fn gradient_png(width: u32, height: u32) -> Vec<u8> {
+    encode_png(&generate(Size { width, height }, Pattern::Gradient)).expect("encode a PNG")
+}
+
+/// The tutorial's message for `png`: `{"image": BASE64, "other_info": ...}##END##`, written
+/// the way Python's json.dumps writes it.
+pub fn tutorial_message(png: &[u8]) -> Vec<u8> {
+    format!(
+        "{{\"image\": \"{}\", \"other_info\": \"test\"}}##END##",
+        STANDARD.encode(png)
+    )
+    .into_bytes()
+}
+
+/// The message with a `name` field too.
+pub fn named_message(png: &[u8], name: &str) -> Vec<u8> {
+    let json = serde_json::json!({ "image": STANDARD.encode(png), "name": name });
+    format!("{json}##END##").into_bytes()
+}
+
+/// The reply image-server sends for a picture saved as `name`.
+pub fn saved_reply(name: &str, png: &[u8], width: u32, height: u32) -> String {
+    format!(
+        "saved {name}: {} bytes, {width}x{height} pixels, crc32 {:08x}\n",
+        png.len(),
+        lesson_image::picture::crc32(png)
+    )
+}
