@@ -17,6 +17,10 @@ demo-2:
 demo-4:
     cargo demo 4
 
+# Lesson 7: UDP, the contrast with TCP
+demo-7:
+    cargo demo 7
+
 # Run every test (the same command as CI)
 test:
     cargo test

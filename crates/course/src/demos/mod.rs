@@ -7,10 +7,16 @@ use crate::demo::{Demo, Scenario};
 mod lesson01;
 mod lesson02;
 mod lesson04;
+mod lesson07;
 mod wiretap;
 
 /// Every demo, in lesson order.
-pub const ALL: &[Demo] = &[lesson01::DEMO, lesson02::DEMO, lesson04::DEMO];
+pub const ALL: &[Demo] = &[
+    lesson01::DEMO,
+    lesson02::DEMO,
+    lesson04::DEMO,
+    lesson07::DEMO,
+];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
 pub const SCENARIOS: &[Scenario] = &[
@@ -20,6 +26,9 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson04::ID_CLIENT_STDIN_CLOSED,
     lesson04::ID_TRACE,
     lesson04::BOTH_WAIT,
+    lesson07::REORDER,
+    lesson07::ODD_DATAGRAMS,
+    lesson07::PORT_TAKEN,
     wiretap::TCP,
     wiretap::HEX,
     wiretap::CHUNK,
