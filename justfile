@@ -38,6 +38,10 @@ demo-6:
 bench-image *ARGS:
     cargo bench -p lesson-image --bench transfer {{ARGS}}
 
+# Lesson 7: UDP, the contrast with TCP
+demo-7:
+    cargo demo 7
+
 # Run every test (the same command as CI)
 test:
     cargo test

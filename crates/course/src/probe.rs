@@ -97,39 +97,66 @@ impl Probe {
     }
 }
 
-/// A port on 127.0.0.1 where nothing listens, reserved for as long as this value lives.
+/// A port on 127.0.0.1 where nothing listens, for TCP and for UDP, reserved for as long as
+/// this value lives.
 ///
-/// The port is bound by a socket that never listens: connecting to it is refused, exactly as
-/// when no program uses the port, and no other program (nor another test running in parallel)
-/// can take the port meanwhile. Simply binding port 0 and closing again would leave a window
-/// in which the operating system hands the same port to someone else.
+/// For TCP, the port is bound by a socket that never listens: connecting to it is refused,
+/// exactly as when no program uses the port. For UDP, the same port number is bound by a
+/// socket *connected to itself*: a connected UDP socket only takes datagrams from the address
+/// it is connected to, so a datagram from anyone else finds no socket, and the kernel answers
+/// "port unreachable" (a connected client sees "connection refused"), exactly as when no
+/// program uses the port. Meanwhile no other program (nor another test running in parallel)
+/// can take the port. Simply binding port 0 and closing again would leave a window in which
+/// the operating system hands the same port to someone else.
 #[derive(Debug)]
 pub struct ClosedPort {
     port: u16,
     _reserved: socket2::Socket,
+    _reserved_udp: std::net::UdpSocket,
 }
 
 impl ClosedPort {
-    /// Reserves a free port.
+    /// Reserves a port that is free for both TCP and UDP.
     pub fn new() -> Result<ClosedPort> {
         let address: SocketAddr = "127.0.0.1:0".parse()?;
-        let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
-        socket.bind(&address.into())?;
-        let port = socket
-            .local_addr()?
-            .as_socket()
-            .context("a bound IPv4 socket has an address")?
-            .port();
-        Ok(ClosedPort {
-            port,
-            _reserved: socket,
-        })
+        let mut last_error = None;
+        // The TCP port the system picks may be in use for UDP: then try another.
+        for _ in 0..20 {
+            let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
+            socket.bind(&address.into())?;
+            let port = socket
+                .local_addr()?
+                .as_socket()
+                .context("a bound IPv4 socket has an address")?
+                .port();
+            match reserve_udp(port) {
+                Ok(udp) => {
+                    return Ok(ClosedPort {
+                        port,
+                        _reserved: socket,
+                        _reserved_udp: udp,
+                    });
+                }
+                Err(error) => last_error = Some(error),
+            }
+        }
+        Err(last_error.map_or_else(
+            || anyhow::anyhow!("no port free for both TCP and UDP"),
+            anyhow::Error::from,
+        ))
     }
 
     /// The port number.
     pub fn port(&self) -> u16 {
         self.port
     }
+}
+
+/// Binds UDP `port` on 127.0.0.1 with a socket connected to itself (see [`ClosedPort`]).
+fn reserve_udp(port: u16) -> std::io::Result<std::net::UdpSocket> {
+    let socket = std::net::UdpSocket::bind(("127.0.0.1", port))?;
+    socket.connect(("127.0.0.1", port))?;
+    Ok(socket)
 }
 
 /// A listener on 127.0.0.1 that never accepts: connections to it succeed (the kernel queues

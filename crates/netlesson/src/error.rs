@@ -46,6 +46,30 @@ pub enum Error {
         source: io::Error,
     },
 
+    /// Creating or binding a UDP server's socket failed.
+    ///
+    /// ```
+    /// use std::io::{Error as IoError, ErrorKind};
+    ///
+    /// let taken = netlesson::Error::Bind {
+    ///     address: "127.0.0.1:5005".parse()?,
+    ///     source: IoError::from(ErrorKind::AddrInUse),
+    /// };
+    /// assert_eq!(
+    ///     taken.to_string(),
+    ///     "could not bind 127.0.0.1:5005: address already in use (another program, maybe \
+    ///      another copy of this server, is using that port: stop it, or choose another --port)"
+    /// );
+    /// # Ok::<(), std::net::AddrParseError>(())
+    /// ```
+    #[error("could not bind {address}: {}", explain_bind_udp(source))]
+    Bind {
+        /// The address we tried to bind.
+        address: SocketAddr,
+        /// The operating system's error.
+        source: io::Error,
+    },
+
     /// The client could not connect to the server.
     #[error("could not connect to {address}: {}", explain_connect(source, server, *timeout))]
     Connect {
@@ -82,6 +106,17 @@ fn explain_bind(error: &io::Error) -> String {
             for the administrator: choose a --port above 1023)"
             .into(),
         _ => error.to_string(),
+    }
+}
+
+/// As [`explain_bind`], without what only TCP does (connections that hold a port after the
+/// server stopped): a UDP port is free again as soon as its socket is closed.
+fn explain_bind_udp(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::AddrInUse => "address already in use (another program, maybe another \
+            copy of this server, is using that port: stop it, or choose another --port)"
+            .into(),
+        _ => explain_bind(error),
     }
 }
 

@@ -6,11 +6,13 @@
 //! - [`ServerOptions`] and [`ClientOptions`]: the command-line options every program accepts
 //!   (`--host`, `--port`, `--once`, `--idle-timeout`, `--timeout`, `--trace`).
 //! - [`listen`] and [`announce`]: a listening socket made the way lesson 1 shows, and the
-//!   `listening on <ip>:<port>` line that tests and the demo runner wait for.
+//!   `listening on <ip>:<port>` line that tests and the demo runner wait for
+//!   ([`announce_udp`] for a UDP server).
 //! - [`serve`]: the accept loop that serves clients one after another and never lets one bad
 //!   client stop the server.
 //! - [`connect`]: a client connection with a timeout, whose errors tell a student what to do.
-//! - [`Traced`] and [`trace!`]: with `--trace`, every socket call and its result on stderr.
+//! - [`Traced`] and [`trace!`]: with `--trace`, every socket call and its result on stderr
+//!   (for a `UdpSocket` too: `recvfrom`, `sendto`, ...).
 //! - [`framing`]: whole messages out of a byte stream: `send_all`, `recv_exact`,
 //!   length-prefixed strings, delimiters and lines, each with a size limit.
 //! - [`finish`]: turns `main`'s result into one clear `error: ...` line and an exit code.
@@ -31,5 +33,5 @@ pub use client::connect;
 pub use error::Error;
 pub use options::{ClientOptions, LimitOptions, ServerOptions, parse_seconds};
 pub use report::{describe, finish};
-pub use server::{announce, listen, serve};
+pub use server::{announce, announce_udp, listen, serve};
 pub use trace::Traced;

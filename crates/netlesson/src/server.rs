@@ -1,7 +1,7 @@
 //! The server side: a listening socket, the ready line, and the loop that serves clients.
 
 use std::io::{self, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -50,7 +50,27 @@ pub fn listen(address: SocketAddr, backlog: i32) -> Result<TcpListener, Error> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn announce(listener: &TcpListener) -> Result<SocketAddr, Error> {
-    let address = listener.local_addr().map_err(|source| Error::Io {
+    print_ready_line(listener.local_addr())
+}
+
+/// [`announce`] for a UDP server: prints `listening on <ip>:<port>` for the socket's address.
+///
+/// A UDP socket never *listens* (there are no connections to accept: it just receives
+/// datagrams once it is bound), but the line is the same for every server of the course,
+/// because tests and the demo runner wait for it.
+///
+/// ```
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// let address = netlesson::announce_udp(&socket)?; // prints: listening on 127.0.0.1:<port>
+/// assert_eq!(address, socket.local_addr()?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn announce_udp(socket: &UdpSocket) -> Result<SocketAddr, Error> {
+    print_ready_line(socket.local_addr())
+}
+
+fn print_ready_line(address: io::Result<SocketAddr>) -> Result<SocketAddr, Error> {
+    let address = address.map_err(|source| Error::Io {
         call: "getsockname",
         source,
     })?;

@@ -16,6 +16,7 @@
 
 use std::fmt;
 use std::io::{self, Read, Write};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
@@ -150,6 +151,119 @@ impl Traced<std::net::TcpStream> {
             show_result(&result, |_| "ok".into())
         );
         result
+    }
+}
+
+/// UDP: each call moves one whole datagram, and names the address it came from or goes to.
+///
+/// The trace lines use the names of the system calls underneath:
+///
+/// ```text
+/// trace: recvfrom(1024) -> 11 bytes "Hello, UDP!" from 127.0.0.1:5555
+/// trace: sendto(13 bytes "data received", 127.0.0.1:5555) -> 13
+/// ```
+///
+/// ```
+/// use std::net::UdpSocket;
+/// use netlesson::Traced;
+///
+/// let server = Traced::new(UdpSocket::bind("127.0.0.1:0")?);
+/// let client = Traced::new(UdpSocket::bind("127.0.0.1:0")?);
+/// client.send_to(b"Hello, UDP!", server.get_ref().local_addr()?)?;
+///
+/// let mut buffer = [0u8; 1024];
+/// let (size, sender) = server.recv_from(&mut buffer)?;
+/// assert_eq!(&buffer[..size], b"Hello, UDP!");
+/// assert_eq!(sender, client.get_ref().local_addr()?);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+impl Traced<std::net::UdpSocket> {
+    /// `recvfrom(N)`: waits for the next datagram and copies it into `buffer`. A datagram longer
+    /// than `buffer` is cut to fit, and the rest of it is lost.
+    pub fn recv_from(&self, buffer: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        let result = self.inner.recv_from(buffer);
+        crate::trace!(
+            "recvfrom({}) -> {}",
+            buffer.len(),
+            show_result(&result, |&(count, sender)| format!(
+                "{} from {sender}",
+                datagram(&buffer[..count])
+            ))
+        );
+        result
+    }
+
+    /// `recvfrom(N, MSG_PEEK)`: like [`recv_from`](Self::recv_from), but leaves the datagram
+    /// in the queue, so the next receive gets it again. With a buffer as large as the largest
+    /// datagram, the count it returns is the datagram's real length.
+    pub fn peek_from(&self, buffer: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        let result = self.inner.peek_from(buffer);
+        crate::trace!(
+            "recvfrom({}, MSG_PEEK) -> {}",
+            buffer.len(),
+            show_result(&result, |&(count, sender)| format!(
+                "{} from {sender} (left in the queue)",
+                bytes(count)
+            ))
+        );
+        result
+    }
+
+    /// `sendto(data, address)`: sends `data` as one datagram to `address`.
+    pub fn send_to(&self, data: &[u8], address: SocketAddr) -> io::Result<usize> {
+        let result = self.inner.send_to(data, address);
+        crate::trace!(
+            "sendto({} {}, {address}) -> {}",
+            bytes(data.len()),
+            show_bytes(data),
+            show_result(&result, |count| count.to_string())
+        );
+        result
+    }
+
+    /// `connect(address)`: for UDP, no packet is sent. The socket only remembers `address`:
+    /// [`send`](Self::send) goes there, [`recv`](Self::recv) takes datagrams from there only,
+    /// and an error the network reports about that address ("connection refused") is returned
+    /// by the next call.
+    pub fn connect(&self, address: SocketAddr) -> io::Result<()> {
+        let result = self.inner.connect(address);
+        crate::trace!(
+            "connect({address}) -> {}",
+            show_result(&result, |_| "ok".into())
+        );
+        result
+    }
+
+    /// `send(data)` on a connected socket: one datagram to the connected address.
+    pub fn send(&self, data: &[u8]) -> io::Result<usize> {
+        let result = self.inner.send(data);
+        crate::trace!(
+            "send({} {}) -> {}",
+            bytes(data.len()),
+            show_bytes(data),
+            show_result(&result, |count| count.to_string())
+        );
+        result
+    }
+
+    /// `recv(N)` on a connected socket: the next datagram from the connected address.
+    pub fn recv(&self, buffer: &mut [u8]) -> io::Result<usize> {
+        let result = self.inner.recv(buffer);
+        crate::trace!(
+            "recv({}) -> {}",
+            buffer.len(),
+            show_result(&result, |&count| datagram(&buffer[..count]))
+        );
+        result
+    }
+}
+
+/// A received datagram in a trace line; an empty one is said to be empty (for UDP, 0 bytes is
+/// a datagram like any other, not the end of anything).
+fn datagram(data: &[u8]) -> String {
+    match data.len() {
+        0 => "0 bytes (an empty datagram)".to_string(),
+        count => format!("{} {}", bytes(count), show_bytes(data)),
     }
 }
 

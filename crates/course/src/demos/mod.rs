@@ -10,6 +10,7 @@ mod lesson03;
 mod lesson04;
 mod lesson05;
 mod lesson06;
+mod lesson07;
 mod wiretap;
 
 /// Every demo, in lesson order.
@@ -20,6 +21,7 @@ pub const ALL: &[Demo] = &[
     lesson04::DEMO,
     lesson05::DEMO,
     lesson06::DEMO,
+    lesson07::DEMO,
 ];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
@@ -38,6 +40,9 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson06::DELIMITER_IN_A_STRING,
     lesson06::BAD_CLIENTS,
     lesson06::TRACE,
+    lesson07::REORDER,
+    lesson07::ODD_DATAGRAMS,
+    lesson07::PORT_TAKEN,
     wiretap::TCP,
     wiretap::HEX,
     wiretap::CHUNK,

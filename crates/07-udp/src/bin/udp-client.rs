@@ -1,0 +1,205 @@
+//! Lesson 7, the client: send one datagram, wait for the reply, and send again if none comes.
+//!
+//! It follows the UDP client of the TA slides (create a `SOCK_DGRAM` socket, `sendto` the
+//! message, `recvfrom` the reply) and adds what UDP leaves to the program: a datagram or its
+//! reply can be lost, so the client waits only `--timeout-ms` for each reply and tries again,
+//! up to `--retries` times. Start `udp-server` first. The walkthrough is `lessons/07-udp.md`.
+
+use std::io;
+use std::net::{SocketAddr, UdpSocket};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use netlesson::report::count;
+use netlesson::trace::show_bytes;
+use netlesson::{Traced, trace};
+use socket2::{Domain, Protocol, Socket, Type};
+
+/// Room for the largest datagram, so that a reply is never cut (the original takes 1024).
+const BUFFER_SIZE: usize = 65_536;
+
+/// Lesson 7's client: sends one datagram to udp-server and prints the reply.
+#[derive(Parser)]
+#[command(version)]
+struct Options {
+    /// Host of the server: an IP address (127.0.0.1, ::1) or a name (localhost)
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+
+    /// Port of the server
+    #[arg(long, default_value_t = 5005)]
+    port: u16,
+
+    /// The message to send, as one datagram
+    #[arg(long, default_value = "Hello, UDP!")]
+    message: String,
+
+    /// Milliseconds to wait for the reply before sending the message again
+    #[arg(long, value_name = "MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(1..=86_400_000))]
+    timeout_ms: u64,
+
+    /// How many times to send the message again when no reply comes in time (3 means at most
+    /// 4 attempts)
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    retries: u32,
+
+    /// Connect the socket to the server first: then, when nothing listens on the server's
+    /// port, the client learns it at once ("connection refused") instead of waiting
+    #[arg(long)]
+    connect: bool,
+
+    /// Print every socket call and its result to stderr
+    #[arg(long)]
+    trace: bool,
+}
+
+/// What waiting for a reply came to.
+enum Outcome {
+    /// A datagram from the server.
+    Reply(Vec<u8>),
+    /// Nothing from the server within `--timeout-ms`.
+    NoReply,
+}
+
+fn main() -> ExitCode {
+    let options = Options::parse();
+    netlesson::trace::enable(options.trace);
+    netlesson::finish(run(&options), None)
+}
+
+fn run(options: &Options) -> Result<()> {
+    let server = netlesson::resolve(&options.host, options.port)?;
+    let socket = create_socket(server)?;
+    if options.connect {
+        // ANCHOR: connect
+        // connect() on a UDP socket sends nothing: it only fixes the address that send() goes
+        // to and that recv() accepts datagrams from. It also lets the operating system tell
+        // us when the server's machine answers "nothing listens on that port".
+        socket
+            .connect(server)
+            .with_context(|| format!("could not connect the socket to {server}"))?;
+        // ANCHOR_END: connect
+    }
+
+    // ANCHOR: attempts
+    let attempts = options.retries + 1;
+    for attempt in 1..=attempts {
+        send(&socket, server, options)?;
+        let message = show_bytes(options.message.as_bytes());
+        println!("Sent {message} to {server} (attempt {attempt} of {attempts})");
+        match wait_for_reply(&socket, server, options)? {
+            Outcome::Reply(reply) => {
+                println!("Received {} from {server}", show_bytes(&reply));
+                return Ok(());
+            }
+            // UDP does not resend anything: if the datagram or the reply was lost, only we
+            // can send the message again.
+            Outcome::NoReply => println!("No reply within {} ms", options.timeout_ms),
+        }
+    }
+    bail!(
+        "no reply from {server} after {} (is udp-server running there? datagrams may also \
+         be lost on the way: try more --retries, or --connect to learn whether anything listens)",
+        count(attempts as usize, "attempt")
+    )
+    // ANCHOR_END: attempts
+}
+
+/// Creates the client's UDP socket.
+fn create_socket(server: SocketAddr) -> Result<Traced<UdpSocket>> {
+    // ANCHOR: create
+    // socket(AF_INET, SOCK_DGRAM), as the server does. There is no bind(): the first sendto
+    // makes the operating system give the socket a free port, the address replies come back to.
+    let socket = Socket::new(
+        Domain::for_address(server),
+        Type::DGRAM,
+        Some(Protocol::UDP),
+    )
+    .context("could not create a UDP socket")?;
+    trace!(
+        "socket({:?}, SOCK_DGRAM) -> ok",
+        Domain::for_address(server)
+    );
+    // ANCHOR_END: create
+    Ok(Traced::new(UdpSocket::from(socket)))
+}
+
+// ANCHOR: send
+/// Sends the message to the server as one datagram.
+fn send(socket: &Traced<UdpSocket>, server: SocketAddr, options: &Options) -> Result<()> {
+    let message = options.message.as_bytes();
+    // sendto(MESSAGE.encode(), (UDP_IP, UDP_PORT)); a connected socket uses send(MESSAGE).
+    let sent = match options.connect {
+        true => socket.send(message),
+        false => socket.send_to(message, server),
+    };
+    sent.map_err(|error| refused_or(error, server))
+        .context("could not send the message")?;
+    Ok(())
+}
+// ANCHOR_END: send
+
+// ANCHOR: wait
+/// Waits at most `--timeout-ms` for a datagram from the server. Datagrams from anyone else
+/// (anyone can send to our port) are shown and ignored.
+fn wait_for_reply(
+    socket: &Traced<UdpSocket>,
+    server: SocketAddr,
+    options: &Options,
+) -> Result<Outcome> {
+    let deadline = Instant::now() + Duration::from_millis(options.timeout_ms);
+    let mut buffer = vec![0u8; BUFFER_SIZE];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(Outcome::NoReply);
+        }
+        socket.get_ref().set_read_timeout(Some(left))?;
+        // recvfrom(65536): the next datagram, and who sent it (recv: only from the server).
+        let received = match options.connect {
+            true => socket.recv(&mut buffer).map(|size| (size, server)),
+            false => socket.recv_from(&mut buffer),
+        };
+        match received {
+            Ok((size, sender)) if sender == server => {
+                return Ok(Outcome::Reply(buffer[..size].to_vec()));
+            }
+            Ok((size, sender)) => {
+                println!(
+                    "Ignored {} from {sender}: not the server",
+                    count(size, "byte")
+                );
+            }
+            // The read timeout expired: nothing came.
+            Err(error) if is_timeout(&error) => return Ok(Outcome::NoReply),
+            Err(error) => {
+                return Err(refused_or(error, server)).context("could not receive the reply");
+            }
+        }
+    }
+}
+// ANCHOR_END: wait
+
+fn is_timeout(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// Explains "connection refused", which on UDP means: the server's machine answered (with an
+/// ICMP "port unreachable" message) that nothing listens on that port.
+fn refused_or(error: io::Error, server: SocketAddr) -> anyhow::Error {
+    match error.kind() {
+        io::ErrorKind::ConnectionRefused => anyhow::anyhow!(
+            "connection refused: the machine at {} answered that nothing listens on UDP port {} \
+             (is udp-server running?)",
+            server.ip(),
+            server.port()
+        ),
+        _ => error.into(),
+    }
+}

@@ -1,0 +1,71 @@
+//! Lesson 7 talks to Python: our server answers a client written like the TA slides' UDP
+//! client, and our client talks to a server written like their UDP server. The Python programs
+//! are in `tests/python/`. Without `python3`, these tests say that they skip.
+
+use std::path::{Path, PathBuf};
+
+use course::procs::{self, Server};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_udp-server");
+const CLIENT: &str = env!("CARGO_BIN_EXE_udp-client");
+
+fn python_program(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(name)
+}
+
+#[test]
+fn python_udp_client_gets_data_received_from_udp_server() {
+    if !procs::python3_available("python_udp_client_gets_data_received_from_udp_server") {
+        return;
+    }
+    let mut server =
+        Server::start(Path::new(SERVER), &["--port", "0", "--once"]).expect("server starts");
+    let port = server.port();
+    let client = python_program("udp_client.py");
+    let output = procs::run(
+        Path::new("python3"),
+        &[client.to_str().expect("utf-8 path"), &port.to_string()],
+        b"",
+    )
+    .expect("python client runs");
+    assert_eq!(output.stderr, "");
+    assert_eq!(
+        output.stdout,
+        format!("reply: data received from 127.0.0.1:{port}\n")
+    );
+    let rest = server.finish().expect("server exits").rest;
+    assert!(
+        rest[0].starts_with("Received 11 bytes from 127.0.0.1:"),
+        "{rest:?}"
+    );
+    assert!(rest[0].ends_with(": \"Hello, UDP!\""), "{rest:?}");
+}
+
+#[test]
+fn udp_client_talks_to_python_udp_server() {
+    if !procs::python3_available("udp_client_talks_to_python_udp_server") {
+        return;
+    }
+    let server_program = python_program("udp_server.py");
+    let mut server = Server::start(
+        Path::new("python3"),
+        &[server_program.to_str().expect("utf-8 path")],
+    )
+    .expect("python server starts");
+    let port = server.port();
+    let output =
+        procs::run(Path::new(CLIENT), &["--port", &port.to_string()], b"").expect("client runs");
+    assert_eq!(output.code(), 0, "{output:?}");
+    assert_eq!(
+        output.stdout,
+        format!(
+            "Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 1 of 4)\n\
+             Received \"data received\" from 127.0.0.1:{port}\n"
+        )
+    );
+    server
+        .expect_line("received: Hello, UDP! (11 bytes)")
+        .expect("python server prints the message");
+}
