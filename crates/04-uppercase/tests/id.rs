@@ -119,11 +119,18 @@ fn server_survives_client_that_connects_and_closes_at_once() {
     server
         .wait_for(|line| line == format!("closed connection from {first}"))
         .expect("first client served");
-    assert_reported(
-        &mut server,
-        client,
-        "closed the connection without answering",
-    );
+    server
+        .expect_line(&format!("accepted connection from {client}"))
+        .expect("the server should accept the client");
+    // The client's goodbye (FIN) is queued before the server sends its question, so the
+    // server's receive normally reads end of stream. The question itself makes the client's
+    // machine answer with a reset, and some network stacks report that reset first. Both
+    // are correct; anything else is not.
+    let line = server.next_line().expect("one line about the client");
+    let closed = format!("client {client}: closed the connection without answering");
+    let reset =
+        format!("client {client}: could not receive the answer: connection reset by the peer");
+    assert!(line == closed || line == reset, "unexpected line {line:?}");
     assert_serves_a_client(&mut server);
 }
 
