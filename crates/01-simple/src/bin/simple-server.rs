@@ -69,10 +69,11 @@ fn run(options: &ServerOptions<50000>) -> Result<()> {
 
 /// Creates the listening socket, one call per step of the Python original.
 fn create_listening_socket(options: &ServerOptions<50000>) -> Result<TcpListener> {
+    // ANCHOR: create
     let address = options.address()?;
+    // If a step fails, report which address we were setting up, and what to do about it.
     let failed = |source| netlesson::Error::Listen { address, source };
 
-    // ANCHOR: create
     // socket(AF_INET, SOCK_STREAM): a TCP socket for IPv4 (or IPv6 if --host is an IPv6 address).
     let socket = Socket::new(
         Domain::for_address(address),
@@ -100,14 +101,14 @@ fn create_listening_socket(options: &ServerOptions<50000>) -> Result<TcpListener
     // ANCHOR_END: bind
 
     // ANCHOR: listen
-    // listen(1): start accepting connections; up to BACKLOG may wait in a queue.
+    // listen(1): start accepting connections; about BACKLOG more may wait in a queue.
     socket.listen(BACKLOG).map_err(failed)?;
     trace!("listen({BACKLOG}) -> ok");
-    // ANCHOR_END: listen
 
     // From here on, std's TcpListener does the rest (accept). `TcpListener::bind(address)` would
     // have done socket, SO_REUSEADDR, bind and listen in one call, with a backlog of 128.
     Ok(TcpListener::from(socket))
+    // ANCHOR_END: listen
 }
 
 // ANCHOR: answer

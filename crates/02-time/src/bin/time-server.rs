@@ -41,7 +41,8 @@ fn main() -> ExitCode {
 
 fn run(options: &ServerOptions<9999>) -> Result<()> {
     // ANCHOR: listen
-    // socket(), bind((host, 9999)), listen(5): the four steps of lesson 1 in one call.
+    // socket(), setsockopt(SO_REUSEADDR), bind((host, 9999)), listen(5): lesson 1's four
+    // steps in one call.
     let listener = netlesson::listen(options.address()?, BACKLOG)?;
     netlesson::announce(&listener)?;
     // ANCHOR_END: listen
