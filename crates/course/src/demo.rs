@@ -267,12 +267,14 @@ pub fn find(number: u8) -> Option<&'static Demo> {
 /// What `cargo demo` prints without a number: the list of demos.
 pub fn list() -> String {
     let mut text = String::from("Usage: cargo demo N   (or: just demo-N)\n\nDemos:\n");
+    let width = crate::demos::ALL
+        .iter()
+        .map(|demo| demo.title.chars().count())
+        .max()
+        .unwrap_or(0);
     for demo in crate::demos::ALL {
-        let _ = writeln!(
-            text,
-            "  {}  {:<22} {}",
-            demo.number, demo.title, demo.lesson
-        );
+        let (number, title, lesson) = (demo.number, demo.title, demo.lesson);
+        let _ = writeln!(text, "  {number}  {title:<width$}  {lesson}");
     }
     text
 }
