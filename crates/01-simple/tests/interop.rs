@@ -2,34 +2,22 @@
 //! client talks to a server written like it. The Python programs are in `tests/python/`.
 //! Without `python3`, these tests say that they skip.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use course::procs::{self, Server};
+use course::python_or_skip;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_simple-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_simple-client");
 
-fn python_program(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/python")
-        .join(name)
-}
-
 #[test]
 fn python_tutorial_client_gets_its_message_back_from_simple_server() {
-    if !procs::python3_available("python_tutorial_client_gets_its_message_back_from_simple_server")
-    {
-        return;
-    }
+    let python = python_or_skip!("python_tutorial_client_gets_its_message_back_from_simple_server");
     let mut server =
-        Server::start(Path::new(SERVER), &["--port", "0", "--once"]).expect("server starts");
-    let client = python_program("tutorial_client.py");
-    let output = procs::run(
-        Path::new("python3"),
-        &[client.to_str().expect("utf-8 path"), &server.port_arg()],
-        b"",
-    )
-    .expect("python client runs");
+        Server::start_on_port_0(Path::new(SERVER), &["--once"]).expect("server starts");
+    let output = python
+        .run("tutorial_client.py", &[&server.port_arg()], b"")
+        .expect("python client runs");
     assert_eq!(output.stderr, "");
     assert_eq!(output.stdout, "reply: Hello Server!\n");
     let rest = server.finish().expect("server exits").rest;
@@ -41,15 +29,10 @@ fn python_tutorial_client_gets_its_message_back_from_simple_server() {
 
 #[test]
 fn simple_client_talks_to_python_tutorial_server() {
-    if !procs::python3_available("simple_client_talks_to_python_tutorial_server") {
-        return;
-    }
-    let server_program = python_program("tutorial_server.py");
-    let mut server = Server::start(
-        Path::new("python3"),
-        &[server_program.to_str().expect("utf-8 path")],
-    )
-    .expect("python server starts");
+    let python = python_or_skip!("simple_client_talks_to_python_tutorial_server");
+    let mut server = python
+        .start_server("tutorial_server.py", &[])
+        .expect("python server starts");
     let port = server.port();
     let output =
         procs::run(Path::new(CLIENT), &["--port", &port.to_string()], b"").expect("client runs");

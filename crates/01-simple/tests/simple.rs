@@ -13,9 +13,8 @@ const SERVER: &str = env!("CARGO_BIN_EXE_simple-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_simple-client");
 
 fn start_server(extra: &[&str]) -> Server {
-    let mut args = vec!["--port", "0"];
-    args.extend_from_slice(extra);
-    Server::start(Path::new(SERVER), &args).expect("simple-server should print its ready line")
+    Server::start_on_port_0(Path::new(SERVER), extra)
+        .expect("simple-server should print its ready line")
 }
 
 fn run_client(args: &[&str]) -> procs::Output {
@@ -34,38 +33,24 @@ fn assert_serves_a_client(server: &mut Server) {
         )
     );
     assert_eq!(output.code(), 0);
-    let accepted = server
-        .next_line()
+    let client = server
+        .expect_accepted()
         .expect("the server should report the client");
-    let client = accepted
-        .strip_prefix("accepted connection from ")
-        .unwrap_or_else(|| panic!("unexpected server line {accepted:?}"))
-        .to_string();
     server
         .expect_line(&format!("Received \"Hello Server!\" from {client}"))
         .expect("the server should print the message");
     server
-        .expect_line(&format!("closed connection from {client}"))
+        .expect_closed(client)
         .expect("the server should close the connection");
-}
-
-/// Checks the two lines the server prints about a misbehaving client `probe_address`.
-fn assert_reported(server: &mut Server, client: std::net::SocketAddr, problem: &str) {
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("the server should accept the client");
-    server
-        .expect_line(&format!("client {client}: {problem}"))
-        .expect("the server should name the client and the problem");
 }
 
 #[test]
 fn client_and_server_exchange_hello_with_exact_output_on_both_sides() {
     let mut server = start_server(&["--once"]);
     assert_serves_a_client(&mut server);
-    let finished = server.finish().expect("--once should make the server exit");
-    assert!(finished.status.success(), "{:?}", finished.status);
-    assert_eq!(finished.rest, Vec::<String>::new());
+    server
+        .expect_success_and_no_more_lines()
+        .expect("with --once, the server should exit with 0 and print nothing more");
 }
 
 #[test]
@@ -94,15 +79,11 @@ fn server_answers_nc_style_client_with_the_same_bytes_and_closes() {
     probe.send(b"hi from nc\n").expect("send");
     assert_eq!(probe.receive_to_end().expect("reply"), b"hi from nc\n");
     let client = probe.local_addr().expect("address");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"hi from nc\\n\" from {client}"))
         .expect("message line, escaped");
-    server
-        .expect_line(&format!("closed connection from {client}"))
-        .expect("close line");
+    server.expect_closed(client).expect("close line");
 }
 
 #[test]
@@ -119,11 +100,9 @@ fn server_survives_client_that_connects_and_closes_at_once() {
     let probe = Probe::connect(server.address).expect("connect");
     let client = probe.local_addr().expect("address");
     drop(probe);
-    assert_reported(
-        &mut server,
-        client,
-        "closed the connection without sending anything",
-    );
+    server
+        .expect_accepted_then_problem(client, "closed the connection without sending anything")
+        .expect("the server should name the client and the problem");
     assert_serves_a_client(&mut server);
 }
 
@@ -134,11 +113,9 @@ fn server_reports_invalid_utf8_and_closes_without_replying() {
     probe.send(&[0xff, 0xfe, 0xfd]).expect("send");
     assert_eq!(probe.receive_to_end().expect("end of stream"), b"");
     let client = probe.local_addr().expect("address");
-    assert_reported(
-        &mut server,
-        client,
-        "sent data that is not UTF-8 text: ff fe fd",
-    );
+    server
+        .expect_accepted_then_problem(client, "sent data that is not UTF-8 text: ff fe fd")
+        .expect("the server should name the client and the problem");
     assert_serves_a_client(&mut server);
 }
 
@@ -147,11 +124,12 @@ fn server_drops_client_that_sends_nothing_after_idle_timeout_then_serves_next() 
     let mut server = start_server(&["--idle-timeout", "0.2"]);
     let mut probe = Probe::connect(server.address).expect("connect");
     let client = probe.local_addr().expect("address");
-    assert_reported(
-        &mut server,
-        client,
-        "could not receive: nothing arrived for 200 ms (--idle-timeout)",
-    );
+    server
+        .expect_accepted_then_problem(
+            client,
+            "could not receive: nothing arrived for 200 ms (--idle-timeout)",
+        )
+        .expect("the server should name the client and the problem");
     assert_eq!(probe.receive_to_end().expect("server closes"), b"");
     assert_serves_a_client(&mut server);
 }
@@ -165,15 +143,11 @@ fn server_reads_once_so_a_message_sent_byte_by_byte_is_cut_to_its_first_piece() 
     probe.send_bytewise(b"H").expect("send");
     assert_eq!(probe.receive_to_end().expect("reply"), b"H");
     let client = probe.local_addr().expect("address");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"H\" from {client}"))
         .expect("only the first byte");
-    server
-        .expect_line(&format!("closed connection from {client}"))
-        .expect("close line");
+    server.expect_closed(client).expect("close line");
     assert_serves_a_client(&mut server);
 }
 
@@ -185,7 +159,9 @@ fn server_reports_half_a_utf8_character_sent_alone() {
     probe.send(&[0xc3]).expect("send");
     assert_eq!(probe.receive_to_end().expect("end"), b"");
     let client = probe.local_addr().expect("address");
-    assert_reported(&mut server, client, "sent data that is not UTF-8 text: c3");
+    server
+        .expect_accepted_then_problem(client, "sent data that is not UTF-8 text: c3")
+        .expect("the server should name the client and the problem");
 }
 
 #[test]
@@ -203,12 +179,8 @@ fn server_survives_client_that_resets_mid_message() {
     assert_eq!(busy.receive_to_end().expect("reply"), b"done");
 
     let first = busy.local_addr().expect("address");
-    server
-        .wait_for(|line| line == format!("closed connection from {first}"))
-        .expect("first client served");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.wait_for_closed(first).expect("first client served");
+    server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"Hel\" from {client}"))
         .expect("the data that arrived before the reset");
@@ -279,16 +251,13 @@ fn client_names_a_host_it_cannot_find() {
 #[test]
 fn server_restarts_on_the_same_port_right_after_being_killed() {
     let mut server = start_server(&[]);
-    let port = server.port_arg();
     // A served client leaves the server's side of that connection in TIME_WAIT, and a client
     // still connected at the crash leaves another: without SO_REUSEADDR, binding would fail.
     assert_serves_a_client(&mut server);
     let _still_connected = Probe::connect(server.address).expect("connect");
-    server.kill().expect("kill the server");
-
-    let mut restarted = Server::start(Path::new(SERVER), &["--port", &port])
+    let mut restarted = server
+        .kill_and_restart()
         .expect("the restarted server should bind the same port at once");
-    assert_eq!(restarted.port_arg(), port);
     assert_serves_a_client(&mut restarted);
 }
 
@@ -313,11 +282,7 @@ fn server_refuses_a_port_another_program_listens_on_and_says_what_to_do() {
 
 #[test]
 fn server_and_client_work_over_ipv6_loopback() {
-    let mut server = Server::start(
-        Path::new(SERVER),
-        &["--host", "::1", "--port", "0", "--once"],
-    )
-    .expect("server on ::1");
+    let mut server = start_server(&["--host", "::1", "--once"]);
     let port = server.port();
     assert_eq!(server.seen(), [format!("listening on [::1]:{port}")]);
     let output = run_client(&["--host", "::1", "--port", &port.to_string()]);
@@ -344,13 +309,8 @@ fn trace_shows_each_socket_call_and_its_result_on_stderr() {
              trace: close()\n"
         )
     );
-    let mut lines = server.seen().to_vec();
-    lines.extend(server.finish().expect("exit").rest);
-    let client = lines
-        .iter()
-        .find_map(|line| line.strip_prefix("accepted connection from "))
-        .expect("accept line")
-        .to_string();
+    let lines = server.all_lines_at_exit().expect("exit");
+    let client = procs::accepted_client(&lines).expect("accept line");
     assert_eq!(
         lines,
         [
@@ -382,13 +342,7 @@ fn help_explains_every_option() {
             &["--host", "--port", "--timeout", "--message", "--trace"][..],
         ),
     ] {
-        let output = procs::run(Path::new(program), &["--help"], b"").expect("help");
-        assert_eq!(output.code(), 0);
-        for option in options {
-            assert!(
-                output.stdout.contains(option),
-                "{program} --help lacks {option}"
-            );
-        }
+        procs::expect_help_mentions(Path::new(program), &[], options)
+            .expect("--help should explain every option");
     }
 }

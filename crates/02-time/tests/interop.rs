@@ -2,35 +2,23 @@
 //! tutorial's, and our client reads the time from a server written like it. The Python programs
 //! are in `tests/python/`. Without `python3`, these tests say that they skip.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use course::procs::{self, Server};
+use course::python_or_skip;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_time-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_time-client");
 
-fn python_program(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/python")
-        .join(name)
-}
-
 #[test]
 fn python_time_client_gets_the_same_bytes_as_time_ctime_from_time_server() {
-    if !procs::python3_available(
-        "python_time_client_gets_the_same_bytes_as_time_ctime_from_time_server",
-    ) {
-        return;
-    }
+    let python =
+        python_or_skip!("python_time_client_gets_the_same_bytes_as_time_ctime_from_time_server");
     let mut server =
-        Server::start(Path::new(SERVER), &["--port", "0", "--once"]).expect("server starts");
-    let client = python_program("time_client.py");
-    let output = procs::run(
-        Path::new("python3"),
-        &[client.to_str().expect("utf-8 path"), &server.port_arg()],
-        b"",
-    )
-    .expect("python client runs");
+        Server::start_on_port_0(Path::new(SERVER), &["--once"]).expect("server starts");
+    let output = python
+        .run("time_client.py", &[&server.port_arg()], b"")
+        .expect("python client runs");
     assert_eq!(output.stderr, "");
     let lines: Vec<&str> = output.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", output.stdout);
@@ -45,15 +33,10 @@ fn python_time_client_gets_the_same_bytes_as_time_ctime_from_time_server() {
 
 #[test]
 fn time_client_prints_the_time_from_python_time_server() {
-    if !procs::python3_available("time_client_prints_the_time_from_python_time_server") {
-        return;
-    }
-    let server_program = python_program("time_server.py");
-    let mut server = Server::start(
-        Path::new("python3"),
-        &[server_program.to_str().expect("utf-8 path")],
-    )
-    .expect("python server starts");
+    let python = python_or_skip!("time_client_prints_the_time_from_python_time_server");
+    let mut server = python
+        .start_server("time_server.py", &[])
+        .expect("python server starts");
     let port = server.port();
     let output =
         procs::run(Path::new(CLIENT), &["--port", &port.to_string()], b"").expect("client runs");

@@ -6,9 +6,8 @@
 //! has a time limit (see `course::procs`).
 
 use std::io::Write;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::thread;
 
 use chrono::{Local, NaiveDateTime};
 use course::probe::{self, Probe};
@@ -21,9 +20,8 @@ const CLIENT: &str = env!("CARGO_BIN_EXE_time-client");
 const CTIME_LAYOUT: &str = "%a %b %e %H:%M:%S %Y";
 
 fn start_server(extra: &[&str]) -> Server {
-    let mut args = vec!["--port", "0"];
-    args.extend_from_slice(extra);
-    Server::start(Path::new(SERVER), &args).expect("time-server should print its ready line")
+    Server::start_on_port_0(Path::new(SERVER), extra)
+        .expect("time-server should print its ready line")
 }
 
 fn run_client(args: &[&str]) -> procs::Output {
@@ -59,42 +57,36 @@ fn assert_serves_a_client(server: &mut Server) -> String {
         .unwrap_or_else(|| panic!("unexpected client output {:?}", output.stdout))
         .to_string();
     assert_is_now_in_ctime_layout(&time);
-    let accepted = server.next_line().expect("the server reports the client");
-    let client = accepted
-        .strip_prefix("accepted connection from ")
-        .unwrap_or_else(|| panic!("unexpected server line {accepted:?}"))
-        .to_string();
+    let client = server
+        .expect_accepted()
+        .expect("the server reports the client");
     server
         .expect_line(&format!("Sent \"{time}\\r\\n\" to {client}"))
         .expect("the server says what it sent");
     server
-        .expect_line(&format!("closed connection from {client}"))
+        .expect_closed(client)
         .expect("the server closes the connection");
     time
 }
 
 /// Checks the server's lines for a client that should have been sent the time normally.
 fn assert_sent_time_to(server: &mut Server, client: SocketAddr) {
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.expect_accepted_from(client).expect("accept line");
     let sent = server.next_line().expect("a line about the time");
     assert!(
         sent.starts_with("Sent \"") && sent.ends_with(&format!("\\r\\n\" to {client}")),
         "{sent:?}"
     );
-    server
-        .expect_line(&format!("closed connection from {client}"))
-        .expect("close line");
+    server.expect_closed(client).expect("close line");
 }
 
 #[test]
 fn client_prints_the_time_the_server_sent_with_exact_output_on_both_sides() {
     let mut server = start_server(&["--once"]);
     assert_serves_a_client(&mut server);
-    let finished = server.finish().expect("--once makes the server exit");
-    assert!(finished.status.success(), "{:?}", finished.status);
-    assert_eq!(finished.rest, Vec::<String>::new());
+    server
+        .expect_success_and_no_more_lines()
+        .expect("with --once, the server should exit with 0 and print nothing more");
 }
 
 #[test]
@@ -188,14 +180,10 @@ fn server_survives_client_that_resets_the_connection_at_once() {
     probe.reset().expect("reset");
     // Whether the reset arrives before or after the server sends is a matter of timing: either
     // the time goes out (and is thrown away), or sending fails. Either way, one report.
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.expect_accepted_from(client).expect("accept line");
     let line = server.next_line().expect("a line about the client");
     if line.starts_with("Sent \"") {
-        server
-            .expect_line(&format!("closed connection from {client}"))
-            .expect("close line");
+        server.expect_closed(client).expect("close line");
     } else {
         assert!(
             line.starts_with(&format!("client {client}: could not send the time: ")),
@@ -207,14 +195,7 @@ fn server_survives_client_that_resets_the_connection_at_once() {
 
 /// A server of our own for testing the client: accepts one connection and hands it to `talk`.
 fn fake_server(talk: impl FnOnce(TcpStream) + Send + 'static) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let address = listener.local_addr().expect("address");
-    thread::spawn(move || {
-        if let Ok((stream, _)) = listener.accept() {
-            let _ = stream.set_write_timeout(Some(procs::STEP_TIMEOUT));
-            talk(stream);
-        }
-    });
+    let (address, _) = probe::fake_server(talk).expect("a fake server");
     address
 }
 
@@ -345,11 +326,7 @@ fn client_gives_up_when_the_server_never_sends() {
 
 #[test]
 fn server_and_client_work_over_ipv6_loopback() {
-    let mut server = Server::start(
-        Path::new(SERVER),
-        &["--host", "::1", "--port", "0", "--once"],
-    )
-    .expect("server on ::1");
+    let mut server = start_server(&["--host", "::1", "--once"]);
     let port = server.port();
     assert_eq!(server.seen(), [format!("listening on [::1]:{port}")]);
     let output = run_client(&["--host", "::1", "--port", &port.to_string()]);
@@ -377,13 +354,8 @@ fn trace_shows_each_socket_call_and_the_bytes_on_both_sides() {
              trace: close()\n"
         )
     );
-    let mut lines = server.seen().to_vec();
-    lines.extend(server.finish().expect("exit").rest);
-    let client = lines
-        .iter()
-        .find_map(|line| line.strip_prefix("accepted connection from "))
-        .expect("accept line")
-        .to_string();
+    let lines = server.all_lines_at_exit().expect("exit");
+    let client = procs::accepted_client(&lines).expect("accept line");
     assert_eq!(
         lines,
         [
@@ -409,13 +381,7 @@ fn help_explains_every_option() {
         ),
         (CLIENT, &["--host", "--port", "--timeout", "--trace"][..]),
     ] {
-        let output = procs::run(Path::new(program), &["--help"], b"").expect("help");
-        assert_eq!(output.code(), 0);
-        for option in options {
-            assert!(
-                output.stdout.contains(option),
-                "{program} --help lacks {option}"
-            );
-        }
+        procs::expect_help_mentions(Path::new(program), &[], options)
+            .expect("--help should explain every option");
     }
 }

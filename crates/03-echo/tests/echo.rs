@@ -6,11 +6,11 @@
 //! has a time limit (see `course::procs`).
 
 use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::Path;
 use std::thread;
 
-use course::probe::{self, Probe};
+use course::probe::{self, Probe, random_bytes};
 use course::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_echo-server");
@@ -19,26 +19,12 @@ const CLIENT: &str = env!("CARGO_BIN_EXE_echo-client");
 const MIB: usize = 1 << 20;
 
 fn start_server(extra: &[&str]) -> Server {
-    let mut args = vec!["--port", "0"];
-    args.extend_from_slice(extra);
-    Server::start(Path::new(SERVER), &args).expect("echo-server should print its ready line")
+    Server::start_on_port_0(Path::new(SERVER), extra)
+        .expect("echo-server should print its ready line")
 }
 
 fn run_client(args: &[&str], stdin: &[u8]) -> procs::Output {
     procs::run(Path::new(CLIENT), args, stdin).expect("echo-client should finish")
-}
-
-/// `count` pseudo-random bytes (xorshift): every value 0..=255 appears, most of it not UTF-8.
-fn random_bytes(count: usize) -> Vec<u8> {
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    (0..count)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 32) as u8
-        })
-        .collect()
 }
 
 /// Sends `data` from one thread while this one reads, half-closes after sending, and returns
@@ -61,25 +47,11 @@ fn echo_through(address: SocketAddr, data: &[u8]) -> (SocketAddr, Vec<u8>) {
 
 /// Checks the three lines the server prints for a client it served normally.
 fn assert_echoed(server: &mut Server, client: SocketAddr, bytes: &str) {
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("echoed {bytes} to {client}"))
         .expect("how many bytes were echoed");
-    server
-        .expect_line(&format!("closed connection from {client}"))
-        .expect("close line");
-}
-
-/// Checks the two lines the server prints about a misbehaving client.
-fn assert_reported(server: &mut Server, client: SocketAddr, problem: &str) {
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("the server should accept the client");
-    server
-        .expect_line(&format!("client {client}: {problem}"))
-        .expect("the server should name the client and the problem");
+    server.expect_closed(client).expect("close line");
 }
 
 /// Runs echo-client against `server` and checks the exchange on both sides, exactly.
@@ -92,26 +64,20 @@ fn assert_serves_a_client(server: &mut Server) {
         format!("Connected to server at 127.0.0.1:{port}\nReceived \"Hello, world\"\n")
     );
     assert_eq!(output.code(), 0);
-    let accepted = server.next_line().expect("accept line");
-    let client = accepted
-        .strip_prefix("accepted connection from ")
-        .unwrap_or_else(|| panic!("unexpected server line {accepted:?}"))
-        .to_string();
+    let client = server.expect_accepted().expect("accept line");
     server
         .expect_line(&format!("echoed 12 bytes to {client}"))
         .expect("echo line");
-    server
-        .expect_line(&format!("closed connection from {client}"))
-        .expect("close line");
+    server.expect_closed(client).expect("close line");
 }
 
 #[test]
 fn client_and_server_echo_hello_world_with_exact_output_on_both_sides() {
     let mut server = start_server(&["--once"]);
     assert_serves_a_client(&mut server);
-    let finished = server.finish().expect("--once should make the server exit");
-    assert!(finished.status.success(), "{:?}", finished.status);
-    assert_eq!(finished.rest, Vec::<String>::new());
+    server
+        .expect_success_and_no_more_lines()
+        .expect("with --once, the server should exit with 0 and print nothing more");
 }
 
 #[test]
@@ -233,11 +199,12 @@ fn server_drops_client_that_sends_nothing_after_idle_timeout_then_serves_next() 
     let mut server = start_server(&["--idle-timeout", "0.2"]);
     let mut probe = Probe::connect(server.address).expect("connect");
     let client = probe.local_addr().expect("address");
-    assert_reported(
-        &mut server,
-        client,
-        "echoed 0 bytes, then could not receive: nothing arrived for 200 ms (--idle-timeout)",
-    );
+    server
+        .expect_accepted_then_problem(
+            client,
+            "echoed 0 bytes, then could not receive: nothing arrived for 200 ms (--idle-timeout)",
+        )
+        .expect("the server should name the client and the problem");
     assert_eq!(probe.receive_to_end().expect("server closes"), b"");
     assert_serves_a_client(&mut server);
 }
@@ -249,11 +216,12 @@ fn server_drops_client_that_goes_quiet_halfway_and_says_how_much_it_echoed() {
     probe.send(b"hello").expect("send");
     assert_eq!(probe.receive_exact(5).expect("echo"), b"hello");
     let client = probe.local_addr().expect("address");
-    assert_reported(
-        &mut server,
-        client,
-        "echoed 5 bytes, then could not receive: nothing arrived for 200 ms (--idle-timeout)",
-    );
+    server
+        .expect_accepted_then_problem(
+            client,
+            "echoed 5 bytes, then could not receive: nothing arrived for 200 ms (--idle-timeout)",
+        )
+        .expect("the server should name the client and the problem");
     assert_serves_a_client(&mut server);
 }
 
@@ -272,9 +240,7 @@ fn server_survives_client_that_resets_mid_message() {
     busy.shutdown_write().expect("half-close");
     assert_eq!(busy.receive_to_end().expect("echo"), b"done");
     assert_echoed(&mut server, first, "4 bytes");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.expect_accepted_from(client).expect("accept line");
     // Usually the server receives "Hel" and its send fails; now and then the reset is noticed
     // at the receive, or only after the echo. Either way: one line, naming the reset.
     let line = server.next_line().expect("a line about the reset");
@@ -514,18 +480,13 @@ fn client_gives_up_when_the_server_never_echoes() {
 
 /// A one-client server, in a thread, that answers with `reply(received)` and closes.
 fn fake_server(reply: fn(Vec<u8>) -> Vec<u8>) -> (u16, thread::JoinHandle<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("listener");
-    let port = listener.local_addr().expect("address").port();
-    let handle = thread::spawn(move || {
-        let (mut stream, _) = listener.accept().expect("accept");
-        stream
-            .set_read_timeout(Some(procs::STEP_TIMEOUT))
-            .expect("timeout");
+    let (address, handle) = probe::fake_server(move |mut stream| {
         let mut received = Vec::new();
         stream.read_to_end(&mut received).expect("read the message");
         let _ = stream.write_all(&reply(received));
-    });
-    (port, handle)
+    })
+    .expect("a fake server");
+    (address.port(), handle)
 }
 
 #[test]
@@ -573,13 +534,8 @@ fn server_trace_shows_each_receive_and_send_and_the_end_of_stream() {
     let port = server.port();
     let output = run_client(&["--port", &port.to_string()], b"");
     assert_eq!(output.code(), 0, "{output:?}");
-    let mut lines = server.seen().to_vec();
-    lines.extend(server.finish().expect("exit").rest);
-    let client = lines
-        .iter()
-        .find_map(|line| line.strip_prefix("accepted connection from "))
-        .expect("accept line")
-        .to_string();
+    let lines = server.all_lines_at_exit().expect("exit");
+    let client = procs::accepted_client(&lines).expect("accept line");
     assert_eq!(
         lines,
         [
@@ -639,11 +595,7 @@ fn client_trace_shows_the_send_the_half_close_and_the_echo() {
 
 #[test]
 fn server_and_client_work_over_ipv6_loopback() {
-    let mut server = Server::start(
-        Path::new(SERVER),
-        &["--host", "::1", "--port", "0", "--once"],
-    )
-    .expect("server on ::1");
+    let mut server = start_server(&["--host", "::1", "--once"]);
     let port = server.port();
     let output = run_client(&["--host", "::1", "--port", &port.to_string()], b"");
     assert_eq!(output.code(), 0, "{output:?}");
@@ -694,25 +646,18 @@ fn help_explains_every_option() {
             ][..],
         ),
     ] {
-        let output = procs::run(Path::new(program), &["--help"], b"").expect("help");
-        assert_eq!(output.code(), 0);
-        for option in options {
-            assert!(
-                output.stdout.contains(option),
-                "{program} --help lacks {option}"
-            );
-        }
+        procs::expect_help_mentions(Path::new(program), &[], options)
+            .expect("--help should explain every option");
     }
 }
 
 #[test]
 fn server_restarts_on_the_same_port_right_after_being_killed() {
     let mut server = start_server(&[]);
-    let port = server.port_arg();
     assert_serves_a_client(&mut server);
     let _still_connected = Probe::connect(server.address).expect("connect");
-    server.kill().expect("kill the server");
-    let mut restarted = Server::start(Path::new(SERVER), &["--port", &port])
+    let mut restarted = server
+        .kill_and_restart()
         .expect("the restarted server should bind the same port at once");
     assert_serves_a_client(&mut restarted);
 }

@@ -2,34 +2,23 @@
 //! tutorial's, and our client talks to a server written like it. The Python programs are in
 //! `tests/python/`. Without `python3`, these tests say that they skip.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use course::procs::{self, Server};
+use course::python_or_skip;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_echo-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_echo-client");
 
-fn python_program(name: &str) -> String {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/python")
-        .join(name);
-    path.to_str().expect("utf-8 path").to_string()
-}
-
-fn run_python(args: &[&str]) -> procs::Output {
-    procs::run(Path::new("python3"), args, b"").expect("the python program runs")
-}
-
 #[test]
 fn python_tutorial_client_gets_hello_world_back_without_half_closing() {
-    if !procs::python3_available(
-        "python_tutorial_client_gets_hello_world_back_without_half_closing",
-    ) {
-        return;
-    }
+    let python =
+        python_or_skip!("python_tutorial_client_gets_hello_world_back_without_half_closing");
     let mut server =
-        Server::start(Path::new(SERVER), &["--port", "0", "--once"]).expect("server starts");
-    let output = run_python(&[&python_program("echo_client.py"), &server.port_arg()]);
+        Server::start_on_port_0(Path::new(SERVER), &["--once"]).expect("server starts");
+    let output = python
+        .run("echo_client.py", &[&server.port_arg()], b"")
+        .expect("the python client runs");
     assert_eq!(output.stderr, "");
     assert_eq!(output.stdout, "Received b'Hello, world'\n");
     let rest = server.finish().expect("server exits").rest;
@@ -41,18 +30,13 @@ fn python_tutorial_client_gets_hello_world_back_without_half_closing() {
 
 #[test]
 fn python_threaded_client_gets_a_mebibyte_of_random_bytes_back_exactly() {
-    if !procs::python3_available(
-        "python_threaded_client_gets_a_mebibyte_of_random_bytes_back_exactly",
-    ) {
-        return;
-    }
+    let python =
+        python_or_skip!("python_threaded_client_gets_a_mebibyte_of_random_bytes_back_exactly");
     let mut server =
-        Server::start(Path::new(SERVER), &["--port", "0", "--once"]).expect("server starts");
-    let output = run_python(&[
-        &python_program("binary_client.py"),
-        &server.port_arg(),
-        "1048576",
-    ]);
+        Server::start_on_port_0(Path::new(SERVER), &["--once"]).expect("server starts");
+    let output = python
+        .run("binary_client.py", &[&server.port_arg(), "1048576"], b"")
+        .expect("the python client runs");
     assert_eq!(output.stderr, "");
     assert_eq!(output.stdout, "echoed 1048576 bytes exactly\n");
     let rest = server.finish().expect("server exits").rest;
@@ -64,10 +48,9 @@ fn python_threaded_client_gets_a_mebibyte_of_random_bytes_back_exactly() {
 
 #[test]
 fn echo_client_talks_to_python_tutorial_server() {
-    if !procs::python3_available("echo_client_talks_to_python_tutorial_server") {
-        return;
-    }
-    let mut server = Server::start(Path::new("python3"), &[&python_program("echo_server.py")])
+    let python = python_or_skip!("echo_client_talks_to_python_tutorial_server");
+    let mut server = python
+        .start_server("echo_server.py", &[])
         .expect("python server starts");
     let port = server.port();
     let output =
@@ -91,11 +74,10 @@ fn echo_client_talks_to_python_tutorial_server() {
 
 #[test]
 fn echo_client_sends_a_large_message_through_python_tutorial_server() {
-    if !procs::python3_available("echo_client_sends_a_large_message_through_python_tutorial_server")
-    {
-        return;
-    }
-    let mut server = Server::start(Path::new("python3"), &[&python_program("echo_server.py")])
+    let python =
+        python_or_skip!("echo_client_sends_a_large_message_through_python_tutorial_server");
+    let mut server = python
+        .start_server("echo_server.py", &[])
         .expect("python server starts");
     let port = server.port().to_string();
     // 8 MiB: more than the buffers hold, so this needs our client's two threads.

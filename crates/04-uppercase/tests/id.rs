@@ -6,7 +6,7 @@
 //! has a time limit (see `course::procs`).
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -22,9 +22,8 @@ const QUESTION: &[u8] = b"What's your student ID?\n";
 const PROMPT: &str = "What's your student ID? ";
 
 fn start_server(extra: &[&str]) -> Server {
-    let mut args = vec!["--port", "0"];
-    args.extend_from_slice(extra);
-    Server::start(Path::new(SERVER), &args).expect("id-server should print its ready line")
+    Server::start_on_port_0(Path::new(SERVER), extra)
+        .expect("id-server should print its ready line")
 }
 
 /// Runs id-client with `typed` on its stdin.
@@ -41,27 +40,13 @@ fn assert_serves_a_client(server: &mut Server) {
         format!("{PROMPT}b12345678\nSent \"b12345678\"\n")
     );
     assert_eq!(output.code(), 0);
-    let accepted = server.next_line().expect("the server reports the client");
-    let client = accepted
-        .strip_prefix("accepted connection from ")
-        .unwrap_or_else(|| panic!("unexpected server line {accepted:?}"))
-        .to_string();
+    let client = server
+        .expect_accepted()
+        .expect("the server reports the client");
     server
         .expect_line(&format!("Student ID from {client}: \"B12345678\""))
         .expect("the answer in capitals");
-    server
-        .expect_line(&format!("closed connection from {client}"))
-        .expect("close line");
-}
-
-/// Checks the two lines the server prints about a misbehaving client.
-fn assert_reported(server: &mut Server, client: SocketAddr, problem: &str) {
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("the server should accept the client");
-    server
-        .expect_line(&format!("client {client}: {problem}"))
-        .expect("the server should name the client and the problem");
+    server.expect_closed(client).expect("close line");
 }
 
 /// A probe that has connected and received the whole question.
@@ -76,9 +61,9 @@ fn questioned(server: &Server) -> Probe {
 fn client_answers_the_question_with_the_typed_line_exact_output_on_both_sides() {
     let mut server = start_server(&["--once"]);
     assert_serves_a_client(&mut server);
-    let finished = server.finish().expect("--once makes the server exit");
-    assert!(finished.status.success(), "{:?}", finished.status);
-    assert_eq!(finished.rest, Vec::<String>::new());
+    server
+        .expect_success_and_no_more_lines()
+        .expect("with --once, the server should exit with 0 and print nothing more");
 }
 
 #[test]
@@ -88,9 +73,7 @@ fn server_speaks_first_and_prints_the_answer_in_capitals() {
     probe.send("straße-7".as_bytes()).expect("answer");
     assert_eq!(probe.receive_to_end().expect("the server closes"), b"");
     let client = probe.local_addr().expect("address");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.expect_accepted_from(client).expect("accept line");
     // Decoded first, then upper-cased: ß becomes SS (upper-casing the bytes would keep ß).
     server
         .expect_line(&format!("Student ID from {client}: \"STRASSE-7\""))
@@ -116,11 +99,9 @@ fn server_survives_client_that_connects_and_closes_at_once() {
     drop(closing);
     busy.send(b"b1").expect("answer");
     let first = busy.local_addr().expect("address");
+    server.wait_for_closed(first).expect("first client served");
     server
-        .wait_for(|line| line == format!("closed connection from {first}"))
-        .expect("first client served");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
+        .expect_accepted_from(client)
         .expect("the server should accept the client");
     // The client's goodbye (FIN) is queued before the server sends its question, so the
     // server's receive normally reads end of stream. The question itself makes the client's
@@ -139,11 +120,12 @@ fn server_drops_client_that_never_answers_after_idle_timeout_then_serves_next() 
     let mut server = start_server(&["--idle-timeout", "0.2"]);
     let mut probe = questioned(&server);
     let client = probe.local_addr().expect("address");
-    assert_reported(
-        &mut server,
-        client,
-        "could not receive the answer: nothing arrived for 200 ms (--idle-timeout)",
-    );
+    server
+        .expect_accepted_then_problem(
+            client,
+            "could not receive the answer: nothing arrived for 200 ms (--idle-timeout)",
+        )
+        .expect("the server should name the client and the problem");
     assert_eq!(probe.receive_to_end().expect("server closes"), b"");
     assert_serves_a_client(&mut server);
 }
@@ -155,11 +137,9 @@ fn server_reports_an_answer_that_is_not_utf8_in_one_line() {
     probe.send(&[0xff, 0xfe]).expect("send");
     assert_eq!(probe.receive_to_end().expect("the server closes"), b"");
     let client = probe.local_addr().expect("address");
-    assert_reported(
-        &mut server,
-        client,
-        "answered with data that is not UTF-8 text: ff fe",
-    );
+    server
+        .expect_accepted_then_problem(client, "answered with data that is not UTF-8 text: ff fe")
+        .expect("the server should name the client and the problem");
     assert_serves_a_client(&mut server);
 }
 
@@ -170,15 +150,11 @@ fn server_reads_once_so_an_answer_sent_byte_by_byte_is_cut_to_its_first_piece() 
     probe.send_bytewise(b"b").expect("send");
     assert_eq!(probe.receive_to_end().expect("the server closes"), b"");
     let client = probe.local_addr().expect("address");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Student ID from {client}: \"B\""))
         .expect("only the first byte");
-    server
-        .expect_line(&format!("closed connection from {client}"))
-        .expect("close line");
+    server.expect_closed(client).expect("close line");
     assert_serves_a_client(&mut server);
 }
 
@@ -189,9 +165,7 @@ fn server_takes_several_lines_sent_in_one_write_as_one_answer() {
     probe.send(b"b1\nb2\n").expect("send");
     assert_eq!(probe.receive_to_end().expect("the server closes"), b"");
     let client = probe.local_addr().expect("address");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Student ID from {client}: \"B1\\nB2\\n\""))
         .expect("one answer, newlines escaped");
@@ -209,12 +183,8 @@ fn server_survives_client_that_resets_mid_message() {
     resetting.reset().expect("reset");
     busy.send(b"b1").expect("answer");
     let first = busy.local_addr().expect("address");
-    server
-        .wait_for(|line| line == format!("closed connection from {first}"))
-        .expect("first client served");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.wait_for_closed(first).expect("first client served");
+    server.expect_accepted_from(client).expect("accept line");
     // Usually the reset has arrived before the server sends its question. The operating system
     // may also handle it a moment later, and then the receive fails or, later still, the
     // server takes the bytes that came before the reset. Each case is one clear report.
@@ -276,11 +246,7 @@ fn client_shows_the_question_as_its_prompt_before_reading_stdin() {
         assert!(PROMPT.as_bytes().starts_with(&shown), "{shown:?}");
     }
     // The server waits for the answer meanwhile.
-    let accepted = server.next_line().expect("accept line");
-    assert!(
-        accepted.starts_with("accepted connection from "),
-        "{accepted}"
-    );
+    server.expect_accepted().expect("accept line");
 
     let mut stdin = child.stdin.take().expect("piped stdin");
     stdin.write_all(b"b7\n").expect("type the answer");
@@ -303,14 +269,9 @@ fn client_with_stdin_closed_at_once_sends_nothing_and_both_sides_say_so() {
         output.stderr,
         "error: stdin was closed before an answer was typed (Ctrl-D?): nothing sent\n"
     );
-    let accepted = server.next_line().expect("accept line");
-    let client = accepted
-        .strip_prefix("accepted connection from ")
-        .expect("accept line");
+    let client = server.expect_accepted().expect("accept line");
     server
-        .expect_line(&format!(
-            "client {client}: closed the connection without answering"
-        ))
+        .expect_client_problem(client, "closed the connection without answering")
         .expect("the server reports the silent client");
     assert_serves_a_client(&mut server);
 }
@@ -333,15 +294,7 @@ fn client_refuses_an_empty_answer_and_sends_nothing() {
 
 /// A server of our own for testing the client: accepts one connection and hands it to `talk`.
 fn fake_server(talk: impl FnOnce(TcpStream) + Send + 'static) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let address = listener.local_addr().expect("address");
-    thread::spawn(move || {
-        if let Ok((stream, _)) = listener.accept() {
-            let _ = stream.set_read_timeout(Some(procs::STEP_TIMEOUT));
-            let _ = stream.set_write_timeout(Some(procs::STEP_TIMEOUT));
-            talk(stream);
-        }
-    });
+    let (address, _) = probe::fake_server(talk).expect("a fake server");
     address
 }
 
@@ -472,13 +425,8 @@ fn trace_shows_each_socket_call_and_the_bytes_on_both_sides() {
              trace: close()\n"
         )
     );
-    let mut lines = server.seen().to_vec();
-    lines.extend(server.finish().expect("exit").rest);
-    let client = lines
-        .iter()
-        .find_map(|line| line.strip_prefix("accepted connection from "))
-        .expect("accept line")
-        .to_string();
+    let lines = server.all_lines_at_exit().expect("exit");
+    let client = procs::accepted_client(&lines).expect("accept line");
     assert_eq!(
         lines,
         [
@@ -505,13 +453,7 @@ fn help_explains_every_option() {
         ),
         (CLIENT, &["--host", "--port", "--timeout", "--trace"][..]),
     ] {
-        let output = procs::run(Path::new(program), &["--help"], b"").expect("help");
-        assert_eq!(output.code(), 0);
-        for option in options {
-            assert!(
-                output.stdout.contains(option),
-                "{program} --help lacks {option}"
-            );
-        }
+        procs::expect_help_mentions(Path::new(program), &[], options)
+            .expect("--help should explain every option");
     }
 }

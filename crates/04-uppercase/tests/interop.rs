@@ -2,50 +2,30 @@
 //! the TA slides', and our clients talk to servers written like them. The Python programs are
 //! in `tests/python/`. Without `python3`, these tests say that they skip.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use course::procs::{self, Server};
+use course::python_or_skip;
 
 const UPPERCASE_SERVER: &str = env!("CARGO_BIN_EXE_uppercase-server");
 const UPPERCASE_CLIENT: &str = env!("CARGO_BIN_EXE_uppercase-client");
 const ID_SERVER: &str = env!("CARGO_BIN_EXE_id-server");
 const ID_CLIENT: &str = env!("CARGO_BIN_EXE_id-client");
 
-fn python_program(name: &str) -> String {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/python")
-        .join(name);
-    path.to_str().expect("utf-8 path").to_string()
-}
-
-fn run_python(program: &str, port: &str, typed: &str) -> procs::Output {
-    procs::run(
-        Path::new("python3"),
-        &[&python_program(program), port],
-        typed.as_bytes(),
-    )
-    .expect("the python client runs")
-}
-
-fn start_python_server(program: &str) -> Server {
-    Server::start(Path::new("python3"), &[&python_program(program)])
-        .expect("the python server starts")
-}
-
 #[test]
 fn python_uppercase_client_that_never_closes_gets_capitals_from_uppercase_server() {
-    if !procs::python3_available(
-        "python_uppercase_client_that_never_closes_gets_capitals_from_uppercase_server",
-    ) {
-        return;
-    }
-    let mut server = Server::start(Path::new(UPPERCASE_SERVER), &["--port", "0", "--once"])
-        .expect("server starts");
-    let output = run_python(
-        "uppercase_client.py",
-        &server.port_arg(),
-        "hello, straße!\n",
+    let python = python_or_skip!(
+        "python_uppercase_client_that_never_closes_gets_capitals_from_uppercase_server"
     );
+    let mut server =
+        Server::start_on_port_0(Path::new(UPPERCASE_SERVER), &["--once"]).expect("server starts");
+    let output = python
+        .run(
+            "uppercase_client.py",
+            &[&server.port_arg()],
+            "hello, straße!\n".as_bytes(),
+        )
+        .expect("the python client runs");
     assert_eq!(output.stderr, "");
     // input() shows its prompt; what was typed is not echoed by a pipe.
     assert_eq!(output.stdout, "Input lowercase sentence:HELLO, STRASSE!\n");
@@ -58,10 +38,10 @@ fn python_uppercase_client_that_never_closes_gets_capitals_from_uppercase_server
 
 #[test]
 fn uppercase_client_gets_capitals_from_python_uppercase_server() {
-    if !procs::python3_available("uppercase_client_gets_capitals_from_python_uppercase_server") {
-        return;
-    }
-    let mut server = start_python_server("uppercase_server.py");
+    let python = python_or_skip!("uppercase_client_gets_capitals_from_python_uppercase_server");
+    let mut server = python
+        .start_server("uppercase_server.py", &[])
+        .expect("the python server starts");
     let output = procs::run(
         Path::new(UPPERCASE_CLIENT),
         &["--port", &server.port_arg()],
@@ -80,12 +60,12 @@ fn uppercase_client_gets_capitals_from_python_uppercase_server() {
 
 #[test]
 fn python_id_client_answers_id_server() {
-    if !procs::python3_available("python_id_client_answers_id_server") {
-        return;
-    }
+    let python = python_or_skip!("python_id_client_answers_id_server");
     let mut server =
-        Server::start(Path::new(ID_SERVER), &["--port", "0", "--once"]).expect("server starts");
-    let output = run_python("id_client.py", &server.port_arg(), "b12345678\n");
+        Server::start_on_port_0(Path::new(ID_SERVER), &["--once"]).expect("server starts");
+    let output = python
+        .run("id_client.py", &[&server.port_arg()], b"b12345678\n")
+        .expect("the python client runs");
     assert_eq!(output.stderr, "");
     // The question, newline included, is input()'s prompt.
     assert_eq!(output.stdout, "What's your student ID?\n");
@@ -98,10 +78,10 @@ fn python_id_client_answers_id_server() {
 
 #[test]
 fn id_client_answers_python_id_server() {
-    if !procs::python3_available("id_client_answers_python_id_server") {
-        return;
-    }
-    let mut server = start_python_server("id_server.py");
+    let python = python_or_skip!("id_client_answers_python_id_server");
+    let mut server = python
+        .start_server("id_server.py", &[])
+        .expect("the python server starts");
     let output = procs::run(
         Path::new(ID_CLIENT),
         &["--port", &server.port_arg()],

@@ -6,10 +6,9 @@
 //! has a time limit (see `course::procs`).
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::sync::mpsc;
-use std::thread;
 
 use course::probe::{self, Probe};
 use course::procs::{self, Server};
@@ -20,9 +19,8 @@ const CLIENT: &str = env!("CARGO_BIN_EXE_uppercase-client");
 const PROMPT: &str = "Input lowercase sentence:";
 
 fn start_server(extra: &[&str]) -> Server {
-    let mut args = vec!["--port", "0"];
-    args.extend_from_slice(extra);
-    Server::start(Path::new(SERVER), &args).expect("uppercase-server should print its ready line")
+    Server::start_on_port_0(Path::new(SERVER), extra)
+        .expect("uppercase-server should print its ready line")
 }
 
 /// Runs uppercase-client with `typed` on its stdin.
@@ -39,28 +37,16 @@ fn assert_serves_a_client(server: &mut Server) {
         format!("{PROMPT}hello, straße!\nHELLO, STRASSE!\n")
     );
     assert_eq!(output.code(), 0);
-    let accepted = server.next_line().expect("the server reports the client");
-    let client = accepted
-        .strip_prefix("accepted connection from ")
-        .unwrap_or_else(|| panic!("unexpected server line {accepted:?}"))
-        .to_string();
+    let client = server
+        .expect_accepted()
+        .expect("the server reports the client");
     for line in [
         format!("Received \"hello, straße!\" from {client}"),
         format!("Sent \"HELLO, STRASSE!\" to {client}"),
-        format!("closed connection from {client}"),
     ] {
         server.expect_line(&line).expect("the server's report");
     }
-}
-
-/// Checks the two lines the server prints about a misbehaving client.
-fn assert_reported(server: &mut Server, client: SocketAddr, problem: &str) {
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("the server should accept the client");
-    server
-        .expect_line(&format!("client {client}: {problem}"))
-        .expect("the server should name the client and the problem");
+    server.expect_closed(client).expect("the server's report");
 }
 
 /// Sends `sentence` from a probe that keeps its side open, and returns the whole reply.
@@ -75,9 +61,9 @@ fn ask(server: &Server, sentence: &[u8]) -> (SocketAddr, Vec<u8>) {
 fn client_sends_the_typed_sentence_and_prints_it_in_capitals_exact_output_on_both_sides() {
     let mut server = start_server(&["--once"]);
     assert_serves_a_client(&mut server);
-    let finished = server.finish().expect("--once makes the server exit");
-    assert!(finished.status.success(), "{:?}", finished.status);
-    assert_eq!(finished.rest, Vec::<String>::new());
+    server
+        .expect_success_and_no_more_lines()
+        .expect("with --once, the server should exit with 0 and print nothing more");
 }
 
 #[test]
@@ -87,9 +73,7 @@ fn server_answers_a_sentence_without_newline_while_the_client_keeps_its_side_ope
     let mut server = start_server(&[]);
     let (client, reply) = ask(&server, b"hello");
     assert_eq!(reply, b"HELLO");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"hello\" from {client}"))
         .expect("received line");
@@ -119,11 +103,9 @@ fn server_survives_client_that_connects_and_closes_at_once() {
     let probe = Probe::connect(server.address).expect("connect");
     let client = probe.local_addr().expect("address");
     drop(probe);
-    assert_reported(
-        &mut server,
-        client,
-        "closed the connection without sending anything",
-    );
+    server
+        .expect_accepted_then_problem(client, "closed the connection without sending anything")
+        .expect("the server should name the client and the problem");
     assert_serves_a_client(&mut server);
 }
 
@@ -132,11 +114,12 @@ fn server_drops_client_that_sends_nothing_after_idle_timeout_then_serves_next() 
     let mut server = start_server(&["--idle-timeout", "0.2"]);
     let mut probe = Probe::connect(server.address).expect("connect");
     let client = probe.local_addr().expect("address");
-    assert_reported(
-        &mut server,
-        client,
-        "could not receive: nothing arrived for 200 ms (--idle-timeout)",
-    );
+    server
+        .expect_accepted_then_problem(
+            client,
+            "could not receive: nothing arrived for 200 ms (--idle-timeout)",
+        )
+        .expect("the server should name the client and the problem");
     assert_eq!(probe.receive_to_end().expect("server closes"), b"");
     assert_serves_a_client(&mut server);
 }
@@ -146,11 +129,9 @@ fn server_reports_invalid_utf8_in_one_line_and_closes_without_replying() {
     let mut server = start_server(&[]);
     let (client, reply) = ask(&server, &[0x68, 0x69, 0xff, 0xfe]);
     assert_eq!(reply, b"");
-    assert_reported(
-        &mut server,
-        client,
-        "sent data that is not UTF-8 text: 68 69 ff fe",
-    );
+    server
+        .expect_accepted_then_problem(client, "sent data that is not UTF-8 text: 68 69 ff fe")
+        .expect("the server should name the client and the problem");
     assert_serves_a_client(&mut server);
 }
 
@@ -163,15 +144,11 @@ fn server_reads_once_so_a_sentence_sent_byte_by_byte_is_cut_to_its_first_piece()
     probe.send_bytewise(b"h").expect("send");
     assert_eq!(probe.receive_to_end().expect("reply"), b"H");
     let client = probe.local_addr().expect("address");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"h\" from {client}"))
         .expect("only the first byte");
-    server
-        .wait_for(|line| line.starts_with("closed connection"))
-        .expect("closed");
+    server.wait_for_closed(client).expect("closed");
     assert_serves_a_client(&mut server);
 }
 
@@ -180,9 +157,7 @@ fn server_answers_several_lines_sent_in_one_write_as_one_sentence() {
     let mut server = start_server(&[]);
     let (client, reply) = ask(&server, b"one\ntwo\nthree\n");
     assert_eq!(reply, b"ONE\nTWO\nTHREE\n");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"one\\ntwo\\nthree\\n\" from {client}"))
         .expect("one sentence with its newlines, escaped");
@@ -202,12 +177,8 @@ fn server_survives_client_that_resets_mid_message() {
     assert_eq!(busy.receive_to_end().expect("reply"), b"DONE");
 
     let first = busy.local_addr().expect("address");
-    server
-        .wait_for(|line| line == format!("closed connection from {first}"))
-        .expect("first client served");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept line");
+    server.wait_for_closed(first).expect("first client served");
+    server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"hel\" from {client}"))
         .expect("the data that arrived before the reset");
@@ -221,24 +192,14 @@ fn server_survives_client_that_resets_mid_message() {
     ];
     assert!(allowed.contains(&line), "{line:?}");
     if line.starts_with("Sent") {
-        server
-            .expect_line(&format!("closed connection from {client}"))
-            .expect("close line");
+        server.expect_closed(client).expect("close line");
     }
     assert_serves_a_client(&mut server);
 }
 
 /// A server of our own for testing the client: accepts one connection and hands it to `talk`.
 fn fake_server(talk: impl FnOnce(TcpStream) + Send + 'static) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let address = listener.local_addr().expect("address");
-    thread::spawn(move || {
-        if let Ok((stream, _)) = listener.accept() {
-            let _ = stream.set_read_timeout(Some(procs::STEP_TIMEOUT));
-            let _ = stream.set_write_timeout(Some(procs::STEP_TIMEOUT));
-            talk(stream);
-        }
-    });
+    let (address, _) = probe::fake_server(talk).expect("a fake server");
     address
 }
 
@@ -377,13 +338,8 @@ fn trace_shows_each_socket_call_and_the_bytes_on_both_sides() {
              trace: close()\n"
         )
     );
-    let mut lines = server.seen().to_vec();
-    lines.extend(server.finish().expect("exit").rest);
-    let client = lines
-        .iter()
-        .find_map(|line| line.strip_prefix("accepted connection from "))
-        .expect("accept line")
-        .to_string();
+    let lines = server.all_lines_at_exit().expect("exit");
+    let client = procs::accepted_client(&lines).expect("accept line");
     assert_eq!(
         lines,
         [
@@ -411,13 +367,7 @@ fn help_explains_every_option() {
         ),
         (CLIENT, &["--host", "--port", "--timeout", "--trace"][..]),
     ] {
-        let output = procs::run(Path::new(program), &["--help"], b"").expect("help");
-        assert_eq!(output.code(), 0);
-        for option in options {
-            assert!(
-                output.stdout.contains(option),
-                "{program} --help lacks {option}"
-            );
-        }
+        procs::expect_help_mentions(Path::new(program), &[], options)
+            .expect("--help should explain every option");
     }
 }

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Framed, accepted_client, expect_accepted, expect_closed, frame};
+use common::{Framed, frame};
 use course::probe::{self, Probe};
 use course::procs::{self, Server};
 
@@ -32,13 +32,11 @@ fn assert_serves_a_client(server: &mut Server) {
         "request: [1, 2, 3.5]\naverage: 2.1666666666666665\n"
     );
     assert_eq!(output.code(), 0);
-    let client = accepted_client(&server.next_line().expect("accept line"));
+    let client = server.expect_accepted().expect("accept line");
     server
         .expect_line("request \"[1, 2, 3.5]\" -> reply 2.1666666666666665")
         .expect("the request and the reply");
-    server
-        .expect_line(&format!("closed connection from {client}"))
-        .expect("close line");
+    server.expect_closed(client).expect("close line");
 }
 
 /// Sends `request` in a frame on `probe` and returns the reply frame's text.
@@ -181,10 +179,10 @@ fn replies_are_length_prefixed_json_byte_for_byte() {
     assert_eq!(ask(&mut probe, b"[1, 2]"), "1.5");
     let client = probe.local_addr().expect("address");
     drop(probe);
-    expect_accepted(&mut server, client);
     server
-        .wait_for(|line| line.starts_with("closed"))
-        .expect("closed");
+        .expect_accepted_from(client)
+        .expect("the server should accept the client");
+    server.wait_for_closed(client).expect("closed");
     assert_serves_a_client(&mut server);
 }
 
@@ -199,7 +197,9 @@ fn invalid_utf8_in_a_whole_frame_is_a_bad_request_not_a_broken_connection() {
     assert_eq!(ask(&mut probe, b"[3]"), "3.0");
     let client = probe.local_addr().expect("address");
     drop(probe);
-    expect_accepted(&mut server, client);
+    server
+        .expect_accepted_from(client)
+        .expect("the server should accept the client");
     server
         .expect_line(
             r#"request 5b 31 2c 20 ff 5d -> reply {"error":"the request is not UTF-8 text"}"#,
@@ -208,7 +208,9 @@ fn invalid_utf8_in_a_whole_frame_is_a_bad_request_not_a_broken_connection() {
     server
         .expect_line("request \"[3]\" -> reply 3.0")
         .expect("the next request");
-    expect_closed(&mut server, client);
+    server
+        .expect_closed(client)
+        .expect("the server should close the connection normally");
 }
 
 #[test]
@@ -227,7 +229,9 @@ fn several_requests_in_one_write_and_one_sent_byte_by_byte_are_all_answered() {
         [frame(b"1.0"), frame(b"3.0"), frame(b"15.0")].concat()
     );
     let client = probe.local_addr().expect("address");
-    expect_accepted(&mut server, client);
+    server
+        .expect_accepted_from(client)
+        .expect("the server should accept the client");
     for line in [
         "request \"[1]\" -> reply 1.0",
         "request \"[2, 4]\" -> reply 3.0",
@@ -235,7 +239,9 @@ fn several_requests_in_one_write_and_one_sent_byte_by_byte_are_all_answered() {
     ] {
         server.expect_line(line).expect("each request");
     }
-    expect_closed(&mut server, client);
+    server
+        .expect_closed(client)
+        .expect("the server should close the connection normally");
 }
 
 #[test]
@@ -244,8 +250,12 @@ fn a_client_that_connects_and_closes_at_once_has_simply_asked_nothing() {
     let probe = Probe::connect(server.address).expect("connect");
     let client = probe.local_addr().expect("address");
     drop(probe);
-    expect_accepted(&mut server, client);
-    expect_closed(&mut server, client);
+    server
+        .expect_accepted_from(client)
+        .expect("the server should accept the client");
+    server
+        .expect_closed(client)
+        .expect("the server should close the connection normally");
     assert_serves_a_client(&mut server);
 }
 
@@ -357,13 +367,7 @@ fn help_explains_every_option() {
             ][..],
         ),
     ] {
-        let output = procs::run(Path::new(program), &["--help"], b"").expect("help");
-        assert_eq!(output.code(), 0);
-        for option in options {
-            assert!(
-                output.stdout.contains(option),
-                "{program} --help lacks {option}"
-            );
-        }
+        procs::expect_help_mentions(Path::new(program), &[], options)
+            .expect("--help should explain every option");
     }
 }

@@ -12,9 +12,8 @@ const SERVER: &str = env!("CARGO_BIN_EXE_stream-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_stream-client");
 
 fn start_server(extra: &[&str]) -> Server {
-    let mut args = vec!["--port", "0"];
-    args.extend_from_slice(extra);
-    Server::start(Path::new(SERVER), &args).expect("stream-server should print its ready line")
+    Server::start_on_port_0(Path::new(SERVER), extra)
+        .expect("stream-server should print its ready line")
 }
 
 fn run_client(server: &Server, args: &[&str]) -> procs::Output {
@@ -31,10 +30,7 @@ fn server_side(server: &mut Server) -> Vec<String> {
         .finish()
         .expect("stream-server should exit after one client");
     assert!(finished.status.success(), "{:?}", finished.status);
-    let client = finished
-        .rest
-        .iter()
-        .find_map(|line| line.strip_prefix("accepted connection from "))
+    let client = procs::accepted_client(&finished.rest)
         .expect("an accept line")
         .to_string();
     finished
@@ -191,7 +187,9 @@ fn server_prints_only_the_first_byte_of_a_message_sent_byte_by_byte() {
 fn server_prints_what_arrived_before_a_reset() {
     let mut server = start_server(&[]);
     let mut probe = Probe::connect(server.address).expect("connect");
-    server.next_line().expect("accept line");
+    server
+        .expect_accepted_from(probe.local_addr().expect("address"))
+        .expect("accept line");
     probe.send(b"Hel").expect("half a message");
     probe.reset().expect("reset");
     let rest = server.finish().expect("exit").rest;
@@ -250,32 +248,30 @@ fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
 
 #[test]
 fn help_explains_every_option_and_that_the_server_serves_one_client() {
-    let output = procs::run(Path::new(SERVER), &["--help"], b"").expect("help");
-    for text in [
-        "--port",
-        "--idle-timeout",
-        "--read-delay-ms",
-        "--trace",
-        "ONE client",
-    ] {
-        assert!(
-            output.stdout.contains(text),
-            "stream-server --help lacks {text}"
-        );
-    }
-    let output = procs::run(Path::new(CLIENT), &["--help"], b"").expect("help");
-    for text in [
-        "--mode",
-        "whole",
-        "split",
-        "silent",
-        "merged",
-        "--pause-ms",
-        "--timeout",
-    ] {
-        assert!(
-            output.stdout.contains(text),
-            "stream-client --help lacks {text}"
-        );
-    }
+    procs::expect_help_mentions(
+        Path::new(SERVER),
+        &[],
+        &[
+            "--port",
+            "--idle-timeout",
+            "--read-delay-ms",
+            "--trace",
+            "ONE client",
+        ],
+    )
+    .expect("stream-server --help should explain every option");
+    procs::expect_help_mentions(
+        Path::new(CLIENT),
+        &[],
+        &[
+            "--mode",
+            "whole",
+            "split",
+            "silent",
+            "merged",
+            "--pause-ms",
+            "--timeout",
+        ],
+    )
+    .expect("stream-client --help should explain every option");
 }

@@ -3,9 +3,10 @@
 //! once. The Python programs are in `tests/python/` (`framing.py` holds the string helpers,
 //! written like the tutorial's). Without `python3`, these tests say that they skip.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use course::procs::{self, Server};
+use course::python_or_skip;
 
 fn bin(name: &str) -> &'static Path {
     Path::new(match name {
@@ -18,36 +19,18 @@ fn bin(name: &str) -> &'static Path {
     })
 }
 
-fn python_program(name: &str) -> String {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/python")
-        .join(name);
-    path.to_str().expect("a UTF-8 path").to_string()
-}
-
-/// Runs one of our Python programs with `args` and returns its output.
-fn run_python(name: &str, args: &[&str]) -> procs::Output {
-    let mut all = vec![python_program(name)];
-    all.extend(args.iter().map(|arg| arg.to_string()));
-    let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    procs::run(Path::new("python3"), &all, b"").expect("the Python program runs")
-}
-
-fn start_python_server(name: &str) -> Server {
-    Server::start(Path::new("python3"), &[&python_program(name)]).expect("python server starts")
-}
-
 #[test]
 fn python_string_client_gets_each_string_back_from_string_server() {
-    if !procs::python3_available("python_string_client_gets_each_string_back_from_string_server") {
-        return;
-    }
-    let mut server = Server::start(bin("string-server"), &["--port", "0", "--once"])
-        .expect("string-server starts");
-    let output = run_python(
-        "string_client.py",
-        &[&server.port_arg(), "Hello", "straße", ""],
-    );
+    let python = python_or_skip!("python_string_client_gets_each_string_back_from_string_server");
+    let mut server =
+        Server::start_on_port_0(bin("string-server"), &["--once"]).expect("string-server starts");
+    let output = python
+        .run(
+            "string_client.py",
+            &[&server.port_arg(), "Hello", "straße", ""],
+            b"",
+        )
+        .expect("the Python program runs");
     assert_eq!(output.stderr, "");
     assert_eq!(output.stdout, "reply: Hello\nreply: straße\nreply: \n");
     let rest = server.finish().expect("exit").rest;
@@ -59,10 +42,10 @@ fn python_string_client_gets_each_string_back_from_string_server() {
 
 #[test]
 fn string_client_talks_to_python_string_server() {
-    if !procs::python3_available("string_client_talks_to_python_string_server") {
-        return;
-    }
-    let mut server = start_python_server("string_server.py");
+    let python = python_or_skip!("string_client_talks_to_python_string_server");
+    let mut server = python
+        .start_server("string_server.py", &[])
+        .expect("python server starts");
     let port = server.port();
     let output = procs::run(
         bin("string-client"),
@@ -92,17 +75,17 @@ fn string_client_talks_to_python_string_server() {
 
 #[test]
 fn python_average_client_gets_averages_and_errors_from_average_server() {
-    if !procs::python3_available(
-        "python_average_client_gets_averages_and_errors_from_average_server",
-    ) {
-        return;
-    }
-    let mut server = Server::start(bin("average-server"), &["--port", "0", "--once"])
-        .expect("average-server starts");
-    let output = run_python(
-        "average_client.py",
-        &[&server.port_arg(), "[1, 2, 3.5]", "[]", "[10]"],
-    );
+    let python =
+        python_or_skip!("python_average_client_gets_averages_and_errors_from_average_server");
+    let mut server =
+        Server::start_on_port_0(bin("average-server"), &["--once"]).expect("average-server starts");
+    let output = python
+        .run(
+            "average_client.py",
+            &[&server.port_arg(), "[1, 2, 3.5]", "[]", "[10]"],
+            b"",
+        )
+        .expect("the Python program runs");
     assert_eq!(output.stderr, "");
     assert_eq!(
         output.stdout,
@@ -115,10 +98,10 @@ fn python_average_client_gets_averages_and_errors_from_average_server() {
 
 #[test]
 fn average_client_talks_to_python_average_server() {
-    if !procs::python3_available("average_client_talks_to_python_average_server") {
-        return;
-    }
-    let mut server = start_python_server("average_server.py");
+    let python = python_or_skip!("average_client_talks_to_python_average_server");
+    let mut server = python
+        .start_server("average_server.py", &[])
+        .expect("python server starts");
     let output = procs::run(
         bin("average-client"),
         &["--port", &server.port_arg(), "1", "2", "3.5"],
@@ -136,10 +119,10 @@ fn average_client_talks_to_python_average_server() {
 
 #[test]
 fn stream_client_split_against_a_python_server_that_reads_once() {
-    if !procs::python3_available("stream_client_split_against_a_python_server_that_reads_once") {
-        return;
-    }
-    let mut server = start_python_server("stream_server.py");
+    let python = python_or_skip!("stream_client_split_against_a_python_server_that_reads_once");
+    let mut server = python
+        .start_server("stream_server.py", &[])
+        .expect("python server starts");
     let output = procs::run(
         bin("stream-client"),
         &[

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::net::TcpListener;
 use std::path::Path;
 
-use common::{Framed, accepted_client, expect_accepted, expect_closed, frame};
+use common::{Framed, frame};
 use course::probe::{self, Probe};
 use course::procs::{self, Server};
 
@@ -39,23 +39,20 @@ fn assert_serves_a_client(server: &mut Server) {
         )
     );
     assert_eq!(output.code(), 0);
-    let client = accepted_client(&server.next_line().expect("accept line"));
-    for line in [
-        "received \"Hello\"".to_string(),
-        "received \"World\"".to_string(),
-        format!("closed connection from {client}"),
-    ] {
-        server.expect_line(&line).expect("the server's side");
+    let client = server.expect_accepted().expect("accept line");
+    for line in ["received \"Hello\"", "received \"World\""] {
+        server.expect_line(line).expect("the server's side");
     }
+    server.expect_closed(client).expect("the server's side");
 }
 
 #[test]
 fn client_and_server_exchange_two_strings_with_exact_output_on_both_sides() {
     let mut server = STRINGS.start(&["--once"]);
     assert_serves_a_client(&mut server);
-    let finished = server.finish().expect("--once should make the server exit");
-    assert!(finished.status.success());
-    assert_eq!(finished.rest, Vec::<String>::new());
+    server
+        .expect_success_and_no_more_lines()
+        .expect("with --once, the server should exit with 0 and print nothing more");
 }
 
 #[test]
@@ -89,11 +86,15 @@ fn server_answers_each_of_several_frames_sent_in_one_write() {
         probe.receive_to_end().expect("replies"),
         b"00000005Hello0000000000000005World"
     );
-    expect_accepted(&mut server, client);
+    server
+        .expect_accepted_from(client)
+        .expect("the server should accept the client");
     for line in ["received \"Hello\"", "received \"\"", "received \"World\""] {
         server.expect_line(line).expect("each frame on its own");
     }
-    expect_closed(&mut server, client);
+    server
+        .expect_closed(client)
+        .expect("the server should close the connection normally");
     assert_serves_a_client(&mut server);
 }
 
@@ -110,9 +111,13 @@ fn server_reassembles_a_frame_sent_one_byte_per_write() {
     );
     let client = probe.local_addr().expect("address");
     drop(probe);
-    expect_accepted(&mut server, client);
+    server
+        .expect_accepted_from(client)
+        .expect("the server should accept the client");
     server.expect_line("received \"grüße\"").expect("whole");
-    expect_closed(&mut server, client);
+    server
+        .expect_closed(client)
+        .expect("the server should close the connection normally");
     assert_serves_a_client(&mut server);
 }
 
@@ -122,8 +127,12 @@ fn a_client_that_connects_and_closes_at_once_has_simply_sent_no_strings() {
     let probe = Probe::connect(server.address).expect("connect");
     let client = probe.local_addr().expect("address");
     drop(probe);
-    expect_accepted(&mut server, client);
-    expect_closed(&mut server, client);
+    server
+        .expect_accepted_from(client)
+        .expect("the server should accept the client");
+    server
+        .expect_closed(client)
+        .expect("the server should close the connection normally");
     assert_serves_a_client(&mut server);
 }
 
@@ -330,13 +339,7 @@ fn help_explains_every_option() {
             ][..],
         ),
     ] {
-        let output = procs::run(Path::new(program), &["--help"], b"").expect("help");
-        assert_eq!(output.code(), 0);
-        for option in options {
-            assert!(
-                output.stdout.contains(option),
-                "{program} --help lacks {option}"
-            );
-        }
+        procs::expect_help_mentions(Path::new(program), &[], options)
+            .expect("--help should explain every option");
     }
 }

@@ -8,7 +8,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::Path;
 
 use base64::Engine;
@@ -30,7 +30,7 @@ fn run_client(args: &[&str]) -> procs::Output {
 /// `{client}` stands for the client's address), compared after hiding durations.
 fn expect_lines(server: &mut Server, client: SocketAddr, expected: &[&str]) {
     server
-        .expect_line(&format!("accepted connection from {client}"))
+        .expect_accepted_from(client)
         .expect("the server should accept the client");
     for line in expected {
         let wanted = line.replace("{client}", &client.to_string());
@@ -55,7 +55,7 @@ fn assert_serves_a_client(server: &mut Server, folder: &TempFolder) {
     assert_eq!(folder.read(&name), png);
     let client = probe.local_addr().expect("address");
     server
-        .wait_for(|line| line == format!("closed connection from {client}"))
+        .wait_for_closed(client)
         .expect("the server should serve the next client");
 }
 
@@ -127,10 +127,7 @@ fn client_prints_sizes_checksums_and_times_and_the_server_reports_the_same_pictu
     );
     assert_eq!(output.code(), 0);
     let rest = server.finish().expect("--once exits").rest;
-    let client = rest[0]
-        .strip_prefix("accepted connection from ")
-        .expect("accept line")
-        .to_string();
+    let client = procs::accepted_client(&rest[..1]).expect("accept line");
     assert_eq!(
         normalize(&rest[1..].join("\n")),
         normalize(&format!(
@@ -183,14 +180,12 @@ fn server_takes_a_tutorial_client_that_closes_right_after_sending() {
     probe.send(&tutorial_message(&png)).expect("send");
     let client = probe.local_addr().expect("address");
     drop(probe);
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept");
+    server.expect_accepted_from(client).expect("accept");
     server
         .wait_for(|line| line.starts_with("saved "))
         .expect("saved");
     server
-        .expect_line(&format!("closed connection from {client}"))
+        .expect_closed(client)
         .expect("a normal close, not an error");
     assert_eq!(folder.read("image.png"), png);
     assert_serves_a_client(&mut server, &folder);
@@ -212,14 +207,12 @@ fn server_takes_a_reset_right_after_a_whole_picture_as_a_goodbye() {
     );
     let client = probe.local_addr().expect("address");
     probe.reset().expect("reset");
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept");
+    server.expect_accepted_from(client).expect("accept");
     server
         .wait_for(|line| line.starts_with("saved "))
         .expect("saved");
     server
-        .expect_line(&format!("closed connection from {client}"))
+        .expect_closed(client)
         .expect("a normal close, not an error");
     assert_eq!(folder.read("image.png"), png);
 }
@@ -286,7 +279,7 @@ fn a_name_with_a_path_never_leaves_the_output_folder_and_never_replaces_a_file()
     std::fs::create_dir_all(&inner).expect("inner folder");
     let inner_arg = inner.to_str().expect("utf-8");
     let mut server =
-        Server::start(Path::new(SERVER), &["--port", "0", "--out-dir", inner_arg]).expect("server");
+        Server::start_on_port_0(Path::new(SERVER), &["--out-dir", inner_arg]).expect("server");
     server.next_line().expect("saving line");
     let png = gradient_png(3, 2);
     let (client, reply) = send_and_read_reply(&server, &named_message(&png, "../../x.png"));
@@ -296,9 +289,7 @@ fn a_name_with_a_path_never_leaves_the_output_folder_and_never_replaces_a_file()
     assert_eq!(common::names_in(&inner), ["x-1.png", "x.png"]);
     assert_eq!(folder.names(), ["a"], "nothing outside the output folder");
     assert_eq!(common::names_in(&folder.path.join("a")), ["b"]);
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("accept");
+    server.expect_accepted_from(client).expect("accept");
     server
         .wait_for(|line| line.starts_with("saved "))
         .map(|lines| {
@@ -554,7 +545,7 @@ fn server_leaves_no_file_when_a_client_resets_mid_transfer() {
     busy.shutdown_write().expect("shut down");
     busy.receive_to_end().expect("reply");
     server
-        .wait_for(|line| line.starts_with("closed connection from"))
+        .wait_for_closed(busy.local_addr().expect("address"))
         .expect("first client served");
     expect_lines(
         &mut server,
@@ -624,13 +615,7 @@ fn server_drops_a_client_that_sends_nothing_after_the_idle_timeout() {
 
 /// A one-client server that records what it received and answers with `reply`.
 fn fake_server(reply: &'static [u8]) -> (u16, std::thread::JoinHandle<Vec<u8>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("listen");
-    let port = listener.local_addr().expect("address").port();
-    let handle = std::thread::spawn(move || {
-        let (stream, _) = listener.accept().expect("accept");
-        stream
-            .set_read_timeout(Some(procs::STEP_TIMEOUT))
-            .expect("timeout");
+    let (address, handle) = probe::fake_server(move |stream| {
         let mut reader = BufReader::new(stream);
         let mut received = Vec::new();
         while !received.ends_with(b"##END##") {
@@ -639,8 +624,9 @@ fn fake_server(reply: &'static [u8]) -> (u16, std::thread::JoinHandle<Vec<u8>>) 
         }
         reader.get_mut().write_all(reply).expect("reply");
         received
-    });
-    (port, handle)
+    })
+    .expect("a fake server");
+    (address.port(), handle)
 }
 
 #[test]
@@ -833,13 +819,7 @@ fn help_explains_every_option() {
             ][..],
         ),
     ] {
-        let output = procs::run(Path::new(program), &["--help"], b"").expect("help");
-        assert_eq!(output.code(), 0);
-        for option in options {
-            assert!(
-                output.stdout.contains(option),
-                "{program} --help lacks {option}"
-            );
-        }
+        procs::expect_help_mentions(Path::new(program), &[], options)
+            .expect("--help should explain every option");
     }
 }

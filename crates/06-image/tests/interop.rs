@@ -5,44 +5,34 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 
 use common::{CLIENT, TempFolder, gradient_png, start_server};
-use course::procs::{self, Server};
+use course::procs;
+use course::python_or_skip;
 use lesson_image::picture::{Pattern, Size, encode_png, generate};
-
-fn python_program(name: &str) -> String {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/python")
-        .join(name);
-    path.to_str().expect("a UTF-8 path").to_string()
-}
 
 #[test]
 fn python_tutorial_client_sends_a_png_that_image_server_saves_byte_for_byte() {
-    if !procs::python3_available(
-        "python_tutorial_client_sends_a_png_that_image_server_saves_byte_for_byte",
-    ) {
-        return;
-    }
+    let python =
+        python_or_skip!("python_tutorial_client_sends_a_png_that_image_server_saves_byte_for_byte");
     let folder = TempFolder::new("interop-python-client");
     let input = TempFolder::new("interop-python-client-input");
     let png = gradient_png(40, 30);
     let file = input.path.join("test.png");
     std::fs::write(&file, &png).expect("write the picture");
     let mut server = start_server(&folder, &["--once"]);
-    let output = procs::run(
-        Path::new("python3"),
-        &[
-            &python_program("tutorial_image_client.py"),
-            &server.port_arg(),
-            file.to_str().expect("utf-8"),
-            "##END## inside other_info, escaped by nobody",
-        ],
-        b"",
-    )
-    .expect("the python client runs");
+    let output = python
+        .run(
+            "tutorial_image_client.py",
+            &[
+                &server.port_arg(),
+                file.to_str().expect("utf-8"),
+                "##END## inside other_info, escaped by nobody",
+            ],
+            b"",
+        )
+        .expect("the python client runs");
     assert_eq!(output.stderr, "");
     assert_eq!(output.code(), 0);
     let rest = server.finish().expect("--once exits").rest;
@@ -54,16 +44,13 @@ fn python_tutorial_client_sends_a_png_that_image_server_saves_byte_for_byte() {
     );
 
     let mut server = start_server(&folder, &["--once"]);
-    let output = procs::run(
-        Path::new("python3"),
-        &[
-            &python_program("tutorial_image_client.py"),
-            &server.port_arg(),
-            file.to_str().expect("utf-8"),
-        ],
-        b"",
-    )
-    .expect("the python client runs");
+    let output = python
+        .run(
+            "tutorial_image_client.py",
+            &[&server.port_arg(), file.to_str().expect("utf-8")],
+            b"",
+        )
+        .expect("the python client runs");
     assert_eq!(output.stderr, "");
     let rest = server.finish().expect("--once exits").rest;
     assert!(
@@ -80,21 +67,14 @@ fn python_tutorial_client_sends_a_png_that_image_server_saves_byte_for_byte() {
 
 #[test]
 fn image_client_sends_a_picture_that_the_python_tutorial_server_writes_unchanged() {
-    if !procs::python3_available(
-        "image_client_sends_a_picture_that_the_python_tutorial_server_writes_unchanged",
-    ) {
-        return;
-    }
+    let python = python_or_skip!(
+        "image_client_sends_a_picture_that_the_python_tutorial_server_writes_unchanged"
+    );
     let folder = TempFolder::new("interop-python-server");
     let out = folder.path.join("image.png");
-    let mut server = Server::start(
-        Path::new("python3"),
-        &[
-            &python_program("tutorial_image_server.py"),
-            out.to_str().expect("utf-8"),
-        ],
-    )
-    .expect("the python server starts");
+    let mut server = python
+        .start_server("tutorial_image_server.py", &[out.to_str().expect("utf-8")])
+        .expect("the python server starts");
     let output = procs::run(
         Path::new(CLIENT),
         &[
@@ -133,29 +113,13 @@ fn image_client_sends_a_picture_that_the_python_tutorial_server_writes_unchanged
     assert_eq!(folder.read("image.png"), png);
 }
 
-fn pillow_available(test: &str) -> bool {
-    if !procs::python3_available(test) {
-        return false;
-    }
-    let found = Command::new("python3")
-        .args(["-c", "import PIL"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !found {
-        eprintln!("skipping {test}: Pillow is not installed (pip install Pillow to run it)");
-    }
-    found
-}
-
 #[test]
 fn pillow_client_as_the_tutorial_writes_it_sends_pixels_that_image_server_keeps() {
-    if !pillow_available(
+    let python = python_or_skip!(
         "pillow_client_as_the_tutorial_writes_it_sends_pixels_that_image_server_keeps",
-    ) {
-        return;
-    }
+        "PIL",
+        "pip install Pillow"
+    );
     let folder = TempFolder::new("interop-pillow");
     let input = TempFolder::new("interop-pillow-input");
     let picture = generate(
@@ -168,16 +132,13 @@ fn pillow_client_as_the_tutorial_writes_it_sends_pixels_that_image_server_keeps(
     let file = input.path.join("test.png");
     std::fs::write(&file, encode_png(&picture).expect("png")).expect("write");
     let mut server = start_server(&folder, &["--once"]);
-    let output = procs::run(
-        Path::new("python3"),
-        &[
-            &python_program("pillow_image_client.py"),
-            &server.port_arg(),
-            file.to_str().expect("utf-8"),
-        ],
-        b"",
-    )
-    .expect("the pillow client runs");
+    let output = python
+        .run(
+            "pillow_image_client.py",
+            &[&server.port_arg(), file.to_str().expect("utf-8")],
+            b"",
+        )
+        .expect("the pillow client runs");
     assert_eq!(output.stderr, "");
     assert_eq!(output.code(), 0);
     server.finish().expect("--once exits");

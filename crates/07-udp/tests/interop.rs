@@ -2,34 +2,23 @@
 //! client, and our client talks to a server written like their UDP server. The Python programs
 //! are in `tests/python/`. Without `python3`, these tests say that they skip.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use course::procs::{self, Server};
+use course::python_or_skip;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_udp-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_udp-client");
 
-fn python_program(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/python")
-        .join(name)
-}
-
 #[test]
 fn python_udp_client_gets_data_received_from_udp_server() {
-    if !procs::python3_available("python_udp_client_gets_data_received_from_udp_server") {
-        return;
-    }
+    let python = python_or_skip!("python_udp_client_gets_data_received_from_udp_server");
     let mut server =
-        Server::start(Path::new(SERVER), &["--port", "0", "--once"]).expect("server starts");
+        Server::start_on_port_0(Path::new(SERVER), &["--once"]).expect("server starts");
     let port = server.port();
-    let client = python_program("udp_client.py");
-    let output = procs::run(
-        Path::new("python3"),
-        &[client.to_str().expect("utf-8 path"), &port.to_string()],
-        b"",
-    )
-    .expect("python client runs");
+    let output = python
+        .run("udp_client.py", &[&port.to_string()], b"")
+        .expect("python client runs");
     assert_eq!(output.stderr, "");
     assert_eq!(
         output.stdout,
@@ -45,15 +34,10 @@ fn python_udp_client_gets_data_received_from_udp_server() {
 
 #[test]
 fn udp_client_talks_to_python_udp_server() {
-    if !procs::python3_available("udp_client_talks_to_python_udp_server") {
-        return;
-    }
-    let server_program = python_program("udp_server.py");
-    let mut server = Server::start(
-        Path::new("python3"),
-        &[server_program.to_str().expect("utf-8 path")],
-    )
-    .expect("python server starts");
+    let python = python_or_skip!("udp_client_talks_to_python_udp_server");
+    let mut server = python
+        .start_server("udp_server.py", &[])
+        .expect("python server starts");
     let port = server.port();
     let output =
         procs::run(Path::new(CLIENT), &["--port", &port.to_string()], b"").expect("client runs");

@@ -16,9 +16,8 @@ const SERVER: &str = env!("CARGO_BIN_EXE_udp-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_udp-client");
 
 fn start_server(extra: &[&str]) -> Server {
-    let mut args = vec!["--port", "0"];
-    args.extend_from_slice(extra);
-    Server::start(Path::new(SERVER), &args).expect("udp-server should print its ready line")
+    Server::start_on_port_0(Path::new(SERVER), extra)
+        .expect("udp-server should print its ready line")
 }
 
 fn run_client(args: &[&str]) -> procs::Output {
@@ -93,9 +92,9 @@ fn assert_serves_a_client(server: &mut Server) {
 fn client_and_server_exchange_hello_and_data_received_with_exact_output() {
     let mut server = start_server(&["--once"]);
     assert_serves_a_client(&mut server);
-    let finished = server.finish().expect("--once should make the server exit");
-    assert!(finished.status.success(), "{:?}", finished.status);
-    assert_eq!(finished.rest, Vec::<String>::new());
+    server
+        .expect_success_and_no_more_lines()
+        .expect("with --once, the server should exit with 0 and print nothing more");
 }
 
 #[test]
@@ -454,21 +453,16 @@ fn second_server_on_a_taken_port_fails_and_the_first_keeps_its_datagrams() {
 #[test]
 fn server_restarts_on_the_same_port_right_after_being_killed() {
     let mut server = start_server(&[]);
-    let port = server.port_arg();
     assert_serves_a_client(&mut server);
-    server.kill().expect("kill the server");
-    let mut restarted = Server::start(Path::new(SERVER), &["--port", &port])
+    let mut restarted = server
+        .kill_and_restart()
         .expect("the restarted server should bind the same port at once");
     assert_serves_a_client(&mut restarted);
 }
 
 #[test]
 fn server_and_client_work_over_ipv6_loopback() {
-    let mut server = Server::start(
-        Path::new(SERVER),
-        &["--host", "::1", "--port", "0", "--once"],
-    )
-    .expect("server on ::1");
+    let mut server = start_server(&["--host", "::1", "--once"]);
     let port = server.port();
     assert_eq!(server.seen(), [format!("listening on [::1]:{port}")]);
     let output = run_client(&["--host", "::1", "--port", &port.to_string()]);
@@ -551,13 +545,7 @@ fn help_explains_every_option() {
             ][..],
         ),
     ] {
-        let output = procs::run(Path::new(program), &["--help"], b"").expect("help");
-        assert_eq!(output.code(), 0);
-        for option in options {
-            assert!(
-                output.stdout.contains(option),
-                "{program} --help lacks {option}"
-            );
-        }
+        procs::expect_help_mentions(Path::new(program), &[], options)
+            .expect("--help should explain every option");
     }
 }

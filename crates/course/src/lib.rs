@@ -6,7 +6,10 @@
 //!   the code and a fresh run; `cargo lessons --write` regenerates them.
 //! - [`procs`]: start a server and wait for its ready line, run a client with a time limit.
 //!   The lessons' black-box tests use it too.
-//! - [`probe`]: a client driven by hand, like `nc`, for testing how servers treat bad clients.
+//! - [`probe`]: a client driven by hand, like `nc`, for testing how servers treat bad clients,
+//!   and a one-connection fake server for testing how clients treat bad servers.
+//! - [`python`]: find and run the Python programs of a lesson's interop tests, or skip them
+//!   when `python3` is missing.
 //! - [`bins`]: build the lesson binaries and find them.
 
 pub mod bins;
@@ -15,3 +18,4 @@ pub mod demos;
 pub mod lessons;
 pub mod probe;
 pub mod procs;
+pub mod python;

@@ -1,8 +1,11 @@
 //! A TCP client driven by hand, for tests: what `nc` does, and the things a misbehaving
-//! client does (send garbage, go silent, send a byte at a time, reset the connection).
+//! client does (send garbage, go silent, send a byte at a time, reset the connection). And the
+//! other way round, [`fake_server`]: a server of the test's own, for checking what a client
+//! does when its server misbehaves.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -163,4 +166,44 @@ fn reserve_udp(port: u16) -> std::io::Result<std::net::UdpSocket> {
 /// them) but nothing is ever read or answered. It also makes its port busy for servers.
 pub fn silent_listener() -> Result<TcpListener> {
     Ok(TcpListener::bind("127.0.0.1:0")?)
+}
+
+/// A server of the test's own, for testing a client: listens on 127.0.0.1 (port 0), accepts
+/// one connection on a thread, gives it read and write timeouts of [`STEP_TIMEOUT`] and hands
+/// it to `talk`, which plays the server's part (sends a time in two pieces, never stops
+/// sending, closes early, ...).
+///
+/// Returns the address to point the client at, and the thread: `join` it to get what `talk`
+/// returned, and to fail the test if `talk` panicked (a check in it failed) or no client came.
+pub fn fake_server<T: Send + 'static>(
+    talk: impl FnOnce(TcpStream) -> T + Send + 'static,
+) -> Result<(SocketAddr, JoinHandle<T>)> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("could not bind a fake server")?;
+    let address = listener.local_addr()?;
+    let thread = thread::spawn(move || {
+        let (stream, _) = listener
+            .accept()
+            .expect("the fake server should accept a client");
+        stream
+            .set_read_timeout(Some(STEP_TIMEOUT))
+            .and_then(|()| stream.set_write_timeout(Some(STEP_TIMEOUT)))
+            .expect("the fake server should set its timeouts");
+        talk(stream)
+    });
+    Ok((address, thread))
+}
+
+/// `count` bytes that look random, the same on every run (xorshift from a fixed seed): every
+/// value 0..=255 appears, and most of it is not UTF-8. For checking that data comes through
+/// byte for byte.
+pub fn random_bytes(count: usize) -> Vec<u8> {
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    (0..count)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 32) as u8
+        })
+        .collect()
 }

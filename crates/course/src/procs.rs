@@ -6,19 +6,27 @@
 //!   wait for it to exit. Its stdout and stderr share one pipe, so lines come in the order the
 //!   program wrote them.
 //! - [`run`] runs a program to completion and returns its exit status, stdout and stderr apart.
+//! - What every server built on `netlesson::serve` prints about its clients is checked by name:
+//!   [`Running::expect_accepted`], [`Running::expect_accepted_then_problem`],
+//!   [`Running::expect_closed`] and friends. Like [`Running::expect_line`], they check the
+//!   exact line, and when it is not there they fail with the program's output so far.
 //!
 //! Every wait has a time limit ([`STEP_TIMEOUT`] unless told otherwise), and a program still
 //! running when its handle is dropped is killed, so a failing test never leaves one behind.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+
+/// Whether `python3` can be run here (it lives in [`crate::python`] now; kept here for the
+/// tests that call it by this path).
+pub use crate::python::python3_available;
 
 /// How long any single step (a server getting ready, a line arriving, a program exiting) may
 /// take before we give up. Generous: a loaded CI machine can be slow, and nothing waits this
@@ -28,10 +36,18 @@ pub const STEP_TIMEOUT: Duration = Duration::from_secs(10);
 /// The prefix of every server's first line.
 pub const READY_PREFIX: &str = "listening on ";
 
+/// The prefix of the line a server prints when it accepts a client (`netlesson::serve`).
+pub const ACCEPTED_PREFIX: &str = "accepted connection from ";
+
+/// The prefix of the line a server prints when it has served a client and closed the
+/// connection normally (`netlesson::serve`).
+pub const CLOSED_PREFIX: &str = "closed connection from ";
+
 /// A started program whose stdout and stderr we read as one stream of lines.
 #[derive(Debug)]
 pub struct Running {
     name: String,
+    program: PathBuf,
     child: Child,
     stdin: Option<ChildStdin>,
     lines: Receiver<String>,
@@ -68,6 +84,7 @@ impl Running {
         let stdin = child.stdin.take();
         Ok(Running {
             name,
+            program: program.to_path_buf(),
             child,
             stdin,
             lines: read_lines(reader),
@@ -159,6 +176,58 @@ impl Running {
         }
     }
 
+    /// Reads the next line and checks that it is `accepted connection from <address>`, the line
+    /// a server prints for each new client; returns the client's address, for the lines that
+    /// name it later.
+    pub fn expect_accepted(&mut self) -> Result<SocketAddr> {
+        let line = self.next_line()?;
+        match client_in(&line, ACCEPTED_PREFIX) {
+            Some(client) => Ok(client),
+            None => bail!(
+                "{} printed {line:?} where `{ACCEPTED_PREFIX}<address>` was expected; its output \
+                 so far:\n{}",
+                self.name,
+                self.seen.join("\n")
+            ),
+        }
+    }
+
+    /// Reads the next line and checks that it is exactly `accepted connection from {client}`.
+    pub fn expect_accepted_from(&mut self, client: SocketAddr) -> Result<()> {
+        self.expect_line(&format!("{ACCEPTED_PREFIX}{client}"))
+    }
+
+    /// Reads the next line and checks that it is exactly `client {client}: {problem}`: the one
+    /// line a server prints about a client that misbehaved, before it closes that connection.
+    pub fn expect_client_problem(&mut self, client: SocketAddr, problem: &str) -> Result<()> {
+        self.expect_line(&format!("client {client}: {problem}"))
+    }
+
+    /// Reads the two lines a server prints about a client that misbehaves from the start:
+    /// exactly `accepted connection from {client}`, then `client {client}: {problem}`.
+    pub fn expect_accepted_then_problem(
+        &mut self,
+        client: SocketAddr,
+        problem: &str,
+    ) -> Result<()> {
+        self.expect_accepted_from(client)?;
+        self.expect_client_problem(client, problem)
+    }
+
+    /// Reads the next line and checks that it is exactly `closed connection from {client}`: the
+    /// server served `client` without a problem and closed the connection.
+    pub fn expect_closed(&mut self, client: SocketAddr) -> Result<()> {
+        self.expect_line(&format!("{CLOSED_PREFIX}{client}"))
+    }
+
+    /// Reads lines up to and including exactly `closed connection from {client}`, and returns
+    /// them: for skipping what a server prints about a client whose details are checked
+    /// elsewhere.
+    pub fn wait_for_closed(&mut self, client: SocketAddr) -> Result<Vec<String>> {
+        let closed = format!("{CLOSED_PREFIX}{client}");
+        self.wait_for(|line| line == closed)
+    }
+
     /// Waits for the program to exit by itself (within the step timeout) and collects the
     /// lines not read yet. Kills it and fails if it does not exit in time.
     pub fn finish(&mut self) -> Result<Finished> {
@@ -190,6 +259,37 @@ impl Running {
             .wait()
             .context("could not wait for the program")?;
         Ok(Finished { status, rest })
+    }
+
+    /// Waits for the program to exit by itself, as [`Running::finish`] does, and returns every
+    /// line it printed from the first on: the lines already read (the ready line, for a
+    /// server) and the rest. For comparing a whole transcript, as the `--trace` tests do.
+    pub fn all_lines_at_exit(&mut self) -> Result<Vec<String>> {
+        self.finish()?;
+        Ok(self.seen.clone())
+    }
+
+    /// Waits for the program to exit by itself, as [`Running::finish`] does, and checks that
+    /// it exited with status 0 and printed no line after those already read: for a server run
+    /// with `--once` whose one client has been checked line by line.
+    pub fn expect_success_and_no_more_lines(&mut self) -> Result<()> {
+        let finished = self.finish()?;
+        if !finished.status.success() {
+            bail!(
+                "{} exited with {}; its output:\n{}",
+                self.name,
+                finished.status,
+                self.seen.join("\n")
+            );
+        }
+        if !finished.rest.is_empty() {
+            bail!(
+                "{} printed more than expected before it exited:\n{}",
+                self.name,
+                finished.rest.join("\n")
+            );
+        }
+        Ok(())
     }
 
     /// Stops the program now (SIGKILL, like a crash or `kill -9`) and collects what it printed.
@@ -230,6 +330,32 @@ impl Server {
         let mut process = Running::start(program, args)?;
         let address = wait_until_ready(&mut process)?;
         Ok(Server { address, process })
+    }
+
+    /// Starts a server on `--port 0`, so that the operating system gives it a free port, with
+    /// `extra` options after it, and waits for its ready line (see [`Server::start`]).
+    pub fn start_on_port_0(program: &Path, extra: &[&str]) -> Result<Server> {
+        let mut args = vec!["--port", "0"];
+        args.extend_from_slice(extra);
+        Server::start(program, &args)
+    }
+
+    /// Kills the server (SIGKILL, like a crash or `kill -9`), then starts the same program
+    /// again with `--port <the same port>` and nothing else, and waits for its ready line: what
+    /// a student does after a crash. Fails, with the new server's output, if it cannot bind the
+    /// port at once (as without `SO_REUSEADDR`), or if it listens on another port.
+    pub fn kill_and_restart(&mut self) -> Result<Server> {
+        self.process.kill()?;
+        let port = self.port_arg();
+        let restarted = Server::start(&self.process.program, &["--port", &port])?;
+        if restarted.port() != self.port() {
+            bail!(
+                "{} was restarted with --port {port} but listens on {}",
+                restarted.name(),
+                restarted.address
+            );
+        }
+        Ok(restarted)
     }
 
     /// The port the server is listening on.
@@ -277,6 +403,29 @@ fn wait_until_ready(process: &mut Running) -> Result<SocketAddr> {
             );
         }
     }
+}
+
+/// The client's address in the first `accepted connection from <address>` line of `lines`
+/// (a server's output, e.g. from [`Running::all_lines_at_exit`]).
+pub fn accepted_client(lines: &[String]) -> Result<SocketAddr> {
+    match lines
+        .iter()
+        .find_map(|line| client_in(line, ACCEPTED_PREFIX))
+    {
+        Some(client) => Ok(client),
+        None => bail!(
+            "no line `{ACCEPTED_PREFIX}<address>` in the output:\n{}",
+            lines.join("\n")
+        ),
+    }
+}
+
+/// The address in `line` if it is exactly `prefix` followed by an address written the way
+/// Rust writes it (`127.0.0.1:40000`, `[::1]:40000`).
+fn client_in(line: &str, prefix: &str) -> Option<SocketAddr> {
+    let text = line.strip_prefix(prefix)?;
+    let address: SocketAddr = text.parse().ok()?;
+    (address.to_string() == text).then_some(address)
 }
 
 /// The result of [`run`]: exit status and the exact output, stdout and stderr apart.
@@ -402,17 +551,26 @@ fn display_name(program: &Path) -> String {
         .unwrap_or_else(|| program.display().to_string())
 }
 
-/// Whether `python3` can be run here. Interop tests call this first and, when Python is
-/// missing, print why they skip and return without checking anything.
-pub fn python3_available(test: &str) -> bool {
-    let found = Command::new("python3")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !found {
-        eprintln!("skipping {test}: python3 is not installed (install Python 3 to run it)");
+/// Runs `program args... --help` and checks that it exits with 0 and that its help mentions
+/// each of `wanted` (an option such as `--port`, or any other text). Fails naming the first
+/// one missing, with the whole help.
+pub fn expect_help_mentions(program: &Path, args: &[&str], wanted: &[&str]) -> Result<()> {
+    let mut all = args.to_vec();
+    all.push("--help");
+    let command = format!("{} {}", display_name(program), all.join(" "));
+    let output = run(program, &all, b"")?;
+    if output.code() != 0 {
+        bail!(
+            "`{command}` exited with {}; its stderr:\n{}",
+            output.code(),
+            output.stderr
+        );
     }
-    found
+    if let Some(missing) = wanted.iter().find(|text| !output.stdout.contains(*text)) {
+        bail!(
+            "`{command}` does not mention {missing}; its help:\n{}",
+            output.stdout
+        );
+    }
+    Ok(())
 }

@@ -70,6 +70,15 @@ fn main() -> ExitCode {
     netlesson::finish(result, None)
 }
 
+/// Whether `error` is a read or write timeout running out (which of the two kinds depends on
+/// the operating system). For `tcp.rs` and `udp.rs`.
+fn is_timeout(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
+}
+
 /// Parses `HOST:PORT` (`127.0.0.1:12345`, `localhost:12345`, `[::1]:12345`) into the first
 /// address it names.
 fn parse_address(text: &str) -> Result<SocketAddr, String> {

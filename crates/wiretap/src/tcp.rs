@@ -22,8 +22,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use clap::Args;
+use netlesson::report::explain_io as explain;
 
-use crate::{Common, log};
+use crate::{Common, is_timeout, log};
 
 /// How many connections the operating system may queue while wiretap starts the last one.
 const BACKLOG: i32 = 128;
@@ -432,15 +433,4 @@ fn read(from: &mut &TcpStream, buffer: &mut [u8]) -> io::Result<usize> {
             result => return result,
         }
     }
-}
-
-fn is_timeout(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
-fn explain(error: &io::Error) -> String {
-    netlesson::report::explain_io(error)
 }

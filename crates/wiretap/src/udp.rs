@@ -27,10 +27,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use clap::Args;
-use netlesson::report::count;
+use netlesson::report::{count, explain_io as explain};
 
 use crate::chance::{self, SplitMix64};
-use crate::{Common, log};
+use crate::{Common, is_timeout, log};
 
 /// Room for the largest possible UDP datagram.
 const BUFFER_SIZE: usize = 65_536;
@@ -440,17 +440,6 @@ fn random_seed() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |time| time.as_nanos() as u64);
     SplitMix64::new(nanos ^ u64::from(std::process::id())).next_u64() % 1_000_000
-}
-
-fn is_timeout(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
-fn explain(error: &io::Error) -> String {
-    netlesson::report::explain_io(error)
 }
 
 /// Explains why sending to (or receiving from) the server failed.

@@ -5,6 +5,8 @@
 //! The servers behind wiretap are small threads on a `TcpListener` bound to port 0; the clients
 //! are `course::probe::Probe`s and lesson 1's `simple-client`. Every wait has a time limit.
 
+mod common;
+
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
@@ -12,43 +14,13 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use course::probe::{self, Probe};
+use common::{WIRETAP, expect_events, next_event, untimed};
+use course::probe::{self, Probe, random_bytes};
 use course::procs::{self, STEP_TIMEOUT, Server};
-
-const WIRETAP: &str = env!("CARGO_BIN_EXE_wiretap");
 
 /// Starts `wiretap tcp --listen 127.0.0.1:0 --to <to> <extra>` and reads its two first lines.
 fn start_wiretap(to: SocketAddr, extra: &[&str]) -> Server {
-    let to = to.to_string();
-    let mut args = vec!["tcp", "--listen", "127.0.0.1:0", "--to", to.as_str()];
-    args.extend_from_slice(extra);
-    let mut wiretap = Server::start(Path::new(WIRETAP), &args).expect("wiretap gets ready");
-    let forwarding = wiretap.next_line().expect("the forwarding line");
-    assert!(
-        forwarding.starts_with(&format!("forwarding TCP to {to}")),
-        "{forwarding}"
-    );
-    wiretap
-}
-
-/// A log line with its time (`+0.8ms`) replaced by `+T`.
-fn untimed(line: &str) -> String {
-    let words: Vec<&str> = line
-        .split(' ')
-        .map(|word| {
-            let time = word
-                .strip_prefix('+')
-                .and_then(|rest| rest.strip_suffix("ms"))
-                .is_some_and(|number| number.parse::<f64>().is_ok());
-            if time { "+T" } else { word }
-        })
-        .collect();
-    words.join(" ")
-}
-
-/// The next log line, untimed.
-fn next_event(wiretap: &mut Server) -> String {
-    untimed(&wiretap.next_line().expect("a log line"))
+    common::start_wiretap("tcp", to, extra)
 }
 
 /// Reads the `#N open: ...` line of a new connection and returns N.
@@ -115,19 +87,6 @@ fn next_read(reads: &Receiver<io::Result<Vec<u8>>>) -> io::Result<Vec<u8>> {
     reads.recv_timeout(STEP_TIMEOUT).expect("the server reads")
 }
 
-/// `count` bytes that look random (xorshift), the same every run.
-fn random_bytes(count: usize) -> Vec<u8> {
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    (0..count)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 32) as u8
-        })
-        .collect()
-}
-
 #[test]
 fn forwards_exact_bytes_both_ways_and_logs_each_piece_open_end_and_close() {
     let server = echo_server();
@@ -152,9 +111,7 @@ fn forwards_exact_bytes_both_ways_and_logs_each_piece_open_end_and_close() {
         "#1 server->client +T end (shutdown passed on to the client)",
         "#1 closed +T (client sent 9 bytes, server sent 9 bytes)",
     ];
-    for line in expected {
-        assert_eq!(next_event(&mut wiretap), line);
-    }
+    expect_events(&mut wiretap, &expected);
 }
 
 #[test]
@@ -309,9 +266,7 @@ fn half_close_by_the_client_reaches_the_server_and_the_answer_still_flows_back()
         "#1 server->client +T end (shutdown passed on to the client)",
         "#1 closed +T (client sent 3 bytes, server sent 11 bytes)",
     ];
-    for line in expected {
-        assert_eq!(next_event(&mut wiretap), line);
-    }
+    expect_events(&mut wiretap, &expected);
 }
 
 #[test]
@@ -340,9 +295,7 @@ fn half_close_by_the_server_reaches_the_client_which_can_still_send() {
         "#1 client->server +T end (shutdown passed on to the server)",
         "#1 closed +T (client sent 2 bytes, server sent 3 bytes)",
     ];
-    for line in expected {
-        assert_eq!(next_event(&mut wiretap), line);
-    }
+    expect_events(&mut wiretap, &expected);
 }
 
 #[test]
@@ -656,15 +609,9 @@ fn help_explains_every_option() {
             ][..],
         ),
     ] {
-        let output = procs::run(Path::new(WIRETAP), &[protocol, "--help"], b"").expect("help runs");
-        assert_eq!(output.code(), 0);
-        for option in options {
-            assert!(
-                output.stdout.contains(option),
-                "wiretap {protocol} --help lacks {option}"
-            );
-        }
+        procs::expect_help_mentions(Path::new(WIRETAP), &[protocol], options)
+            .expect("--help should explain every option");
     }
-    let output = procs::run(Path::new(WIRETAP), &["--help"], b"").expect("help runs");
-    assert!(output.stdout.contains("tcp") && output.stdout.contains("udp"));
+    procs::expect_help_mentions(Path::new(WIRETAP), &[], &["tcp", "udp"])
+        .expect("--help should name both protocols");
 }

@@ -5,6 +5,8 @@
 //! The server behind wiretap is an echo thread on a `UdpSocket` bound to port 0 that also
 //! reports every datagram it receives. Every wait has a time limit.
 
+mod common;
+
 use std::collections::HashMap;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
@@ -12,9 +14,8 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::{WIRETAP, expect_events, untimed};
 use course::procs::{STEP_TIMEOUT, Server};
-
-const WIRETAP: &str = env!("CARGO_BIN_EXE_wiretap");
 
 /// What `--drop 0.5 --seed 1` drops of client 1's first 20 datagrams (pinned in `chance.rs`).
 const SEED_1_DROPS_TO_SERVER: [u64; 11] = [1, 2, 3, 5, 7, 10, 13, 15, 18, 19, 20];
@@ -43,16 +44,7 @@ fn echo_server() -> (SocketAddr, Receiver<(Vec<u8>, SocketAddr)>) {
 
 /// Starts `wiretap udp --listen 127.0.0.1:0 --to <to> <extra>` and reads its two first lines.
 fn start_wiretap(to: SocketAddr, extra: &[&str]) -> Server {
-    let to = to.to_string();
-    let mut args = vec!["udp", "--listen", "127.0.0.1:0", "--to", to.as_str()];
-    args.extend_from_slice(extra);
-    let mut wiretap = Server::start(Path::new(WIRETAP), &args).expect("wiretap gets ready");
-    let forwarding = wiretap.next_line().expect("the forwarding line");
-    assert!(
-        forwarding.starts_with(&format!("forwarding UDP to {to}")),
-        "{forwarding}"
-    );
-    wiretap
+    common::start_wiretap("udp", to, extra)
 }
 
 /// A client socket on 127.0.0.1 whose receives time out.
@@ -74,21 +66,6 @@ fn next_datagram(reports: &Receiver<(Vec<u8>, SocketAddr)>) -> (Vec<u8>, SocketA
     reports
         .recv_timeout(STEP_TIMEOUT)
         .expect("the server receives a datagram")
-}
-
-/// A log line with its time (`+0.8ms`) replaced by `+T`.
-fn untimed(line: &str) -> String {
-    let words: Vec<&str> = line
-        .split(' ')
-        .map(|word| {
-            let time = word
-                .strip_prefix('+')
-                .and_then(|rest| rest.strip_suffix("ms"))
-                .is_some_and(|number| number.parse::<f64>().is_ok());
-            if time { "+T" } else { word }
-        })
-        .collect();
-    words.join(" ")
 }
 
 /// A datagram line: its direction, number and verdict (`sent`, `dropped`, ...).
@@ -161,9 +138,7 @@ fn forwards_datagrams_both_ways_exactly_and_keeps_their_boundaries() {
         "#1 client->server +T datagram 3 sent: 3 bytes ff 00 80",
         "#1 server->client +T datagram 3 sent: 3 bytes ff 00 80",
     ];
-    for line in expected {
-        assert_eq!(untimed(&wiretap.next_line().expect("a line")), line);
-    }
+    expect_events(&mut wiretap, &expected);
 }
 
 /// Sends `count` datagrams through `wiretap --drop 0.5 --seed 1`, either one at a time
@@ -314,9 +289,7 @@ fn a_held_datagram_is_released_after_hold_ms_when_nothing_follows() {
         r#"#1 server->client +T datagram 1 held: 5 bytes "alone""#,
         r#"#1 server->client +T datagram 1 released: 5 bytes "alone""#,
     ];
-    for line in expected {
-        assert_eq!(untimed(&wiretap.next_line().expect("a line")), line);
-    }
+    expect_events(&mut wiretap, &expected);
 }
 
 #[test]

@@ -6,11 +6,12 @@
 //! One change: it receives until the question's newline instead of trusting a single receive.
 //! Start `id-server` first. The walkthrough is `lessons/04-uppercase.md`.
 
-use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
+use lesson_uppercase::read_typed_line;
 use netlesson::ClientOptions;
 use netlesson::trace::show_bytes;
 
@@ -103,25 +104,10 @@ fn input(question: &str) -> Result<String> {
         .flush()
         .context("could not show the question")?;
 
-    let mut line = String::new();
-    let read = io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("could not read from stdin")?;
-    if read == 0 {
-        // End of input (Ctrl-D, or an empty pipe) before any line: end the prompt's line, so
-        // that the error starts on a line of its own.
-        println!();
-        bail!("stdin was closed before an answer was typed (Ctrl-D?): nothing sent");
+    // The line typed, without its Enter, as for the uppercase client (see `src/lib.rs`).
+    match read_typed_line()? {
+        Some(answer) => Ok(answer),
+        None => bail!("stdin was closed before an answer was typed (Ctrl-D?): nothing sent"),
     }
-    let line = line.strip_suffix('\n').unwrap_or(&line);
-    let line = line.strip_suffix('\r').unwrap_or(line);
-
-    // A terminal shows what you type; a pipe or a file does not. Show it, so that the output
-    // of `echo b12345678 | id-client` reads like a session at the keyboard.
-    if !io::stdin().is_terminal() {
-        println!("{line}");
-    }
-    Ok(line.to_string())
 }
 // ANCHOR_END: prompt

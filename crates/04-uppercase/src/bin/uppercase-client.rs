@@ -5,11 +5,12 @@
 //! back. It receives until the server closes the connection, as lesson 2's time-client does.
 //! Start `uppercase-server` first. The walkthrough is `lessons/04-uppercase.md`.
 
-use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
+use lesson_uppercase::read_typed_line;
 use netlesson::ClientOptions;
 use netlesson::trace::show_bytes;
 
@@ -75,26 +76,11 @@ fn input(prompt: &str) -> Result<String> {
     print!("{prompt}");
     io::stdout().flush().context("could not show the prompt")?;
 
-    let mut line = String::new();
-    let read = io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("could not read from stdin")?;
-    if read == 0 {
-        // End of input (Ctrl-D, or an empty pipe) before any line: end the prompt's line, so
-        // that the error starts on a line of its own.
-        println!();
-        bail!("stdin was closed before a line was typed (Ctrl-D?): nothing to send");
+    // The line typed, without its Enter (see `src/lib.rs`); none if stdin ended first.
+    match read_typed_line()? {
+        Some(line) => Ok(line),
+        None => bail!("stdin was closed before a line was typed (Ctrl-D?): nothing to send"),
     }
-    let line = line.strip_suffix('\n').unwrap_or(&line);
-    let line = line.strip_suffix('\r').unwrap_or(line);
-
-    // A terminal shows what you type; a pipe or a file does not. Show it, so that the output
-    // of `echo hello | uppercase-client` reads like a session at the keyboard.
-    if !io::stdin().is_terminal() {
-        println!("{line}");
-    }
-    Ok(line.to_string())
 }
 // ANCHOR_END: prompt
 

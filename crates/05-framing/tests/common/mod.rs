@@ -4,7 +4,6 @@
 #![allow(dead_code)] // Each test file uses a different part of this module.
 
 use std::io::ErrorKind;
-use std::net::SocketAddr;
 use std::path::Path;
 
 use course::probe::Probe;
@@ -23,9 +22,7 @@ pub struct Framed {
 impl Framed {
     /// Starts the server on a free port with `extra` options.
     pub fn start(&self, extra: &[&str]) -> Server {
-        let mut args = vec!["--port", "0"];
-        args.extend_from_slice(extra);
-        Server::start(Path::new(self.program), &args)
+        Server::start_on_port_0(Path::new(self.program), extra)
             .expect("the server should print its ready line")
     }
 
@@ -42,29 +39,14 @@ impl Framed {
         let probe = Probe::connect(server.address).expect("connect");
         let client = probe.local_addr().expect("address");
         let still_open = misbehave(probe);
-        expect_accepted(&mut server, client);
         server
-            .expect_line(&format!("client {client}: {}: {problem}", self.context))
+            .expect_accepted_then_problem(client, &format!("{}: {problem}", self.context))
             .expect("one line naming the client and the problem");
         if let Some(mut probe) = still_open {
             assert_closed_without_reply(&mut probe);
         }
         (self.serve_one)(&mut server);
     }
-}
-
-/// Reads the server's `accepted connection from <client>` line.
-pub fn expect_accepted(server: &mut Server, client: SocketAddr) {
-    server
-        .expect_line(&format!("accepted connection from {client}"))
-        .expect("the server should accept the client");
-}
-
-/// Reads the server's `closed connection from <client>` line.
-pub fn expect_closed(server: &mut Server, client: SocketAddr) {
-    server
-        .expect_line(&format!("closed connection from {client}"))
-        .expect("the server should close the connection normally");
 }
 
 /// The server closed the connection without sending anything. When it closes with bytes of
@@ -87,11 +69,4 @@ pub fn frame(text: &[u8]) -> Vec<u8> {
     let mut wire = format!("{:08}", text.len()).into_bytes();
     wire.extend_from_slice(text);
     wire
-}
-
-/// The client's address as the server printed it in `accepted connection from <address>`.
-pub fn accepted_client(line: &str) -> String {
-    line.strip_prefix("accepted connection from ")
-        .unwrap_or_else(|| panic!("unexpected server line {line:?}"))
-        .to_string()
 }

@@ -65,10 +65,10 @@ pub fn names_in(folder: &Path) -> Vec<String> {
 
 /// Starts image-server on port 0, saving into `folder`, with `extra` options.
 pub fn start_server(folder: &TempFolder, extra: &[&str]) -> Server {
-    let mut args = vec!["--port", "0", "--out-dir", folder.arg()];
+    let mut args = vec!["--out-dir", folder.arg()];
     args.extend_from_slice(extra);
-    let mut server =
-        Server::start(Path::new(SERVER), &args).expect("image-server should print its ready line");
+    let mut server = Server::start_on_port_0(Path::new(SERVER), &args)
+        .expect("image-server should print its ready line");
     server
         .expect_line(&format!("saving pictures in {}", folder.arg()))
         .expect("the server says where pictures go");

@@ -1,0 +1,126 @@
+//! The Python side of the interop tests: each lesson keeps Python programs of ours, written
+//! like its seed's, in `tests/python/`, and checks that its Rust programs talk to them.
+//!
+//! An interop test starts with `let python = course::python_or_skip!("its_name");`: that finds
+//! the programs ([`Python::for_test`]) or, when `python3` is not installed, says why the test
+//! skips and returns from it without checking anything. Then the test runs
+//! `python.run("tutorial_client.py", ...)` or `python.start_server(...)`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use crate::procs::{self, Output, Server};
+
+/// `course::python_or_skip!("test_name")` is the test's [`Python`] programs, or it returns from
+/// the test (which then passes without checking anything) after printing why it skips:
+/// `python3` is missing. `course::python_or_skip!("test_name", "PIL", "pip install Pillow")`
+/// also skips when Python cannot import the module `PIL` (see [`Python::for_test_importing`]).
+///
+/// It is a macro so that `env!("CARGO_MANIFEST_DIR")` names the test's crate, whose
+/// `tests/python/` holds the programs.
+#[macro_export]
+macro_rules! python_or_skip {
+    ($test:expr) => {
+        match $crate::python::Python::for_test(env!("CARGO_MANIFEST_DIR"), $test) {
+            Some(python) => python,
+            None => return,
+        }
+    };
+    ($test:expr, $module:expr, $install:expr) => {
+        match $crate::python::Python::for_test_importing(
+            env!("CARGO_MANIFEST_DIR"),
+            $test,
+            $module,
+            $install,
+        ) {
+            Some(python) => python,
+            None => return,
+        }
+    };
+}
+
+/// The Python programs in one crate's `tests/python/` folder, with a `python3` to run them.
+#[derive(Debug, Clone)]
+pub struct Python {
+    folder: PathBuf,
+}
+
+impl Python {
+    /// The Python programs of the crate at `manifest_dir` (pass the test's
+    /// `env!("CARGO_MANIFEST_DIR")`), or `None` when `python3` is missing: then it prints
+    /// that `test` skips, and why (see [`python3_available`]).
+    pub fn for_test(manifest_dir: &str, test: &str) -> Option<Python> {
+        python3_available(test).then(|| Python {
+            folder: Path::new(manifest_dir).join("tests/python"),
+        })
+    }
+
+    /// Like [`Python::for_test`], and also `None` when Python cannot `import module` (a
+    /// package that is not in the standard library): then it prints that `test` skips, and
+    /// `install`, how to get the package.
+    pub fn for_test_importing(
+        manifest_dir: &str,
+        test: &str,
+        module: &str,
+        install: &str,
+    ) -> Option<Python> {
+        let python = Python::for_test(manifest_dir, test)?;
+        let found = python3_succeeds(&["-c", &format!("import {module}")]);
+        if !found {
+            eprintln!("skipping {test}: Python cannot import {module} ({install} to run it)");
+        }
+        found.then_some(python)
+    }
+
+    /// The path of our Python program `name` (e.g. `echo_client.py`), as an argument for
+    /// `python3`. Fails if there is no such file.
+    pub fn path(&self, name: &str) -> Result<String> {
+        let path = self.folder.join(name);
+        if !path.is_file() {
+            bail!("there is no Python program {}", path.display());
+        }
+        path.to_str()
+            .map(str::to_string)
+            .with_context(|| format!("the path {} is not UTF-8", path.display()))
+    }
+
+    /// Runs `python3 <name> <args>...` to completion with `stdin`, as [`procs::run`] does.
+    pub fn run(&self, name: &str, args: &[&str], stdin: &[u8]) -> Result<Output> {
+        let program = self.path(name)?;
+        let mut all = vec![program.as_str()];
+        all.extend_from_slice(args);
+        procs::run(Path::new("python3"), &all, stdin)
+    }
+
+    /// Starts `python3 <name> <args>...`, a server of ours that prints the same ready line as
+    /// the course's servers, and waits for that line (see [`Server::start`]).
+    pub fn start_server(&self, name: &str, args: &[&str]) -> Result<Server> {
+        let program = self.path(name)?;
+        let mut all = vec![program.as_str()];
+        all.extend_from_slice(args);
+        Server::start(Path::new("python3"), &all)
+    }
+}
+
+/// Whether `python3` can be run here. Interop tests call this first (through
+/// [`python_or_skip!`](crate::python_or_skip)) and, when Python is missing, print why they skip
+/// and return without checking anything.
+pub fn python3_available(test: &str) -> bool {
+    let found = python3_succeeds(&["--version"]);
+    if !found {
+        eprintln!("skipping {test}: python3 is not installed (install Python 3 to run it)");
+    }
+    found
+}
+
+/// Whether `python3 <args>` runs and exits with 0 (its output is thrown away).
+fn python3_succeeds(args: &[&str]) -> bool {
+    Command::new("python3")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
