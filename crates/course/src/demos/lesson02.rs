@@ -40,9 +40,12 @@ pub const WRONG_ADDRESS: Scenario = Scenario {
 /// The server listens on 127.0.1.1 (what the machine's own name means on Debian and Ubuntu);
 /// a client that connects to 127.0.0.1 is refused, one that connects to 127.0.1.1 is served.
 fn wrong_address(session: &mut Session) -> Result<()> {
-    let args = ["--host", "127.0.1.1", "--port", "0", "--once"];
+    // Reserve the port on 127.0.0.1 (bound, never listening) so that the refusal is certain:
+    // no other program can start using 127.0.0.1 with that port while the scenario runs.
+    let reserved = crate::probe::ClosedPort::new()?;
+    let port = reserved.port().to_string();
+    let args = ["--host", "127.0.1.1", "--port", port.as_str(), "--once"];
     let mut server = session.start_server("server", "time-server", &args)?;
-    let port = server.port_arg();
     let status = session.run_to_end("client", "time-client", &["--port", &port], "")?;
     session.say(&format!(
         "client exited with status {}",
