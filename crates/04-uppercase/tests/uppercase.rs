@@ -371,3 +371,34 @@ fn help_explains_every_option() {
             .expect("--help should explain every option");
     }
 }
+
+#[test]
+fn client_refuses_a_sentence_longer_than_the_servers_one_receive_before_connecting() {
+    let mut server = Server::start_on_port_0(Path::new(SERVER), &[]).expect("server starts");
+    let sentence = "a".repeat(2049);
+    let output = run_client(&["--port", &server.port_arg()], &format!("{sentence}\n"));
+    assert_eq!(output.code(), 1);
+    assert_eq!(output.stdout, format!("{PROMPT}{sentence}\n"));
+    assert_eq!(
+        output.stderr,
+        "error: the sentence is 2049 bytes, and uppercase-server reads at most 2048 in its one \
+         receive (lesson 5 shows how to send messages of any length)\n"
+    );
+    // It never connected: the next client is the first the server hears of.
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn client_sends_a_sentence_of_exactly_2048_bytes() {
+    let mut server =
+        Server::start_on_port_0(Path::new(SERVER), &["--once"]).expect("server starts");
+    let sentence = "a".repeat(2048);
+    let output = run_client(&["--port", &server.port_arg()], &format!("{sentence}\n"));
+    assert_eq!(output.stderr, "");
+    assert_eq!(output.code(), 0);
+    assert_eq!(
+        output.stdout,
+        format!("{PROMPT}{sentence}\n{}\n", "A".repeat(2048))
+    );
+    assert!(server.finish().expect("server exits").status.success());
+}

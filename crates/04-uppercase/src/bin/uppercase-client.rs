@@ -20,6 +20,9 @@ const PROMPT: &str = "Input lowercase sentence:";
 /// The most bytes we take in one receive, like the original's `recv(2048)`.
 const BUFFER_SIZE: usize = 2048;
 
+/// The most bytes uppercase-server takes from us: its one `recv(2048)`.
+const SERVER_RECEIVES_AT_MOST: usize = 2048;
+
 /// The most bytes we accept in all. The server answers one receive of at most 2048 bytes, and
 /// capitals take at most three times the bytes of the small letters; a server that sends more
 /// without closing is not an uppercase server, and we stop rather than fill memory.
@@ -47,6 +50,16 @@ fn run(options: &ClientOptions<12000>) -> Result<()> {
     let sentence = input(PROMPT)?;
     if sentence.is_empty() {
         bail!("the sentence is empty: type a few words, then press Enter");
+    }
+    // The server takes what one recv(2048) returns. A longer sentence would be cut, and the
+    // bytes it never read would make it reset the connection: refuse it here, plainly.
+    if sentence.len() > SERVER_RECEIVES_AT_MOST {
+        bail!(
+            "the sentence is {} bytes, and uppercase-server reads at most \
+             {SERVER_RECEIVES_AT_MOST} in its one receive (lesson 5 shows how to send messages \
+             of any length)",
+            sentence.len()
+        );
     }
     // ANCHOR_END: input
 
