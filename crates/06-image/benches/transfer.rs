@@ -1,4 +1,4 @@
-//! `just bench-image`: how long pictures of 1, 4 and 16 MiB take from image-client to
+//! `just bench-image`: how long pictures of about 1, 4 and 16 MB take from image-client to
 //! image-server, in each framing, and how long a receiver written like the tutorial's takes.
 //!
 //! The pictures are noise (`--generate WxH --noise`), which PNG cannot compress, so their
@@ -9,11 +9,12 @@
 //!
 //! When `python3` is available it also times `tests/python/tutorial_image_server.py`, whose
 //! receive loop searches everything received so far after every `recv(1024)`, as the
-//! tutorial's does, on the same 1 and 4 MiB messages. That search makes its time grow with the
-//! square of the size: 16 MiB takes minutes, so it runs only with `-- --python-16`.
+//! tutorial's does, on the same 1 and 4 MB messages. That search makes its time grow with the
+//! square of the size: 16 MB takes minutes, so it runs only with `-- --python-16`.
 //!
 //! Run: `cargo bench -p lesson-image --bench transfer` (a release build), or
-//! `just bench-image`. Nothing here is a test: timings depend on the machine.
+//! `just bench-image`; `-- --help` prints the options. Nothing here is a test: timings depend
+//! on the machine. Sizes are in MB (millions of bytes), as in the lesson.
 
 use std::path::Path;
 use std::time::Duration;
@@ -24,13 +25,13 @@ use course::procs::{self, Server};
 const SERVER: &str = env!("CARGO_BIN_EXE_image-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_image-client");
 
-/// The sides of the square noise pictures: about 1, 4 and 16 MiB of PNG.
+/// The sides of the square noise pictures: about 1, 4 and 16 MB of PNG.
 const SIDES: [u32; 3] = [512, 1024, 2048];
 
 /// Runs of each of our transfers; the fastest is shown.
 const RUNS: usize = 5;
 
-/// How long the tutorial-style Python receiver may take (16 MiB takes minutes).
+/// How long the tutorial-style Python receiver may take (16 MB takes minutes).
 const PYTHON_LIMIT: Duration = Duration::from_secs(1800);
 
 /// One transfer, as both programs reported it.
@@ -41,8 +42,35 @@ struct Measured {
     total_ms: f64,
 }
 
+/// What `-- --help` prints.
+const USAGE: &str = "\
+Times pictures of about 1, 4 and 16 MB from image-client to image-server (release builds),
+in both framings, and the tutorial-style Python receiver on the 1 and 4 MB messages.
+
+Usage: cargo bench -p lesson-image --bench transfer [-- OPTIONS]
+   or: just bench-image [-- OPTIONS]
+
+Options:
+  --python-16  also time the Python receiver on 16 MB (about nine minutes more)
+  -h, --help   print this help and exit";
+
 fn main() -> Result<()> {
-    let python_16 = std::env::args().any(|arg| arg == "--python-16");
+    let mut python_16 = false;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--python-16" => python_16 = true,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            // `cargo bench` passes --bench to every benchmark program.
+            "--bench" => {}
+            other => {
+                eprintln!("error: unknown option {other:?}\n\n{USAGE}");
+                std::process::exit(2);
+            }
+        }
+    }
     let folder = std::env::temp_dir().join(format!("image-bench-{}", std::process::id()));
     std::fs::create_dir_all(&folder).context("could not create a temporary folder")?;
     let result = bench(&folder, python_16);
@@ -85,7 +113,7 @@ fn bench(folder: &Path, python_16: bool) -> Result<()> {
         } else if python {
             println!(
                 "| {} | tutorial-style (Python) | delimiter | | skipped: minutes (add `-- --python-16`) | | |",
-                mib(side_png_bytes(side))
+                megabytes(side_png_bytes(side))
             );
         }
     }
@@ -98,7 +126,7 @@ fn bench(folder: &Path, python_16: bool) -> Result<()> {
                 .map_or(f64::NAN, |(_, _, ms)| *ms)
         };
         println!(
-            "image-server, {framing}: receiving 16 MiB took {:.1}x as long as 4 MiB (linear: about 4x)",
+            "image-server, {framing}: receiving 16 MB took {:.1}x as long as 4 MB (linear: about 4x)",
             time(2048) / time(1024)
         );
     }
@@ -192,7 +220,7 @@ fn row(receiver: &str, framing: &str, measured: &Measured) {
     let total = show_ms(measured.total_ms);
     println!(
         "| {} | {receiver} | {framing} | {} | {} | {rate} | {total} |",
-        mib(measured.png_bytes),
+        megabytes(measured.png_bytes),
         measured.wire_bytes,
         show_ms(measured.receive_ms),
     );
@@ -206,7 +234,7 @@ fn show_ms(ms: f64) -> String {
     }
 }
 
-fn mib(bytes: usize) -> String {
+fn megabytes(bytes: usize) -> String {
     format!("{:.2} MB", bytes as f64 / 1e6)
 }
 

@@ -71,7 +71,6 @@ fn ask(server: &mut Traced<TcpStream>, request: &str, max_bytes: usize) -> Resul
 }
 // ANCHOR_END: ask
 
-// ANCHOR: json_array
 /// The JSON array of `numbers`, checking that each one is a JSON number: `[1, 2, 3.5]`.
 fn json_array(numbers: &[String]) -> Result<String> {
     let mut items = Vec::with_capacity(numbers.len());
@@ -85,9 +84,7 @@ fn json_array(numbers: &[String]) -> Result<String> {
     }
     Ok(format!("[{}]", items.join(", ")))
 }
-// ANCHOR_END: json_array
 
-// ANCHOR: average_in
 /// The average in the server's reply, or the server's error as ours.
 fn average_in(reply: &str) -> Result<serde_json::Number> {
     let value: Value = serde_json::from_str(reply)
@@ -101,7 +98,6 @@ fn average_in(reply: &str) -> Result<serde_json::Number> {
         _ => bail!("the server's reply {reply:?} is neither a number nor an error"),
     }
 }
-// ANCHOR_END: average_in
 
 /// The numbers typed on (or piped into) standard input.
 fn numbers_from_stdin() -> Result<Vec<String>> {

@@ -68,6 +68,7 @@ fn answer_requests(client: &mut Traced<TcpStream>, max_bytes: usize) -> Result<(
         send_string(client, &reply).context("could not send the reply")?;
     }
 }
+// ANCHOR_END: answer_requests
 
 /// The reply to one request: the average as a JSON number, or a JSON object saying what is
 /// wrong with the request.
@@ -82,7 +83,6 @@ fn reply_to(request: &[u8]) -> String {
     }
     .to_string()
 }
-// ANCHOR_END: answer_requests
 
 // ANCHOR: average_of
 /// The average of the numbers in `request`, a JSON array such as `[1, 2, 3.5]`, or why the
@@ -114,7 +114,6 @@ fn average_of(request: &str) -> Result<f64, String> {
 }
 // ANCHOR_END: average_of
 
-// ANCHOR: mean
 /// The mean of `numbers` (at least one), without overflowing.
 fn mean(numbers: &[f64]) -> f64 {
     let count = numbers.len() as f64;
@@ -126,7 +125,6 @@ fn mean(numbers: &[f64]) -> f64 {
     // even though their average is an ordinary number: divide each one first, then add.
     numbers.iter().map(|number| number / count).sum()
 }
-// ANCHOR_END: mean
 
 /// What kind of JSON value `value` is, in words: `an object`, `a string`, ...
 fn kind(value: &Value) -> &'static str {

@@ -7,8 +7,8 @@
 //! - `split`: `Hello`, a pause, then `World`. The server prints `:Hello:`.
 //! - `silent`: connect, pause, close without sending. The server prints `::`.
 //! - `merged`: two writes, `Hello` and `World`, one right after the other. Against a server
-//!   that is busy when they arrive (`stream-server --read-delay-ms 200`), it prints
-//!   `:HelloWorld:`.
+//!   that is busy when they arrive (`cargo run --bin stream-server -- --read-delay-ms 200`),
+//!   it prints `:HelloWorld:`.
 //!
 //! The walkthrough is `lessons/05-framing.md`.
 

@@ -2,9 +2,9 @@
 //!
 //! Like the server of the Python tutorial ("Advanced Python Programming: TCP"), it accepts a
 //! single client, calls `recv(1024)` exactly once, prints the bytes between colons
-//! (`:HelloWorld:`) and exits. Run it, then `stream-client --mode whole|split|silent|merged` in
-//! a second terminal: what one read returns depends on how the bytes arrived, not on how they
-//! were sent. The walkthrough is `lessons/05-framing.md`.
+//! (`:HelloWorld:`) and exits. Run it, then `cargo run --bin stream-client -- --mode split` (or
+//! `whole`, `silent`, `merged`) in a second terminal: what one read returns depends on how the
+//! bytes arrived, not on how they were sent. The walkthrough is `lessons/05-framing.md`.
 
 use std::io::Read;
 use std::net::TcpStream;
@@ -28,6 +28,8 @@ const BACKLOG: i32 = 1;
 /// after one client, like the tutorial's server: `--once` is implied.
 #[derive(Parser)]
 #[command(version)]
+// --once is always on here: say so in --help instead of offering it as a choice.
+#[command(mut_arg("once", |arg| arg.help("Does nothing: this server always exits after one client")))]
 struct Options {
     #[command(flatten)]
     server: ServerOptions<8888>,

@@ -48,7 +48,6 @@ fn run(options: &Options) -> Result<()> {
     Ok(())
 }
 
-// ANCHOR: exchange
 /// Sends `message` as a length-prefixed string and reads the reply the same way.
 fn exchange(server: &mut Traced<TcpStream>, message: &str, max_bytes: usize) -> Result<String> {
     send_string(server, message).context("could not send the message")?;
@@ -62,4 +61,3 @@ fn exchange(server: &mut Traced<TcpStream>, message: &str, max_bytes: usize) -> 
         .context("could not receive the reply")?
         .context("the server closed the connection without replying")
 }
-// ANCHOR_END: exchange

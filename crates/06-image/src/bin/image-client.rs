@@ -31,12 +31,19 @@ const MAX_REPLY: usize = 4096;
 /// Lesson 6's client: sends a picture to image-server (base64 in JSON up to ##END##, or PNG
 /// behind an 8-digit length) and checks the server's answer.
 #[derive(Parser)]
-#[command(version)]
+// Both ways to call it, so that the error for a missing PATH shows --generate too.
+#[command(
+    version,
+    override_usage = concat!(
+        "image-client [OPTIONS] <PATH>\n",
+        "       image-client [OPTIONS] --generate <WxH>"
+    )
+)]
 struct Options {
     #[command(flatten)]
     client: ClientOptions<PORT>,
 
-    /// The picture to send, a PNG file (or leave it out and use --generate)
+    /// The picture to send, a PNG file (or leave it out and use --generate WxH)
     #[arg(required_unless_present = "generate", conflicts_with = "generate")]
     path: Option<PathBuf>,
 
@@ -154,12 +161,15 @@ fn load_or_generate(options: &Options) -> Result<(DynamicImage, String)> {
     let Some(path) = &options.path else {
         bail!("give the picture's file, or --generate WxH");
     };
-    let picture = image::open(path).with_context(|| {
-        format!(
-            "could not read the picture {} (this course reads PNG files only)",
-            path.display()
-        )
-    })?;
+    // The image crate's errors repeat their cause in their own message: keep the message only.
+    let picture = image::open(path)
+        .map_err(|error| anyhow::anyhow!("{error}"))
+        .with_context(|| {
+            format!(
+                "could not read the picture {} (this course reads PNG files only)",
+                path.display()
+            )
+        })?;
     let own_name = path.file_name().unwrap_or_default().to_string_lossy();
     let name = options
         .name

@@ -12,7 +12,7 @@
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -59,19 +59,32 @@ fn main() -> ExitCode {
 }
 
 fn run(options: &Options) -> Result<()> {
+    // The folder first: `listening on` must mean "ready", so a server that cannot save
+    // anything stops before it announces itself.
+    prepare_folder(&options.out_dir)?;
     let listener = netlesson::listen(options.server.address()?, BACKLOG)?;
     netlesson::announce(&listener)?;
-    fs::create_dir_all(&options.out_dir).with_context(|| {
-        format!(
-            "could not create the folder {} (choose another with --out-dir)",
-            options.out_dir.display()
-        )
-    })?;
     println!("saving pictures in {}", options.out_dir.display());
     netlesson::serve(&listener, &options.server, |client, _address| {
         receive_pictures(client, options)
     })?;
     Ok(())
+}
+
+/// Creates the folder for the pictures if it is missing, and checks that it is a folder.
+fn prepare_folder(folder: &Path) -> Result<()> {
+    if folder.exists() && !folder.is_dir() {
+        bail!(
+            "--out-dir {} is a file, not a folder (choose another with --out-dir)",
+            folder.display()
+        );
+    }
+    fs::create_dir_all(folder).with_context(|| {
+        format!(
+            "could not create the folder {} (choose another with --out-dir)",
+            folder.display()
+        )
+    })
 }
 
 // ANCHOR: connection

@@ -28,8 +28,8 @@ struct Options {
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
 
-    /// Port of the server
-    #[arg(long, default_value_t = 5005)]
+    /// Port of the server (the one udp-server prints)
+    #[arg(long, default_value_t = 5005, value_parser = server_port)]
     port: u16,
 
     /// The message to send, as one datagram
@@ -54,6 +54,21 @@ struct Options {
     /// Print every socket call and its result to stderr
     #[arg(long)]
     trace: bool,
+}
+
+/// Parses `--port`: any port a server can have, so not 0.
+fn server_port(text: &str) -> Result<u16, String> {
+    let port: u16 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a port number (1 to 65535)"))?;
+    if port == 0 {
+        return Err(
+            "0 is not a server's port (a server started with --port 0 prints the port it got \
+             in its `listening on` line: give that one)"
+                .into(),
+        );
+    }
+    Ok(port)
 }
 
 /// What waiting for a reply came to.

@@ -163,7 +163,8 @@ fn show_until_closed(session: &mut Session, server: &mut Server) -> Result<()> {
 }
 
 /// `<!-- output: scenario strings-through-wiretap -->`: a length-prefixed string crossing
-/// wiretap one byte at a time, and still arriving whole.
+/// wiretap in 4-byte pieces, and still arriving whole. `--delay-ms 20` gives the server time
+/// to read each piece on its own, so that its reads come out the same on every run.
 pub const STRINGS_THROUGH_WIRETAP: Scenario = Scenario {
     name: "strings-through-wiretap",
     packages: &["lesson-framing", "wiretap"],
@@ -171,7 +172,8 @@ pub const STRINGS_THROUGH_WIRETAP: Scenario = Scenario {
 };
 
 fn strings_through_wiretap(session: &mut Session) -> Result<()> {
-    let mut server = session.start_server("server", "string-server", &["--port", "0", "--once"])?;
+    let server_args = ["--port", "0", "--once", "--trace"];
+    let mut server = session.start_server("server", "string-server", &server_args)?;
     let to = server.address.to_string();
     let tap_args = [
         "tcp",
@@ -180,7 +182,9 @@ fn strings_through_wiretap(session: &mut Session) -> Result<()> {
         "--to",
         &to,
         "--chunk",
-        "1",
+        "4",
+        "--delay-ms",
+        "20",
         "--once",
     ];
     let mut tap = session.start_server("wiretap", "wiretap", &tap_args)?;
@@ -188,7 +192,7 @@ fn strings_through_wiretap(session: &mut Session) -> Result<()> {
     session.run(
         "client",
         "string-client",
-        &["--port", &port, "--message", "Hello"],
+        &["--port", &port, "--message", "Hi"],
         "",
     )?;
     session.finish("wiretap", &mut tap)?;
