@@ -353,8 +353,17 @@ impl Connection<'_> {
             direction,
             &format!("end (shutdown passed on to the {receiver})"),
         );
-        if let Err(error) = to.shutdown(Shutdown::Write) {
-            self.log(direction, &format!("failed: shutdown: {}", explain(&error)));
+        match to.shutdown(Shutdown::Write) {
+            Ok(()) => {}
+            // The receiver's connection is already gone: it was reset (typically because data
+            // arrived after its program had closed), so there is nothing left to shut down.
+            Err(error) if error.kind() == io::ErrorKind::NotConnected => self.log(
+                direction,
+                &format!(
+                    "failed: shutdown: the {receiver}'s connection is already gone (it was reset)"
+                ),
+            ),
+            Err(error) => self.log(direction, &format!("failed: shutdown: {}", explain(&error))),
         }
     }
     // ANCHOR_END: end
