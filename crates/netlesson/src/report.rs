@@ -59,7 +59,37 @@ fn as_io_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a i
     }
 }
 
+/// The mark [`crate::Traced`] puts on a send that timed out. A send waits only while the
+/// buffers between the two programs are full, and they stay full when the peer stops reading:
+/// so a send timeout means "the peer stopped reading", not "nothing arrived".
+#[derive(Debug)]
+pub(crate) struct SendStalled;
+
+impl std::fmt::Display for SendStalled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the peer stopped reading")
+    }
+}
+
+impl std::error::Error for SendStalled {}
+
+/// Whether `error` is a send that timed out (see [`SendStalled`]).
+fn is_stalled_send(error: &io::Error) -> bool {
+    error
+        .get_ref()
+        .is_some_and(|inner| inner.is::<SendStalled>())
+}
+
 fn explain_timed_out(error: &io::Error, timeout: Option<(Duration, &str)>) -> String {
+    if is_stalled_send(error) {
+        return match timeout {
+            Some((limit, option)) => format!(
+                "the peer stopped reading: nothing could be sent for {} ({option})",
+                seconds(limit)
+            ),
+            None => "the peer stopped reading (timed out)".into(),
+        };
+    }
     match (error.kind(), timeout) {
         (io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut, Some((limit, option))) => {
             format!("nothing arrived for {} ({option})", seconds(limit))
@@ -77,6 +107,9 @@ fn explain_timed_out(error: &io::Error, timeout: Option<(Duration, &str)>) -> St
 /// assert_eq!(netlesson::report::explain_io(&reset), "connection reset by the peer");
 /// ```
 pub fn explain_io(error: &io::Error) -> String {
+    if is_stalled_send(error) {
+        return "the peer stopped reading (timed out)".into();
+    }
     match error.kind() {
         // SO_RCVTIMEO / SO_SNDTIMEO expiring shows up as EAGAIN ("would block") on Linux.
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => "timed out".into(),
@@ -85,44 +118,6 @@ pub fn explain_io(error: &io::Error) -> String {
         io::ErrorKind::BrokenPipe => "the peer has closed the connection (broken pipe)".into(),
         io::ErrorKind::UnexpectedEof => "the peer closed the connection too early".into(),
         _ => error.to_string(),
-    }
-}
-
-/// Explains a failed send (a write). `timeout` is the write timeout in force and the option
-/// that sets it.
-///
-/// A send waits while the buffers between the two programs are full, and they stay full when
-/// the peer stops reading; so a send that times out means "the peer stopped reading", not
-/// "nothing arrived" as [`describe`] says for a receive that times out. Other errors are kept
-/// as they are and explained by [`describe`].
-///
-/// ```
-/// use std::io::{Error, ErrorKind};
-/// use std::time::Duration;
-/// use netlesson::report::send_error;
-///
-/// let idle = (Duration::from_secs(10), "--idle-timeout");
-/// let stalled = send_error(Error::from(ErrorKind::WouldBlock), idle).context("could not send");
-/// assert_eq!(
-///     netlesson::describe(&stalled, Some(idle)),
-///     "could not send: the peer stopped reading: nothing could be sent for 10 s (--idle-timeout)"
-/// );
-/// let reset = send_error(Error::from(ErrorKind::ConnectionReset), idle).context("could not send");
-/// assert_eq!(
-///     netlesson::describe(&reset, Some(idle)),
-///     "could not send: connection reset by the peer"
-/// );
-/// ```
-pub fn send_error(error: io::Error, timeout: (Duration, &str)) -> anyhow::Error {
-    match error.kind() {
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
-            let (limit, option) = timeout;
-            anyhow::anyhow!(
-                "the peer stopped reading: nothing could be sent for {} ({option})",
-                seconds(limit)
-            )
-        }
-        _ => anyhow::Error::new(error),
     }
 }
 

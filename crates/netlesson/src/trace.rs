@@ -345,7 +345,7 @@ fn traced_read(inner: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
 }
 
 fn traced_write(inner: &mut impl Write, data: &[u8]) -> io::Result<usize> {
-    let result = inner.write(data);
+    let result = inner.write(data).map_err(mark_stalled_send);
     crate::trace!(
         "send({} {}) -> {}",
         bytes(data.len()),
@@ -362,6 +362,17 @@ impl<S> Drop for Traced<S> {
     }
 }
 
+/// A send that times out (SO_SNDTIMEO shows up as "would block") means the peer stopped
+/// reading: mark it, so that error messages say so instead of "nothing arrived".
+fn mark_stalled_send(error: io::Error) -> io::Error {
+    match error.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+            io::Error::new(io::ErrorKind::TimedOut, crate::report::SendStalled)
+        }
+        _ => error,
+    }
+}
+
 fn bytes(count: usize) -> String {
     crate::report::count(count, "byte")
 }
@@ -370,5 +381,38 @@ fn show_result<T>(result: &io::Result<T>, show: impl Fn(&T) -> String) -> String
     match result {
         Ok(value) => show(value),
         Err(error) => format!("error: {}", crate::report::explain_io(error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{self, Write};
+    use std::time::Duration;
+
+    use super::Traced;
+
+    /// A connection whose send buffer is full: every send times out.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::WouldBlock.into())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_send_that_times_out_is_described_as_the_peer_not_reading() {
+        let error = Traced::new(Full)
+            .write_all(b"x")
+            .expect_err("the send times out");
+        let error = anyhow::Error::new(error).context("could not send");
+        let idle = Some((Duration::from_secs(10), "--idle-timeout"));
+        assert_eq!(
+            crate::describe(&error, idle),
+            "could not send: the peer stopped reading: nothing could be sent for 10 s (--idle-timeout)"
+        );
     }
 }

@@ -14,11 +14,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
-use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use netlesson::report::{count, send_error};
+use netlesson::report::count;
 use netlesson::trace::show_bytes;
 use netlesson::{ClientOptions, Traced};
 
@@ -79,8 +78,7 @@ fn run(options: &Options) -> Result<()> {
     let (to_reader, from_writer) = mpsc::channel();
     let writer = {
         let server = Arc::clone(&server);
-        let timeout = options.client.timeout;
-        thread::spawn(move || send_pieces(&server, pieces, to_reader, timeout))
+        thread::spawn(move || send_pieces(&server, pieces, to_reader))
     };
     receive_echoes(&server, from_writer)?;
 
@@ -98,7 +96,6 @@ fn send_pieces(
     server: &Traced<TcpStream>,
     pieces: Pieces,
     to_reader: Sender<Vec<u8>>,
-    timeout: Duration,
 ) -> Result<()> {
     let mut sending = server;
     for piece in pieces {
@@ -115,10 +112,7 @@ fn send_pieces(
             break; // the reader has given up; it reports why
         }
         // sendall(data)
-        sending
-            .write_all(&piece)
-            .map_err(|error| send_error(error, (timeout, "--timeout")))
-            .context("could not send")?;
+        sending.write_all(&piece).context("could not send")?;
     }
     // shutdown(SHUT_WR): "I have nothing more to send". The server reads 0 bytes, knows the
     // message is complete, and closes after echoing the rest. We can still receive.

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use netlesson::report::{count, send_error};
+use netlesson::report::count;
 use netlesson::{ServerOptions, Traced};
 
 /// How many connections the operating system may queue while we serve one client, like the
@@ -82,10 +82,8 @@ fn echo(client: &mut Traced<TcpStream>, options: &Options) -> Result<usize> {
 
         // sendall(data): send this piece back now, before reading the next one. A client that
         // waits for its echo before sending more would otherwise wait forever.
-        let idle = (options.server.idle_timeout, "--idle-timeout");
         client
             .write_all(&buffer[..received])
-            .map_err(|error| send_error(error, idle))
             .with_context(|| format!("echoed {}, then could not send", count(echoed, "byte")))?;
         echoed += received;
     }
