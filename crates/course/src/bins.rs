@@ -46,7 +46,8 @@ pub fn path(name: &str) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// Builds the binaries of `packages` (all of the workspace if empty), with the profile this
+/// Builds the binaries of `packages` (all of the workspace's default members if empty: every
+/// lesson, but not the students' exercises), with the profile this
 /// program was built with. Cargo's progress and errors go to stderr; its closing `Finished`
 /// line is left out so that an up-to-date build prints nothing.
 pub fn build(packages: &[&str]) -> Result<()> {
@@ -62,9 +63,6 @@ pub fn build(packages: &[&str]) -> Result<()> {
         .arg("--bins")
         .arg("--manifest-path")
         .arg(workspace_root().join("Cargo.toml"));
-    if packages.is_empty() {
-        command.arg("--workspace");
-    }
     for package in packages {
         command.args(["--package", package]);
     }

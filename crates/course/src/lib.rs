@@ -10,11 +10,13 @@
 //!   and a one-connection fake server for testing how clients treat bad servers.
 //! - [`python`]: find and run the Python programs of a lesson's interop tests, or skip them
 //!   when `python3` is missing.
+//! - [`exercise`]: `cargo exercise` checks the programs students write, step by step.
 //! - [`bins`]: build the lesson binaries and find them.
 
 pub mod bins;
 pub mod demo;
 pub mod demos;
+pub mod exercise;
 pub mod lessons;
 pub mod probe;
 pub mod procs;

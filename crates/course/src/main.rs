@@ -1,11 +1,13 @@
-//! `course`: the command behind `cargo demo N` and `cargo lessons` (see `.cargo/config.toml`).
+//! `course`: the command behind `cargo demo N`, `cargo lessons` and `cargo exercise` (see
+//! `.cargo/config.toml`).
 
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
-/// The socket course's runner: run a lesson's demo, or check the lessons against the code.
+/// The socket course's runner: run a lesson's demo, check your exercises, or check the lessons
+/// against the code.
 #[derive(Parser)]
 #[command(version)]
 struct Options {
@@ -20,6 +22,11 @@ enum Command {
         /// The lesson number
         number: Option<u8>,
     },
+    /// Your exercises: list them, check one, get a hint (`cargo exercise` alone lists them)
+    Exercise {
+        #[command(subcommand)]
+        action: Option<course::exercise::cli::Action>,
+    },
     /// Check that the code and outputs shown in lessons/*.md match the code and a fresh run
     Lessons {
         /// Regenerate the snippets and outputs that are out of date instead of failing
@@ -30,6 +37,12 @@ enum Command {
 
 fn main() -> ExitCode {
     let result = match Options::parse().command {
+        Command::Exercise { action } => {
+            return course::exercise::cli::run(action).unwrap_or_else(|error| {
+                eprintln!("error: {error:#}");
+                ExitCode::FAILURE
+            });
+        }
         Command::Demo { number: None } => {
             print!("{}", course::demo::list());
             Ok(())

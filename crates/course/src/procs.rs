@@ -67,11 +67,17 @@ pub struct Finished {
 impl Running {
     /// Starts `program` with `args`. Its stdin is a pipe ([`Running::write_stdin`]).
     pub fn start(program: &Path, args: &[&str]) -> Result<Running> {
+        Running::start_with_env(program, args, &[])
+    }
+
+    /// [`Running::start`] with extra environment variables, e.g. `("RUST_BACKTRACE", "0")`.
+    pub fn start_with_env(program: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Running> {
         let name = display_name(program);
         let (reader, writer) = std::io::pipe().context("could not create a pipe")?;
         let mut command = Command::new(program);
         command
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(writer.try_clone().context("could not clone a pipe")?)
             .stderr(writer);
@@ -298,6 +304,18 @@ impl Running {
         self.finish()
     }
 
+    /// Takes every line the program has printed by now without waiting (see [`Running::seen`]).
+    pub fn read_available(&mut self) {
+        while let Ok(line) = self.lines.try_recv() {
+            self.seen.push(line);
+        }
+    }
+
+    /// How the program exited, if it has (without waiting).
+    pub fn exit_status(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
     fn exit_description(&mut self) -> String {
         match self.child.try_wait() {
             Ok(Some(status)) => format!("it exited: {status}"),
@@ -327,7 +345,12 @@ impl Server {
     /// Starts a server and waits for its `listening on <ip>:<port>` line. Fails with the
     /// server's output if it prints something else first or exits.
     pub fn start(program: &Path, args: &[&str]) -> Result<Server> {
-        let mut process = Running::start(program, args)?;
+        Server::start_with_env(program, args, &[])
+    }
+
+    /// [`Server::start`] with extra environment variables.
+    pub fn start_with_env(program: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Server> {
+        let mut process = Running::start_with_env(program, args, env)?;
         let address = wait_until_ready(&mut process)?;
         Ok(Server { address, process })
     }

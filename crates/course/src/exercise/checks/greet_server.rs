@@ -1,0 +1,121 @@
+//! The check of `greet-server` (lesson 1): one receive is the message; the reply is
+//! `Hello, <message>!`, then the server closes; bytes that are not UTF-8 get no reply.
+
+use super::common;
+use crate::exercise::lab::{Lab, StepResult};
+use crate::exercise::{Fixture, Step};
+
+/// The steps, in order.
+pub const STEPS: &[Step] = &[
+    Step {
+        name: "answers one client",
+        run: answers_one_client,
+    },
+    Step {
+        name: "serves clients one after another",
+        run: one_after_another,
+    },
+    Step {
+        name: "a long message (1000 bytes)",
+        run: long_message,
+    },
+    Step {
+        name: "a client that connects and closes without sending",
+        run: closes_at_once,
+    },
+    Step {
+        name: "a client that resets the connection",
+        run: resets,
+    },
+    Step {
+        name: "a message that is not UTF-8 gets no reply",
+        run: not_utf8,
+    },
+    Step {
+        name: "a silent client is dropped after --idle-timeout",
+        run: silent,
+    },
+    Step {
+        name: "restarts at once on the same port",
+        run: restarts,
+    },
+];
+
+/// Known-bad programs, and the step that catches each.
+pub const FIXTURES: &[Fixture] = &[
+    Fixture {
+        name: "forgets-the-bang",
+        mistake: "replies `Hello, Ada` without the `!`",
+        caught_by: "answers one client",
+    },
+    Fixture {
+        name: "keeps-the-connection-open",
+        mistake: "replies, then waits for more instead of closing",
+        caught_by: "answers one client",
+    },
+    Fixture {
+        name: "indexes-an-empty-message",
+        mistake: "looks at the message's first byte, which panics when nothing arrived",
+        caught_by: "a client that connects and closes without sending",
+    },
+    Fixture {
+        name: "replies-to-non-utf8",
+        mistake: "turns any bytes into text with from_utf8_lossy and replies",
+        caught_by: "a message that is not UTF-8 gets no reply",
+    },
+    Fixture {
+        name: "panics-on-non-utf8",
+        mistake: "uses expect on from_utf8, so bytes that are not UTF-8 crash the server",
+        caught_by: "a message that is not UTF-8 gets no reply",
+    },
+];
+
+/// One client sends `message` and must get exactly `Hello, <message>!`, then the close.
+fn greets(lab: &mut Lab, message: &str) -> StepResult {
+    let mut conn = lab.connect()?;
+    conn.send(message.as_bytes())?;
+    conn.expect_then_close(format!("Hello, {message}!").as_bytes())
+}
+
+fn served(lab: &mut Lab) -> StepResult {
+    greets(lab, "Ada")
+}
+
+fn answers_one_client(lab: &mut Lab) -> StepResult {
+    greets(lab, "Ada")
+}
+
+fn one_after_another(lab: &mut Lab) -> StepResult {
+    for message in ["Grace Hopper", "Zoë", "Linus"] {
+        greets(lab, message)?;
+    }
+    Ok(())
+}
+
+fn long_message(lab: &mut Lab) -> StepResult {
+    greets(lab, &"x".repeat(1000))
+}
+
+fn closes_at_once(lab: &mut Lab) -> StepResult {
+    common::closes_at_once(lab, served)
+}
+
+fn resets(lab: &mut Lab) -> StepResult {
+    common::resets(lab, b"", served)
+}
+
+fn not_utf8(lab: &mut Lab) -> StepResult {
+    let mut conn = lab.connect()?;
+    conn.send(&[0xff, 0xfe, b'A'])?;
+    conn.expect_close()?;
+    lab.expect_running()?;
+    served(lab)
+}
+
+fn silent(lab: &mut Lab) -> StepResult {
+    common::silent_client_dropped(lab, served)
+}
+
+fn restarts(lab: &mut Lab) -> StepResult {
+    common::restarts_at_once(lab, served)
+}

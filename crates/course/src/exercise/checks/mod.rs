@@ -1,0 +1,5 @@
+//! The steps of each exercise's check, one module per exercise, and the steps every server
+//! exercise shares ([`common`]).
+
+pub mod common;
+pub mod greet_server;

@@ -1,0 +1,306 @@
+//! Building an exercise's program and running its check, step by step; and `verify`, which
+//! proves every check honest: solutions pass, starters fail at step 1, known-bad programs fail
+//! at the step meant for them.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use super::lab::{Failure, Lab};
+use super::{Exercise, catalog};
+use crate::bins;
+
+/// The package that holds the exercises.
+pub const PACKAGE: &str = "exercises";
+
+/// Which program of an exercise a check runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The student's file, `src/bin/NAME.rs`.
+    Student,
+    /// The reference solution, `solutions/NAME.rs`.
+    Solution,
+    /// The starter as shipped, `starters/NAME.rs`.
+    Starter,
+    /// A known-bad program, `fixtures/NAME/BAD.rs`.
+    Fixture(&'static str),
+}
+
+impl Target {
+    /// The binary's name: `greet-server`, `greet-server-solution`, `greet-server-bad-panics`.
+    pub fn binary(self, exercise: &Exercise) -> String {
+        let name = exercise.name;
+        match self {
+            Target::Student => name.to_string(),
+            Target::Solution => format!("{name}-solution"),
+            Target::Starter => format!("{name}-starter"),
+            Target::Fixture(bad) => format!("{name}-bad-{bad}"),
+        }
+    }
+
+    /// The command that runs it by hand from the root of the course (options go after it).
+    pub fn by_hand(self, exercise: &Exercise) -> String {
+        format!(
+            "cargo run -q -p {PACKAGE} --bin {} --",
+            self.binary(exercise)
+        )
+    }
+}
+
+/// The result of one step.
+#[derive(Debug)]
+pub struct StepOutcome {
+    /// Its number, from 1.
+    pub number: usize,
+    /// Its name.
+    pub name: &'static str,
+    /// How long it took.
+    pub duration: Duration,
+    /// Why it failed, if it did.
+    pub failure: Option<Failure>,
+    /// What the program printed up to the failure (only kept for a failed step).
+    pub output: Vec<String>,
+}
+
+/// The result of checking one program.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The exercise.
+    pub exercise: &'static Exercise,
+    /// Which program was checked.
+    pub target: Target,
+    /// Why it could not be built, if it could not (then no step ran).
+    pub build_error: Option<String>,
+    /// The steps that ran: all passed but maybe the last.
+    pub steps: Vec<StepOutcome>,
+}
+
+impl Outcome {
+    /// Whether the program was built and passed every step.
+    pub fn passed(&self) -> bool {
+        self.build_error.is_none()
+            && self.steps.len() == self.exercise.steps.len()
+            && self.steps.iter().all(|step| step.failure.is_none())
+    }
+
+    /// The step that failed, if one did.
+    pub fn failed_step(&self) -> Option<&StepOutcome> {
+        self.steps.iter().find(|step| step.failure.is_some())
+    }
+
+    /// One word or phrase for lists: `passed`, `fails at step 3`, `does not compile`.
+    pub fn status(&self) -> String {
+        if self.build_error.is_some() {
+            return "does not compile".to_string();
+        }
+        match self.failed_step() {
+            Some(step) => format!("fails at step {} ({})", step.number, step.name),
+            None if self.passed() => "passed".to_string(),
+            None => "incomplete".to_string(),
+        }
+    }
+}
+
+/// Builds the binary of `target`; with `show_cargo`, cargo's messages (compile errors
+/// included) go straight to the terminal, as `cargo build` shows them.
+pub fn build(exercise: &Exercise, target: Target, show_cargo: bool) -> Result<PathBuf, String> {
+    let binary = target.binary(exercise);
+    cargo_build(&["--bin", &binary], show_cargo)?;
+    bins::path(&binary).map_err(|error| format!("{error:#}"))
+}
+
+/// Builds every binary of the exercises package, quietly: for `verify` and `check --all`.
+pub fn build_all() -> Result<(), String> {
+    cargo_build(&["--bins"], false)
+}
+
+fn cargo_build(what: &[&str], show_cargo: bool) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .args(["build", "--package", PACKAGE])
+        .args(what)
+        .arg("--manifest-path")
+        .arg(bins::workspace_root().join("Cargo.toml"));
+    if !cfg!(debug_assertions) {
+        command.arg("--release");
+    }
+    command.stdout(Stdio::null());
+    if show_cargo {
+        command.stderr(Stdio::inherit());
+        let status = command.status().map_err(|error| error.to_string())?;
+        return match status.success() {
+            true => Ok(()),
+            false => Err("it does not compile: see cargo's messages above".to_string()),
+        };
+    }
+    let output = command.output().map_err(|error| error.to_string())?;
+    match output.status.success() {
+        true => Ok(()),
+        false => Err(format!(
+            "it does not compile:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )),
+    }
+}
+
+/// Checks `target` of `exercise`: builds it (unless `built`), runs the steps in order and
+/// stops at the first failure. `on_step` hears of each step as it ends, for live output.
+pub fn check(
+    exercise: &'static Exercise,
+    target: Target,
+    show_cargo: bool,
+    on_step: &mut dyn FnMut(&StepOutcome),
+) -> Outcome {
+    let mut outcome = Outcome {
+        exercise,
+        target,
+        build_error: None,
+        steps: Vec::new(),
+    };
+    let program = match build(exercise, target, show_cargo) {
+        Ok(program) => program,
+        Err(error) => {
+            outcome.build_error = Some(error);
+            return outcome;
+        }
+    };
+    let mut lab = Lab::new(&program, target.by_hand(exercise), exercise.port);
+    let setup = (exercise.setup)(&mut lab);
+    for (index, step) in exercise.steps.iter().enumerate() {
+        let started = Instant::now();
+        let result = setup.clone().and_then(|()| (step.run)(&mut lab));
+        // A step may pass its own checks while the server died behind it; and when a step
+        // fails, a server that died is the first thing to say.
+        let result = result.and_then(|()| lab.expect_running());
+        let result = result.map_err(|failure| lab.stopped_or(failure));
+        let failed = result.is_err();
+        let step_outcome = StepOutcome {
+            number: index + 1,
+            name: step.name,
+            duration: started.elapsed(),
+            output: if failed {
+                lab.server_output()
+            } else {
+                Vec::new()
+            },
+            failure: result.err(),
+        };
+        on_step(&step_outcome);
+        outcome.steps.push(step_outcome);
+        if failed {
+            break;
+        }
+    }
+    lab.finish();
+    outcome
+}
+
+/// Proves every check honest: each solution passes every step; each starter fails at step 1
+/// with a message that points to the first hint; each known-bad program fails at the step
+/// meant to catch it; and each student file as shipped is its starter. Prints a line per
+/// program checked; returns the problems found.
+pub fn verify(say: &mut dyn FnMut(&str)) -> Result<Vec<String>> {
+    say("building every exercise program (solutions, starters, known-bad programs)...");
+    if let Err(error) = build_all() {
+        bail!("the exercises package does not build: {error}");
+    }
+    let mut problems = stray_student_files()?;
+    for exercise in catalog::ALL {
+        problems.extend(student_file_is_starter(exercise)?);
+        let mut expectations = vec![(Target::Solution, None), (Target::Starter, Some(1))];
+        for fixture in exercise.fixtures {
+            let step = exercise.step_number(fixture.caught_by).with_context(|| {
+                format!(
+                    "{}: fixture {} names a step that does not exist: {}",
+                    exercise.name, fixture.name, fixture.caught_by
+                )
+            })?;
+            expectations.push((Target::Fixture(fixture.name), Some(step)));
+        }
+        for (target, expected_step) in expectations {
+            let outcome = check(exercise, target, false, &mut |_| {});
+            let verdict = judge(&outcome, expected_step);
+            let binary = target.binary(exercise);
+            match verdict {
+                Ok(()) => say(&format!("  ok    {binary:<40} {}", outcome.status())),
+                Err(problem) => {
+                    say(&format!("  WRONG {binary:<40} {problem}"));
+                    problems.push(format!("{binary}: {problem}"));
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// Whether `outcome` is what was expected: all steps pass (`None`), or step `n` fails first.
+fn judge(outcome: &Outcome, expected_step: Option<usize>) -> Result<(), String> {
+    if let Some(error) = &outcome.build_error {
+        return Err(format!("does not build: {error}"));
+    }
+    let Some(expected) = expected_step else {
+        return match outcome.passed() {
+            true => Ok(()),
+            false => Err(format!("should pass, but {}", outcome.status())),
+        };
+    };
+    let Some(failed) = outcome.failed_step() else {
+        return Err(format!("should fail at step {expected}, but passes"));
+    };
+    if failed.number != expected {
+        return Err(format!(
+            "should fail at step {expected}, but {}: {}",
+            outcome.status(),
+            failed.failure.as_ref().map_or("", |f| f.problem.as_str())
+        ));
+    }
+    if outcome.target == Target::Starter {
+        let text = super::report::failure_text(outcome);
+        let hint = format!("cargo exercise hint {}", outcome.exercise.name);
+        if !text.contains(&hint) {
+            return Err(format!("its failure does not point to `{hint}`"));
+        }
+    }
+    Ok(())
+}
+
+/// The student's file must be the starter as shipped (in the course's own repository).
+fn student_file_is_starter(exercise: &Exercise) -> Result<Vec<String>> {
+    let student = super::progress::student_file(exercise);
+    let starter = super::progress::starter_file(exercise);
+    let read = |path: &PathBuf| {
+        std::fs::read(path).with_context(|| format!("could not read {}", path.display()))
+    };
+    Ok(match read(&student)? == read(&starter)? {
+        true => Vec::new(),
+        false => vec![format!(
+            "{} differs from {}: ship the starter as the student's file",
+            student.display(),
+            starter.display()
+        )],
+    })
+}
+
+/// Files in `src/bin` that are no exercise's (the course ships only the students' files there).
+fn stray_student_files() -> Result<Vec<String>> {
+    let dir = super::progress::package_dir().join("src/bin");
+    let mut strays = Vec::new();
+    for entry in
+        std::fs::read_dir(&dir).with_context(|| format!("could not list {}", dir.display()))?
+    {
+        let path = entry?.path();
+        let name = path
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned());
+        if name.as_deref().and_then(super::find).is_none() {
+            strays.push(format!(
+                "{} belongs to no exercise in the catalog",
+                path.display()
+            ));
+        }
+    }
+    Ok(strays)
+}
