@@ -84,6 +84,9 @@ pub struct Lab {
     server: Option<Server>,
     /// A folder the step may use (file-server's `--out-dir`), removed at the end.
     scratch: Option<PathBuf>,
+    /// Course programs the check started beside the one under test (a lesson's server,
+    /// wiretap), stopped at the end.
+    helpers: Vec<Server>,
 }
 
 impl Lab {
@@ -97,7 +100,24 @@ impl Lab {
             server_args: vec!["--idle-timeout".into(), IDLE_TIMEOUT.into()],
             server: None,
             scratch: None,
+            helpers: Vec::new(),
         }
+    }
+
+    /// Starts one of the course's own servers, `bin` (e.g. `udp-server`, `wiretap`) from
+    /// `package`, with `args`; returns the address of its ready line. It runs until the check
+    /// ends. For client exercises, which need a server to talk to.
+    pub fn start_helper(
+        &mut self,
+        package: &str,
+        bin: &str,
+        args: &[&str],
+    ) -> Result<SocketAddr, Failure> {
+        crate::bins::build(&[package])?;
+        let server = Server::start(&crate::bins::path(bin)?, args)?;
+        let address = server.address;
+        self.helpers.push(server);
+        Ok(address)
     }
 
     /// The program under test.
@@ -248,6 +268,9 @@ impl Lab {
     pub fn finish(&mut self) {
         if let Some(mut server) = self.server.take() {
             let _ = server.kill();
+        }
+        for mut helper in self.helpers.drain(..) {
+            let _ = helper.kill();
         }
         if let Some(dir) = self.scratch.take() {
             let _ = std::fs::remove_dir_all(dir);
