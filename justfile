@@ -58,3 +58,7 @@ check:
 # Regenerate the code snippets and outputs shown in lessons/*.md from the code
 lessons:
     cargo lessons --write
+
+# Exercises: `just exercise` lists them, `just exercise check NAME` checks yours, `just exercise hint NAME`
+exercise *ARGS:
+    cargo exercise {{ARGS}}
