@@ -31,7 +31,7 @@ enum Command {
 fn main() -> ExitCode {
     let result = match Options::parse().command {
         Command::Demo { number: None } => {
-            print!("{}", course::demo::list());
+            print!("{}", course::demos::list());
             Ok(())
         }
         Command::Demo {
@@ -49,10 +49,10 @@ fn main() -> ExitCode {
 }
 
 fn demo(number: u8) -> Result<()> {
-    let demo = course::demo::find(number).with_context(|| {
+    let demo = course::demos::find(number).with_context(|| {
         format!(
             "there is no demo {number}\n\n{}",
-            course::demo::list().trim_end()
+            course::demos::list().trim_end()
         )
     })?;
     course::demo::run(demo, true)?;
