@@ -141,7 +141,10 @@ fn server_closes_a_silent_client_at_the_client_deadline_then_serves_the_next() {
     let mut probe = Probe::connect(server.address).expect("connect");
     let client = probe.local_addr().expect("address");
     server
-        .expect_accepted_then_problem(client, "held the server for 300 ms (--client-deadline): closed")
+        .expect_accepted_then_problem(
+            client,
+            "held the server for 300 ms (--client-deadline): closed",
+        )
         .expect("the server should close the client at its deadline");
     assert_eq!(probe.receive_to_end().expect("server closes"), b"");
     assert_serves_a_client(&mut server);

@@ -323,7 +323,10 @@ fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next(
         started.elapsed()
     });
     eprintln!("the trickling client was closed after {held:?}");
-    assert!(held >= Duration::from_secs(1), "closed before the deadline: {held:?}");
+    assert!(
+        held >= Duration::from_secs(1),
+        "closed before the deadline: {held:?}"
+    );
     assert!(held < procs::STEP_TIMEOUT, "never closed: {held:?}");
 
     server.expect_accepted_from(client).expect("accept line");
@@ -337,7 +340,10 @@ fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next(
             .strip_prefix("echoed ")
             .and_then(|rest| rest.strip_suffix(&format!(" bytes to {client}")))
             .and_then(|count| count.parse::<usize>().ok());
-        assert!(echoed.is_some_and(|count| count >= 5), "unexpected line {line:?}");
+        assert!(
+            echoed.is_some_and(|count| count >= 5),
+            "unexpected line {line:?}"
+        );
     }
     assert!(lines.len() <= 2, "{lines:?}");
     assert_serves_a_client(&mut server);

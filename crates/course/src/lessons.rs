@@ -498,8 +498,7 @@ fn run_program(bin: &str, args: &[&str]) -> Result<String> {
 
 /// Every link `[text](target)` outside code blocks, with its line index.
 fn links(document: &Document) -> Vec<(usize, String)> {
-    static LINK: LazyLock<Regex> =
-        LazyLock::new(|| compile(r#"\]\(([^)\s]+)(?:\s+"[^"]*")?\)"#));
+    static LINK: LazyLock<Regex> = LazyLock::new(|| compile(r#"\]\(([^)\s]+)(?:\s+"[^"]*")?\)"#));
     let mut found = Vec::new();
     for (index, line) in document.lines.iter().enumerate() {
         if document.in_code[index] {

@@ -241,8 +241,9 @@ impl Deadline {
         let watchdog = match self.watchdog {
             Ok(watchdog) => watchdog,
             Err(error) => {
-                return Err(anyhow::Error::new(error)
-                    .context("could not start the --client-deadline watchdog, so it was not served"));
+                return Err(anyhow::Error::new(error).context(
+                    "could not start the --client-deadline watchdog, so it was not served",
+                ));
             }
         };
         // Dropping the only sender wakes the watchdog: its wait ends with "disconnected".

@@ -52,8 +52,13 @@ fn run(options: &Options) -> Result<()> {
         Ok(stream) => stream,
         // Say which address, and what to do about it (netlesson::Error explains each error).
         Err(source) => {
-            let server = "simple-server".to_string();
-            return Err(netlesson::Error::Connect { address, server, timeout, source }.into());
+            let error = netlesson::Error::Connect {
+                address,
+                server: "simple-server".to_string(),
+                timeout,
+                source,
+            };
+            return Err(error.into());
         }
     };
     trace!("connect({address}) -> ok");

@@ -69,7 +69,8 @@ fn main() -> ExitCode {
 fn run(options: &Options) -> Result<()> {
     // Connect with a timeout, as lesson 1 did step by step. The connection is shared by two
     // threads, so it lives in an `Arc` (a pointer that several threads can own).
-    let server = Arc::new(netlesson::connect(&options.client, options.port, "echo-server")?);
+    let server = netlesson::connect(&options.client, options.port, "echo-server")?;
+    let server = Arc::new(server);
     println!("Connected to server at {}", server.get_ref().peer_addr()?);
 
     let pieces: Pieces = if options.interactive {
