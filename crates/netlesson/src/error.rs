@@ -141,13 +141,15 @@ fn explain_connect(
     timeout: Duration,
 ) -> String {
     match error.kind() {
-        // On this machine's own address, a server listening on 127.0.0.1 only refuses too.
-        io::ErrorKind::ConnectionRefused if !address.ip().is_loopback() => format!(
+        io::ErrorKind::ConnectionRefused if is_loopback(address) => {
+            format!("connection refused (is {server} running?)")
+        }
+        // Through any other address, a server that listens on 127.0.0.1 only refuses too.
+        io::ErrorKind::ConnectionRefused => format!(
             "connection refused (is {server} running? a server started with the default \
              --host 127.0.0.1 takes connections from this machine only: start it with \
              --host 0.0.0.0)"
         ),
-        io::ErrorKind::ConnectionRefused => format!("connection refused (is {server} running?)"),
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => format!(
             "no answer within {} (is the address right? is {server} running there? \
              a firewall may be dropping the packets)",
@@ -158,4 +160,10 @@ fn explain_connect(
         }
         _ => error.to_string(),
     }
+}
+
+/// Whether `address` is this machine's loopback address (127.0.0.1, ::1), or 0.0.0.0, which as
+/// a destination means the same.
+fn is_loopback(address: &SocketAddr) -> bool {
+    address.ip().is_loopback() || address.ip().is_unspecified()
 }
