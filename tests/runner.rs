@@ -5,7 +5,7 @@ use course::demo::{self, Demo, Session};
 
 #[test]
 fn cargo_demo_without_a_number_lists_every_lesson() {
-    let list = demo::list();
+    let list = course::demos::list();
     assert!(list.starts_with("Usage: cargo demo N"), "{list}");
     for demo in course::demos::ALL {
         assert!(

@@ -9,6 +9,7 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::Path;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use course::probe::{self, Probe, random_bytes};
 use course::procs::{self, Server};
@@ -296,6 +297,55 @@ fn server_drops_client_that_sends_but_never_reads_after_idle_timeout() {
         ),
         "{line}"
     );
+    assert_serves_a_client(&mut server);
+}
+
+#[test]
+fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next() {
+    // One byte every 100 ms: each byte restarts the idle timeout (10 s), so without the
+    // deadline this client would hold the one-at-a-time server for as long as it liked.
+    let mut server = start_server(&["--client-deadline", "1"]);
+    let started = Instant::now();
+    let mut probe = Probe::connect(server.address).expect("connect");
+    let client = probe.local_addr().expect("address");
+    let mut writer = probe.stream().try_clone().expect("a second handle");
+    let held = thread::scope(|scope| {
+        scope.spawn(move || {
+            // Until the server has closed the connection (a send fails), or 10 s have passed.
+            while started.elapsed() < procs::STEP_TIMEOUT && writer.write_all(b"x").is_ok() {
+                thread::sleep(Duration::from_millis(100));
+            }
+        });
+        // Read the echoes until the server closes (end of stream, or a reset: both mean
+        // the connection is gone).
+        let mut buffer = [0u8; 64];
+        while let Ok(1..) = probe.stream().read(&mut buffer) {}
+        started.elapsed()
+    });
+    eprintln!("the trickling client was closed after {held:?}");
+    assert!(
+        held >= Duration::from_secs(1),
+        "closed before the deadline: {held:?}"
+    );
+    assert!(held < procs::STEP_TIMEOUT, "never closed: {held:?}");
+
+    server.expect_accepted_from(client).expect("accept line");
+    let deadline = format!("client {client}: held the server for 1 s (--client-deadline): closed");
+    let lines = server
+        .wait_for(|line| line == deadline)
+        .expect("the deadline line");
+    // Before it, the server may say how much it echoed (when the deadline found it reading).
+    for line in &lines[..lines.len() - 1] {
+        let echoed = line
+            .strip_prefix("echoed ")
+            .and_then(|rest| rest.strip_suffix(&format!(" bytes to {client}")))
+            .and_then(|count| count.parse::<usize>().ok());
+        assert!(
+            echoed.is_some_and(|count| count >= 5),
+            "unexpected line {line:?}"
+        );
+    }
+    assert!(lines.len() <= 2, "{lines:?}");
     assert_serves_a_client(&mut server);
 }
 

@@ -63,14 +63,14 @@ fn whole_one_write_arrives_in_one_read() {
 #[test]
 fn split_the_server_reads_hello_alone_because_world_is_sent_after_its_read() {
     let mut server = start_server(&[]);
-    let output = run_client(&server, &["--mode", "split", "--pause-ms", "5000"]);
+    let output = run_client(&server, &["--mode", "split", "--pause", "5"]);
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
         format!(
             "connected to {}\n\
              sent \"Hello\"\n\
-             waiting until the server has read (at most 5000 ms)\n\
+             waiting until the server has read (at most 5 s)\n\
              the server closed the connection: its one read is over\n\
              sent \"World\"\n\
              nobody will read \"World\": the server has closed the connection\n",
@@ -88,7 +88,7 @@ fn split_sends_world_after_the_pause_when_the_server_never_closes() {
     let port = silent.local_addr().expect("address").port().to_string();
     let output = procs::run(
         Path::new(CLIENT),
-        &["--port", &port, "--mode", "split", "--pause-ms", "100"],
+        &["--port", &port, "--mode", "split", "--pause", "0.1"],
         b"",
     )
     .expect("client");
@@ -108,7 +108,7 @@ fn split_sends_world_after_the_pause_when_the_server_never_closes() {
 #[test]
 fn silent_an_empty_read_means_the_client_closed() {
     let mut server = start_server(&[]);
-    let output = run_client(&server, &["--mode", "silent", "--pause-ms", "50"]);
+    let output = run_client(&server, &["--mode", "silent", "--pause", "0.05"]);
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -122,7 +122,7 @@ fn silent_an_empty_read_means_the_client_closed() {
 
 #[test]
 fn merged_two_writes_arrive_in_one_read_when_the_server_is_busy() {
-    let mut server = start_server(&["--read-delay-ms", "300"]);
+    let mut server = start_server(&["--read-delay", "0.3"]);
     let output = run_client(&server, &["--mode", "merged"]);
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
@@ -137,7 +137,7 @@ fn merged_two_writes_arrive_in_one_read_when_the_server_is_busy() {
 
 #[test]
 fn trace_shows_two_sends_and_one_recv_that_returns_both() {
-    let mut server = start_server(&["--read-delay-ms", "300", "--trace"]);
+    let mut server = start_server(&["--read-delay", "0.3", "--trace"]);
     let output = run_client(&server, &["--mode", "merged", "--trace"]);
     assert_eq!(
         output.stderr,
@@ -254,7 +254,7 @@ fn help_explains_every_option_and_that_the_server_serves_one_client() {
         &[
             "--port",
             "--idle-timeout",
-            "--read-delay-ms",
+            "--read-delay",
             "--trace",
             "ONE client",
         ],
@@ -269,7 +269,7 @@ fn help_explains_every_option_and_that_the_server_serves_one_client() {
             "split",
             "silent",
             "merged",
-            "--pause-ms",
+            "--pause",
             "--timeout",
         ],
     )

@@ -130,8 +130,8 @@ fn stream_client_split_against_a_python_server_that_reads_once() {
             &server.port_arg(),
             "--mode",
             "split",
-            "--pause-ms",
-            "5000",
+            "--pause",
+            "5",
         ],
         b"",
     )

@@ -83,7 +83,7 @@ fn bench(folder: &Path, python_16: bool) -> Result<()> {
     let mut server = Server::start(Path::new(SERVER), &["--port", "0", "--out-dir", folder_arg])?;
     server.next_line()?; // saving pictures in ...
     let port = server.port_arg();
-    let python = procs::python3_available("the tutorial-style Python receiver");
+    let python = course::python::python3_available("the tutorial-style Python receiver");
 
     println!(
         "| picture (PNG) | receiver | framing | bytes on the wire | receive time | MB/s | connect to answer |"

@@ -3,7 +3,7 @@
 //! lost, refused), and the odd datagrams the server must outlive.
 //!
 //! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
-//! has a time limit (see `course::procs`), and the clients use short `--timeout-ms`.
+//! has a time limit (see `course::procs`), and the clients use short `--timeout`.
 
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
@@ -67,7 +67,7 @@ fn assert_answered(server: &mut Server, sender: SocketAddr, description: &str) {
 /// Runs udp-client against `server` and checks both sides of the exchange, exactly.
 fn assert_serves_a_client(server: &mut Server) {
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string(), "--timeout-ms", "2000"]);
+    let output = run_client(&["--port", &port.to_string(), "--timeout", "2"]);
     assert_eq!(output.stderr, "");
     assert_eq!(
         output.stdout,
@@ -251,8 +251,8 @@ fn client_retries_through_a_lossy_wiretap_and_the_server_sees_the_message_twice(
     let output = run_client(&[
         "--port",
         &port.to_string(),
-        "--timeout-ms",
-        "300",
+        "--timeout",
+        "0.3",
         "--retries",
         "3",
     ]);
@@ -295,8 +295,8 @@ fn client_gives_up_with_a_clear_message_when_every_datagram_is_lost() {
     let output = run_client(&[
         "--port",
         &port.to_string(),
-        "--timeout-ms",
-        "100",
+        "--timeout",
+        "0.1",
         "--retries",
         "2",
     ]);
@@ -325,8 +325,8 @@ fn client_without_connect_can_only_wait_when_nothing_listens() {
     let output = run_client(&[
         "--port",
         &port.to_string(),
-        "--timeout-ms",
-        "100",
+        "--timeout",
+        "0.1",
         "--retries",
         "1",
     ]);
@@ -392,7 +392,7 @@ fn client_ignores_datagrams_from_anyone_but_the_server() {
     let server_port = fake_server.local_addr().expect("address").port();
     let mut client = Running::start(
         Path::new(CLIENT),
-        &["--port", &server_port.to_string(), "--timeout-ms", "5000"],
+        &["--port", &server_port.to_string(), "--timeout", "5"],
     )
     .expect("client starts");
     let (message, client_address) = receive(&fake_server);
@@ -538,7 +538,7 @@ fn help_explains_every_option() {
                 "--host",
                 "--port",
                 "--message",
-                "--timeout-ms",
+                "--timeout",
                 "--retries",
                 "--connect",
                 "--trace",

@@ -15,6 +15,9 @@
 //! Servers run on `--port 0`, so a demo never collides with a server a student left running.
 //! The transcript is deterministic (one side at a time, in a fixed order), so the lessons can
 //! show it and `cargo lessons` can check it against a fresh run.
+//!
+//! This module is the machinery; the demos themselves, and the tables that list them, are in
+//! [`crate::demos`], which uses this module (never the other way round).
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -242,39 +245,16 @@ pub struct Scenario {
     pub script: fn(&mut Session) -> Result<()>,
 }
 
-/// Runs scenario `name` and returns its transcript.
-pub fn scenario(name: &str) -> Result<String> {
-    let scenario = crate::demos::SCENARIOS
-        .iter()
-        .find(|scenario| scenario.name == name)
-        .with_context(|| format!("there is no scenario `{name}` in course::demos::SCENARIOS"))?;
+/// Runs `scenario` and returns its transcript (look one up by name with
+/// [`crate::demos::scenario`]).
+pub fn run_scenario(scenario: &Scenario) -> Result<String> {
     bins::build(scenario.packages)?;
     let mut session = Session::new(false);
     if let Err(error) = (scenario.script)(&mut session) {
-        let transcript = session.transcript;
+        let (name, transcript) = (scenario.name, session.transcript);
         return Err(error.context(format!(
             "scenario {name} failed\n--- transcript so far ---\n{transcript}"
         )));
     }
     Ok(session.transcript)
-}
-
-/// The demo of lesson `number`, if there is one.
-pub fn find(number: u8) -> Option<&'static Demo> {
-    crate::demos::ALL.iter().find(|demo| demo.number == number)
-}
-
-/// What `cargo demo` prints without a number: the list of demos.
-pub fn list() -> String {
-    let mut text = String::from("Usage: cargo demo N   (or: just demo-N)\n\nDemos:\n");
-    let width = crate::demos::ALL
-        .iter()
-        .map(|demo| demo.title.chars().count())
-        .max()
-        .unwrap_or(0);
-    for demo in crate::demos::ALL {
-        let (number, title, lesson) = (demo.number, demo.title, demo.lesson);
-        let _ = writeln!(text, "  {number}  {title:<width$}  {lesson}");
-    }
-    text
 }

@@ -41,7 +41,7 @@ use anyhow::{Context, Result, bail};
 use regex_lite::Regex;
 
 use crate::probe::{ClosedPort, silent_listener};
-use crate::{bins, demo, procs};
+use crate::{bins, demo, demos, procs};
 
 /// Something in a lesson that does not match the code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,7 +149,9 @@ pub fn normalize(text: &str) -> String {
             (r"/tmp/[\w.-]+", "/tmp/TEMP"),
         ]
         .into_iter()
-        .filter_map(|(pattern, replacement)| Some((Regex::new(pattern).ok()?, replacement)))
+        // A pattern that does not compile is a bug in this file: fail at once and loudly
+        // (the unit tests run every pattern), rather than skip a rule and hide a difference.
+        .map(|(pattern, replacement)| (compile(pattern), replacement))
         .collect()
     });
     text.lines()
@@ -162,6 +164,12 @@ pub fn normalize(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The regular expression `pattern`, which is written in this file and must compile.
+fn compile(pattern: &str) -> Regex {
+    Regex::new(pattern)
+        .unwrap_or_else(|error| panic!("the pattern {pattern:?} in course::lessons: {error}"))
 }
 
 /// One markdown file, split into lines, with its generated blocks.
@@ -441,11 +449,11 @@ pub fn run_output(command: &str) -> Result<String> {
     match words.as_slice() {
         ["demo", number] => {
             let number: u8 = number.parse().context("demo needs a lesson number")?;
-            let demo = demo::find(number).with_context(|| format!("there is no demo {number}"))?;
+            let demo = demos::find(number).with_context(|| format!("there is no demo {number}"))?;
             demo::run(demo, false)
         }
         ["run", bin, args @ ..] => run_program(bin, args),
-        ["scenario", name] => demo::scenario(name),
+        ["scenario", name] => demos::scenario(name),
         ["pair", server, rest @ ..] => {
             let split = rest.iter().position(|word| *word == "--");
             let Some((server_args, [client, client_args @ ..])) =
@@ -490,18 +498,14 @@ fn run_program(bin: &str, args: &[&str]) -> Result<String> {
 
 /// Every link `[text](target)` outside code blocks, with its line index.
 fn links(document: &Document) -> Vec<(usize, String)> {
-    static LINK: LazyLock<Option<Regex>> =
-        LazyLock::new(|| Regex::new(r#"\]\(([^)\s]+)(?:\s+"[^"]*")?\)"#).ok());
-    let Some(link) = LINK.as_ref() else {
-        return Vec::new();
-    };
+    static LINK: LazyLock<Regex> = LazyLock::new(|| compile(r#"\]\(([^)\s]+)(?:\s+"[^"]*")?\)"#));
     let mut found = Vec::new();
     for (index, line) in document.lines.iter().enumerate() {
         if document.in_code[index] {
             continue;
         }
         let without_code = strip_inline_code(line);
-        for capture in link.captures_iter(&without_code) {
+        for capture in LINK.captures_iter(&without_code) {
             found.push((index, capture[1].to_string()));
         }
     }
@@ -552,8 +556,14 @@ fn check_links(document: &Document, root: &Path) -> Vec<Problem> {
 }
 
 /// The anchors GitHub gives the headings of a markdown text.
+///
+/// A heading's anchor is its text in lower case, without punctuation, spaces made hyphens.
+/// When that anchor is taken already, GitHub adds `-1`, `-2`, ... (the first number that makes
+/// it new): only an exact repeat counts, so `Run it` after `Run it by hand` is `run-it`.
 pub fn heading_slugs(text: &str) -> Vec<String> {
     let mut slugs: Vec<String> = Vec::new();
+    // For each anchor given so far, how many times it came again (github-slugger's way).
+    let mut repeats: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut in_code = false;
     for line in text.lines() {
         if fence_of(line.trim()).is_some() {
@@ -570,15 +580,14 @@ pub fn heading_slugs(text: &str) -> Vec<String> {
             .filter(|&c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '_')
             .map(|c| if c == ' ' { '-' } else { c })
             .collect();
-        let count = slugs
-            .iter()
-            .filter(|slug| **slug == base || slug.starts_with(&format!("{base}-")))
-            .count();
-        slugs.push(if count == 0 {
-            base
-        } else {
-            format!("{base}-{count}")
-        });
+        let mut slug = base.clone();
+        while repeats.contains_key(&slug) {
+            let count = repeats.entry(base.clone()).or_insert(0);
+            *count += 1;
+            slug = format!("{base}-{count}");
+        }
+        repeats.insert(slug.clone(), 0);
+        slugs.push(slug);
     }
     slugs
 }
@@ -617,15 +626,30 @@ mod tests {
 
     #[test]
     fn heading_slugs_follow_github() {
-        let text = "# Lesson 1: a simple server\n## What can go wrong?\n## Run it\n## Run it\n```\n# not a heading\n```\n";
+        let text = "# Lesson 1: a simple server\n## What can go wrong?\n## Run it by hand\n## Run it\n## Run it\n```\n# not a heading\n```\n## Run it\n## Run it-1\n";
         assert_eq!(
             heading_slugs(text),
             vec![
                 "lesson-1-a-simple-server",
                 "what-can-go-wrong",
+                "run-it-by-hand",
                 "run-it",
-                "run-it-1"
+                "run-it-1",
+                "run-it-2",
+                // Taken by the second "Run it": GitHub counts on from the taken anchor.
+                "run-it-1-1",
             ]
         );
+    }
+
+    #[test]
+    fn links_are_found_outside_code_only() {
+        let path = std::env::temp_dir().join(format!("links-{}.md", std::process::id()));
+        let text = "See [lesson 2](02-time-server.md#run-it \"title\") and `[not](a-link.md)`.\n```\n[no](x.md)\n```\n";
+        std::fs::write(&path, text).expect("write a temporary file");
+        let document = parse(path.clone());
+        let _ = std::fs::remove_file(&path);
+        let found = links(&document.expect("parse"));
+        assert_eq!(found, vec![(0, "02-time-server.md#run-it".to_string())]);
     }
 }

@@ -44,7 +44,7 @@ fn main() -> ExitCode {
             });
         }
         Command::Demo { number: None } => {
-            print!("{}", course::demo::list());
+            print!("{}", course::demos::list());
             Ok(())
         }
         Command::Demo {
@@ -62,10 +62,10 @@ fn main() -> ExitCode {
 }
 
 fn demo(number: u8) -> Result<()> {
-    let demo = course::demo::find(number).with_context(|| {
+    let demo = course::demos::find(number).with_context(|| {
         format!(
             "there is no demo {number}\n\n{}",
-            course::demo::list().trim_end()
+            course::demos::list().trim_end()
         )
     })?;
     course::demo::run(demo, true)?;

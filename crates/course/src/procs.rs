@@ -6,6 +6,8 @@
 //!   wait for it to exit. Its stdout and stderr share one pipe, so lines come in the order the
 //!   program wrote them.
 //! - [`run`] runs a program to completion and returns its exit status, stdout and stderr apart.
+//! - [`StdoutClosed`] starts a server and closes its stdout after the ready line, as
+//!   `server | head -1` does.
 //! - What every server built on `netlesson::serve` prints about its clients is checked by name:
 //!   [`Running::expect_accepted`], [`Running::expect_accepted_then_problem`],
 //!   [`Running::expect_closed`] and friends. Like [`Running::expect_line`], they check the
@@ -23,10 +25,6 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-
-/// Whether `python3` can be run here (it lives in [`crate::python`] now; kept here for the
-/// tests that call it by this path).
-pub use crate::python::python3_available;
 
 /// How long any single step (a server getting ready, a line arriving, a program exiting) may
 /// take before we give up. Generous: a loaded CI machine can be slow, and nothing waits this
@@ -402,6 +400,96 @@ impl std::ops::Deref for Server {
 impl std::ops::DerefMut for Server {
     fn deref_mut(&mut self) -> &mut Running {
         &mut self.process
+    }
+}
+
+/// A server whose stdout was closed right after its ready line, as `server | head -1` does:
+/// for checking that a server goes on serving when nobody reads its output. Its stderr is
+/// collected apart, for the note the server prints about it.
+#[derive(Debug)]
+pub struct StdoutClosed {
+    /// The address from the server's ready line.
+    pub address: SocketAddr,
+    name: String,
+    child: Child,
+    stderr: Collected,
+    stderr_done: Receiver<()>,
+}
+
+impl StdoutClosed {
+    /// Starts `program` with `args`, reads its ready line (within [`STEP_TIMEOUT`]), then closes
+    /// the reading end of its stdout: every later write to stdout fails.
+    pub fn start(program: &Path, args: &[&str]) -> Result<StdoutClosed> {
+        let name = display_name(program);
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("could not start {}", program.display()))?;
+        let (done, stderr_done) = mpsc::channel();
+        let stderr = read_all(child.stderr.take(), done);
+        let stdout = child.stdout.take().context("no stdout pipe")?;
+        // Read the first line in a thread, so that waiting for it has a time limit.
+        let (sender, first_line) = mpsc::channel();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            let mut line = String::new();
+            let read = reader.read_line(&mut line).map(|_| line);
+            // `reader` (the pipe) is dropped here: the server's stdout is closed from now on.
+            let _ = sender.send(read);
+        });
+        let line = match first_line.recv_timeout(STEP_TIMEOUT) {
+            Ok(Ok(line)) => line,
+            Ok(Err(error)) => {
+                let _ = child.kill();
+                bail!("could not read {name}'s stdout: {error}");
+            }
+            Err(_) => {
+                let _ = child.kill();
+                bail!("{name} printed no ready line within {STEP_TIMEOUT:?}");
+            }
+        };
+        let address = line
+            .trim_end()
+            .strip_prefix(READY_PREFIX)
+            .and_then(|address| address.parse().ok());
+        let Some(address) = address else {
+            let _ = child.kill();
+            bail!("{name}'s first line is not a ready line: {line:?}");
+        };
+        Ok(StdoutClosed {
+            address,
+            name,
+            child,
+            stderr,
+            stderr_done,
+        })
+    }
+
+    /// Whether the server is still running (it has not exited, nor crashed).
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Stops the server (SIGKILL) and returns everything it wrote to stderr.
+    pub fn stop(mut self) -> Result<String> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.stderr_done
+            .recv_timeout(STEP_TIMEOUT)
+            .with_context(|| format!("{}'s stderr did not end", self.name))?;
+        Ok(collect(self.stderr.clone()))
+    }
+}
+
+impl Drop for StdoutClosed {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 

@@ -5,6 +5,10 @@
 //! the programs ([`Python::for_test`]) or, when `python3` is not installed, says why the test
 //! skips and returns from it without checking anything. Then the test runs
 //! `python.run("tutorial_client.py", ...)` or `python.start_server(...)`.
+//!
+//! A student without Python still gets a green `cargo test`, with a line saying what was
+//! skipped. CI must not skip silently: with [`REQUIRE_PYTHON`]`=1` in the environment (`.ci/run`
+//! sets it), a missing `python3` fails the test instead.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -13,9 +17,14 @@ use anyhow::{Context, Result, bail};
 
 use crate::procs::{self, Output, Server};
 
+/// The environment variable that turns "python3 is missing: skip" into a failure: set it to `1`
+/// where the interop tests must run (CI).
+pub const REQUIRE_PYTHON: &str = "COURSE_REQUIRE_PYTHON";
+
 /// `course::python_or_skip!("test_name")` is the test's [`Python`] programs, or it returns from
 /// the test (which then passes without checking anything) after printing why it skips:
-/// `python3` is missing. `course::python_or_skip!("test_name", "PIL", "pip install Pillow")`
+/// `python3` is missing. With [`REQUIRE_PYTHON`](crate::python::REQUIRE_PYTHON)`=1`, a missing
+/// `python3` fails the test instead. `course::python_or_skip!("test_name", "PIL", "pip install Pillow")`
 /// also skips when Python cannot import the module `PIL` (see [`Python::for_test_importing`]).
 ///
 /// It is a macro so that `env!("CARGO_MANIFEST_DIR")` names the test's crate, whose
@@ -51,15 +60,27 @@ impl Python {
     /// The Python programs of the crate at `manifest_dir` (pass the test's
     /// `env!("CARGO_MANIFEST_DIR")`), or `None` when `python3` is missing: then it prints
     /// that `test` skips, and why (see [`python3_available`]).
+    ///
+    /// # Panics
+    ///
+    /// When `python3` is missing and [`REQUIRE_PYTHON`] is `1`: the test fails rather than skip.
     pub fn for_test(manifest_dir: &str, test: &str) -> Option<Python> {
-        python3_available(test).then(|| Python {
+        let found = python3_available(test);
+        if !found && python_required() {
+            panic!(
+                "{test} needs python3, which is not installed, and {REQUIRE_PYTHON}=1 forbids \
+                 skipping it (install Python 3, or unset {REQUIRE_PYTHON} to skip)"
+            );
+        }
+        found.then(|| Python {
             folder: Path::new(manifest_dir).join("tests/python"),
         })
     }
 
     /// Like [`Python::for_test`], and also `None` when Python cannot `import module` (a
     /// package that is not in the standard library): then it prints that `test` skips, and
-    /// `install`, how to get the package.
+    /// `install`, how to get the package. ([`REQUIRE_PYTHON`] requires `python3` only, not
+    /// the package: such a test still skips without it.)
     pub fn for_test_importing(
         manifest_dir: &str,
         test: &str,
@@ -113,6 +134,11 @@ pub fn python3_available(test: &str) -> bool {
         eprintln!("skipping {test}: python3 is not installed (install Python 3 to run it)");
     }
     found
+}
+
+/// Whether [`REQUIRE_PYTHON`] is set to `1`.
+fn python_required() -> bool {
+    std::env::var(REQUIRE_PYTHON).is_ok_and(|value| value == "1")
 }
 
 /// Whether `python3 <args>` runs and exits with 0 (its output is thrown away).

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use crate::{ClientOptions, Error, Traced, trace};
 
-/// Connects to the server named by `--host` and `--port`, waiting at most `--timeout`, and sets
-/// that timeout for every later read and write too (Python's `settimeout(5)` does both).
+/// Connects to the server at `--host` and `port`, waiting at most `--timeout`, and sets that
+/// timeout for every later read and write too (Python's `settimeout(5)` does both).
 ///
 /// `server` is the program that should be listening, e.g. `"echo-server"`: when nothing
 /// listens, the error says `connection refused (is echo-server running?)`.
@@ -16,25 +16,26 @@ use crate::{ClientOptions, Error, Traced, trace};
 /// ```
 /// use clap::Parser;
 /// #[derive(Parser)]
-/// struct Options { #[command(flatten)] client: netlesson::ClientOptions<12345> }
+/// struct Options { #[command(flatten)] client: netlesson::ClientOptions }
 ///
 /// // A port where nothing listens: bound by a socket that never calls listen().
 /// let reserved = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
 /// reserved.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>()?.into())?;
 /// let port = reserved.local_addr()?.as_socket().map_or(0, |address| address.port());
-/// let options = Options::parse_from(["echo-client", "--port", &port.to_string()]);
-/// let error = netlesson::connect(&options.client, "echo-server").unwrap_err();
+/// let options = Options::parse_from(["echo-client"]);
+/// let error = netlesson::connect(&options.client, port, "echo-server").unwrap_err();
 /// assert_eq!(
 ///     error.to_string(),
 ///     format!("could not connect to 127.0.0.1:{port}: connection refused (is echo-server running?)")
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn connect<const PORT: u16>(
-    options: &ClientOptions<PORT>,
+pub fn connect(
+    options: &ClientOptions,
+    port: u16,
     server: &str,
 ) -> Result<Traced<TcpStream>, Error> {
-    let addresses = lookup(&options.host, options.port)?;
+    let addresses = lookup(&options.host, port)?;
     let mut last_error = None;
     for address in addresses {
         match connect_one(address, options.timeout, server) {
@@ -70,11 +71,4 @@ fn connect_one(address: SocketAddr, timeout: Duration, server: &str) -> Result<T
     stream.set_read_timeout(Some(timeout)).map_err(failed)?;
     stream.set_write_timeout(Some(timeout)).map_err(failed)?;
     Ok(stream)
-}
-
-impl<const PORT: u16> ClientOptions<PORT> {
-    /// The server's address, from `--host` and `--port` (the first one, if the name has several).
-    pub fn address(&self) -> Result<SocketAddr, Error> {
-        crate::resolve(&self.host, self.port)
-    }
 }

@@ -21,6 +21,20 @@ use std::time::Duration;
 ///     refused.to_string(),
 ///     "could not connect to 127.0.0.1:12345: connection refused (is echo-server running?)"
 /// );
+///
+/// // Refused on another address: maybe the server listens on 127.0.0.1 only.
+/// let refused_elsewhere = netlesson::Error::Connect {
+///     address: "192.168.1.20:12345".parse()?,
+///     server: "echo-server".into(),
+///     timeout: std::time::Duration::from_secs(5),
+///     source: IoError::from(ErrorKind::ConnectionRefused),
+/// };
+/// assert_eq!(
+///     refused_elsewhere.to_string(),
+///     "could not connect to 192.168.1.20:12345: connection refused (is echo-server running? \
+///      a server started with the default --host 127.0.0.1 takes connections from this \
+///      machine only: start it with --host 0.0.0.0)"
+/// );
 /// # Ok::<(), std::net::AddrParseError>(())
 /// ```
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +85,7 @@ pub enum Error {
     },
 
     /// The client could not connect to the server.
-    #[error("could not connect to {address}: {}", explain_connect(source, server, *timeout))]
+    #[error("could not connect to {address}: {}", explain_connect(source, address, server, *timeout))]
     Connect {
         /// The server's address.
         address: SocketAddr,
@@ -83,7 +97,7 @@ pub enum Error {
         source: io::Error,
     },
 
-    /// Any other socket call failed (setting a timeout, printing the ready line, ...).
+    /// Any other socket call failed (`getsockname`, ...).
     #[error("{call} failed: {source}")]
     Io {
         /// The call that failed, e.g. `set_read_timeout`.
@@ -120,17 +134,36 @@ fn explain_bind_udp(error: &io::Error) -> String {
     }
 }
 
-fn explain_connect(error: &io::Error, server: &str, timeout: Duration) -> String {
+fn explain_connect(
+    error: &io::Error,
+    address: &SocketAddr,
+    server: &str,
+    timeout: Duration,
+) -> String {
     match error.kind() {
-        io::ErrorKind::ConnectionRefused => format!("connection refused (is {server} running?)"),
+        io::ErrorKind::ConnectionRefused if is_loopback(address) => {
+            format!("connection refused (is {server} running?)")
+        }
+        // Through any other address, a server that listens on 127.0.0.1 only refuses too.
+        io::ErrorKind::ConnectionRefused => format!(
+            "connection refused (is {server} running? a server started with the default \
+             --host 127.0.0.1 takes connections from this machine only: start it with \
+             --host 0.0.0.0)"
+        ),
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => format!(
             "no answer within {} (is the address right? is {server} running there? \
              a firewall may be dropping the packets)",
-            crate::report::seconds(timeout)
+            crate::show::seconds(timeout)
         ),
         io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => {
             format!("{error} (check the --host address and your network)")
         }
         _ => error.to_string(),
     }
+}
+
+/// Whether `address` is this machine's loopback address (127.0.0.1, ::1), or 0.0.0.0, which as
+/// a destination means the same.
+fn is_loopback(address: &SocketAddr) -> bool {
+    address.ip().is_loopback() || address.ip().is_unspecified()
 }

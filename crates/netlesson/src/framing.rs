@@ -18,7 +18,7 @@
 
 use std::io::{self, BufRead, Read, Write};
 
-use crate::trace::show_bytes;
+use crate::show::show_bytes;
 
 /// The length of the header of [`send_string`]'s format: 8 ASCII decimal digits.
 pub const HEADER_LEN: usize = 8;
@@ -32,8 +32,8 @@ const PIECE: usize = 64 * 1024;
 /// Why a message could not be read (or written).
 ///
 /// Each message says what was wrong in words a student understands. `Truncated`,
-/// `MissingDelimiter` and `Io` are problems of the connection; the others are problems of
-/// what the peer sent.
+/// `MissingDelimiter`, `PeerStoppedReading` and `Io` are problems of the connection; the others
+/// are problems of what the peer sent.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FrameError {
@@ -98,6 +98,14 @@ pub enum FrameError {
         size: usize,
     },
 
+    /// A send timed out, because the peer stopped reading ([`send_all`]).
+    ///
+    /// A send waits only while the buffers between the two programs are full, and they stay
+    /// full when the peer stops reading: so a send that times out means "the peer stopped
+    /// reading", where a receive that times out means "nothing arrived".
+    #[error("the peer stopped reading (timed out)")]
+    PeerStoppedReading,
+
     /// The socket failed (timed out, reset, ...).
     #[error(transparent)]
     Io(#[from] io::Error),
@@ -107,31 +115,44 @@ pub enum FrameError {
 /// `sendall` (and the tutorial's `send_all_bytes`).
 ///
 /// One `write` hands the operating system as much as fits in the socket's send buffer and
-/// returns how much that was; the rest is ours to send again. std's `write_all` is exactly this
-/// loop, and real code uses it.
+/// returns how much that was; the rest is ours to send again. std's `write_all` is this loop.
+/// `send_all` also says what a send that times out means: the peer has stopped reading
+/// ([`FrameError::PeerStoppedReading`]). Use it where a peer may stop reading what you send
+/// (an echo server's replies, say); `write_all` reports the same timeout as a bare "timed out".
 ///
 /// ```
 /// let mut wire = Vec::new();
 /// netlesson::framing::send_all(&mut wire, b"HelloWorld")?;
 /// assert_eq!(wire, b"HelloWorld");
-/// # Ok::<(), std::io::Error>(())
+/// # Ok::<(), netlesson::framing::FrameError>(())
 /// ```
 // ANCHOR: send_all
-pub fn send_all(writer: &mut impl Write, data: &[u8]) -> io::Result<()> {
+pub fn send_all(writer: &mut impl Write, data: &[u8]) -> Result<(), FrameError> {
     let mut sent = 0;
     while sent < data.len() {
         match writer.write(&data[sent..]) {
             // A write of 0 bytes means the connection can take no more: it is broken.
-            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(0) => return Err(FrameError::Io(io::ErrorKind::WriteZero.into())),
             Ok(count) => sent += count,
             // A signal interrupted the call before anything was sent: just try again.
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
+            // The send timeout expired: the buffers stayed full, so the peer is not reading.
+            Err(error) if is_timeout(&error) => return Err(FrameError::PeerStoppedReading),
+            Err(error) => return Err(error.into()),
         }
     }
     Ok(())
 }
 // ANCHOR_END: send_all
+
+/// Whether `error` is a socket timeout expiring (SO_RCVTIMEO / SO_SNDTIMEO show up as "would
+/// block" on Linux and macOS, as "timed out" on Windows).
+fn is_timeout(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
 
 /// Fills `buffer` completely, calling `read` until it is full, like the tutorial's
 /// `receive_all_bytes`. You must know how many bytes are coming.
@@ -452,8 +473,47 @@ pub fn read_line(reader: &mut impl BufRead, limit: usize) -> Result<Option<Strin
 #[cfg(test)]
 mod tests {
     use std::io::BufReader;
+    use std::time::Duration;
 
     use super::*;
+    use crate::report::Limit;
+
+    /// A connection whose send buffer is full: every send times out.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::WouldBlock.into())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_send_that_times_out_is_described_as_the_peer_not_reading() {
+        let error = send_all(&mut Full, b"x").expect_err("the send times out");
+        assert!(matches!(error, FrameError::PeerStoppedReading));
+        let error = anyhow::Error::new(error).context("could not send");
+        let idle = Limit::idle_timeout(Duration::from_secs(10));
+        assert_eq!(
+            crate::describe(&error, Some(idle)),
+            "could not send: the peer stopped reading: nothing could be sent for 10 s (--idle-timeout)"
+        );
+        assert_eq!(
+            crate::describe(&error, None),
+            "could not send: the peer stopped reading (timed out)"
+        );
+    }
+
+    #[test]
+    fn a_traced_send_that_times_out_is_passed_on_unchanged() {
+        let error = crate::Traced::new(Full)
+            .write(b"x")
+            .expect_err("the send times out");
+        assert_eq!(error.kind(), io::ErrorKind::WouldBlock);
+        assert!(error.get_ref().is_none(), "Traced must not rewrite errors");
+    }
 
     /// A reader that hands out at most `step` bytes per read, like a slow network.
     struct Trickle<'a> {

@@ -1,11 +1,36 @@
 //! The command-line options every server and client of the course shares.
 //!
-//! Each lesson flattens one of these into its own `clap` options, choosing its default port with
-//! the const parameter: `ServerOptions<50000>` is "a server whose default port is 50000".
+//! Each program flattens one of these into its own `clap` options, next to its own `--port`
+//! (every program has its own default port, from the tutorial it ports):
+//!
+//! ```
+//! use clap::Parser;
+//!
+//! /// echo-server's port, from the bogotobogo tutorial.
+//! const PORT: u16 = 12345;
+//!
+//! #[derive(Parser)]
+//! struct Options {
+//!     /// Port to listen on; 0 lets the operating system pick a free one
+//!     #[arg(long, default_value_t = PORT)]
+//!     port: u16,
+//!
+//!     #[command(flatten)]
+//!     server: netlesson::ServerOptions,
+//! }
+//!
+//! let options = Options::parse_from(["echo-server", "--once"]);
+//! assert_eq!(options.port, 12345);
+//! assert!(options.server.once);
+//! ```
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
-/// Options of every server: where to listen, how long to wait for a quiet client, and tracing.
+use crate::Error;
+
+/// Options of every TCP server: where to listen, how long a client may stay quiet or hold the
+/// server, and tracing. The port is each program's own option.
 ///
 /// ```
 /// use clap::Parser;
@@ -13,40 +38,58 @@ use std::time::Duration;
 /// #[derive(Parser)]
 /// struct Options {
 ///     #[command(flatten)]
-///     server: netlesson::ServerOptions<50000>,
+///     server: netlesson::ServerOptions,
 /// }
 ///
-/// let options = Options::parse_from(["simple-server", "--port", "0", "--once"]);
+/// let options = Options::parse_from(["simple-server", "--once", "--idle-timeout", "250ms"]);
 /// assert_eq!(options.server.host, "127.0.0.1");
-/// assert_eq!(options.server.port, 0);
 /// assert!(options.server.once);
-/// assert_eq!(options.server.idle_timeout.as_secs(), 10);
+/// assert_eq!(options.server.idle_timeout.as_millis(), 250);
+/// assert_eq!(options.server.client_deadline.as_secs(), 60);
 /// ```
 #[derive(Debug, Clone, clap::Args)]
-pub struct ServerOptions<const PORT: u16> {
+pub struct ServerOptions {
     /// Address to listen on: 127.0.0.1 (this machine only), 0.0.0.0 (every network interface,
     /// so other machines can connect), ::1 (IPv6), or a host name
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
 
-    /// Port to listen on; 0 lets the operating system pick a free one
-    #[arg(long, default_value_t = PORT)]
-    pub port: u16,
-
     /// Serve a single client, then exit (servers normally serve clients until you press Ctrl-C)
     #[arg(long)]
     pub once: bool,
 
-    /// Seconds to wait for a client that sends nothing before closing its connection
+    /// Seconds to wait for a client that sends nothing (or reads nothing) before closing its
+    /// connection
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
     pub idle_timeout: Duration,
+
+    /// Seconds one client may hold the server in all, however busy it keeps it, before its
+    /// connection is closed so that the next client gets its turn
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_seconds)]
+    pub client_deadline: Duration,
 
     /// Print every socket call and its result to stderr
     #[arg(long)]
     pub trace: bool,
 }
 
-/// Options of every client: which server to reach, how long to wait, and tracing.
+impl ServerOptions {
+    /// The address to listen on, from `--host` and the program's `port`.
+    ///
+    /// ```
+    /// # use clap::Parser;
+    /// # #[derive(clap::Parser)] struct Options { #[command(flatten)] server: netlesson::ServerOptions }
+    /// let options = Options::parse_from(["server"]).server;
+    /// assert_eq!(options.address(50000)?.to_string(), "127.0.0.1:50000");
+    /// # Ok::<(), netlesson::Error>(())
+    /// ```
+    pub fn address(&self, port: u16) -> Result<SocketAddr, Error> {
+        crate::resolve(&self.host, port)
+    }
+}
+
+/// Options of every TCP client: which host, how long to wait, and tracing. The server's port is
+/// each program's own option.
 ///
 /// ```
 /// use clap::Parser;
@@ -54,22 +97,18 @@ pub struct ServerOptions<const PORT: u16> {
 /// #[derive(Parser)]
 /// struct Options {
 ///     #[command(flatten)]
-///     client: netlesson::ClientOptions<12345>,
+///     client: netlesson::ClientOptions,
 /// }
 ///
 /// let options = Options::parse_from(["echo-client", "--timeout", "0.5"]);
-/// assert_eq!(options.client.port, 12345);
+/// assert_eq!(options.client.host, "127.0.0.1");
 /// assert_eq!(options.client.timeout.as_millis(), 500);
 /// ```
 #[derive(Debug, Clone, clap::Args)]
-pub struct ClientOptions<const PORT: u16> {
+pub struct ClientOptions {
     /// Host of the server: an IP address (127.0.0.1, ::1) or a name (localhost)
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
-
-    /// Port of the server
-    #[arg(long, default_value_t = PORT)]
-    pub port: u16,
 
     /// Seconds to wait for the connection and for each reply before giving up
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_seconds)]
@@ -80,34 +119,19 @@ pub struct ClientOptions<const PORT: u16> {
     pub trace: bool,
 }
 
-/// The `--max-bytes` option of programs that collect a whole message before handling it.
-///
-/// `DEFAULT` is the lesson's default limit. A peer that sends (or announces) a bigger message
-/// is refused before the message is stored, so it cannot make the program use unbounded memory.
-///
-/// ```
-/// use clap::Parser;
-///
-/// #[derive(Parser)]
-/// struct Options {
-///     #[command(flatten)]
-///     limit: netlesson::LimitOptions<65536>,
-/// }
-///
-/// assert_eq!(Options::parse_from(["server"]).limit.max_bytes, 65536);
-/// assert_eq!(Options::parse_from(["server", "--max-bytes", "10"]).limit.max_bytes, 10);
-/// ```
-#[derive(Debug, Clone, clap::Args)]
-pub struct LimitOptions<const DEFAULT: usize> {
-    /// The largest message, in bytes, accepted from the other side; anything bigger is refused
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT)]
-    pub max_bytes: usize,
+impl ClientOptions {
+    /// The server's address, from `--host` and the program's `port` (the first one, if the
+    /// name has several).
+    pub fn address(&self, port: u16) -> Result<SocketAddr, Error> {
+        crate::resolve(&self.host, port)
+    }
 }
 
 /// Parses a number of seconds such as `10`, `0.5` or `250ms` into a [`Duration`].
 ///
-/// Zero is refused: a zero timeout means "wait forever" to some socket calls and is an error to
-/// others, so it is never what the user meant.
+/// Every duration option of the course's programs takes this form. Zero is refused: a zero
+/// timeout means "wait forever" to some socket calls and is an error to others, so it is never
+/// what the user meant.
 ///
 /// ```
 /// use std::time::Duration;

@@ -1,11 +1,17 @@
-//! The server side: a listening socket, the ready line, and the loop that serves clients.
+//! The server side: a listening socket, the ready line, the loop that serves clients one after
+//! another, and the `--client-deadline` watchdog that keeps any one client from holding it.
 
-use std::io::{self, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::io;
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use crate::{Error, ServerOptions, Traced, trace};
+use crate::report::{Limit, describe};
+use crate::show::{explain_io, seconds};
+use crate::{Error, ServerOptions, Traced, log, trace};
 
 /// Creates a TCP socket listening on `address`, step by step as lesson 1 shows:
 /// `socket`, `setsockopt(SO_REUSEADDR)`, `bind`, `listen(backlog)`.
@@ -74,13 +80,7 @@ fn print_ready_line(address: io::Result<SocketAddr>) -> Result<SocketAddr, Error
         call: "getsockname",
         source,
     })?;
-    let mut stdout = io::stdout().lock();
-    writeln!(stdout, "listening on {address}")
-        .and_then(|()| stdout.flush())
-        .map_err(|source| Error::Io {
-            call: "printing the ready line",
-            source,
-        })?;
+    log!("listening on {address}");
     Ok(address)
 }
 
@@ -92,13 +92,14 @@ fn print_ready_line(address: io::Result<SocketAddr>) -> Result<SocketAddr, Error
 /// `client <client>: <what went wrong>`. A client that misbehaves never stops the server:
 /// its error is reported, its connection closed, and the next client served.
 /// Every connection gets `--idle-timeout` as its read and write timeout, so a client that
-/// sends nothing (or never reads) is dropped instead of blocking the server forever.
+/// sends nothing (or never reads) is dropped instead of blocking the server forever, and
+/// `--client-deadline` bounds how long one client may hold the server in all (see [`Deadline`]).
 ///
 /// The `Traced` stream prints each `recv` and `send` when `--trace` is on.
 /// Returns only if `--once` is set or accepting fails for good.
-pub fn serve<const PORT: u16>(
+pub fn serve(
     listener: &TcpListener,
-    options: &ServerOptions<PORT>,
+    options: &ServerOptions,
     mut handle: impl FnMut(&mut Traced<TcpStream>, SocketAddr) -> anyhow::Result<()>,
 ) -> Result<(), Error> {
     loop {
@@ -107,67 +108,175 @@ pub fn serve<const PORT: u16>(
             Err(error) => {
                 // Rare (e.g. the process ran out of file descriptors). A production server would
                 // back off briefly here; we report it and keep listening.
-                println!("accept failed: {}", crate::report::explain_io(&error));
+                log!("accept failed: {}", explain_io(&error));
                 continue;
             }
         };
         trace!("accept() -> {peer}");
-        println!("accepted connection from {peer}");
-        let result = set_timeouts(&client, options).and_then(|()| {
-            let mut client = Traced::new(client);
-            handle(&mut client, peer)
-        });
-        report_client(peer, result, options);
+        log!("accepted connection from {peer}");
+        let deadline = Deadline::start(&client, options.client_deadline);
+        let result = serve_one(client, peer, options.idle_timeout, &mut handle);
+        report_client(peer, deadline.finish(result), options.idle_timeout);
         if options.once {
             return Ok(());
         }
     }
 }
 
+/// Serves one client with `handle`; the connection closes when `client` is dropped, on return.
+fn serve_one(
+    client: TcpStream,
+    peer: SocketAddr,
+    idle_timeout: Duration,
+    handle: &mut impl FnMut(&mut Traced<TcpStream>, SocketAddr) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    set_timeouts(&client, idle_timeout)?;
+    let mut client = Traced::new(client);
+    handle(&mut client, peer)
+}
+
 /// Prints how serving `peer` ended: `closed connection from <peer>`, or one line naming the
-/// client and what was wrong with it.
+/// client and what was wrong with it (a timed-out read says how long the server waited, with
+/// `idle_timeout`, the server's `--idle-timeout`).
 ///
 /// For servers that write their own accept loop (lesson 1); [`serve`] calls it for you.
 ///
 /// ```
-/// # use clap::Parser;
-/// # #[derive(clap::Parser)] struct Options { #[command(flatten)] server: netlesson::ServerOptions<1> }
-/// let options = Options::parse_from(["server"]).server;
+/// use std::time::Duration;
+///
 /// let peer = "127.0.0.1:51234".parse()?;
-/// netlesson::server::report_client(peer, Ok(()), &options);
+/// let idle_timeout = Duration::from_secs(10);
+/// netlesson::server::report_client(peer, Ok(()), idle_timeout);
 /// // prints: closed connection from 127.0.0.1:51234
-/// netlesson::server::report_client(peer, Err(anyhow::anyhow!("sent garbage")), &options);
+/// netlesson::server::report_client(peer, Err(anyhow::anyhow!("sent garbage")), idle_timeout);
 /// // prints: client 127.0.0.1:51234: sent garbage
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn report_client<const PORT: u16>(
-    peer: SocketAddr,
-    result: anyhow::Result<()>,
-    options: &ServerOptions<PORT>,
-) {
+pub fn report_client(peer: SocketAddr, result: anyhow::Result<()>, idle_timeout: Duration) {
     match result {
-        Ok(()) => println!("closed connection from {peer}"),
+        Ok(()) => log!("closed connection from {peer}"),
         Err(problem) => {
-            let idle = Some((options.idle_timeout, "--idle-timeout"));
-            println!("client {peer}: {}", crate::describe(&problem, idle));
+            let idle = Limit::idle_timeout(idle_timeout);
+            log!("client {peer}: {}", describe(&problem, Some(idle)));
         }
     }
 }
 
 /// Gives a freshly accepted connection the server's `--idle-timeout` for reads and writes.
-pub fn set_timeouts<const PORT: u16>(
-    client: &TcpStream,
-    options: &ServerOptions<PORT>,
-) -> anyhow::Result<()> {
-    let limit = Some(options.idle_timeout);
-    client.set_read_timeout(limit)?;
-    client.set_write_timeout(limit)?;
-    Ok(())
+pub fn set_timeouts(client: &TcpStream, idle_timeout: Duration) -> io::Result<()> {
+    client.set_read_timeout(Some(idle_timeout))?;
+    client.set_write_timeout(Some(idle_timeout))
 }
 
-impl<const PORT: u16> ServerOptions<PORT> {
-    /// The address to listen on, from `--host` and `--port`.
-    pub fn address(&self) -> Result<SocketAddr, Error> {
-        crate::resolve(&self.host, self.port)
+/// The watchdog behind `--client-deadline`: it closes a client's connection once the client
+/// has held the server that long.
+///
+/// Why it exists: a server that serves one client at a time belongs to that client until it
+/// leaves. `--idle-timeout` drops a client that goes quiet, but one that sends a byte every few
+/// seconds restarts that timeout each time, and could hold the server for ever while every
+/// other client waits. So a second thread, the watchdog, waits for the deadline and then shuts
+/// the connection down, which wakes the serving thread from the read or write it is blocked in.
+/// [`Deadline::finish`] stops the watchdog, and says whether it had to act.
+///
+/// This is a stopgap. Production servers serve each client in its own thread or task (lesson
+/// 8), so a slow client delays only itself; they still limit each connection's time and bytes.
+///
+/// ```
+/// use std::io::Read;
+/// use std::net::{TcpListener, TcpStream};
+/// use std::time::Duration;
+/// use netlesson::server::Deadline;
+///
+/// let listener = TcpListener::bind("127.0.0.1:0")?;
+/// let _client = TcpStream::connect(listener.local_addr()?)?;
+/// let (mut connection, _) = listener.accept()?;
+///
+/// // The client sends nothing; without the deadline this read would wait for ever.
+/// let deadline = Deadline::start(&connection, Duration::from_millis(100));
+/// let read = connection.read(&mut [0u8; 16]).map(|_| ()).map_err(anyhow::Error::from);
+/// let error = deadline.finish(read).unwrap_err();
+/// assert_eq!(error.to_string(), "held the server for 100 ms (--client-deadline): closed");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Deadline {
+    limit: Duration,
+    watchdog: Result<Watchdog, io::Error>,
+}
+
+/// The watchdog thread, and the channel that cancels it: dropping `cancel` wakes it at once.
+#[derive(Debug)]
+struct Watchdog {
+    cancel: mpsc::Sender<()>,
+    thread: thread::JoinHandle<bool>,
+}
+
+/// What [`Deadline::finish`] returns when the deadline passed:
+/// `held the server for 60 s (--client-deadline): closed`.
+#[derive(Debug, thiserror::Error)]
+#[error("held the server for {} (--client-deadline): closed", seconds(*limit))]
+pub struct DeadlineExpired {
+    /// The deadline, `--client-deadline`.
+    pub limit: Duration,
+}
+
+impl Deadline {
+    /// Starts watching `client`: when `limit` has passed before [`Deadline::finish`], the
+    /// connection is shut down.
+    ///
+    /// If the watchdog cannot start (the process is out of threads or file descriptors), the
+    /// connection is shut down at once, so the client cannot hold the server unwatched, and
+    /// `finish` says why.
+    pub fn start(client: &TcpStream, limit: Duration) -> Deadline {
+        let watchdog = start_watchdog(client, limit);
+        if watchdog.is_err() {
+            let _ = client.shutdown(Shutdown::Both);
+        }
+        Deadline { limit, watchdog }
     }
+
+    /// Stops the watchdog and returns `result`, the result of serving the client, unless the
+    /// deadline passed first: then the client's problem is that it held the server too long.
+    pub fn finish(self, result: anyhow::Result<()>) -> anyhow::Result<()> {
+        let watchdog = match self.watchdog {
+            Ok(watchdog) => watchdog,
+            Err(error) => {
+                return Err(anyhow::Error::new(error).context(
+                    "could not start the --client-deadline watchdog, so it was not served",
+                ));
+            }
+        };
+        // Dropping the only sender wakes the watchdog: its wait ends with "disconnected".
+        drop(watchdog.cancel);
+        let expired = watchdog.thread.join().unwrap_or(false);
+        match expired {
+            true => Err(DeadlineExpired { limit: self.limit }.into()),
+            false => result,
+        }
+    }
+}
+
+fn start_watchdog(client: &TcpStream, limit: Duration) -> io::Result<Watchdog> {
+    // A second handle on the same connection, for the watchdog thread to shut it down with.
+    let connection = client.try_clone()?;
+    let (cancel, cancelled) = mpsc::channel::<()>();
+    let thread = thread::Builder::new()
+        .name("client-deadline".into())
+        .spawn(move || match cancelled.recv_timeout(limit) {
+            Err(RecvTimeoutError::Timeout) => {
+                // Both directions: the serving thread's read returns 0 bytes, its write fails.
+                let result = connection.shutdown(Shutdown::Both);
+                trace!(
+                    "shutdown(SHUT_RDWR) -> {} (--client-deadline)",
+                    match result {
+                        Ok(()) => "ok".to_string(),
+                        Err(error) => format!("error: {}", explain_io(&error)),
+                    }
+                );
+                true
+            }
+            // Cancelled: the client was served in time.
+            _ => false,
+        })?;
+    Ok(Watchdog { cancel, thread })
 }

@@ -19,10 +19,9 @@ use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-static ENABLED: AtomicBool = AtomicBool::new(false);
+use crate::show::{count, explain_io, show_bytes};
 
-/// How many bytes of a buffer a trace line shows before it says how many more there were.
-const SHOWN_BYTES: usize = 64;
+static ENABLED: AtomicBool = AtomicBool::new(false);
 
 /// Turns tracing on or off for the whole program (normally from the `--trace` option).
 pub fn enable(on: bool) {
@@ -35,10 +34,14 @@ pub fn is_enabled() -> bool {
 }
 
 /// Writes one trace line to stderr. Use the [`trace!`](crate::trace!) macro rather than this.
+///
+/// It never panics: if stderr is closed, the line is lost, and the program goes on (`eprintln!`
+/// would panic, and a trace must never change what a program does).
 pub fn write_line(line: fmt::Arguments<'_>) {
-    // One `eprintln!` per line: stderr is unbuffered, and a whole line in one call keeps lines
-    // from different threads from interleaving mid-line.
-    eprintln!("trace: {line}");
+    // The whole line in one write: stderr is unbuffered, and one write per line keeps lines
+    // from different threads (or from a server and a client sharing a terminal) whole.
+    let text = format!("trace: {line}\n");
+    let _ = io::stderr().write_all(text.as_bytes());
 }
 
 /// Prints a trace line to stderr when `--trace` is on, formatted like `println!`.
@@ -55,47 +58,6 @@ macro_rules! trace {
             $crate::trace::write_line(format_args!($($arg)*));
         }
     };
-}
-
-/// Shows bytes the way trace lines and logs do: as quoted, escaped text when they are UTF-8,
-/// otherwise as hex. Long buffers are cut after 64 bytes with a count of the rest.
-///
-/// ```
-/// use netlesson::trace::show_bytes;
-///
-/// assert_eq!(show_bytes(b"Hello\r\n"), r#""Hello\r\n""#);
-/// assert_eq!(show_bytes(&[0xff, 0xfe, 0x00]), "ff fe 00");
-/// assert_eq!(show_bytes(&[b'a'; 70]), format!("\"{}\" ... (6 more bytes)", "a".repeat(64)));
-/// assert_eq!(show_bytes(&[b'a'; 65]), format!("\"{}\" ... (1 more byte)", "a".repeat(64)));
-/// ```
-pub fn show_bytes(bytes: &[u8]) -> String {
-    let shown = &bytes[..bytes.len().min(SHOWN_BYTES)];
-    let mut text = match std::str::from_utf8(shown) {
-        Ok(valid) => format!("{valid:?}"),
-        // A cut may split a multi-byte character: show the valid part as text, not hex.
-        Err(error) if bytes.len() > SHOWN_BYTES && error.error_len().is_none() => {
-            format!(
-                "{:?}",
-                String::from_utf8_lossy(&shown[..error.valid_up_to()])
-            )
-        }
-        Err(_) => hex(shown),
-    };
-    if bytes.len() > shown.len() {
-        let more = crate::report::count(bytes.len() - shown.len(), "more byte");
-        text.push_str(&format!(" ... ({more})"));
-    }
-    text
-}
-
-/// Bytes as lowercase hex pairs separated by spaces: `ff fe 00`.
-///
-/// ```
-/// assert_eq!(netlesson::trace::hex(b"AB"), "41 42");
-/// ```
-pub fn hex(bytes: &[u8]) -> String {
-    let pairs: Vec<String> = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
-    pairs.join(" ")
 }
 
 /// A stream that prints each `recv`, `send` and the final `close` when `--trace` is on.
@@ -345,7 +307,7 @@ fn traced_read(inner: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
 }
 
 fn traced_write(inner: &mut impl Write, data: &[u8]) -> io::Result<usize> {
-    let result = inner.write(data).map_err(mark_stalled_send);
+    let result = inner.write(data);
     crate::trace!(
         "send({} {}) -> {}",
         bytes(data.len()),
@@ -362,57 +324,13 @@ impl<S> Drop for Traced<S> {
     }
 }
 
-/// A send that times out (SO_SNDTIMEO shows up as "would block") means the peer stopped
-/// reading: mark it, so that error messages say so instead of "nothing arrived".
-fn mark_stalled_send(error: io::Error) -> io::Error {
-    match error.kind() {
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
-            io::Error::new(io::ErrorKind::TimedOut, crate::report::SendStalled)
-        }
-        _ => error,
-    }
+fn bytes(number: usize) -> String {
+    count(number, "byte")
 }
 
-fn bytes(count: usize) -> String {
-    crate::report::count(count, "byte")
-}
-
-fn show_result<T>(result: &io::Result<T>, show: impl Fn(&T) -> String) -> String {
+fn show_result<T>(result: &io::Result<T>, show_ok: impl Fn(&T) -> String) -> String {
     match result {
-        Ok(value) => show(value),
-        Err(error) => format!("error: {}", crate::report::explain_io(error)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::io::{self, Write};
-    use std::time::Duration;
-
-    use super::Traced;
-
-    /// A connection whose send buffer is full: every send times out.
-    struct Full;
-
-    impl Write for Full {
-        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
-            Err(io::ErrorKind::WouldBlock.into())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    #[test]
-    fn a_send_that_times_out_is_described_as_the_peer_not_reading() {
-        let error = Traced::new(Full)
-            .write_all(b"x")
-            .expect_err("the send times out");
-        let error = anyhow::Error::new(error).context("could not send");
-        let idle = Some((Duration::from_secs(10), "--idle-timeout"));
-        assert_eq!(
-            crate::describe(&error, idle),
-            "could not send: the peer stopped reading: nothing could be sent for 10 s (--idle-timeout)"
-        );
+        Ok(value) => show_ok(value),
+        Err(error) => format!("error: {}", explain_io(error)),
     }
 }

@@ -17,8 +17,8 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::Instant;
 
-use netlesson::report::count;
-use netlesson::trace::show_bytes;
+use netlesson::show::count;
+use netlesson::show::show_bytes;
 
 /// How many bytes of each piece a hexdump shows (the text form, `show_bytes`, shows as many).
 const SHOWN_BYTES: usize = 64;

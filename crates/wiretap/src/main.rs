@@ -47,7 +47,7 @@ enum Protocol {
 /// The options both protocols share: where to listen, where to forward, how to show bytes.
 #[derive(Debug, Clone, Args)]
 pub struct Common {
-    /// Address to listen on, HOST:PORT (127.0.0.1:9000, or [::1]:9000 for IPv6); port 0 lets
+    /// Address to listen on, HOST:PORT (`127.0.0.1:9000`, or `[::1]:9000` for IPv6); port 0 lets
     /// the operating system choose, and the first line says which port it chose
     #[arg(long, value_name = "HOST:PORT", value_parser = parse_address)]
     pub listen: SocketAddr,

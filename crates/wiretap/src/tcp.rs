@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use clap::Args;
-use netlesson::report::explain_io as explain;
+use netlesson::show::explain_io as explain;
 
 use crate::{Common, is_timeout, log};
 
@@ -219,8 +219,8 @@ fn forward_connection(number: u64, client: TcpStream, peer: SocketAddr, options:
     log::line(&format!(
         "#{number} closed {} (client sent {}, server sent {})",
         log::since(start),
-        netlesson::report::count(sent_by_client, "byte"),
-        netlesson::report::count(sent_by_server, "byte"),
+        netlesson::show::count(sent_by_client, "byte"),
+        netlesson::show::count(sent_by_server, "byte"),
     ));
 } // <- both sockets are closed here (with a reset if `reset` set SO_LINGER to 0 on one).
 
@@ -389,7 +389,7 @@ impl Connection<'_> {
     /// delivered. Reset the sender's connection, as the receiver's system would have.
     fn send_failed(&self, direction: Direction, count: usize, error: &io::Error) {
         let (sender, receiver) = (direction.sender(), direction.receiver());
-        let bytes = netlesson::report::count(count, "byte");
+        let bytes = netlesson::show::count(count, "byte");
         self.break_connection(
             direction,
             &format!(

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use clap::Args;
-use netlesson::report::{count, explain_io as explain};
+use netlesson::show::{count, explain_io as explain};
 
 use crate::chance::{self, SplitMix64};
 use crate::{Common, is_timeout, log};
@@ -419,7 +419,7 @@ fn expire_if_idle(proxy: &Proxy, mapping: &Mapping) -> bool {
         "#{} closed {} (idle for {}; client sent {}, server sent {})",
         mapping.number,
         log::since(mapping.start),
-        netlesson::report::seconds(proxy.options.idle_timeout),
+        netlesson::show::seconds(proxy.options.idle_timeout),
         count(received(Direction::ClientToServer), "datagram"),
         count(received(Direction::ServerToClient), "datagram"),
     ));

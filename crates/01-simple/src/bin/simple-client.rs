@@ -10,8 +10,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use netlesson::trace::show_bytes;
-use netlesson::{ClientOptions, Traced, trace};
+use netlesson::show::show_bytes;
+use netlesson::{ClientOptions, Limit, Traced, trace};
+
+/// simple-server's port, from the Python original (Tutorial 5).
+const PORT: u16 = 50000;
 
 /// The most bytes we take in one receive, like the original's `recv(1024)`.
 const BUFFER_SIZE: usize = 1024;
@@ -20,8 +23,12 @@ const BUFFER_SIZE: usize = 1024;
 #[derive(Parser)]
 #[command(version)]
 struct Options {
+    /// Port of the server
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
+
     #[command(flatten)]
-    client: ClientOptions<50000>,
+    client: ClientOptions,
 
     /// The message to send
     #[arg(long, default_value = "Hello Server!")]
@@ -31,24 +38,29 @@ struct Options {
 fn main() -> ExitCode {
     let options = Options::parse();
     netlesson::trace::enable(options.client.trace);
-    let timeout = Some((options.client.timeout, "--timeout"));
-    netlesson::finish(run(&options), timeout)
+    let timeout = Limit::timeout(options.client.timeout);
+    netlesson::finish(run(&options), Some(timeout))
 }
 
 fn run(options: &Options) -> Result<()> {
     // ANCHOR: connect
     // socket() + settimeout(5) + connect((host, port)): `connect_timeout` creates the socket
     // and connects it, giving up after the timeout.
-    let address = options.client.address()?;
+    let address = options.client.address(options.port)?;
     let timeout = options.client.timeout;
-    let stream = TcpStream::connect_timeout(&address, timeout).map_err(|source| {
-        netlesson::Error::Connect {
-            address,
-            server: "simple-server".into(),
-            timeout,
-            source,
+    let stream = match TcpStream::connect_timeout(&address, timeout) {
+        Ok(stream) => stream,
+        // Say which address, and what to do about it (netlesson::Error explains each error).
+        Err(source) => {
+            let error = netlesson::Error::Connect {
+                address,
+                server: "simple-server".to_string(),
+                timeout,
+                source,
+            };
+            return Err(error.into());
         }
-    })?;
+    };
     trace!("connect({address}) -> ok");
     // The timeout for connecting does not apply to reading: set it again for recv.
     stream.set_read_timeout(Some(timeout))?;

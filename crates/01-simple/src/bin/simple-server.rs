@@ -3,20 +3,25 @@
 //! It waits for a client, receives one message (at most 1024 bytes), prints it, sends the same
 //! bytes back and closes the connection; then it waits for the next client. Every socket call of
 //! the Python original (Tutorial 5) appears here one to one: create, bind and listen once, then
-//! accept, receive, send and close for each client.
+//! accept, receive, send and close for each client. Around them is what makes it robust: options,
+//! errors that say what to do, timeouts, and a server that outlives any client.
 //!
 //! Run it with `cargo run --bin simple-server`, then `cargo run --bin simple-client` in a second
 //! terminal. The walkthrough is `lessons/01-simple-server.md`.
 
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use netlesson::trace::hex;
-use netlesson::{ServerOptions, Traced, trace};
+use netlesson::show::hex;
+use netlesson::{ServerOptions, Traced, log, trace};
 use socket2::{Domain, Protocol, Socket, Type};
+
+/// simple-server's port, from the Python original (Tutorial 5).
+const PORT: u16 = 50000;
 
 /// The most bytes we take in one receive, like the original's `recv(1024)`.
 const BUFFER_SIZE: usize = 1024;
@@ -29,19 +34,29 @@ const BACKLOG: i32 = 1;
 #[derive(Parser)]
 #[command(version)]
 struct Options {
+    /// Port to listen on; 0 lets the operating system pick a free one
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
+
     #[command(flatten)]
-    server: ServerOptions<50000>,
+    server: ServerOptions,
 }
 
 fn main() -> ExitCode {
     let options = Options::parse();
     netlesson::trace::enable(options.server.trace);
-    netlesson::finish(run(&options.server), None)
+    netlesson::finish(run(&options), None)
 }
 
-fn run(options: &ServerOptions<50000>) -> Result<()> {
-    let listener = create_listening_socket(options)?;
+fn run(options: &Options) -> Result<()> {
+    let address = options.server.address(options.port)?;
+    let listener = match create_listening_socket(address) {
+        Ok(listener) => listener,
+        // Say which address, and what to do about it (netlesson::Error explains each error).
+        Err(source) => return Err(netlesson::Error::Listen { address, source }.into()),
+    };
     netlesson::announce(&listener)?;
+    let server = &options.server;
     // ANCHOR: loop
     loop {
         // accept() waits until a client connects. It returns a *new* socket, used only to talk
@@ -49,18 +64,20 @@ fn run(options: &ServerOptions<50000>) -> Result<()> {
         let (client, address) = match listener.accept() {
             Ok(accepted) => accepted,
             Err(error) => {
-                println!("accept failed: {error}");
+                log!("accept failed: {error}");
                 continue;
             }
         };
         trace!("accept() -> {address}");
-        println!("accepted connection from {address}");
+        log!("accepted connection from {address}");
 
-        // One client's mistakes must never stop the server: report them and go on.
-        let result = answer(client, address, options);
-        netlesson::server::report_client(address, result, options);
+        // One client's mistakes must never stop the server: report them and go on. Nor may a
+        // client keep it longer than --client-deadline: a watchdog closes the connection then.
+        let deadline = netlesson::server::Deadline::start(&client, server.client_deadline);
+        let result = deadline.finish(answer(client, address, server.idle_timeout));
+        netlesson::server::report_client(address, result, server.idle_timeout);
 
-        if options.once {
+        if server.once {
             return Ok(());
         }
     }
@@ -68,42 +85,30 @@ fn run(options: &ServerOptions<50000>) -> Result<()> {
 }
 
 /// Creates the listening socket, one call per step of the Python original.
-fn create_listening_socket(options: &ServerOptions<50000>) -> Result<TcpListener> {
+fn create_listening_socket(address: SocketAddr) -> io::Result<TcpListener> {
     // ANCHOR: create
-    let address = options.address()?;
-    // If a step fails, report which address we were setting up, and what to do about it.
-    let failed = |source| netlesson::Error::Listen { address, source };
-
     // socket(AF_INET, SOCK_STREAM): a TCP socket for IPv4 (or IPv6 if --host is an IPv6 address).
     let socket = Socket::new(
         Domain::for_address(address),
         Type::STREAM,
         Some(Protocol::TCP),
-    )
-    .map_err(failed)?;
-    trace!(
-        "socket({:?}, SOCK_STREAM) -> ok",
-        Domain::for_address(address)
-    );
+    )?;
     // ANCHOR_END: create
 
     // ANCHOR: reuse
     // SO_REUSEADDR: allow binding the port even while connections from a previous run of the
     // server linger in the TIME_WAIT state, so a restarted server starts at once.
-    socket.set_reuse_address(true).map_err(failed)?;
-    trace!("setsockopt(SO_REUSEADDR, 1) -> ok");
+    socket.set_reuse_address(true)?;
     // ANCHOR_END: reuse
 
     // ANCHOR: bind
     // bind((host, port)): claim the address and port that clients will connect to.
-    socket.bind(&address.into()).map_err(failed)?;
-    trace!("bind({address}) -> ok");
+    socket.bind(&address.into())?;
     // ANCHOR_END: bind
 
     // ANCHOR: listen
     // listen(1): start accepting connections; about BACKLOG more may wait in a queue.
-    socket.listen(BACKLOG).map_err(failed)?;
-    trace!("listen({BACKLOG}) -> ok");
+    socket.listen(BACKLOG)?;
 
     // From here on, std's TcpListener does the rest (accept). `TcpListener::bind(address)` would
     // have done socket, SO_REUSEADDR, bind and listen in one call, with a backlog of 128.
@@ -114,9 +119,9 @@ fn create_listening_socket(options: &ServerOptions<50000>) -> Result<TcpListener
 // ANCHOR: answer
 /// Receives one message from `client`, prints it and sends it back.
 /// The connection is closed when `client` is dropped, at the end of this function.
-fn answer(client: TcpStream, address: SocketAddr, options: &ServerOptions<50000>) -> Result<()> {
+fn answer(client: TcpStream, address: SocketAddr, idle_timeout: Duration) -> Result<()> {
     // A client that connects and then sends nothing must not block the server forever.
-    netlesson::server::set_timeouts(&client, options)?;
+    netlesson::server::set_timeouts(&client, idle_timeout)?;
     let mut client = Traced::new(client);
 
     // recv(1024): wait until some bytes arrive, then take what is there, at most 1024 bytes.
@@ -131,7 +136,7 @@ fn answer(client: TcpStream, address: SocketAddr, options: &ServerOptions<50000>
     let Ok(text) = std::str::from_utf8(data) else {
         bail!("sent data that is not UTF-8 text: {}", hex(data));
     };
-    println!("Received {text:?} from {address}");
+    log!("Received {text:?} from {address}");
 
     // sendall(data): send every byte back. `write_all` keeps calling send until all are sent.
     client.write_all(data).context("could not send the reply")?;

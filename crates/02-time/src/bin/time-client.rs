@@ -10,8 +10,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use netlesson::ClientOptions;
-use netlesson::trace::show_bytes;
+use netlesson::show::show_bytes;
+use netlesson::{ClientOptions, Limit};
+
+/// time-server's port, from the bogotobogo tutorial.
+const PORT: u16 = 9999;
 
 /// The most bytes we take in one receive, like the original's `recv(1024)`.
 const BUFFER_SIZE: usize = 1024;
@@ -24,21 +27,25 @@ const MAX_REPLY: usize = 1024;
 #[derive(Parser)]
 #[command(version)]
 struct Options {
+    /// Port of the server
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
+
     #[command(flatten)]
-    client: ClientOptions<9999>,
+    client: ClientOptions,
 }
 
 fn main() -> ExitCode {
     let options = Options::parse();
     netlesson::trace::enable(options.client.trace);
-    let timeout = Some((options.client.timeout, "--timeout"));
-    netlesson::finish(run(&options.client), timeout)
+    let timeout = Limit::timeout(options.client.timeout);
+    netlesson::finish(run(&options), Some(timeout))
 }
 
-fn run(options: &ClientOptions<9999>) -> Result<()> {
+fn run(options: &Options) -> Result<()> {
     // ANCHOR: connect
     // socket() + settimeout(5) + connect((host, 9999)), as lesson 1's client does by hand.
-    let mut server = netlesson::connect(options, "time-server")?;
+    let mut server = netlesson::connect(&options.client, options.port, "time-server")?;
     // ANCHOR_END: connect
 
     // ANCHOR: receive

@@ -15,7 +15,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, ensure};
 use chrono::Local;
 use clap::Parser;
-use netlesson::{ServerOptions, Traced};
+use netlesson::{ServerOptions, Traced, log};
+
+/// time-server's port, from the bogotobogo tutorial.
+const PORT: u16 = 9999;
 
 /// How many connections the operating system may queue while we serve one client, like the
 /// original's `listen(5)`.
@@ -29,28 +32,32 @@ const CTIME_LAYOUT: &str = "%a %b %e %H:%M:%S %Y";
 #[derive(Parser)]
 #[command(version)]
 struct Options {
+    /// Port to listen on; 0 lets the operating system pick a free one
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
+
     #[command(flatten)]
-    server: ServerOptions<9999>,
+    server: ServerOptions,
 }
 
 fn main() -> ExitCode {
     let options = Options::parse();
     netlesson::trace::enable(options.server.trace);
-    netlesson::finish(run(&options.server), None)
+    netlesson::finish(run(&options), None)
 }
 
-fn run(options: &ServerOptions<9999>) -> Result<()> {
+fn run(options: &Options) -> Result<()> {
     // ANCHOR: listen
     // socket(), setsockopt(SO_REUSEADDR), bind((host, 9999)), listen(5): lesson 1's four
     // steps in one call.
-    let listener = netlesson::listen(options.address()?, BACKLOG)?;
+    let listener = netlesson::listen(options.server.address(options.port)?, BACKLOG)?;
     netlesson::announce(&listener)?;
     // ANCHOR_END: listen
 
     // ANCHOR: serve
     // The accept loop of lesson 1: accept a client, call `send_time`, close, repeat. A client
     // that causes an error gets one line on stdout, and the loop goes on.
-    netlesson::serve(&listener, options, send_time)?;
+    netlesson::serve(&listener, &options.server, send_time)?;
     Ok(())
     // ANCHOR_END: serve
 }
@@ -67,7 +74,7 @@ fn send_time(client: &mut Traced<TcpStream>, address: SocketAddr) -> Result<()> 
     client
         .write_all(line.as_bytes())
         .context("could not send the time")?;
-    println!("Sent {line:?} to {address}");
+    log!("Sent {line:?} to {address}");
     Ok(())
 }
 // ANCHOR_END: send_time

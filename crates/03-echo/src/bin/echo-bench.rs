@@ -11,6 +11,11 @@
 //! ```
 //!
 //! Numbers depend on the machine; compare the rows with each other, not with someone else's.
+//!
+//! It is a program rather than a `benches/` target (as lesson 6's `transfer` is) because it
+//! measures other programs, not functions of this crate: it starts the echo-server binary next
+//! to it and a C server it compiles, and takes options (`-- --help`). Being a binary also lets
+//! `tests/bench.rs` run it on a tiny size with every `cargo test`, so it cannot silently rot.
 
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -102,7 +107,7 @@ fn run(options: &Options) -> Result<()> {
     println!(
         "{} MiB through each server over 127.0.0.1, median of {} (one thread writes, one reads and checks every byte)\n",
         options.mib,
-        netlesson::report::count(options.rounds, "run")
+        netlesson::show::count(options.rounds, "run")
     );
 
     // Start every server first, then take turns: round 1 of each, round 2 of each, ... so that

@@ -8,7 +8,7 @@
 //! reading anything would get stuck on a large message: see "Why two threads" in
 //! `lessons/03-echo.md`. Start `echo-server` first.
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, Read};
 use std::net::{Shutdown, TcpStream};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -17,16 +17,23 @@ use std::thread;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use netlesson::report::count;
-use netlesson::trace::show_bytes;
-use netlesson::{ClientOptions, Traced};
+use netlesson::framing::send_all;
+use netlesson::show::{count, show_bytes};
+use netlesson::{ClientOptions, Limit, Traced};
+
+/// echo-server's port, from the bogotobogo tutorial.
+const PORT: u16 = 12345;
 
 /// Lesson 3's client: sends a message to echo-server and prints the echo.
 #[derive(Parser)]
 #[command(version)]
 struct Options {
+    /// Port of the server
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
+
     #[command(flatten)]
-    client: ClientOptions<12345>,
+    client: ClientOptions,
 
     /// The message to send
     #[arg(long, default_value = "Hello, world", conflicts_with = "interactive")]
@@ -54,15 +61,16 @@ type Pieces = Box<dyn Iterator<Item = io::Result<Vec<u8>>> + Send>;
 fn main() -> ExitCode {
     let options = Options::parse();
     netlesson::trace::enable(options.client.trace);
-    let timeout = Some((options.client.timeout, "--timeout"));
-    netlesson::finish(run(&options), timeout)
+    let timeout = Limit::timeout(options.client.timeout);
+    netlesson::finish(run(&options), Some(timeout))
 }
 
 // ANCHOR: run
 fn run(options: &Options) -> Result<()> {
     // Connect with a timeout, as lesson 1 did step by step. The connection is shared by two
     // threads, so it lives in an `Arc` (a pointer that several threads can own).
-    let server = Arc::new(netlesson::connect(&options.client, "echo-server")?);
+    let server = netlesson::connect(&options.client, options.port, "echo-server")?;
+    let server = Arc::new(server);
     println!("Connected to server at {}", server.get_ref().peer_addr()?);
 
     let pieces: Pieces = if options.interactive {
@@ -111,8 +119,8 @@ fn send_pieces(
         if to_reader.send(piece.clone()).is_err() {
             break; // the reader has given up; it reports why
         }
-        // sendall(data)
-        sending.write_all(&piece).context("could not send")?;
+        // sendall(data), which also says when a send timed out because the server stopped reading
+        send_all(&mut sending, &piece).context("could not send")?;
     }
     // shutdown(SHUT_WR): "I have nothing more to send". The server reads 0 bytes, knows the
     // message is complete, and closes after echoing the rest. We can still receive.

@@ -8,14 +8,18 @@
 //! Run it with `cargo run --bin echo-server`, then `cargo run --bin echo-client` in a second
 //! terminal. The walkthrough is `lessons/03-echo.md`.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::TcpStream;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use netlesson::report::count;
-use netlesson::{ServerOptions, Traced};
+use netlesson::framing::send_all;
+use netlesson::show::count;
+use netlesson::{ServerOptions, Traced, log};
+
+/// echo-server's port, from the bogotobogo tutorial.
+const PORT: u16 = 12345;
 
 /// How many connections the operating system may queue while we serve one client, like the
 /// original's `listen(1)`.
@@ -25,8 +29,12 @@ const BACKLOG: i32 = 1;
 #[derive(Parser)]
 #[command(version)]
 struct Options {
+    /// Port to listen on; 0 lets the operating system pick a free one
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
+
     #[command(flatten)]
-    server: ServerOptions<12345>,
+    server: ServerOptions,
 
     /// The most bytes to take in one receive (the original: 1024). Larger buffers mean fewer
     /// receives and sends for the same data; `just bench-echo` measures the difference
@@ -48,14 +56,14 @@ fn main() -> ExitCode {
 // ANCHOR: run
 fn run(options: &Options) -> Result<()> {
     // socket, SO_REUSEADDR, bind, listen(1): lesson 1 made these calls one by one.
-    let listener = netlesson::listen(options.server.address()?, BACKLOG)?;
+    let listener = netlesson::listen(options.server.address(options.port)?, BACKLOG)?;
     netlesson::announce(&listener)?;
 
     // The accept loop of lesson 1, as a helper: accept a client, call us, report how it
     // ended, serve the next one.
     netlesson::serve(&listener, &options.server, |client, peer| {
         let echoed = echo(client, options)?;
-        println!("echoed {} to {peer}", count(echoed, "byte"));
+        log!("echoed {} to {peer}", count(echoed, "byte"));
         Ok(())
     })?;
     Ok(())
@@ -81,9 +89,9 @@ fn echo(client: &mut Traced<TcpStream>, options: &Options) -> Result<usize> {
         }
 
         // sendall(data): send this piece back now, before reading the next one. A client that
-        // waits for its echo before sending more would otherwise wait forever.
-        client
-            .write_all(&buffer[..received])
+        // waits for its echo before sending more would otherwise wait forever. `send_all` is
+        // `write_all` that says when a send timed out because the client stopped reading.
+        send_all(client, &buffer[..received])
             .with_context(|| format!("echoed {}, then could not send", count(echoed, "byte")))?;
         echoed += received;
     }

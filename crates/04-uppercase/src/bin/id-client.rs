@@ -12,8 +12,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use lesson_uppercase::read_typed_line;
-use netlesson::ClientOptions;
-use netlesson::trace::show_bytes;
+use netlesson::show::show_bytes;
+use netlesson::{ClientOptions, Limit};
+
+/// id-server's port, from the TA slides.
+const PORT: u16 = 7000;
 
 /// The most bytes we take in one receive, like the original's `recv(1000)`.
 const BUFFER_SIZE: usize = 1000;
@@ -26,21 +29,25 @@ const MAX_QUESTION: usize = 1000;
 #[derive(Parser)]
 #[command(version)]
 struct Options {
+    /// Port of the server
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
+
     #[command(flatten)]
-    client: ClientOptions<7000>,
+    client: ClientOptions,
 }
 
 fn main() -> ExitCode {
     let options = Options::parse();
     netlesson::trace::enable(options.client.trace);
-    let timeout = Some((options.client.timeout, "--timeout"));
-    netlesson::finish(run(&options.client), timeout)
+    let timeout = Limit::timeout(options.client.timeout);
+    netlesson::finish(run(&options), Some(timeout))
 }
 
-fn run(options: &ClientOptions<7000>) -> Result<()> {
+fn run(options: &Options) -> Result<()> {
     // ANCHOR: exchange
     // The server speaks first, so we connect before anything else and wait for its question.
-    let mut server = netlesson::connect(options, "id-server")?;
+    let mut server = netlesson::connect(&options.client, options.port, "id-server")?;
     let question = receive_line(&mut server)?;
 
     // input(question): the question is the prompt, and we wait for you to type the answer.

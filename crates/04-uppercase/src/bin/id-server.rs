@@ -14,8 +14,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use netlesson::trace::show_bytes;
-use netlesson::{ServerOptions, Traced};
+use netlesson::show::show_bytes;
+use netlesson::{ServerOptions, Traced, log};
+
+/// id-server's port, from the TA slides.
+const PORT: u16 = 7000;
 
 /// The question, ended by a newline so that the client knows where it ends.
 const QUESTION: &str = "What's your student ID?\n";
@@ -35,20 +38,24 @@ const BACKLOG: i32 = 1;
 #[derive(Parser)]
 #[command(version)]
 struct Options {
+    /// Port to listen on; 0 lets the operating system pick a free one
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
+
     #[command(flatten)]
-    server: ServerOptions<7000>,
+    server: ServerOptions,
 }
 
 fn main() -> ExitCode {
     let options = Options::parse();
     netlesson::trace::enable(options.server.trace);
-    netlesson::finish(run(&options.server), None)
+    netlesson::finish(run(&options), None)
 }
 
-fn run(options: &ServerOptions<7000>) -> Result<()> {
-    let listener = netlesson::listen(options.address()?, BACKLOG)?;
+fn run(options: &Options) -> Result<()> {
+    let listener = netlesson::listen(options.server.address(options.port)?, BACKLOG)?;
     netlesson::announce(&listener)?;
-    netlesson::serve(&listener, options, ask_for_id)?;
+    netlesson::serve(&listener, &options.server, ask_for_id)?;
     Ok(())
 }
 
@@ -79,7 +86,7 @@ fn ask_for_id(client: &mut Traced<TcpStream>, address: SocketAddr) -> Result<()>
             show_bytes(data)
         );
     };
-    println!("Student ID from {address}: {:?}", answer.to_uppercase());
+    log!("Student ID from {address}: {:?}", answer.to_uppercase());
     Ok(())
 } // <- `serve` closes the connection when we return.
 // ANCHOR_END: ask

@@ -11,8 +11,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use lesson_uppercase::read_typed_line;
-use netlesson::ClientOptions;
-use netlesson::trace::show_bytes;
+use netlesson::show::show_bytes;
+use netlesson::{ClientOptions, Limit};
+
+/// uppercase-server's port, from Kurose & Ross.
+const PORT: u16 = 12000;
 
 /// What the client asks, exactly as the original's `input("Input lowercase sentence:")`.
 const PROMPT: &str = "Input lowercase sentence:";
@@ -32,18 +35,22 @@ const MAX_REPLY: usize = 3 * 2048;
 #[derive(Parser)]
 #[command(version)]
 struct Options {
+    /// Port of the server
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
+
     #[command(flatten)]
-    client: ClientOptions<12000>,
+    client: ClientOptions,
 }
 
 fn main() -> ExitCode {
     let options = Options::parse();
     netlesson::trace::enable(options.client.trace);
-    let timeout = Some((options.client.timeout, "--timeout"));
-    netlesson::finish(run(&options.client), timeout)
+    let timeout = Limit::timeout(options.client.timeout);
+    netlesson::finish(run(&options), Some(timeout))
 }
 
-fn run(options: &ClientOptions<12000>) -> Result<()> {
+fn run(options: &Options) -> Result<()> {
     // ANCHOR: input
     // input(...): ask first and connect afterwards, so that the server (which serves one
     // client at a time) is not kept waiting while you type.
@@ -64,7 +71,7 @@ fn run(options: &ClientOptions<12000>) -> Result<()> {
     // ANCHOR_END: input
 
     // ANCHOR: exchange
-    let mut server = netlesson::connect(options, "uppercase-server")?;
+    let mut server = netlesson::connect(&options.client, options.port, "uppercase-server")?;
 
     // send(sentence.encode()): the sentence's UTF-8 bytes, without a newline, like the original.
     server

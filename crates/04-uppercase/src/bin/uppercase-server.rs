@@ -13,8 +13,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use netlesson::trace::show_bytes;
-use netlesson::{ServerOptions, Traced};
+use netlesson::show::show_bytes;
+use netlesson::{ServerOptions, Traced, log};
+
+/// uppercase-server's port, from Kurose & Ross.
+const PORT: u16 = 12000;
 
 /// The most bytes we take in one receive, like the original's `recv(2048)`.
 const BUFFER_SIZE: usize = 2048;
@@ -26,20 +29,24 @@ const BACKLOG: i32 = 1;
 #[derive(Parser)]
 #[command(version)]
 struct Options {
+    /// Port to listen on; 0 lets the operating system pick a free one
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
+
     #[command(flatten)]
-    server: ServerOptions<12000>,
+    server: ServerOptions,
 }
 
 fn main() -> ExitCode {
     let options = Options::parse();
     netlesson::trace::enable(options.server.trace);
-    netlesson::finish(run(&options.server), None)
+    netlesson::finish(run(&options), None)
 }
 
-fn run(options: &ServerOptions<12000>) -> Result<()> {
-    let listener = netlesson::listen(options.address()?, BACKLOG)?;
+fn run(options: &Options) -> Result<()> {
+    let listener = netlesson::listen(options.server.address(options.port)?, BACKLOG)?;
     netlesson::announce(&listener)?;
-    netlesson::serve(&listener, options, answer)?;
+    netlesson::serve(&listener, &options.server, answer)?;
     Ok(())
 }
 
@@ -60,7 +67,7 @@ fn answer(client: &mut Traced<TcpStream>, address: SocketAddr) -> Result<()> {
     let Ok(sentence) = std::str::from_utf8(data) else {
         bail!("sent data that is not UTF-8 text: {}", show_bytes(data));
     };
-    println!("Received {sentence:?} from {address}");
+    log!("Received {sentence:?} from {address}");
 
     // upper(), then encode(). The capitals can have more characters, and more bytes, than the
     // sentence ("straße" becomes "STRASSE"): we send the new string's own bytes.
@@ -68,7 +75,7 @@ fn answer(client: &mut Traced<TcpStream>, address: SocketAddr) -> Result<()> {
     client
         .write_all(capitals.as_bytes())
         .context("could not send the reply")?;
-    println!("Sent {capitals:?} to {address}");
+    log!("Sent {capitals:?} to {address}");
     Ok(())
 } // <- `serve` closes the connection when we return: the client reads the end of the reply.
 // ANCHOR_END: answer

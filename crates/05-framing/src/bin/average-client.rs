@@ -13,16 +13,27 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use netlesson::framing::{read_string, send_string};
-use netlesson::{ClientOptions, LimitOptions, Traced};
+use netlesson::{ClientOptions, Limit, Traced};
 use serde_json::Value;
+
+/// The port of lesson 5's servers, from the Advanced Python Programming tutorial.
+const PORT: u16 = 8888;
+
+/// The largest message we accept by default (`--max-bytes`): a bigger one is refused before
+/// it is stored, so a peer cannot make us use unbounded memory.
+const MAX_BYTES: usize = 64 * 1024;
 
 /// Lesson 5's average client: sends a list of numbers to average-server and prints their
 /// average.
 #[derive(Parser)]
 #[command(version)]
 struct Options {
+    /// Port of the server
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
+
     #[command(flatten)]
-    client: ClientOptions<8888>,
+    client: ClientOptions,
 
     /// The numbers to average, like 1 2 3.5; without any, they are read from standard input,
     /// separated by spaces or newlines
@@ -34,15 +45,16 @@ struct Options {
     #[arg(long, value_name = "TEXT", conflicts_with = "numbers")]
     json: Vec<String>,
 
-    #[command(flatten)]
-    limit: LimitOptions<65536>,
+    /// The largest message, in bytes, accepted from the other side; anything bigger is refused
+    #[arg(long, value_name = "BYTES", default_value_t = MAX_BYTES)]
+    max_bytes: usize,
 }
 
 fn main() -> ExitCode {
     let options = Options::parse();
     netlesson::trace::enable(options.client.trace);
-    let timeout = Some((options.client.timeout, "--timeout"));
-    netlesson::finish(run(&options), timeout)
+    let timeout = Limit::timeout(options.client.timeout);
+    netlesson::finish(run(&options), Some(timeout))
 }
 
 fn run(options: &Options) -> Result<()> {
@@ -54,8 +66,8 @@ fn run(options: &Options) -> Result<()> {
         false => options.numbers.clone(),
     };
     let request = json_array(&numbers)?;
-    let mut server = netlesson::connect(&options.client, "average-server")?;
-    let reply = ask(&mut server, &request, options.limit.max_bytes)?;
+    let mut server = netlesson::connect(&options.client, options.port, "average-server")?;
+    let reply = ask(&mut server, &request, options.max_bytes)?;
     println!("average: {}", average_in(&reply)?);
     Ok(())
 }
@@ -114,9 +126,9 @@ fn numbers_from_stdin() -> Result<Vec<String>> {
 
 /// `--json`: each text as one request, on one connection, with each raw reply.
 fn send_raw_requests(options: &Options) -> Result<()> {
-    let mut server = netlesson::connect(&options.client, "average-server")?;
+    let mut server = netlesson::connect(&options.client, options.port, "average-server")?;
     for request in &options.json {
-        let reply = ask(&mut server, request, options.limit.max_bytes)?;
+        let reply = ask(&mut server, request, options.max_bytes)?;
         println!("reply: {reply}");
     }
     Ok(())

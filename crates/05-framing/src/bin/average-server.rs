@@ -14,9 +14,16 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 use netlesson::framing::{read_frame, send_string};
-use netlesson::trace::show_bytes;
-use netlesson::{LimitOptions, ServerOptions, Traced};
+use netlesson::show::show_bytes;
+use netlesson::{ServerOptions, Traced, log};
 use serde_json::{Value, json};
+
+/// The port of lesson 5's servers, from the Advanced Python Programming tutorial.
+const PORT: u16 = 8888;
+
+/// The largest message we accept by default (`--max-bytes`): a bigger one is refused before
+/// it is stored, so a peer cannot make us use unbounded memory.
+const MAX_BYTES: usize = 64 * 1024;
 
 /// Connections the operating system may queue while the server is busy with a client.
 const BACKLOG: i32 = 5;
@@ -27,11 +34,16 @@ const BACKLOG: i32 = 5;
 #[derive(Parser)]
 #[command(version)]
 struct Options {
-    #[command(flatten)]
-    server: ServerOptions<8888>,
+    /// Port to listen on; 0 lets the operating system pick a free one
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
 
     #[command(flatten)]
-    limit: LimitOptions<65536>,
+    server: ServerOptions,
+
+    /// The largest message, in bytes, accepted from the other side; anything bigger is refused
+    #[arg(long, value_name = "BYTES", default_value_t = MAX_BYTES)]
+    max_bytes: usize,
 }
 
 fn main() -> ExitCode {
@@ -41,9 +53,9 @@ fn main() -> ExitCode {
 }
 
 fn run(options: &Options) -> Result<()> {
-    let listener = netlesson::listen(options.server.address()?, BACKLOG)?;
+    let listener = netlesson::listen(options.server.address(options.port)?, BACKLOG)?;
     netlesson::announce(&listener)?;
-    let max_bytes = options.limit.max_bytes;
+    let max_bytes = options.max_bytes;
     netlesson::serve(&listener, &options.server, |client, _peer| {
         answer_requests(client, max_bytes)
     })?;
@@ -64,7 +76,7 @@ fn answer_requests(client: &mut Traced<TcpStream>, max_bytes: usize) -> Result<(
         // The frame is whole, so whatever is wrong with the request itself, we answer it and
         // carry on with the next one.
         let reply = reply_to(&request);
-        println!("request {} -> reply {reply}", show_bytes(&request));
+        log!("request {} -> reply {reply}", show_bytes(&request));
         send_string(client, &reply).context("could not send the reply")?;
     }
 }

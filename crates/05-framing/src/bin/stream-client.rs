@@ -7,7 +7,7 @@
 //! - `split`: `Hello`, a pause, then `World`. The server prints `:Hello:`.
 //! - `silent`: connect, pause, close without sending. The server prints `::`.
 //! - `merged`: two writes, `Hello` and `World`, one right after the other. Against a server
-//!   that is busy when they arrive (`cargo run --bin stream-server -- --read-delay-ms 200`),
+//!   that is busy when they arrive (`cargo run --bin stream-server -- --read-delay 0.2`),
 //!   it prints `:HelloWorld:`.
 //!
 //! The walkthrough is `lessons/05-framing.md`.
@@ -20,8 +20,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
-use netlesson::trace::show_bytes;
-use netlesson::{ClientOptions, Traced};
+use netlesson::show::{seconds, show_bytes};
+use netlesson::{ClientOptions, Limit, Traced, parse_seconds};
+
+/// The port of lesson 5's servers, from the Advanced Python Programming tutorial.
+const PORT: u16 = 8888;
 
 /// Which experiment to run.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -41,35 +44,39 @@ enum Mode {
 #[derive(Parser)]
 #[command(version)]
 struct Options {
+    /// Port of the server
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
+
     #[command(flatten)]
-    client: ClientOptions<8888>,
+    client: ClientOptions,
 
     /// The experiment to run
     #[arg(long, value_enum, default_value = "whole")]
     mode: Mode,
 
-    /// Milliseconds to pause: between connecting and closing (silent), or at most between
+    /// Seconds to pause: between connecting and closing (silent), or at most between
     /// "Hello" and "World" (split, where the pause ends as soon as the server has read and
     /// closed the connection)
-    #[arg(long, value_name = "MS", default_value_t = 500)]
-    pause_ms: u64,
+    #[arg(long, value_name = "SECONDS", default_value = "0.5", value_parser = parse_seconds)]
+    pause: Duration,
 }
 
 fn main() -> ExitCode {
     let options = Options::parse();
     netlesson::trace::enable(options.client.trace);
-    let timeout = Some((options.client.timeout, "--timeout"));
-    netlesson::finish(run(&options), timeout)
+    let timeout = Limit::timeout(options.client.timeout);
+    netlesson::finish(run(&options), Some(timeout))
 }
 
 fn run(options: &Options) -> Result<()> {
-    let mut server = netlesson::connect(&options.client, "stream-server")?;
+    let mut server = netlesson::connect(&options.client, options.port, "stream-server")?;
     // Without this, the operating system may hold a small write back for a moment and send
     // it together with the next one (Nagle's algorithm). Switched off, every write leaves at
     // once in its own packet, so what the server reads shows what the *receiving* side does.
     server.get_ref().set_nodelay(true)?;
     println!("connected to {}", server.get_ref().peer_addr()?);
-    let pause = Duration::from_millis(options.pause_ms);
+    let pause = options.pause;
     match options.mode {
         Mode::Whole => whole(&mut server),
         Mode::Split => split(&mut server, pause),
@@ -92,13 +99,13 @@ fn split(server: &mut Traced<TcpStream>, pause: Duration) -> Result<()> {
     // The tutorial sleeps 5 seconds here and hopes the server reads in the meantime. We wait
     // for the proof instead: stream-server closes the connection right after its one read,
     // and then our read returns 0 bytes. `pause` is only the longest we wait for that.
-    let most = pause.as_millis();
-    println!("waiting until the server has read (at most {most} ms)");
+    let most = seconds(pause);
+    println!("waiting until the server has read (at most {most})");
     let closed = server_closed_within(server, pause)?;
     if closed {
         println!("the server closed the connection: its one read is over");
     } else {
-        println!("the server is still connected after {most} ms");
+        println!("the server is still connected after {most}");
     }
     send_once(server, "World")?;
     if closed {
@@ -113,7 +120,7 @@ fn split(server: &mut Traced<TcpStream>, pause: Duration) -> Result<()> {
 // ANCHOR: silent
 /// Connect, send nothing, close.
 fn silent(pause: Duration) -> Result<()> {
-    println!("sending nothing for {} ms", pause.as_millis());
+    println!("sending nothing for {}", seconds(pause));
     thread::sleep(pause);
     println!("closing the connection without sending anything");
     Ok(())
@@ -143,9 +150,6 @@ fn send_once(server: &mut Traced<TcpStream>, text: &str) -> Result<()> {
 
 /// Waits up to `pause` for the server to close the connection; true if it did.
 fn server_closed_within(server: &mut Traced<TcpStream>, pause: Duration) -> Result<bool> {
-    if pause.is_zero() {
-        return Ok(false);
-    }
     server.get_ref().set_read_timeout(Some(pause))?;
     let mut buffer = [0u8; 1024];
     loop {

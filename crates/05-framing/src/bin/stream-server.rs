@@ -14,8 +14,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use netlesson::trace::hex;
-use netlesson::{ServerOptions, Traced, trace};
+use netlesson::show::{hex, seconds};
+use netlesson::{ServerOptions, Traced, log, parse_seconds, trace};
+
+/// The port of lesson 5's servers, from the Advanced Python Programming tutorial.
+const PORT: u16 = 8888;
 
 /// The most bytes the one read takes, like the tutorial's `recv(1024)`.
 const BUFFER_SIZE: usize = 1024;
@@ -31,13 +34,17 @@ const BACKLOG: i32 = 1;
 // --once is always on here: say so in --help instead of offering it as a choice.
 #[command(mut_arg("once", |arg| arg.help("Does nothing: this server always exits after one client")))]
 struct Options {
-    #[command(flatten)]
-    server: ServerOptions<8888>,
+    /// Port to listen on; 0 lets the operating system pick a free one
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
 
-    /// Milliseconds to stay busy after accepting the client, before the one read; whatever
-    /// arrives meanwhile waits in the operating system's buffer (the `merged` experiment)
-    #[arg(long, value_name = "MS", default_value_t = 0)]
-    read_delay_ms: u64,
+    #[command(flatten)]
+    server: ServerOptions,
+
+    /// Seconds to stay busy after accepting the client, before the one read; whatever arrives
+    /// meanwhile waits in the operating system's buffer (the `merged` experiment). Default: none
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    read_delay: Option<Duration>,
 }
 
 fn main() -> ExitCode {
@@ -47,25 +54,24 @@ fn main() -> ExitCode {
 }
 
 fn run(options: &Options) -> Result<()> {
-    let listener = netlesson::listen(options.server.address()?, BACKLOG)?;
+    let listener = netlesson::listen(options.server.address(options.port)?, BACKLOG)?;
     netlesson::announce(&listener)?;
     // One client, then exit, as the tutorial's server does.
     let mut one_client = options.server.clone();
     one_client.once = true;
-    let delay = Duration::from_millis(options.read_delay_ms);
     netlesson::serve(&listener, &one_client, |client, _peer| {
-        read_once(client, delay)
+        read_once(client, options.read_delay)
     })?;
     Ok(())
 }
 
 // ANCHOR: read_once
-/// Reads from `client` once, after being busy for `delay`, and prints what arrived.
-fn read_once(client: &mut Traced<TcpStream>, delay: Duration) -> Result<()> {
-    if !delay.is_zero() {
+/// Reads from `client` once, after being busy for `delay` (if any), and prints what arrived.
+fn read_once(client: &mut Traced<TcpStream>, delay: Option<Duration>) -> Result<()> {
+    if let Some(delay) = delay {
         // Busy with something else. The client's bytes keep arriving meanwhile: the
         // operating system stores them in this connection's receive buffer.
-        trace!("sleep({} ms): busy, not reading yet", delay.as_millis());
+        trace!("sleep({}): busy, not reading yet", seconds(delay));
         thread::sleep(delay);
     }
 
@@ -80,7 +86,7 @@ fn read_once(client: &mut Traced<TcpStream>, delay: Duration) -> Result<()> {
     };
     // Between colons, so that an empty read shows as `::`. `escape_debug` shows a newline
     // as \n, so that what `nc` sends stays on one line.
-    println!(":{}:", text.escape_debug());
+    log!(":{}:", text.escape_debug());
     Ok(())
 }
 // ANCHOR_END: read_once

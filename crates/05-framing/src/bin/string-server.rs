@@ -12,8 +12,15 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 use netlesson::framing::{read_string, send_string};
-use netlesson::trace::show_bytes;
-use netlesson::{LimitOptions, ServerOptions, Traced};
+use netlesson::show::show_bytes;
+use netlesson::{ServerOptions, Traced, log};
+
+/// The port of lesson 5's servers, from the Advanced Python Programming tutorial.
+const PORT: u16 = 8888;
+
+/// The largest message we accept by default (`--max-bytes`): a bigger one is refused before
+/// it is stored, so a peer cannot make us use unbounded memory.
+const MAX_BYTES: usize = 64 * 1024;
 
 /// Connections the operating system may queue while the server is busy with a client.
 const BACKLOG: i32 = 5;
@@ -23,11 +30,16 @@ const BACKLOG: i32 = 5;
 #[derive(Parser)]
 #[command(version)]
 struct Options {
-    #[command(flatten)]
-    server: ServerOptions<8888>,
+    /// Port to listen on; 0 lets the operating system pick a free one
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
 
     #[command(flatten)]
-    limit: LimitOptions<65536>,
+    server: ServerOptions,
+
+    /// The largest message, in bytes, accepted from the other side; anything bigger is refused
+    #[arg(long, value_name = "BYTES", default_value_t = MAX_BYTES)]
+    max_bytes: usize,
 }
 
 fn main() -> ExitCode {
@@ -37,9 +49,9 @@ fn main() -> ExitCode {
 }
 
 fn run(options: &Options) -> Result<()> {
-    let listener = netlesson::listen(options.server.address()?, BACKLOG)?;
+    let listener = netlesson::listen(options.server.address(options.port)?, BACKLOG)?;
     netlesson::announce(&listener)?;
-    let max_bytes = options.limit.max_bytes;
+    let max_bytes = options.max_bytes;
     netlesson::serve(&listener, &options.server, |client, _peer| {
         echo_strings(client, max_bytes)
     })?;
@@ -55,7 +67,7 @@ fn echo_strings(client: &mut Traced<TcpStream>, max_bytes: usize) -> Result<()> 
     // server reports them in one line and closes this connection.
     while let Some(text) = read_string(client, max_bytes).context("could not receive a string")? {
         // show_bytes cuts a long message short: a 60 kB line helps nobody.
-        println!("received {}", show_bytes(text.as_bytes()));
+        log!("received {}", show_bytes(text.as_bytes()));
         send_string(client, &text).context("could not send the reply")?;
     }
     Ok(())

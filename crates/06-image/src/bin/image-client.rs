@@ -8,7 +8,7 @@
 //! Start `image-server` first, then `cargo run --bin image-client -- --generate 640x480`
 //! (or give it a PNG file). The walkthrough is `lessons/06-image-transfer.md`.
 
-use std::io::{BufReader, Write};
+use std::io::BufReader;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -20,9 +20,9 @@ use clap::Parser;
 use image::DynamicImage;
 use lesson_image::picture::{self, Pattern, Size, crc32};
 use lesson_image::{DELIMITER, PORT};
-use netlesson::ClientOptions;
-use netlesson::framing::{read_line, send_frame};
-use netlesson::report::count;
+use netlesson::framing::{read_line, send_all, send_frame};
+use netlesson::show::count;
+use netlesson::{ClientOptions, Limit};
 use serde::Serialize;
 
 /// The longest answer we accept from the server.
@@ -40,8 +40,12 @@ const MAX_REPLY: usize = 4096;
     )
 )]
 struct Options {
+    /// Port of the server
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
+
     #[command(flatten)]
-    client: ClientOptions<PORT>,
+    client: ClientOptions,
 
     /// The picture to send, a PNG file (or leave it out and use --generate WxH)
     #[arg(required_unless_present = "generate", conflicts_with = "generate")]
@@ -81,8 +85,8 @@ enum Framing {
 fn main() -> ExitCode {
     let options = Options::parse();
     netlesson::trace::enable(options.client.trace);
-    let timeout = Some((options.client.timeout, "--timeout"));
-    netlesson::finish(run(&options), timeout)
+    let timeout = Limit::timeout(options.client.timeout);
+    netlesson::finish(run(&options), Some(timeout))
 }
 
 fn run(options: &Options) -> Result<()> {
@@ -105,11 +109,9 @@ fn run(options: &Options) -> Result<()> {
 
     // ANCHOR: send
     let started = Instant::now();
-    let mut server = netlesson::connect(&options.client, "image-server")?;
-    // sendall(data): write_all keeps sending until every byte has gone.
-    server
-        .write_all(&message)
-        .context("could not send the picture")?;
+    let mut server = netlesson::connect(&options.client, options.port, "image-server")?;
+    // sendall(data): send_all (lesson 5) keeps sending until every byte has gone.
+    send_all(&mut server, &message).context("could not send the picture")?;
     println!(
         "connected and sent {} in {}",
         count(message.len(), "byte"),

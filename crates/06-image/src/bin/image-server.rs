@@ -23,9 +23,8 @@ use clap::Parser;
 use lesson_image::picture::crc32;
 use lesson_image::{DEFAULT_MAX_BYTES, DELIMITER, PORT, store};
 use netlesson::framing::{HEADER_LEN, read_frame, read_until_delimiter};
-use netlesson::report::count;
-use netlesson::trace::show_bytes;
-use netlesson::{LimitOptions, ServerOptions, Traced};
+use netlesson::show::{count, show_bytes};
+use netlesson::{ServerOptions, Traced, log};
 use serde::Deserialize;
 
 /// How many connections may wait while we serve one client, like the tutorial's `listen(1)`.
@@ -40,11 +39,16 @@ const READ_SIZE: usize = 64 * 1024;
 #[derive(Parser)]
 #[command(version)]
 struct Options {
-    #[command(flatten)]
-    server: ServerOptions<PORT>,
+    /// Port to listen on; 0 lets the operating system pick a free one
+    #[arg(long, default_value_t = PORT)]
+    port: u16,
 
     #[command(flatten)]
-    limit: LimitOptions<DEFAULT_MAX_BYTES>,
+    server: ServerOptions,
+
+    /// The largest message, in bytes, accepted from the other side; anything bigger is refused
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: usize,
 
     /// Folder to save the pictures in (created if missing); a name sent by a client never
     /// leads outside it
@@ -62,9 +66,9 @@ fn run(options: &Options) -> Result<()> {
     // The folder first: `listening on` must mean "ready", so a server that cannot save
     // anything stops before it announces itself.
     prepare_folder(&options.out_dir)?;
-    let listener = netlesson::listen(options.server.address()?, BACKLOG)?;
+    let listener = netlesson::listen(options.server.address(options.port)?, BACKLOG)?;
     netlesson::announce(&listener)?;
-    println!("saving pictures in {}", options.out_dir.display());
+    log!("saving pictures in {}", options.out_dir.display());
     netlesson::serve(&listener, &options.server, |client, _address| {
         receive_pictures(client, options)
     })?;
@@ -95,8 +99,8 @@ fn receive_pictures(client: &mut Traced<TcpStream>, options: &Options) -> Result
     let mut pictures = 0;
     while let Some(framing) = next_message(&mut reader, pictures)? {
         let started = Instant::now();
-        let message = receive(&mut reader, framing, options.limit.max_bytes)?;
-        println!(
+        let message = receive(&mut reader, framing, options.max_bytes)?;
+        log!(
             "received {} in {}: {}",
             count(message.len() + framing.overhead(), "byte"),
             milliseconds(started),
@@ -291,7 +295,7 @@ fn check_and_save(picture: Picture, options: &Options) -> Result<String> {
     if let Some(info) = &other_info {
         about.push_str(&format!(", other_info {}", show_json(info)));
     }
-    println!("{about}");
+    log!("{about}");
 
     let out_dir = &options.out_dir;
     let name = store::safe_name(asked.as_deref());
@@ -299,9 +303,9 @@ fn check_and_save(picture: Picture, options: &Options) -> Result<String> {
         .with_context(|| format!("could not save the picture in {}", out_dir.display()))?;
     match &asked {
         Some(asked) if !path.ends_with(asked) => {
-            println!("saved {} (the client asked for {asked:?})", path.display());
+            log!("saved {} (the client asked for {asked:?})", path.display());
         }
-        _ => println!("saved {}", path.display()),
+        _ => log!("saved {}", path.display()),
     }
     let file_name = path.file_name().unwrap_or_default().to_string_lossy();
     Ok(format!(

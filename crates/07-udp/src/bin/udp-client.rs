@@ -2,20 +2,22 @@
 //!
 //! It follows the UDP client of the TA slides (create a `SOCK_DGRAM` socket, `sendto` the
 //! message, `recvfrom` the reply) and adds what UDP leaves to the program: a datagram or its
-//! reply can be lost, so the client waits only `--timeout-ms` for each reply and tries again,
+//! reply can be lost, so the client waits only `--timeout` for each reply and tries again,
 //! up to `--retries` times. Start `udp-server` first. The walkthrough is `lessons/07-udp.md`.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use netlesson::report::count;
-use netlesson::trace::show_bytes;
-use netlesson::{Traced, trace};
+use netlesson::show::{count, seconds, show_bytes};
+use netlesson::{ClientOptions, Traced, trace};
 use socket2::{Domain, Protocol, Socket, Type};
+
+/// udp-server's port, from the TA slides.
+const PORT: u16 = 5005;
 
 /// Room for the largest datagram, so that a reply is never cut (the original takes 1024).
 const BUFFER_SIZE: usize = 65_536;
@@ -23,23 +25,22 @@ const BUFFER_SIZE: usize = 65_536;
 /// Lesson 7's client: sends one datagram to udp-server and prints the reply.
 #[derive(Parser)]
 #[command(version)]
+// The TCP clients' --host, --timeout and --trace, with a shorter timeout that means something
+// else: a UDP client does not give up when no reply comes, it sends again.
+#[command(mut_arg("timeout", |arg| arg
+    .default_value("1")
+    .help("Seconds to wait for the reply before sending the message again")))]
 struct Options {
-    /// Host of the server: an IP address (127.0.0.1, ::1) or a name (localhost)
-    #[arg(long, default_value = "127.0.0.1")]
-    host: String,
-
     /// Port of the server (the one udp-server prints)
-    #[arg(long, default_value_t = 5005, value_parser = server_port)]
+    #[arg(long, default_value_t = PORT, value_parser = server_port)]
     port: u16,
+
+    #[command(flatten)]
+    client: ClientOptions,
 
     /// The message to send, as one datagram
     #[arg(long, default_value = "Hello, UDP!")]
     message: String,
-
-    /// Milliseconds to wait for the reply before sending the message again
-    #[arg(long, value_name = "MS", default_value_t = 1000,
-          value_parser = clap::value_parser!(u64).range(1..=86_400_000))]
-    timeout_ms: u64,
 
     /// How many times to send the message again when no reply comes in time (3 means at most
     /// 4 attempts)
@@ -50,10 +51,6 @@ struct Options {
     /// port, the client learns it at once ("connection refused") instead of waiting
     #[arg(long)]
     connect: bool,
-
-    /// Print every socket call and its result to stderr
-    #[arg(long)]
-    trace: bool,
 }
 
 /// Parses `--port`: any port a server can have, so not 0.
@@ -75,18 +72,18 @@ fn server_port(text: &str) -> Result<u16, String> {
 enum Outcome {
     /// A datagram from the server.
     Reply(Vec<u8>),
-    /// Nothing from the server within `--timeout-ms`.
+    /// Nothing from the server within `--timeout`.
     NoReply,
 }
 
 fn main() -> ExitCode {
     let options = Options::parse();
-    netlesson::trace::enable(options.trace);
+    netlesson::trace::enable(options.client.trace);
     netlesson::finish(run(&options), None)
 }
 
 fn run(options: &Options) -> Result<()> {
-    let server = netlesson::resolve(&options.host, options.port)?;
+    let server = options.client.address(options.port)?;
     let socket = create_socket(server)?;
     if options.connect {
         // ANCHOR: connect
@@ -112,7 +109,7 @@ fn run(options: &Options) -> Result<()> {
             }
             // UDP does not resend anything: if the datagram or the reply was lost, only we
             // can send the message again.
-            Outcome::NoReply => println!("No reply within {} ms", options.timeout_ms),
+            Outcome::NoReply => println!("No reply within {}", seconds(options.client.timeout)),
         }
     }
     bail!(
@@ -158,14 +155,14 @@ fn send(socket: &Traced<UdpSocket>, server: SocketAddr, options: &Options) -> Re
 // ANCHOR_END: send
 
 // ANCHOR: wait
-/// Waits at most `--timeout-ms` for a datagram from the server. Datagrams from anyone else
+/// Waits at most `--timeout` for a datagram from the server. Datagrams from anyone else
 /// (anyone can send to our port) are shown and ignored.
 fn wait_for_reply(
     socket: &Traced<UdpSocket>,
     server: SocketAddr,
     options: &Options,
 ) -> Result<Outcome> {
-    let deadline = Instant::now() + Duration::from_millis(options.timeout_ms);
+    let deadline = Instant::now() + options.client.timeout;
     let mut buffer = vec![0u8; BUFFER_SIZE];
     loop {
         let left = deadline.saturating_duration_since(Instant::now());

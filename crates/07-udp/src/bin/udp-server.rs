@@ -14,10 +14,12 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, ValueEnum};
-use netlesson::report::{count, explain_io};
-use netlesson::trace::show_bytes;
-use netlesson::{Traced, trace};
+use netlesson::show::{count, explain_io, show_bytes};
+use netlesson::{Traced, log, trace};
 use socket2::{Domain, Protocol, Socket, Type};
+
+/// udp-server's port, from the TA slides.
+const PORT: u16 = 5005;
 
 /// Room for the largest datagram UDP can carry (65 507 bytes of data over IPv4, 65 527 over
 /// IPv6): a peek into a buffer this big is never cut.
@@ -27,6 +29,8 @@ const MAX_DATAGRAM: usize = 65_536;
 const DATA_RECEIVED: &[u8] = b"data received";
 
 /// Lesson 7's server: answers every UDP datagram it receives.
+// Not netlesson's ServerOptions: --idle-timeout and --client-deadline are about connections,
+// and UDP has none.
 #[derive(Parser)]
 #[command(version)]
 struct Options {
@@ -36,7 +40,7 @@ struct Options {
     host: String,
 
     /// Port to listen on; 0 lets the operating system pick a free one
-    #[arg(long, default_value_t = 5005)]
+    #[arg(long, default_value_t = PORT)]
     port: u16,
 
     /// Answer a single datagram, then exit (the server normally answers datagrams until you
@@ -94,7 +98,7 @@ fn run(options: &Options) -> Result<()> {
         match receive(&socket, &mut buffer) {
             Ok(datagram) => answer(&socket, &datagram, options),
             // Rare, but one bad datagram must not stop the server either: say so, go on.
-            Err(error) => println!("receive failed: {}", explain_io(&error)),
+            Err(error) => log!("receive failed: {}", explain_io(&error)),
         }
         if options.once {
             return Ok(());
@@ -159,7 +163,7 @@ fn receive<'b>(socket: &Traced<UdpSocket>, buffer: &'b mut [u8]) -> io::Result<D
 // ANCHOR: answer
 /// Prints one line about `datagram` and sends the reply to its sender.
 fn answer(socket: &Traced<UdpSocket>, datagram: &Datagram, options: &Options) {
-    println!("{}", describe(datagram, options.buffer_size));
+    log!("{}", describe(datagram, options.buffer_size));
     let sender = datagram.sender;
     let reply = match options.reply {
         // sendto(b'data received', addr): the same reply to everything, even an empty datagram.
@@ -167,15 +171,15 @@ fn answer(socket: &Traced<UdpSocket>, datagram: &Datagram, options: &Options) {
         Reply::Upper => match std::str::from_utf8(datagram.data) {
             Ok(text) => text.to_uppercase().into_bytes(),
             Err(_) => {
-                println!("No reply to {sender}: bytes that are not UTF-8 text have no capitals");
+                log!("No reply to {sender}: bytes that are not UTF-8 text have no capitals");
                 return;
             }
         },
     };
     // There is no connection to send on: every reply names its destination.
     match socket.send_to(&reply, sender) {
-        Ok(_) => println!("Sent {} to {sender}", show_bytes(&reply)),
-        Err(error) => println!("could not reply to {sender}: {}", explain_io(&error)),
+        Ok(_) => log!("Sent {} to {sender}", show_bytes(&reply)),
+        Err(error) => log!("could not reply to {sender}: {}", explain_io(&error)),
     }
 }
 // ANCHOR_END: answer

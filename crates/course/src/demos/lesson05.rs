@@ -32,11 +32,11 @@ fn script(session: &mut Session) -> Result<()> {
         (
             "silent: connect, wait, close",
             &[],
-            &["--mode", "silent", "--pause-ms", "200"],
+            &["--mode", "silent", "--pause", "0.2"],
         ),
         (
             "merged: two writes while the server is busy",
-            &["--read-delay-ms", "200"],
+            &["--read-delay", "0.2"],
             &["--mode", "merged"],
         ),
     ];

@@ -132,7 +132,7 @@ fn lossy(session: &mut Session) -> Result<()> {
         &["--drop", "0.5", "--seed", LOSS_SEED],
     )?;
     let port = wiretap.port_arg();
-    let args = ["--port", port.as_str(), "--timeout-ms", "300"];
+    let args = ["--port", port.as_str(), "--timeout", "0.3"];
     session.run("client", "udp-client", &args, "")?;
     // The client is done, so wiretap has logged every datagram, in the order of cause and effect.
     session.show_until("wiretap", &mut wiretap, |line| {

@@ -1,8 +1,13 @@
 //! The demos, one module per lesson. To add one: write `lessonNN.rs` with a `pub const DEMO`,
 //! and list it in [`ALL`]. Scenarios (named runs that lessons show) are listed in
-//! [`SCENARIOS`]; they live in the module of the lesson that shows them.
+//! [`SCENARIOS`]; they live in the module of the lesson that shows them. [`find`], [`list`] and
+//! [`scenario`] look them up; [`crate::demo`] runs them.
 
-use crate::demo::{Demo, Scenario};
+use std::fmt::Write as _;
+
+use anyhow::{Context, Result};
+
+use crate::demo::{self, Demo, Scenario};
 
 mod lesson01;
 mod lesson02;
@@ -51,3 +56,32 @@ pub const SCENARIOS: &[Scenario] = &[
     wiretap::REFUSED,
     wiretap::UDP_DROP,
 ];
+
+/// The demo of lesson `number`, if there is one.
+pub fn find(number: u8) -> Option<&'static Demo> {
+    ALL.iter().find(|demo| demo.number == number)
+}
+
+/// What `cargo demo` prints without a number: the list of demos.
+pub fn list() -> String {
+    let mut text = String::from("Usage: cargo demo N   (or: just demo-N)\n\nDemos:\n");
+    let width = ALL
+        .iter()
+        .map(|demo| demo.title.chars().count())
+        .max()
+        .unwrap_or(0);
+    for demo in ALL {
+        let (number, title, lesson) = (demo.number, demo.title, demo.lesson);
+        let _ = writeln!(text, "  {number}  {title:<width$}  {lesson}");
+    }
+    text
+}
+
+/// Runs scenario `name` (from [`SCENARIOS`]) and returns its transcript.
+pub fn scenario(name: &str) -> Result<String> {
+    let scenario = SCENARIOS
+        .iter()
+        .find(|scenario| scenario.name == name)
+        .with_context(|| format!("there is no scenario `{name}` in course::demos::SCENARIOS"))?;
+    demo::run_scenario(scenario)
+}

@@ -1,0 +1,101 @@
+//! Formatting for people: bytes as escaped text or hex, counts with their noun, durations, and
+//! socket errors in plain words.
+//!
+//! This is the bottom layer of `netlesson`: it uses nothing else from the crate, and trace
+//! lines, error messages and server logs all format through it, so they say things the same way.
+
+use std::io;
+use std::time::Duration;
+
+/// How many bytes of a buffer [`show_bytes`] shows before it says how many more there were.
+const SHOWN_BYTES: usize = 64;
+
+/// Shows bytes the way trace lines and logs do: as quoted, escaped text when they are UTF-8,
+/// otherwise as hex. Long buffers are cut after 64 bytes with a count of the rest.
+///
+/// ```
+/// use netlesson::show::show_bytes;
+///
+/// assert_eq!(show_bytes(b"Hello\r\n"), r#""Hello\r\n""#);
+/// assert_eq!(show_bytes(&[0xff, 0xfe, 0x00]), "ff fe 00");
+/// assert_eq!(show_bytes(&[b'a'; 70]), format!("\"{}\" ... (6 more bytes)", "a".repeat(64)));
+/// assert_eq!(show_bytes(&[b'a'; 65]), format!("\"{}\" ... (1 more byte)", "a".repeat(64)));
+/// ```
+pub fn show_bytes(bytes: &[u8]) -> String {
+    let shown = &bytes[..bytes.len().min(SHOWN_BYTES)];
+    let mut text = match std::str::from_utf8(shown) {
+        Ok(valid) => format!("{valid:?}"),
+        // A cut may split a multi-byte character: show the valid part as text, not hex.
+        Err(error) if bytes.len() > SHOWN_BYTES && error.error_len().is_none() => {
+            format!(
+                "{:?}",
+                String::from_utf8_lossy(&shown[..error.valid_up_to()])
+            )
+        }
+        Err(_) => hex(shown),
+    };
+    if bytes.len() > shown.len() {
+        let more = count(bytes.len() - shown.len(), "more byte");
+        text.push_str(&format!(" ... ({more})"));
+    }
+    text
+}
+
+/// Bytes as lowercase hex pairs separated by spaces: `ff fe 00`.
+///
+/// ```
+/// assert_eq!(netlesson::show::hex(b"AB"), "41 42");
+/// ```
+pub fn hex(bytes: &[u8]) -> String {
+    let pairs: Vec<String> = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    pairs.join(" ")
+}
+
+/// A count with its noun, singular or plural: `1 byte`, `13 bytes`.
+///
+/// ```
+/// assert_eq!(netlesson::show::count(1, "byte"), "1 byte");
+/// assert_eq!(netlesson::show::count(13, "byte"), "13 bytes");
+/// ```
+pub fn count(number: usize, noun: &str) -> String {
+    match number {
+        1 => format!("1 {noun}"),
+        _ => format!("{number} {noun}s"),
+    }
+}
+
+/// Formats a duration for people: `10 s`, `0.5 s`, `250 ms`.
+///
+/// ```
+/// use std::time::Duration;
+/// assert_eq!(netlesson::show::seconds(Duration::from_secs(5)), "5 s");
+/// assert_eq!(netlesson::show::seconds(Duration::from_millis(1500)), "1.5 s");
+/// assert_eq!(netlesson::show::seconds(Duration::from_millis(250)), "250 ms");
+/// ```
+pub fn seconds(duration: Duration) -> String {
+    if duration < Duration::from_secs(1) {
+        format!("{} ms", duration.as_millis())
+    } else {
+        format!("{} s", duration.as_secs_f64())
+    }
+}
+
+/// Explains the socket errors a student meets; other errors keep the operating system's words.
+///
+/// ```
+/// use std::io::{Error, ErrorKind};
+///
+/// let reset = Error::from(ErrorKind::ConnectionReset);
+/// assert_eq!(netlesson::show::explain_io(&reset), "connection reset by the peer");
+/// ```
+pub fn explain_io(error: &io::Error) -> String {
+    match error.kind() {
+        // SO_RCVTIMEO / SO_SNDTIMEO expiring shows up as EAGAIN ("would block") on Linux.
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => "timed out".into(),
+        io::ErrorKind::ConnectionReset => "connection reset by the peer".into(),
+        io::ErrorKind::ConnectionAborted => "connection aborted".into(),
+        io::ErrorKind::BrokenPipe => "the peer has closed the connection (broken pipe)".into(),
+        io::ErrorKind::UnexpectedEof => "the peer closed the connection too early".into(),
+        _ => error.to_string(),
+    }
+}
