@@ -359,13 +359,31 @@ fn compare(
     if same(block, &block.body, &fresh) {
         return check_snippet_linked(document, block);
     }
-    let what = match &block.source {
-        Source::Snippet { path, region } => format!("the snippet of {path}#{region}"),
-        Source::Output { command } => format!("the output of `{command}`"),
+    let lesson = document
+        .path
+        .file_name()
+        .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+    // A student who edited a lesson's program for an exercise reads this first, so it starts
+    // with how to undo that; the contributor's fix comes second.
+    let (what, undo) = match &block.source {
+        Source::Snippet { path, region } => {
+            let file = path.trim_start_matches("../");
+            (
+                format!("{file} differs from what lessons/{lesson} shows (region `{region}`)"),
+                format!("`git checkout -- {file}` restores it"),
+            )
+        }
+        Source::Output { command } => (
+            format!("the output of `{command}` differs from what lessons/{lesson} shows"),
+            "`git status` shows what you changed and `git checkout -- crates/` restores the \
+             course's programs"
+                .to_string(),
+        ),
     };
     let message = format!(
-        "{what} differs from the code; run `cargo lessons --write` (or `just lessons`) \
-         to regenerate it.\n{}",
+        "{what}.\n  If you changed a lesson's program for an exercise, {undo}.\n  If you changed \
+         the code on purpose, run `cargo lessons --write` (or `just lessons`) to regenerate the \
+         lesson, and read the text around it.\n{}",
         first_difference(&block.body, &fresh)
     );
     Some(document.problem(block.marker_line, message))

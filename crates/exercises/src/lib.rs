@@ -21,8 +21,12 @@ const BACKLOG: i32 = 5;
 #[derive(Parser)]
 #[command(about = "An exercise server of the socket course (see the top of its file)")]
 struct Options {
+    /// Port to listen on; 0 lets the operating system pick a free one
+    #[arg(long)]
+    port: u16,
+
     #[command(flatten)]
-    server: ServerOptions<0>,
+    server: ServerOptions,
 }
 
 /// Serves clients one after another on `--port` (default `default_port`), calling `handle`
@@ -36,7 +40,7 @@ pub fn serve(
         Err(error) => error.exit(),
     };
     netlesson::trace::enable(options.server.trace);
-    netlesson::finish(listen_and_serve(&options.server, handle), None)
+    netlesson::finish(listen_and_serve(&options, handle), None)
 }
 
 /// The options, with the exercise's default port.
@@ -49,11 +53,11 @@ fn parse_options(default_port: u16) -> Result<Options, clap::Error> {
 }
 
 fn listen_and_serve(
-    options: &ServerOptions<0>,
+    options: &Options,
     handle: impl FnMut(&mut Traced<TcpStream>, SocketAddr) -> Result<()>,
 ) -> Result<()> {
-    let listener = netlesson::listen(options.address()?, BACKLOG)?;
+    let listener = netlesson::listen(options.server.address(options.port)?, BACKLOG)?;
     netlesson::announce(&listener)?;
-    netlesson::serve(&listener, options, handle)?;
+    netlesson::serve(&listener, &options.server, handle)?;
     Ok(())
 }

@@ -12,7 +12,7 @@ use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use netlesson::trace::show_bytes;
+use netlesson::show::show_bytes;
 
 use crate::procs::{Running, Server};
 
