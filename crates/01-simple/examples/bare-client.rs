@@ -9,30 +9,25 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 fn main() {
-    // ANCHOR: connect
     // The tutorial's port, or the first argument (`cargo run --example bare-client -- 50001`).
     let port: u16 = match std::env::args().nth(1) {
-        Some(arg) => arg
-            .parse()
-            .expect("the port must be a number from 0 to 65535"),
+        Some(arg) => arg.parse().expect("the port must be a number"),
         None => 50000,
     };
+    // ANCHOR: connect
     let address = SocketAddr::from(([127, 0, 0, 1], port));
     let timeout = Duration::from_secs(5);
     // socket(), settimeout(5), connect(("localhost", 50000)): one call, which gives up after 5 s.
     let mut server = TcpStream::connect_timeout(&address, timeout).expect("could not connect");
-    // Python's timeout covers every later call too; std's is set apart for receiving.
-    server
-        .set_read_timeout(Some(timeout))
-        .expect("could not set the timeout");
+    // Python's timeout also covers recv; std sets it apart.
+    server.set_read_timeout(Some(timeout)).expect("no timeout");
     println!("Connected to server");
     // ANCHOR_END: connect
 
     // ANCHOR: exchange
     // send("Hello Server!".encode("utf-8")), as sendall: every byte goes out.
-    server
-        .write_all("Hello Server!".as_bytes())
-        .expect("send failed");
+    let message = "Hello Server!".as_bytes();
+    server.write_all(message).expect("send failed");
     // recv(1024): the reply, or what has arrived of it so far, at most 1024 bytes.
     let mut buffer = [0u8; 1024];
     let received = server.read(&mut buffer).expect("no reply");

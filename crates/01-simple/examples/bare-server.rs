@@ -8,19 +8,17 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 
 fn main() {
-    // ANCHOR: listen
     // The tutorial's port, or the first argument (`cargo run --example bare-server -- 0`).
     let port: u16 = match std::env::args().nth(1) {
-        Some(arg) => arg
-            .parse()
-            .expect("the port must be a number from 0 to 65535"),
+        Some(arg) => arg.parse().expect("the port must be a number"),
         None => 50000,
     };
+    // ANCHOR: listen
     // socket(), bind(("localhost", port)), listen(): std's `bind` makes all three calls.
     let listener = TcpListener::bind(("127.0.0.1", port)).expect("could not listen");
     println!(
         "listening on {}",
-        listener.local_addr().expect("no local address")
+        listener.local_addr().expect("no address")
     );
     // ANCHOR_END: listen
 
