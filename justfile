@@ -58,3 +58,8 @@ check:
 # Regenerate the code snippets and outputs shown in lessons/*.md from the code
 lessons:
     cargo lessons --write
+
+# Build the lessons as a book (into target/book) and serve it at http://localhost:3000, rebuilding on every change
+book:
+    command -v mdbook >/dev/null || cargo install mdbook --locked
+    mdbook serve lessons --open
