@@ -62,3 +62,8 @@ lessons:
 # Exercises: `just exercise` lists them, `just exercise check NAME` checks yours, `just exercise hint NAME`
 exercise *ARGS:
     cargo exercise {{ARGS}}
+
+# Build the lessons as a book (into target/book) and serve it at http://localhost:3000, rebuilding on every change
+book:
+    command -v mdbook >/dev/null || cargo install mdbook --locked
+    mdbook serve lessons --open

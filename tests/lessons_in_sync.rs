@@ -47,3 +47,29 @@ fn every_scenario_is_shown_in_a_lesson() {
         );
     }
 }
+
+#[test]
+fn the_book_lists_every_page_of_lessons_and_nothing_else() {
+    let lessons = bins::workspace_root().join("lessons");
+    let summary = std::fs::read_to_string(lessons.join("SUMMARY.md"))
+        .expect("lessons/SUMMARY.md, the book's table of contents, should exist");
+    let listed: std::collections::BTreeSet<String> = summary
+        .split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .map(|target| target.split('#').next().unwrap_or(target).to_string())
+        .collect();
+    let pages: std::collections::BTreeSet<String> = std::fs::read_dir(&lessons)
+        .expect("lessons/ can be listed")
+        .map(|entry| entry.expect("a directory entry").file_name())
+        .map(|name| name.to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md") && name != "SUMMARY.md")
+        .collect();
+    let missing: Vec<_> = pages.difference(&listed).collect();
+    let extra: Vec<_> = listed.difference(&pages).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "lessons/SUMMARY.md should list every page of lessons/ once (the book shows only what \
+         it lists): add {missing:?}, remove {extra:?}"
+    );
+}
