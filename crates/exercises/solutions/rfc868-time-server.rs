@@ -45,7 +45,7 @@ fn seconds_since_1900() -> Result<u32> {
         .as_secs();
     let since_1900 = since_1970 + SECONDS_FROM_1900_TO_1970;
     // `as u32` keeps the low 32 bits. They run out on 2036-02-07 06:28:16 UTC, when the count
-    // starts again from 0; RFC 868's clients are expected to know what era they are in.
-    // (Newer protocols, such as NTP version 4, carry an era number for that.)
+    // starts again from 0, and a client must know which era it is in. (NTP counts the same
+    // seconds since 1900 in 32 bits and meets the same limit; RFC 5905 numbers the eras.)
     Ok(since_1900 as u32)
 }

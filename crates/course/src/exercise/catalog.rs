@@ -46,7 +46,7 @@ pub const ALL: &[Exercise] = &[
          `.as_secs()` makes it whole seconds, a u64.",
             "RFC 868 counts from 1900, 70 years before Unix time: add 2_208_988_800 seconds (70 \
          years of 365 days, plus 17 leap days). The sum is a u64; RFC 868 sends 32 bits, and \
-         `as u32` keeps the low 32 (the count wraps to 0 in 2036, as the RFC's clients expect).",
+         `as u32` keeps the low 32 (the count wraps to 0 in 2036).",
             "`time.to_be_bytes()` gives the 4 bytes of a u32, most significant first (big-endian, \
          as RFC 868 and most Internet protocols want; `to_le_bytes` would send them backwards). \
          So `send_time` is `let time = seconds_since_1900()?.to_be_bytes();`, then \
