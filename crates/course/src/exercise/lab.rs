@@ -225,6 +225,8 @@ impl Lab {
             std::thread::sleep(Duration::from_millis(10));
         }
         match self.expect_running() {
+            // Said already (a shared step said it before the runner asks again).
+            Err(stopped) if failure.problem.contains(&stopped.problem) => failure,
             Err(stopped) => Failure {
                 problem: format!("{}\n(and so: {})", stopped.problem, failure.problem),
                 ..failure
@@ -465,6 +467,50 @@ impl Conn {
             "a reply, then the connection closed",
             "the server did not close the connection",
         ))
+    }
+
+    /// Everything the server sends until it closes the connection, for replies whose value
+    /// the step judges itself (a binary number, ...): at most `limit` bytes, the first within
+    /// [`REPLY_TIMEOUT`], and the close within [`PROMPT_CLOSE`] of the last byte, so that a
+    /// server that keeps the connection open after its reply fails even if it closes later.
+    /// A server that closes without sending anything gives an empty reply.
+    pub fn read_reply_then_close(&mut self, limit: usize) -> Result<Vec<u8>, Failure> {
+        let start = self.received.len();
+        let mut deadline = Instant::now() + REPLY_TIMEOUT;
+        loop {
+            let before = self.received.len();
+            let more = self.read_some(deadline);
+            if self.received.len() - start > limit {
+                let problem = format!("the server sent more than {limit} bytes");
+                return Err(self.mismatch(start, b"", "", &problem));
+            }
+            if self.received.len() > before {
+                deadline = deadline.min(Instant::now() + PROMPT_CLOSE);
+            }
+            if !more {
+                break;
+            }
+        }
+        if self.end.as_deref() == Some(CLOSED) {
+            return Ok(self.received[start..].to_vec());
+        }
+        let problem = match (self.received.len() > start, &self.end) {
+            (_, Some(_)) => "the connection failed",
+            (false, None) => "nothing arrived",
+            (true, None) => "the server did not close the connection right after its reply",
+        };
+        Err(self.mismatch(start, b"", "a reply, then the connection closed", problem))
+    }
+
+    /// Every byte received on this connection so far, for a step that explains what was
+    /// wrong with a reply.
+    pub fn received(&self) -> &[u8] {
+        &self.received
+    }
+
+    /// Whether the server has closed the connection normally (not reset it).
+    pub fn closed(&self) -> bool {
+        self.end.as_deref() == Some(CLOSED)
     }
 
     /// Waits up to `limit` for the server to close the connection, ignoring what it sends;
