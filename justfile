@@ -42,6 +42,15 @@ bench-image *ARGS:
 demo-7:
     cargo demo 7
 
+# Lesson 8: the one-at-a-time server, then the threaded server, with a silent client; the cap
+demo-8:
+    cargo demo 8
+
+# Lesson 8: one at a time, thread per client and a pool at 1, 10, 100 and 1000 clients; one table (release build)
+bench-concurrency *ARGS:
+    cargo build --release --quiet --package lesson-concurrency --bins
+    cargo run --release --quiet --bin concurrency-bench -- {{ARGS}}
+
 # Run every test (the same command as CI)
 test:
     cargo test

@@ -107,6 +107,11 @@ impl Running {
         &self.name
     }
 
+    /// The program's process id, e.g. for reading `/proc/<pid>/status` on Linux.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Every line read so far.
     pub fn seen(&self) -> &[String] {
         &self.seen
