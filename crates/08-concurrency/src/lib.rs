@@ -99,13 +99,13 @@ pub struct Counts {
     /// Clients connected now: accepted, and not closed yet (in `pool-server`, also those
     /// waiting for a worker).
     pub active: u64,
-    /// Request lines answered since the server started, by every client.
+    /// Request lines answered since the server started, by every client (a `STATS` request
+    /// counts itself).
     pub lines: u64,
 }
 
 impl Counts {
-    /// The `STATS` reply: `clients 3 active 2 lines 17`. The `STATS` request being answered
-    /// is not counted in `lines` yet.
+    /// The `STATS` reply: `clients 3 active 2 lines 17`.
     pub fn report(&self) -> String {
         format!(
             "clients {} active {} lines {}",
@@ -162,8 +162,8 @@ fn answer_requests(
             Request::Closed => return Ok(()),
             Request::TooLong => {
                 // We no longer know where the next line starts: say why, and hang up.
+                drop(count_line(counts));
                 send_line(&mut replies, "ERR line too long")?;
-                lock(counts).lines += 1;
                 bail!("sent a line over {MAX_LINE} bytes");
             }
         };
@@ -172,19 +172,32 @@ fn answer_requests(
             Ok(text) => reply_to(text),
             Err(_) => Reply::Line("ERR not UTF-8".to_string()),
         };
+        let counted = count_line(counts);
         let text = match &reply {
             Reply::Line(text) => text.clone(),
-            Reply::Stats => lock(counts).report(),
+            Reply::Stats => counted.report(),
             Reply::Bye => "BYE".to_string(),
         };
+        // Unlock before sending: a send can wait for a slow client, and while one thread holds
+        // the lock, every other thread that wants it waits too.
+        drop(counted);
         send_line(&mut replies, &text)?;
-        lock(counts).lines += 1;
         if reply == Reply::Bye {
             return Ok(());
         }
     }
 }
 // ANCHOR_END: answer_requests
+
+/// Counts one more request line answered, and returns the numbers, still locked.
+///
+/// A line is counted before its reply is sent: a client that has its reply can be sure that
+/// the next `STATS`, from any client, counts it. `STATS` counts itself, under the same lock.
+fn count_line(counts: &Mutex<Counts>) -> MutexGuard<'_, Counts> {
+    let mut counts = lock(counts);
+    counts.lines += 1;
+    counts
+}
 
 /// What [`read_request`] found in the stream.
 enum Request {

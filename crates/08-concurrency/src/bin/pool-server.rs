@@ -27,9 +27,11 @@ use netlesson::{log, trace};
 /// pool-server's port (lesson 8 is beyond the tutorials: the course chose it).
 const PORT: u16 = 12003;
 
-/// How many connections the operating system may queue while the main thread is busy (std's
-/// `TcpListener::bind` asks for 128 too). Accepted connections wait in the channel instead.
-const BACKLOG: i32 = 128;
+/// How many new connections the operating system may queue until the accept loop takes them.
+/// Many clients may arrive at once here, so the queue is longer than lessons 1 to 7's `listen(1)`
+/// (std's `TcpListener::bind` asks for 128; Linux allows up to `net.core.somaxconn`, often 4096).
+/// When it is full, the kernel drops new connections, and their clients retry a second later.
+const BACKLOG: i32 = 1024;
 
 /// Lesson 8's pool server: a fixed number of worker threads take turns serving the clients.
 #[derive(Parser)]

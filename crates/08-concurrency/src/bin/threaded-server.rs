@@ -26,9 +26,11 @@ use netlesson::{log, trace};
 /// threaded-server's port (lesson 8 is beyond the tutorials: the course chose it).
 const PORT: u16 = 12002;
 
-/// How many connections the operating system may queue while the main thread is busy starting
-/// a thread (std's `TcpListener::bind` asks for 128 too).
-const BACKLOG: i32 = 128;
+/// How many new connections the operating system may queue until the accept loop takes them.
+/// Many clients may arrive at once here, so the queue is longer than lessons 1 to 7's `listen(1)`
+/// (std's `TcpListener::bind` asks for 128; Linux allows up to `net.core.somaxconn`, often 4096).
+/// When it is full, the kernel drops new connections, and their clients retry a second later.
+const BACKLOG: i32 = 1024;
 
 /// Lesson 8's threaded server: a thread per client, every one served at once.
 #[derive(Parser)]

@@ -1,0 +1,769 @@
+//! Black-box tests of lesson 8's programs over real sockets on 127.0.0.1: the protocol, exactly,
+//! from both servers; 200 clients at once; slow and silent clients that must not delay the
+//! others (threaded-server) or that make the next one wait (pool-server); the cap; the threads
+//! the servers use; 3000 connection attempts; load-client's report; the benchmark's table.
+//!
+//! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
+//! has a time limit (see `course::procs`).
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::time::Duration;
+
+use course::procs::{STEP_TIMEOUT, Server};
+
+const THREADED: &str = env!("CARGO_BIN_EXE_threaded-server");
+const POOL: &str = env!("CARGO_BIN_EXE_pool-server");
+const LOAD: &str = env!("CARGO_BIN_EXE_load-client");
+const BENCH: &str = env!("CARGO_BIN_EXE_concurrency-bench");
+
+/// Both servers, for the checks that hold for each.
+const SERVERS: [&str; 2] = [THREADED, POOL];
+
+fn start(program: &str, extra: &[&str]) -> Server {
+    Server::start_on_port_0(Path::new(program), extra)
+        .unwrap_or_else(|error| panic!("{program} should print its ready line: {error:#}"))
+}
+
+/// A client driven by the test: sends request lines, reads reply lines, byte for byte.
+struct Client {
+    replies: BufReader<TcpStream>,
+    requests: TcpStream,
+}
+
+impl Client {
+    fn connect(address: SocketAddr) -> Client {
+        let stream = TcpStream::connect_timeout(&address, STEP_TIMEOUT).expect("connect");
+        stream
+            .set_read_timeout(Some(STEP_TIMEOUT))
+            .expect("timeout");
+        stream
+            .set_write_timeout(Some(STEP_TIMEOUT))
+            .expect("timeout");
+        let requests = stream.try_clone().expect("a second handle");
+        Client {
+            replies: BufReader::new(stream),
+            requests,
+        }
+    }
+
+    fn address(&self) -> SocketAddr {
+        self.requests.local_addr().expect("local address")
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.requests.write_all(bytes).expect("send");
+    }
+
+    /// The next reply line, with its `\n`, exactly as it arrived (empty at the end of stream).
+    fn reply(&mut self) -> Vec<u8> {
+        let mut line = Vec::new();
+        self.replies
+            .read_until(b'\n', &mut line)
+            .expect("a reply line");
+        line
+    }
+
+    /// Sends `request` and returns the reply line.
+    fn ask(&mut self, request: &[u8]) -> Vec<u8> {
+        self.send(request);
+        self.reply()
+    }
+
+    /// Checks that the server closes the connection now, without sending anything more.
+    fn expect_closed(&mut self) {
+        assert_eq!(
+            self.reply(),
+            b"",
+            "the server should have closed the connection"
+        );
+    }
+}
+
+/// Reads the server's lines until `count` of them start with `prefix`; returns every line read.
+fn wait_for_lines(server: &mut Server, prefix: &str, count: usize) -> Vec<String> {
+    let mut seen = 0;
+    let mut lines = Vec::new();
+    while seen < count {
+        let line = server.next_line().expect("the server's next line");
+        seen += usize::from(line.starts_with(prefix));
+        lines.push(line);
+    }
+    lines
+}
+
+mod protocol {
+    use super::*;
+
+    #[test]
+    fn each_command_gets_its_exact_reply_from_both_servers() {
+        for program in SERVERS {
+            let mut server = start(program, &[]);
+            let mut client = Client::connect(server.address);
+            let cases: [(&[u8], &[u8]); 11] = [
+                (b"UPPER hello, world\n", b"HELLO, WORLD\n"),
+                ("UPPER straße\n".as_bytes(), b"STRASSE\n"),
+                (b"REVERSE hello\n", b"olleh\n"),
+                ("REVERSE héllo ✓\n".as_bytes(), "✓ olléh\n".as_bytes()),
+                (b"UPPER\n", b"\n"),
+                (b"UPPER two  spaces\r\n", b"TWO  SPACES\n"),
+                (b"upper hello\n", b"ERR unknown command\n"),
+                (b"HELLO\n", b"ERR unknown command\n"),
+                (b"\n", b"ERR unknown command\n"),
+                (b"QUIT now\n", b"ERR unknown command\n"),
+                (b"\xff\xfe\n", b"ERR not UTF-8\n"),
+            ];
+            for (request, reply) in cases {
+                assert_eq!(
+                    client.ask(request),
+                    reply,
+                    "{program}: the reply to {:?}",
+                    String::from_utf8_lossy(request)
+                );
+            }
+            // The session went on after the line that was not UTF-8; QUIT ends it.
+            assert_eq!(client.ask(b"QUIT\n"), b"BYE\n");
+            client.expect_closed();
+            let peer = client.address();
+            server.expect_accepted_from(peer).expect("accept line");
+            server.expect_closed(peer).expect("closed line");
+        }
+    }
+
+    #[test]
+    fn requests_in_one_write_or_a_byte_at_a_time_get_their_replies_in_order() {
+        for program in SERVERS {
+            let server = start(program, &[]);
+            let mut client = Client::connect(server.address);
+            client.send(b"UPPER a\nREVERSE ab\nUPPER c\n");
+            for reply in [&b"A\n"[..], b"ba\n", b"C\n"] {
+                assert_eq!(client.reply(), reply, "{program}");
+            }
+            for byte in b"REVERSE slow\n" {
+                client.send(&[*byte]);
+            }
+            assert_eq!(client.reply(), b"wols\n", "{program}");
+        }
+    }
+
+    #[test]
+    fn a_line_of_1024_bytes_is_answered_and_a_longer_one_gets_err_and_the_close() {
+        for program in SERVERS {
+            let mut server = start(program, &[]);
+            let mut client = Client::connect(server.address);
+            // "UPPER " and 1018 letters: 1024 bytes, then \r\n, which do not count.
+            let longest = format!("UPPER {}\r\n", "a".repeat(1018));
+            let reply = client.ask(longest.as_bytes());
+            assert_eq!(reply, format!("{}\n", "A".repeat(1018)).as_bytes());
+
+            let too_long = format!("UPPER {}\n", "a".repeat(1019));
+            assert_eq!(client.ask(too_long.as_bytes()), b"ERR line too long\n");
+            client.expect_closed();
+            let peer = client.address();
+            server.expect_accepted_from(peer).expect("accept line");
+            server
+                .expect_client_problem(peer, "sent a line over 1024 bytes")
+                .expect("problem line");
+        }
+    }
+
+    #[test]
+    fn endless_data_without_a_newline_is_cut_off_at_the_limit() {
+        let mut server = start(THREADED, &[]);
+        let mut client = Client::connect(server.address);
+        // Far more than the limit: the server stops reading after 1026 bytes and hangs up.
+        let _ = client.requests.write_all(&[b'x'; 4096]);
+        assert_eq!(client.reply(), b"ERR line too long\n");
+        let peer = client.address();
+        server.expect_accepted_from(peer).expect("accept line");
+        server
+            .expect_client_problem(peer, "sent a line over 1024 bytes")
+            .expect("problem line");
+    }
+
+    #[test]
+    fn stats_counts_the_clients_and_lines_of_the_whole_server() {
+        for program in SERVERS {
+            let mut server = start(program, &[]);
+            let mut first = Client::connect(server.address);
+            assert_eq!(first.ask(b"STATS\n"), b"clients 1 active 1 lines 1\n");
+            assert_eq!(first.ask(b"UPPER a\n"), b"A\n");
+            let mut second = Client::connect(server.address);
+            assert_eq!(
+                second.ask(b"STATS\n"),
+                b"clients 2 active 2 lines 3\n",
+                "{program}"
+            );
+            assert_eq!(first.ask(b"QUIT\n"), b"BYE\n");
+            let peer = first.address();
+            // `active` goes down before the server says it closed the connection.
+            wait_for_lines(&mut server, &format!("closed connection from {peer}"), 1);
+            assert_eq!(
+                second.ask(b"STATS\n"),
+                b"clients 2 active 1 lines 5\n",
+                "{program}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_client_that_goes_quiet_is_dropped_after_the_idle_timeout() {
+        for program in SERVERS {
+            let mut server = start(program, &["--idle-timeout", "0.2"]);
+            let mut client = Client::connect(server.address);
+            client.send(b"UPPER half a li");
+            client.expect_closed();
+            let peer = client.address();
+            server.expect_accepted_from(peer).expect("accept line");
+            server
+                .expect_client_problem(
+                    peer,
+                    "could not receive a request: nothing arrived for 200 ms (--idle-timeout)",
+                )
+                .expect("problem line");
+        }
+    }
+
+    #[test]
+    fn a_client_that_closes_in_the_middle_of_a_line_is_reported() {
+        let mut server = start(POOL, &[]);
+        let mut client = Client::connect(server.address);
+        assert_eq!(client.ask(b"UPPER ok\n"), b"OK\n");
+        client.send(b"UPPER");
+        let peer = client.address();
+        drop(client);
+        server.expect_accepted_from(peer).expect("accept line");
+        server
+            .expect_client_problem(
+                peer,
+                "could not receive a request: the connection closed before the \"\\n\" that \
+                 ends a message (5 bytes without it)",
+            )
+            .expect("problem line");
+    }
+}
+
+mod many_clients {
+    use std::sync::Barrier;
+    use std::thread;
+
+    use super::*;
+
+    /// `count` clients connect, wait until all are connected, then each sends five requests
+    /// of its own, checks each reply exactly, and says QUIT.
+    fn clients_at_once(address: SocketAddr, count: usize) {
+        let start_line = Barrier::new(count);
+        thread::scope(|scope| {
+            for number in 0..count {
+                let start_line = &start_line;
+                scope.spawn(move || {
+                    let mut client = Client::connect(address);
+                    start_line.wait();
+                    for request in 0..5 {
+                        let text = format!("client {number} says {request}");
+                        let reply = client.ask(format!("REVERSE {text}\n").as_bytes());
+                        let expected: String = text.chars().rev().collect();
+                        assert_eq!(reply, format!("{expected}\n").as_bytes());
+                    }
+                    assert_eq!(client.ask(b"QUIT\n"), b"BYE\n");
+                    client.expect_closed();
+                });
+            }
+        });
+    }
+
+    fn check_200_clients(program: &str, extra: &[&str]) {
+        let mut server = start(program, extra);
+        clients_at_once(server.address, 200);
+        let lines = wait_for_lines(&mut server, "closed connection from ", 200);
+        let accepted = lines
+            .iter()
+            .filter(|line| line.starts_with("accepted connection from "))
+            .count();
+        assert_eq!(accepted, 200, "{}", lines.join("\n"));
+        assert_eq!(lines.len(), 400, "only accept and close lines expected");
+    }
+
+    #[test]
+    fn threaded_server_answers_200_clients_at_once_each_exactly() {
+        check_200_clients(THREADED, &["--max-clients", "200"]);
+    }
+
+    #[test]
+    fn pool_server_answers_200_clients_at_once_each_exactly() {
+        check_200_clients(POOL, &[]);
+    }
+}
+
+mod slow_clients {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::thread;
+    use std::time::Instant;
+
+    use super::*;
+
+    #[test]
+    fn a_trickling_client_and_20_silent_ones_do_not_delay_another_on_threaded_server() {
+        let mut server = start(THREADED, &[]);
+        let silent: Vec<Client> = (0..20).map(|_| Client::connect(server.address)).collect();
+        let stop = AtomicBool::new(false);
+        let mut trickler = Client::connect(server.address);
+        thread::scope(|scope| {
+            scope.spawn(|| {
+                // A byte every 20 ms, over and over: it never finishes a line.
+                while !stop.load(Ordering::Relaxed) {
+                    trickler.send(b"x");
+                    thread::sleep(Duration::from_millis(20));
+                }
+            });
+            // Every slow client is connected and served by its own thread before we measure.
+            wait_for_lines(&mut server, "accepted connection from ", 21);
+
+            let started = Instant::now();
+            let mut client = Client::connect(server.address);
+            let reply = client.ask(b"UPPER hello\n");
+            let delay = started.elapsed();
+            stop.store(true, Ordering::Relaxed);
+            assert_eq!(reply, b"HELLO\n");
+            eprintln!("connect and reply with 21 slow clients connected: {delay:?}");
+            assert!(
+                delay < Duration::from_millis(100),
+                "the legitimate client waited {delay:?}"
+            );
+        });
+        drop(silent);
+    }
+
+    #[test]
+    fn pool_server_makes_the_fifth_client_wait_while_four_silent_ones_hold_the_workers() {
+        let idle = Duration::from_millis(300);
+        let mut server = start(POOL, &["--workers", "4", "--idle-timeout", "0.3"]);
+        let silent: Vec<Client> = (0..4).map(|_| Client::connect(server.address)).collect();
+        wait_for_lines(&mut server, "accepted connection from ", 4);
+
+        let started = Instant::now();
+        let mut fifth = Client::connect(server.address);
+        assert_eq!(fifth.ask(b"UPPER hello\n"), b"HELLO\n");
+        let waited = started.elapsed();
+        // No worker is free before the first silent client is dropped at its idle timeout.
+        assert!(waited >= idle, "the fifth client waited only {waited:?}");
+        drop(silent);
+    }
+}
+
+mod cap {
+    use super::*;
+
+    #[test]
+    fn clients_past_max_clients_get_err_server_full_and_the_server_recovers_when_one_leaves() {
+        let mut server = start(THREADED, &["--max-clients", "3"]);
+        let mut clients: Vec<Client> = (1..=3)
+            .map(|number| {
+                let mut client = Client::connect(server.address);
+                let stats = client.ask(b"STATS\n");
+                let expected = format!("clients {number} active {number} lines {number}\n");
+                assert_eq!(stats, expected.as_bytes());
+                client
+            })
+            .collect();
+        wait_for_lines(&mut server, "accepted connection from ", 3);
+
+        let mut refused = Client::connect(server.address);
+        assert_eq!(refused.reply(), b"ERR server full\n");
+        refused.expect_closed();
+        server
+            .expect_client_problem(
+                refused.address(),
+                "3 clients are connected already (--max-clients): sent ERR server full, closed",
+            )
+            .expect("the refusal, in one line");
+
+        // One leaves: the next client is served, and the refused one was never counted.
+        let mut leaving = clients.remove(0);
+        assert_eq!(leaving.ask(b"QUIT\n"), b"BYE\n");
+        let peer = leaving.address();
+        wait_for_lines(&mut server, &format!("closed connection from {peer}"), 1);
+        let mut next = Client::connect(server.address);
+        assert_eq!(next.ask(b"STATS\n"), b"clients 4 active 3 lines 5\n");
+    }
+
+    #[test]
+    fn load_client_past_the_cap_fails_naming_err_server_full() {
+        let server = start(THREADED, &["--max-clients", "2"]);
+        let mut held: Vec<Client> = (0..2).map(|_| Client::connect(server.address)).collect();
+        for client in &mut held {
+            assert!(client.ask(b"STATS\n").starts_with(b"clients "));
+        }
+        let port = server.port_arg();
+        let output = assert_cmd::Command::new(LOAD)
+            .args(["--port", &port, "--clients", "1", "--requests", "2"])
+            .timeout(STEP_TIMEOUT)
+            .output()
+            .expect("load-client runs");
+        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "error: 1 of 1 clients failed; the first: client 1: sent \"UPPER client 1 request 1\", \
+             expected \"CLIENT 1 REQUEST 1\", got \"ERR server full\"\n"
+        );
+    }
+}
+
+mod threads {
+    use std::time::Instant;
+
+    use super::*;
+
+    /// The number of threads of process `pid`, from `/proc/<pid>/status` (Linux only).
+    fn threads_of(pid: u32) -> Option<usize> {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let line = status.lines().find(|line| line.starts_with("Threads:"))?;
+        line["Threads:".len()..].trim().parse().ok()
+    }
+
+    /// Waits (at most STEP_TIMEOUT, looking every 10 ms) until `pid` has `count` threads.
+    fn wait_for_threads(pid: u32, count: usize) {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            let now = threads_of(pid).expect("a thread count");
+            if now == count {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server has {now} threads, expected {count}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Connects 30 clients that send nothing, checks the server's threads, then closes the
+    /// clients and checks again.
+    fn check_threads(program: &str, extra: &[&str], idle: usize, busy: usize) {
+        let mut server = start(program, extra);
+        let pid = server.pid();
+        if threads_of(pid).is_none() {
+            eprintln!("no /proc/{pid}/status on this system: thread counts not checked");
+            return;
+        }
+        wait_for_threads(pid, idle);
+        let clients: Vec<Client> = (0..30).map(|_| Client::connect(server.address)).collect();
+        wait_for_lines(&mut server, "accepted connection from ", 30);
+        wait_for_threads(pid, busy);
+        drop(clients);
+        wait_for_lines(&mut server, "closed connection from ", 30);
+        wait_for_threads(pid, idle);
+    }
+
+    #[test]
+    fn threaded_server_has_a_thread_per_client_and_goes_back_to_one() {
+        check_threads(THREADED, &[], 1, 31);
+    }
+
+    #[test]
+    fn pool_server_keeps_its_workers_and_no_more_however_many_clients() {
+        check_threads(POOL, &["--workers", "4"], 5, 5);
+    }
+
+    #[test]
+    fn pool_server_has_its_workers_from_the_start() {
+        let server = start(POOL, &["--workers", "7"]);
+        match threads_of(server.pid()) {
+            // The workers start before the ready line: no waiting needed.
+            Some(threads) => assert_eq!(threads, 8),
+            None => eprintln!("no /proc on this system: thread counts not checked"),
+        }
+    }
+}
+
+mod abuse {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::thread;
+    use std::time::Instant;
+
+    use super::*;
+
+    /// One connection attempt that misbehaves in one of five ways, chosen by `attempt`.
+    fn misbehave(address: SocketAddr, attempt: usize) {
+        // Attempts come faster than the server accepts them: when its listen queue is full,
+        // the kernel drops some, and a connect may fail or be lost. Both are fine here.
+        let Ok(mut stream) = TcpStream::connect_timeout(&address, STEP_TIMEOUT) else {
+            return;
+        };
+        let _ = match attempt % 5 {
+            0 => Ok(()),
+            1 => stream.write_all(b"\xff\xfe\x00garbage"),
+            2 => stream.write_all(b"UPPER half a line"),
+            3 => stream.write_all(&[b'x'; 3000]),
+            _ => stream.write_all(b"STATS\nQUIT\n"),
+        };
+        if attempt % 2 == 0 {
+            // A reset instead of a polite close, as a crashed client gives.
+            let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+        }
+    }
+
+    fn survive_3000_attempts(program: &str) {
+        let mut server = start(program, &["--idle-timeout", "1"]);
+        let address = server.address;
+        let next = AtomicUsize::new(0);
+        thread::scope(|scope| {
+            for _ in 0..20 {
+                scope.spawn(|| {
+                    loop {
+                        let attempt = next.fetch_add(1, Ordering::Relaxed);
+                        if attempt >= 3000 {
+                            return;
+                        }
+                        misbehave(address, attempt);
+                    }
+                });
+            }
+        });
+        assert!(server.exit_status().is_none(), "{program} should still run");
+
+        // The next client is served as usual (once there is room: threaded-server may still
+        // be full of attempts it has not seen off yet), and every other client is seen off in
+        // the end, at most --idle-timeout after its last byte: no place in `active` is lost.
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        let mut client = loop {
+            let mut client = Client::connect(address);
+            let reply = client.ask(b"REVERSE still here\n");
+            if reply == b"ereh llits\n" {
+                break client;
+            }
+            assert_eq!(reply, b"ERR server full\n");
+            assert!(Instant::now() < deadline, "{program} stays full");
+            thread::sleep(Duration::from_millis(50));
+        };
+        loop {
+            let stats = String::from_utf8(client.ask(b"STATS\n")).expect("text");
+            if stats.contains(" active 1 ") {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{program} still has {stats}");
+            thread::sleep(Duration::from_millis(50));
+        }
+        assert!(server.exit_status().is_none(), "{program} should still run");
+        server.read_available();
+        let unexpected: Vec<&String> = server
+            .seen()
+            .iter()
+            .filter(|line| !expected_after_abuse(line))
+            .collect();
+        assert!(unexpected.is_empty(), "{unexpected:#?}");
+    }
+
+    /// Whether `line` is one a server may print while it is abused: a client accepted, closed,
+    /// refused at the cap, or with a problem that one of the attempts causes.
+    fn expected_after_abuse(line: &str) -> bool {
+        let problems = [
+            "could not receive a request: connection reset by the peer",
+            "could not receive a request: the connection closed before the \"\\n\" that ends a message",
+            "could not send a reply: connection reset by the peer",
+            "could not send a reply: the peer has closed the connection (broken pipe)",
+            "sent a line over 1024 bytes",
+            "clients are connected already (--max-clients)",
+        ];
+        line.starts_with("listening on ")
+            || line.starts_with("accepted connection from ")
+            || line.starts_with("closed connection from ")
+            || (line.starts_with("client ")
+                && problems.iter().any(|problem| line.contains(problem)))
+    }
+
+    #[test]
+    fn threaded_server_survives_3000_connection_attempts() {
+        survive_3000_attempts(THREADED);
+    }
+
+    #[test]
+    fn pool_server_survives_3000_connection_attempts() {
+        survive_3000_attempts(POOL);
+    }
+}
+
+mod load_client {
+    use course::probe::{ClosedPort, fake_server};
+
+    use super::*;
+
+    fn run_load(args: &[&str]) -> std::process::Output {
+        assert_cmd::Command::new(LOAD)
+            .args(args)
+            .timeout(STEP_TIMEOUT)
+            .output()
+            .expect("load-client runs")
+    }
+
+    /// The number between `before` and `after` in `line`, which must be exactly that.
+    fn number_in(line: &str, before: &str, after: &str) -> f64 {
+        let number = line
+            .strip_prefix(before)
+            .and_then(|rest| rest.strip_suffix(after))
+            .unwrap_or_else(|| panic!("{line:?} is not {before:?}<number>{after:?}"));
+        number.parse().unwrap_or_else(|_| panic!("{line:?}"))
+    }
+
+    #[test]
+    fn load_client_checks_every_reply_and_prints_its_report_in_the_fixed_format() {
+        for program in SERVERS {
+            let mut server = start(program, &[]);
+            let port = server.port_arg();
+            let output = run_load(&["--port", &port, "--clients", "5", "--requests", "4"]);
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert_eq!(output.status.code(), Some(0), "{stdout}");
+            assert_eq!(output.stderr, b"");
+            let lines: Vec<&str> = stdout.lines().collect();
+            assert_eq!(lines.len(), 3, "{stdout}");
+            let seconds = number_in(
+                lines[0],
+                "5 clients x 4 requests: 20 replies, all correct, in ",
+                " s",
+            );
+            let rate = number_in(lines[1], "throughput: ", " requests/s");
+            assert!(seconds >= 0.0 && rate > 0.0, "{stdout}");
+            let (p50, rest) = lines[2]
+                .strip_prefix("latency: p50 ")
+                .and_then(|rest| rest.split_once(" ms, p99 "))
+                .unwrap_or_else(|| panic!("{stdout}"));
+            let (p99, max) = rest
+                .split_once(" ms, max ")
+                .unwrap_or_else(|| panic!("{stdout}"));
+            let max = max
+                .strip_suffix(" ms")
+                .unwrap_or_else(|| panic!("{stdout}"));
+            let [p50, p99, max]: [f64; 3] =
+                [p50, p99, max].map(|value| value.parse().unwrap_or_else(|_| panic!("{stdout}")));
+            assert!(0.0 < p50 && p50 <= p99 && p99 <= max, "{stdout}");
+            // Every client was served and said QUIT: the server saw 5 clean closes.
+            wait_for_lines(&mut server, "closed connection from ", 5);
+            server.read_available();
+            assert!(
+                !server.seen().iter().any(|line| line.starts_with("client ")),
+                "{program} reported a problem: {:?}",
+                server.seen()
+            );
+        }
+    }
+
+    #[test]
+    fn load_client_exits_1_naming_the_request_when_a_reply_is_wrong() {
+        let (address, fake) = fake_server(|stream| {
+            let mut requests = BufReader::new(&stream);
+            let mut line = String::new();
+            requests.read_line(&mut line).expect("a request");
+            (&stream).write_all(b"WRONG\n").expect("send");
+            line
+        })
+        .expect("a fake server");
+        let port = address.port().to_string();
+        let output = run_load(&["--port", &port, "--clients", "1", "--requests", "1"]);
+        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "error: 1 of 1 clients failed; the first: client 1: sent \"UPPER client 1 request 1\", \
+             expected \"CLIENT 1 REQUEST 1\", got \"WRONG\"\n"
+        );
+        assert_eq!(output.stdout, b"");
+        assert_eq!(
+            fake.join().expect("the fake server"),
+            "UPPER client 1 request 1\n"
+        );
+    }
+
+    #[test]
+    fn load_client_exits_1_when_nothing_listens() {
+        let closed = ClosedPort::new().expect("a closed port");
+        let port = closed.port().to_string();
+        let output = run_load(&["--port", &port, "--clients", "2", "--requests", "1"]);
+        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!(
+                "error: 2 of 2 clients failed; the first: client 1: could not connect to \
+                 127.0.0.1:{port}: connection refused (is threaded-server running?)\n"
+            )
+        );
+    }
+}
+
+mod bench {
+    use super::*;
+
+    #[test]
+    fn bench_runs_every_server_at_every_client_count_and_prints_one_row_each() {
+        let output = assert_cmd::Command::new(BENCH)
+            .args(["--clients", "1,3", "--requests", "2", "--rounds", "1"])
+            .timeout(STEP_TIMEOUT * 3)
+            .output()
+            .expect("concurrency-bench runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{stdout}");
+        assert_eq!(output.stderr, b"");
+        let lines: Vec<&str> = stdout.lines().collect();
+        let header = lines
+            .iter()
+            .position(|line| line.starts_with("server "))
+            .unwrap_or_else(|| panic!("no table header in:\n{stdout}"));
+        let rows = &lines[header + 1..];
+        let expected = [
+            ("one at a time", 1),
+            ("thread per client", 1),
+            ("pool of 4", 1),
+            ("one at a time", 3),
+            ("thread per client", 3),
+            ("pool of 4", 3),
+        ];
+        assert_eq!(rows.len(), expected.len(), "{stdout}");
+        let linux = Path::new("/proc/self/status").exists();
+        for (row, (label, clients)) in rows.iter().zip(expected) {
+            assert!(row.starts_with(label), "{row}");
+            let columns: Vec<&str> = row[label.len()..].split_whitespace().collect();
+            assert_eq!(columns[0], clients.to_string(), "{row}");
+            for number in &columns[1..5] {
+                number.parse::<f64>().unwrap_or_else(|_| panic!("{row}"));
+            }
+            let threads = columns[5];
+            if !linux {
+                assert_eq!(threads, "-", "{row}");
+                continue;
+            }
+            // Fixed for the pools (workers + the accepting thread); up to one per client else.
+            let threads: usize = threads.parse().unwrap_or_else(|_| panic!("{row}"));
+            match label {
+                "one at a time" => assert_eq!(threads, 2, "{row}"),
+                "pool of 4" => assert_eq!(threads, 5, "{row}"),
+                _ => assert!((1..=1 + clients).contains(&threads), "{row}"),
+            }
+            assert!(
+                columns[6].parse::<f64>().is_ok() && columns[7] == "MiB",
+                "{row}"
+            );
+        }
+    }
+}
+
+mod help {
+    use course::procs::expect_help_mentions;
+
+    use super::*;
+
+    #[test]
+    fn every_program_explains_its_options() {
+        let shared = ["--port", "--host", "--idle-timeout", "--trace"];
+        let threaded = [&shared[..], &["--max-clients"]].concat();
+        let pool = [&shared[..], &["--workers"]].concat();
+        let load = ["--port", "--host", "--clients", "--requests", "--timeout"];
+        let bench = ["--clients", "--requests", "--rounds"];
+        for (program, options) in [
+            (THREADED, &threaded[..]),
+            (POOL, &pool[..]),
+            (LOAD, &load[..]),
+            (BENCH, &bench[..]),
+        ] {
+            expect_help_mentions(Path::new(program), &[], options).expect("the help");
+        }
+    }
+}
