@@ -498,7 +498,7 @@ mod abuse {
             3 => stream.write_all(&[b'x'; 3000]),
             _ => stream.write_all(b"STATS\nQUIT\n"),
         };
-        if attempt % 2 == 0 {
+        if attempt.is_multiple_of(2) {
             // A reset instead of a polite close, as a crashed client gives.
             let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
         }
