@@ -103,6 +103,7 @@ pub struct Counts {
     /// counts itself).
     pub lines: u64,
 }
+// ANCHOR_END: counts
 
 impl Counts {
     /// The `STATS` reply: `clients 3 active 2 lines 17`.
@@ -114,6 +115,7 @@ impl Counts {
     }
 }
 
+// ANCHOR: lock
 /// Locks `shared` and gives access to what it guards until the guard is dropped.
 ///
 /// `lock()` fails only if another thread panicked while it held the lock (the mutex is then
@@ -122,7 +124,7 @@ impl Counts {
 pub fn lock<T>(shared: &Mutex<T>) -> MutexGuard<'_, T> {
     shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
-// ANCHOR_END: counts
+// ANCHOR_END: lock
 
 // ANCHOR: serve_client
 /// Serves one accepted client from its first request to its last, on whichever thread calls

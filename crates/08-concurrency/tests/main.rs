@@ -707,7 +707,10 @@ mod bench {
             .iter()
             .position(|line| line.starts_with("server "))
             .unwrap_or_else(|| panic!("no table header in:\n{stdout}"));
-        let rows = &lines[header + 1..];
+        // The table's rows, a blank line, and the cost of idle clients.
+        let rows = &lines[header + 1..lines.len() - 2];
+        assert_eq!(lines[lines.len() - 2], "", "{stdout}");
+        let idle = lines[lines.len() - 1];
         let expected = [
             ("one at a time", 1),
             ("thread per client", 1),
@@ -741,6 +744,17 @@ mod bench {
                 columns[6].parse::<f64>().is_ok() && columns[7] == "MiB",
                 "{row}"
             );
+        }
+        match linux {
+            true => assert!(
+                idle.starts_with("3 idle clients connected to threaded-server: 4 threads, ")
+                    && idle.ends_with(" GiB of address space (VmSize)"),
+                "{idle}"
+            ),
+            false => assert_eq!(
+                idle,
+                "3 idle clients: no /proc on this system, not measured"
+            ),
         }
     }
 }

@@ -144,7 +144,7 @@ pub fn normalize(text: &str) -> String {
                 r"[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}",
                 "TIME",
             ),
-            (r"\b\d+(?:\.\d+)? ?(?:[KMG]i?B|B)/s\b", "RATE"),
+            (r"\b\d+(?:\.\d+)? ?(?:[KMG]i?B|B|requests)/s\b", "RATE"),
             (r"\b\d+(?:\.\d+)? ?(?:ns|µs|us|ms|s)\b", "DURATION"),
             (r"/tmp/[\w.-]+", "/tmp/TEMP"),
         ]
@@ -635,6 +635,10 @@ mod tests {
                 "recv(1024) -> 13 bytes from [::1]:5000 in 2.5 s at Wed Jan 29 19:14:15 2014"
             ),
             "recv(1024) -> 13 bytes from [::1]:PORT in DURATION at TIME"
+        );
+        assert_eq!(
+            normalize("throughput: 24271 requests/s, 317 MiB/s"),
+            "throughput: RATE, RATE"
         );
         assert_eq!(
             normalize("$ cargo run -q --bin x -- --port 40221"),

@@ -5,7 +5,9 @@
 //! (`pool-server --workers 1`, one client at a time; `threaded-server`; `pool-server
 //! --workers 4`), runs `load-client` against it, and reads from `/proc/<pid>/status` how many
 //! threads the server had (the most seen, sampled every millisecond) and its peak resident
-//! memory (`VmHWM`). It prints one table. Run it with `just bench-concurrency`, or:
+//! memory (`VmHWM`). It prints one table, then what as many idle clients as the largest
+//! number cost threaded-server (its threads, memory and address space, once it has a thread
+//! for each). Run it with `just bench-concurrency`, or:
 //!
 //! ```sh
 //! cargo build --release -p lesson-concurrency --bins
@@ -17,13 +19,13 @@
 //! columns show `-`.
 
 use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
@@ -131,7 +133,49 @@ fn run(options: &Options) -> Result<()> {
             );
         }
     }
+    let most = options.clients.iter().copied().max().unwrap_or(1);
+    println!("\n{}", idle_clients_cost(most)?);
     Ok(())
+}
+
+/// What `count` connected clients that send nothing cost threaded-server: its threads, memory
+/// in use (`VmRSS`) and address space (`VmSize`), once it has a thread for each of them.
+/// Measured apart from the table, whose threads column is sampled while clients come and go.
+fn idle_clients_cost(count: usize) -> Result<String> {
+    let program = sibling("threaded-server")?;
+    let server = Server::start(&program, &["--port", "0", "--max-clients", "100000"])?;
+    let pid = server.pid();
+    let mut clients = Vec::new();
+    for _ in 0..count {
+        let client = TcpStream::connect_timeout(&server.address, PATIENCE)
+            .context("could not connect an idle client")?;
+        clients.push(client);
+    }
+    let wanted = count as u64 + 1;
+    let deadline = Instant::now() + PATIENCE;
+    let mut threads = status_field(pid, "Threads:");
+    while threads.is_some_and(|threads| threads < wanted) && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(10));
+        threads = status_field(pid, "Threads:");
+    }
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    let found = (
+        threads,
+        status_field(pid, "VmRSS:"),
+        status_field(pid, "VmSize:"),
+    );
+    let (Some(threads), Some(resident), Some(reserved)) = found else {
+        return Ok(format!(
+            "{count} idle clients: no /proc on this system, not measured"
+        ));
+    };
+    drop(clients);
+    Ok(format!(
+        "{count} idle clients connected to threaded-server: {threads} threads, {:.1} MiB in use \
+         (VmRSS), {:.1} GiB of address space (VmSize)",
+        mib(resident),
+        mib(reserved) / 1024.0
+    ))
 }
 
 /// Starts a fresh `contender`, runs load-client with `clients` clients against it, and

@@ -59,11 +59,11 @@ fn main() -> ExitCode {
     netlesson::finish(run(&options), None)
 }
 
-// ANCHOR: run
 fn run(options: &Options) -> Result<()> {
     let listener = netlesson::listen(options.server.address(options.port)?, BACKLOG)?;
     let counts = Arc::new(Mutex::new(Counts::default()));
 
+    // ANCHOR: workers
     // One channel: the main thread sends accepted connections in, the workers take them out.
     // A `Receiver` has a single owner, so the workers share it behind a Mutex.
     let (to_workers, from_acceptor) = mpsc::channel::<Accepted>();
@@ -77,6 +77,7 @@ fn run(options: &Options) -> Result<()> {
             .spawn(move || work(&connections, &counts, idle))
             .with_context(|| format!("could not start worker thread {number}"))?;
     }
+    // ANCHOR_END: workers
     netlesson::announce(&listener)?;
 
     loop {
@@ -96,14 +97,15 @@ fn run(options: &Options) -> Result<()> {
             counts.active += 1;
         }
         log!("accepted connection from {peer}");
+        // ANCHOR: hand_over
         // The channel has no limit: a production server would bound it and turn clients
         // away when it is full, as threaded-server's --max-clients does.
         if to_workers.send((client, peer)).is_err() {
             anyhow::bail!("every worker thread has stopped");
         }
+        // ANCHOR_END: hand_over
     }
 }
-// ANCHOR_END: run
 
 // ANCHOR: work
 /// A worker: takes the next accepted connection out of the channel, serves that client to the

@@ -99,7 +99,7 @@ fn start_thread(client: TcpStream, peer: SocketAddr, counts: &Arc<Mutex<Counts>>
 }
 // ANCHOR_END: start_thread
 
-// ANCHOR: cap
+// ANCHOR: admit
 /// Counts a newly accepted client, if fewer than `max_clients` are connected.
 fn admit(counts: &Mutex<Counts>, max_clients: u64) -> bool {
     // Check and count under one lock, so that the number cannot change in between.
@@ -111,6 +111,7 @@ fn admit(counts: &Mutex<Counts>, max_clients: u64) -> bool {
     counts.active += 1;
     true
 }
+// ANCHOR_END: admit
 
 /// Tells a client that came past the cap why it is turned away, and closes its connection.
 fn refuse(mut client: TcpStream, peer: SocketAddr, max_clients: u64) {
@@ -122,4 +123,3 @@ fn refuse(mut client: TcpStream, peer: SocketAddr, max_clients: u64) {
     };
     log!("client {peer}: {max_clients} clients are connected already (--max-clients): {outcome}");
 }
-// ANCHOR_END: cap

@@ -16,6 +16,7 @@ mod lesson04;
 mod lesson05;
 mod lesson06;
 mod lesson07;
+mod lesson08;
 mod wiretap;
 
 /// Every demo, in lesson order.
@@ -27,6 +28,7 @@ pub const ALL: &[Demo] = &[
     lesson05::DEMO,
     lesson06::DEMO,
     lesson07::DEMO,
+    lesson08::DEMO,
 ];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
@@ -48,6 +50,9 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson07::REORDER,
     lesson07::ODD_DATAGRAMS,
     lesson07::PORT_TAKEN,
+    lesson08::POOL_FIFTH_CLIENT_WAITS,
+    lesson08::COUNTS_WITHOUT_LOCK,
+    lesson08::LOAD_CLIENT_THREADED,
     wiretap::TCP,
     wiretap::HEX,
     wiretap::CHUNK,
