@@ -89,18 +89,14 @@ pub fn reply_to(line: &str) -> Reply {
 // ANCHOR_END: protocol
 
 // ANCHOR: counts
-/// The numbers `STATS` reports, for the whole server. Every client's thread updates them, so
-/// they live behind one `Mutex`, shared through an `Arc` (see [`lock`]).
+/// The numbers `STATS` reports, for the whole server: every client's thread changes them.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
-    /// Clients accepted since the server started (those refused with `ERR server full` are
-    /// not counted).
+    /// Clients accepted since the server started (not those refused at the cap).
     pub clients: u64,
-    /// Clients connected now: accepted, and not closed yet (in `pool-server`, also those
-    /// waiting for a worker).
+    /// Clients connected now (in `pool-server`, also those waiting for a worker).
     pub active: u64,
-    /// Request lines answered since the server started, by every client (a `STATS` request
-    /// counts itself).
+    /// Request lines answered so far, from every client (`STATS` counts itself).
     pub lines: u64,
 }
 // ANCHOR_END: counts
@@ -116,22 +112,18 @@ impl Counts {
 }
 
 // ANCHOR: lock
-/// Locks `shared` and gives access to what it guards until the guard is dropped.
-///
-/// `lock()` fails only if another thread panicked while it held the lock (the mutex is then
-/// "poisoned"). Our threads never panic, and numbers cannot be left half-changed anyway, so we
-/// take the value as it is instead of failing every later client too.
+/// Locks `shared`: what it guards is ours until the guard is dropped. `lock()` fails only if a
+/// thread panicked while it held the lock ("poisoned"); ours never do, and numbers cannot be
+/// left half-changed anyway, so we take them as they are rather than fail every later client.
 pub fn lock<T>(shared: &Mutex<T>) -> MutexGuard<'_, T> {
     shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
 // ANCHOR_END: lock
 
 // ANCHOR: serve_client
-/// Serves one accepted client from its first request to its last, on whichever thread calls
-/// it, then prints how it ended (`closed connection from ...`, or `client ...: <problem>`).
-///
-/// The caller has counted the client in `counts` (`clients` and `active`) when it accepted
-/// it; this gives back its place in `active` when the client is done.
+/// Serves one client to the end, on whichever thread calls it, and prints how it ended. The
+/// caller counted the client in `clients` and `active` when it accepted it; this gives back
+/// its place in `active`.
 pub fn serve_client(
     client: TcpStream,
     peer: SocketAddr,

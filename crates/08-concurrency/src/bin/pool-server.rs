@@ -97,13 +97,11 @@ fn run(options: &Options) -> Result<()> {
             counts.active += 1;
         }
         log!("accepted connection from {peer}");
-        // ANCHOR: hand_over
         // The channel has no limit: a production server would bound it and turn clients
         // away when it is full, as threaded-server's --max-clients does.
         if to_workers.send((client, peer)).is_err() {
             anyhow::bail!("every worker thread has stopped");
         }
-        // ANCHOR_END: hand_over
     }
 }
 

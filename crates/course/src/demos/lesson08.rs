@@ -1,7 +1,7 @@
 //! Demo 8: a silent client and a second one, first against pool-server with one worker (one
 //! client at a time: the second waits), then against threaded-server (both served at once);
 //! then threaded-server's cap. Scenarios: the fifth client of a pool of four, the compiler's
-//! error for counters shared without a lock, and load-client's report.
+//! errors for numbers shared without a lock (`broken/*.rs`), and load-client's report.
 
 use std::process::Command;
 use std::time::Instant;
@@ -188,41 +188,39 @@ fn pool_fifth_client_waits(session: &mut Session) -> Result<()> {
     session.stop("server", &mut server)
 }
 
-/// Scenario `counts-without-lock`, shown in lesson 8.
-pub const COUNTS_WITHOUT_LOCK: Scenario = Scenario {
-    name: "counts-without-lock",
+/// Scenario `counts-in-an-arc`, shown in lesson 8.
+pub const COUNTS_IN_AN_ARC: Scenario = Scenario {
+    name: "counts-in-an-arc",
     packages: &["lesson-concurrency"],
-    script: counts_without_lock,
+    script: |session| compile_broken(session, "counts-in-an-arc.rs"),
 };
 
-/// The file kept outside cargo's targets, which the compiler must refuse.
-const BROKEN: &str = "crates/08-concurrency/broken/counts-without-lock.rs";
+/// Scenario `counts-in-a-refcell`, shown in lesson 8's Going deeper page.
+pub const COUNTS_IN_A_REFCELL: Scenario = Scenario {
+    name: "counts-in-a-refcell",
+    packages: &["lesson-concurrency"],
+    script: |session| compile_broken(session, "counts-in-a-refcell.rs"),
+};
 
-/// Compiles `broken/counts-without-lock.rs` with rustc and shows its error.
-fn counts_without_lock(session: &mut Session) -> Result<()> {
-    let out_dir = std::env::temp_dir().join(format!("counts-without-lock-{}", std::process::id()));
-    let args = [
-        "--edition",
-        "2024",
-        "--crate-type",
-        "lib",
-        "--emit",
-        "metadata",
-    ];
-    session.say(&format!("$ rustc {} {BROKEN}", args.join(" ")));
+/// Compiles `crates/08-concurrency/broken/<file>`, which must not compile, with rustc, and
+/// shows rustc's errors.
+fn compile_broken(session: &mut Session, file: &str) -> Result<()> {
+    let path = format!("crates/08-concurrency/broken/{file}");
+    let out_dir = std::env::temp_dir().join(format!("lesson8-broken-{}", std::process::id()));
+    let options = "--edition 2024 --crate-type lib --emit metadata";
+    session.say(&format!("$ rustc {options} {path}"));
     let output = Command::new("rustc")
-        .args(args)
+        .args(options.split(' '))
         .arg("--out-dir")
         .arg(&out_dir)
-        .arg(BROKEN)
+        .arg(&path)
         .current_dir(bins::workspace_root())
-        .env("CARGO_TERM_COLOR", "never")
         .output()
         .context("could not run rustc (is Rust installed with rustup?)");
     let _ = std::fs::remove_dir_all(&out_dir);
     let output = output?;
     if output.status.success() {
-        bail!("rustc compiled {BROKEN}, which must fail");
+        bail!("rustc compiled {path}, which must fail");
     }
     for line in String::from_utf8_lossy(&output.stderr).lines() {
         session.say(&without_commit(line));
