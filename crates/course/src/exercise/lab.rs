@@ -55,6 +55,12 @@ impl Failure {
         }
     }
 
+    /// Adds a line to the problem: what the step guesses went wrong, and what to do about it.
+    pub fn with_note(mut self, note: impl AsRef<str>) -> Failure {
+        self.problem = format!("{}\n{}", self.problem, note.as_ref());
+        self
+    }
+
     /// Adds a command that reproduces the failure by hand.
     pub fn with_reproduce(mut self, command: impl Into<String>) -> Failure {
         self.reproduce.push(command.into());
@@ -330,6 +336,9 @@ pub struct Conn {
     pace: Pace,
     half_closed: bool,
     received: Vec<u8>,
+    /// How many of the received bytes the step has already checked or taken: the next
+    /// expectation starts there (one read may bring a reply and more after it).
+    consumed: usize,
     /// How the connection ended (`the connection closed`, a reset, ...): `None` while open.
     end: Option<String>,
     /// How long the last read waited in vain, if it did.
@@ -350,6 +359,7 @@ impl Conn {
             pace: Pace::OneWrite,
             half_closed: false,
             received: Vec::new(),
+            consumed: 0,
             end: None,
             quiet: None,
             by_hand,
@@ -403,7 +413,7 @@ impl Conn {
 
     /// Reads until `expected` has arrived (exactly those bytes next), within [`REPLY_TIMEOUT`].
     pub fn expect(&mut self, expected: &[u8]) -> StepResult {
-        let start = self.received.len();
+        let start = self.consumed;
         let deadline = Instant::now() + REPLY_TIMEOUT;
         while self.received.len() < start + expected.len()
             && expected.starts_with(&self.received[start..])
@@ -411,6 +421,7 @@ impl Conn {
         {}
         let end = self.received.len().min(start + expected.len());
         if self.received[start..end] == *expected {
+            self.consumed = end;
             return Ok(());
         }
         Err(self.mismatch(start, expected, "", "wrong reply"))
@@ -418,10 +429,10 @@ impl Conn {
 
     /// [`Conn::expect`], then the server must close the connection, with nothing more.
     pub fn expect_then_close(&mut self, expected: &[u8]) -> StepResult {
-        let start = self.received.len();
+        let start = self.consumed;
         self.expect(expected)?;
         let deadline = Instant::now() + PROMPT_CLOSE;
-        let before = self.received.len();
+        let before = self.consumed;
         while self.received.len() == before && self.read_some(deadline) {}
         if self.received.len() == before && self.end.as_deref() == Some(CLOSED) {
             return Ok(());
@@ -441,7 +452,7 @@ impl Conn {
 
     /// Nothing arrives for `quiet`, and the connection stays open.
     pub fn expect_silence(&mut self, quiet: Duration) -> StepResult {
-        let start = self.received.len();
+        let start = self.consumed;
         let deadline = Instant::now() + quiet;
         while self.read_some(deadline) {}
         if self.received.len() == start && self.end.is_none() {
@@ -453,10 +464,11 @@ impl Conn {
     /// Everything the server sends until it closes the connection (at most `limit` bytes,
     /// within [`REPLY_TIMEOUT`]); for replies whose value the step checks itself.
     pub fn read_to_close(&mut self, limit: usize) -> Result<Vec<u8>, Failure> {
-        let start = self.received.len();
+        let start = self.consumed;
         let deadline = Instant::now() + REPLY_TIMEOUT;
         while self.received.len() - start <= limit && self.read_some(deadline) {}
         if self.end.as_deref() == Some(CLOSED) {
+            self.consumed = self.received.len();
             return Ok(self.received[start..].to_vec());
         }
         Err(self.mismatch(
@@ -465,6 +477,26 @@ impl Conn {
             "a reply, then the connection closed",
             "the server did not close the connection",
         ))
+    }
+
+    /// The next `count` bytes the server sends, whatever they are (within [`REPLY_TIMEOUT`]);
+    /// for replies that the step takes apart itself, such as a length header.
+    pub fn receive(&mut self, count: usize) -> Result<Vec<u8>, Failure> {
+        let start = self.consumed;
+        let deadline = Instant::now() + REPLY_TIMEOUT;
+        while self.received.len() < start + count && self.read_some(deadline) {}
+        if self.received.len() >= start + count {
+            self.consumed = start + count;
+            return Ok(self.received[start..start + count].to_vec());
+        }
+        let expected = format!("{count} bytes");
+        Err(self.mismatch(start, b"", &expected, "the reply is cut short"))
+    }
+
+    /// The bytes received that no expectation has taken yet: after a failed [`Conn::expect`],
+    /// the wrong reply, for a step that explains what it means.
+    pub fn unchecked(&self) -> &[u8] {
+        &self.received[self.consumed..]
     }
 
     /// Waits up to `limit` for the server to close the connection, ignoring what it sends;
