@@ -3,8 +3,8 @@
 //! in its Cargo.toml), its check in `checks/`, a section in its lesson, and an entry here; the
 //! test `every_exercise_is_complete` (crates/course/tests) says what is missing.
 
-use super::checks::command_server;
 use super::checks::greet_server;
+use super::checks::{command_server, kv_server};
 use super::{Exercise, no_setup};
 
 /// Every exercise, in lesson order.
@@ -89,5 +89,62 @@ pub const ALL: &[Exercise] = &[
         setup: no_setup,
         steps: command_server::STEPS,
         fixtures: command_server::FIXTURES,
+    },
+    Exercise {
+        name: "kv-server",
+        lesson: 5,
+        title: "a key-value store over length-prefixed strings",
+        port: 8889,
+        section: "lessons/05-framing.md#exercise-kv-server",
+        hints: &[
+            "Three functions. `answer_requests` is average-server's loop with \
+             `read_frame(client, MAX_REQUEST)`: it returns the body of each request as bytes, \
+             `None` when the client is done, or an error for a broken frame, which you `match` \
+             to reply `ERR bad header` or `ERR too long` before you return it. `reply_to` cuts \
+             the request at its first space (`request.split_once(' ')`) and matches on the \
+             command; SET cuts the rest once more, into the key and the value. `increment` \
+             parses the value with `parse::<i64>()`.",
+            concat!(
+                "`answer_requests`, nearly whole:\n",
+                "    loop {\n",
+                "        let request = match read_frame(client, MAX_REQUEST) {\n",
+                "            Ok(Some(request)) => request,\n",
+                "            Ok(None) => return Ok(()),\n",
+                "            Err(error) => {\n",
+                "                let reply = match &error {\n",
+                "                    FrameError::BadHeader { .. } => \"ERR bad header\",\n",
+                "                    FrameError::TooLarge { .. } => \"ERR too long\",\n",
+                "                    _ => return Err(error).context(\"could not receive a request\"),\n",
+                "                };\n",
+                "                send_string(client, reply).context(\"could not send the reply\")?;\n",
+                "                return Err(error).context(\"refused a request\");\n",
+                "            }\n",
+                "        };\n",
+                "        // `std::str::from_utf8(&request)`: Ok(text) gets `reply_to(text, store)`,\n",
+                "        // Err gets \"ERR not UTF-8\". Then send the reply with `send_string`.\n",
+                "    }",
+            ),
+            concat!(
+                "`reply_to` and `increment`, nearly whole:\n",
+                "    let (command, argument) = request.split_once(' ').unwrap_or((request, \"\"));\n",
+                "    match command {\n",
+                "        \"SET\" => match argument.split_once(' ') {\n",
+                "            Some((key, value)) if is_key(key) => { /* insert, \"OK\" */ }\n",
+                "            _ => \"ERR unknown command\".to_string(),\n",
+                "        },\n",
+                "        \"GET\" if is_key(argument) => { /* store.get(argument) */ }\n",
+                "        // DEL with store.remove(argument), INCR with increment(store, argument)\n",
+                "        _ => \"ERR unknown command\".to_string(),\n",
+                "    }\n",
+                "where `is_key(text)` is `!text.is_empty() && !text.contains(' ')`. In \
+                 `increment`: a missing key is `Some(0)`, a stored value \
+                 `value.parse::<i64>().ok()`; then `.and_then(|number| number.checked_add(1))` \
+                 is `None` for text and for i64::MAX: `ERR not an integer`. Store the new number \
+                 with `next.to_string()`.",
+            ),
+        ],
+        setup: no_setup,
+        steps: kv_server::STEPS,
+        fixtures: kv_server::FIXTURES,
     },
 ];

@@ -374,9 +374,10 @@ impl Conn {
     /// Sends `data` in one write.
     pub fn send(&mut self, data: &[u8]) -> StepResult {
         self.sent.extend_from_slice(data);
-        self.stream
-            .write_all(data)
-            .map_err(|error| self.failure(format!("could not send: {}", explain(&error))))
+        match self.stream.write_all(data) {
+            Ok(()) => Ok(()),
+            Err(error) => Err(self.send_failed(format!("could not send: {}", explain(&error)))),
+        }
     }
 
     /// Sends `data` one byte per write (each in its own TCP segment).
@@ -384,9 +385,10 @@ impl Conn {
         self.pace = Pace::Bytewise;
         for byte in data {
             self.sent.push(*byte);
-            self.stream.write_all(&[*byte]).map_err(|error| {
-                self.failure(format!("could not send a byte: {}", explain(&error)))
-            })?;
+            if let Err(error) = self.stream.write_all(&[*byte]) {
+                let problem = format!("could not send a byte: {}", explain(&error));
+                return Err(self.send_failed(problem));
+            }
             // A moment between bytes, so that each leaves on its own: the server must cope
             // with a message cut anywhere.
             std::thread::sleep(Duration::from_millis(1));
@@ -561,6 +563,20 @@ impl Conn {
         failure
     }
 
+    /// A failure to send: what the server sent before it closed the connection often says
+    /// why (an error reply), so read what is there, briefly, and show it.
+    fn send_failed(&mut self, problem: String) -> Failure {
+        let deadline = Instant::now() + Duration::from_millis(200);
+        while self.read_some(deadline) {}
+        let mut failure = self.failure(problem);
+        let got = &self.received[self.consumed..];
+        if !got.is_empty() {
+            let end = self.end.as_deref().map(|end| format!(", then {end}"));
+            failure.received = Some(format!("{}{}", show_bytes(got), end.unwrap_or_default()));
+        }
+        failure
+    }
+
     /// A failure carrying what this connection sent, and how to send it by hand.
     pub fn failure(&self, problem: String) -> Failure {
         let pace = match self.pace {
@@ -606,6 +622,26 @@ impl Conn {
 /// How [`Conn`] says that the server closed the connection.
 const CLOSED: &str = "the connection closed";
 
+/// `bytes` as quoted text in which only the bytes that are not UTF-8 are escaped (`\xff`), for
+/// a request that is text but for a byte or two: `"UPPER \xff\xfe\n"` reads better than the
+/// hex that [`show_bytes`] shows for anything that is not all text. Long ones are cut, as
+/// `show_bytes` cuts them.
+pub fn show_text_and_bytes(bytes: &[u8]) -> String {
+    const SHOWN: usize = 64;
+    let mut text = String::from("\"");
+    for chunk in bytes[..bytes.len().min(SHOWN)].utf8_chunks() {
+        text.extend(chunk.valid().chars().flat_map(char::escape_debug));
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    text.push('"');
+    if bytes.len() > SHOWN {
+        text.push_str(&format!(" ... ({} more bytes)", bytes.len() - SHOWN));
+    }
+    text
+}
+
 /// `bytes` written for the shell's `printf '...'`: printable ASCII as is, the rest escaped
 /// (octal, which every `printf` understands).
 pub fn printf_escape(bytes: &[u8]) -> String {
@@ -640,7 +676,20 @@ fn seconds(duration: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::printf_escape;
+    use super::{printf_escape, show_text_and_bytes};
+
+    #[test]
+    fn show_text_and_bytes_escapes_only_what_is_not_utf8() {
+        assert_eq!(
+            show_text_and_bytes(b"UPPER \xff\xfe\n"),
+            r#""UPPER \xff\xfe\n""#
+        );
+        assert_eq!(show_text_and_bytes("Zoë".as_bytes()), r#""Zoë""#);
+        assert_eq!(
+            show_text_and_bytes(&[b'a'; 70]),
+            format!("\"{}\" ... (6 more bytes)", "a".repeat(64))
+        );
+    }
 
     #[test]
     fn printf_escape_keeps_text_and_escapes_the_rest() {

@@ -54,7 +54,13 @@
 // Until you write the `todo!()`s below, some imports and variables are unused (and clippy
 // would take `pending` for a slice, not the Vec your code will grow): this line keeps the
 // compiler and clippy quiet about them. You may delete it once your server passes.
-#![allow(unused_imports, unused_variables, unused_mut, dead_code, clippy::ptr_arg)]
+#![allow(
+    unused_imports,
+    unused_variables,
+    unused_mut,
+    dead_code,
+    clippy::ptr_arg
+)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

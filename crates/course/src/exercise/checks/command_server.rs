@@ -5,7 +5,7 @@
 //! reuse these steps and helpers ([`ask`], [`served`], the `pub fn` steps) and add their own.
 
 use super::common;
-use crate::exercise::lab::{Conn, Failure, Lab, StepResult};
+use crate::exercise::lab::{Conn, Failure, Lab, StepResult, show_text_and_bytes};
 use crate::exercise::{Fixture, Step};
 
 /// The longest request line, in bytes, without its `\n` or `\r\n`.
@@ -281,8 +281,13 @@ pub fn not_utf8(lab: &mut Lab) -> StepResult {
     let mut conn = lab.connect()?;
     let note = "A line that is not UTF-8 is still a whole line: reply `ERR not UTF-8` and go on \
                 with the next line (`std::str::from_utf8` says whether it is text).";
-    conn.send(b"UPPER \xff\xfe\n")?;
-    expect_line(&mut conn, "ERR not UTF-8").map_err(|failure| failure.with_note(note))?;
+    let request = b"UPPER \xff\xfe\n";
+    conn.send(request)?;
+    expect_line(&mut conn, "ERR not UTF-8").map_err(|mut failure| {
+        // Shown as text with two escapes, not as the hex of the whole line.
+        failure.sent = Some(format!("{} (in one write)", show_text_and_bytes(request)));
+        failure.with_note(note)
+    })?;
     ask(&mut conn, "REVERSE still here", "ereh llits")?;
     quit(&mut conn)
 }

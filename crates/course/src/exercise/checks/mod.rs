@@ -4,4 +4,4 @@
 pub mod command_server;
 pub mod common;
 pub mod greet_server;
-// pub mod kv_server;
+pub mod kv_server;
