@@ -19,9 +19,10 @@
 //!
 //! - The command is the body up to its first space, exactly as written (`get` is unknown). A
 //!   key is one or more characters without spaces, after the command and one space. For `SET`,
-//!   the value is everything after the key and its space, spaces included (it may be empty).
-//!   `GET`, `DEL` and `INCR` take the key alone. Anything else, an empty body among them
-//!   (`00000000`), is `ERR unknown command`.
+//!   the value is everything after the key and its space, spaces included; it may be empty
+//!   (`SET note ` stores an empty value). `GET`, `DEL` and `INCR` take the key alone. Anything
+//!   else is `ERR unknown command`: an empty body (`00000000`), `GET` without a key, `SET note`
+//!   without the space after the key.
 //! - `INCR`: a missing key counts as 0, so its first `INCR` replies `1`. A value that is not an
 //!   i64 (`abc`, `2.5`), or that adding 1 would overflow, gets `ERR not an integer`, and stays
 //!   as it was.
