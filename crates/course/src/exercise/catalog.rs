@@ -4,7 +4,7 @@
 //! test `every_exercise_is_complete` (crates/course/tests) says what is missing.
 
 use super::checks::greet_server;
-use super::checks::{count_server, rfc868_time_server};
+use super::checks::{command_server, count_server, kv_server, rfc868_time_server};
 use super::{Exercise, no_setup};
 
 /// Every exercise, in lesson order.
@@ -77,5 +77,121 @@ pub const ALL: &[Exercise] = &[
         setup: no_setup,
         steps: count_server::STEPS,
         fixtures: count_server::FIXTURES,
+    },
+    Exercise {
+        name: "command-server",
+        lesson: 4,
+        title: "answer commands, one line at a time",
+        port: 12001,
+        section: "lessons/04-uppercase.md#exercise-command-server",
+        hints: &[
+            "Three functions, from the bottom up. `reply_to` knows only text: answer `QUIT` \
+             first, then cut the line at its first space with `line.split_once(' ')` (no space: \
+             the whole line is the command, and the text is empty) and `match` on the command: \
+             `text.to_uppercase()`, and `text.chars().rev().collect()` for REVERSE. \
+             `receive_line` is id-client's `receive_line`, which keeps what came after the \
+             `\\n` in `pending`. `run_session` calls it in a loop and sends what `reply_to` says.",
+            concat!(
+                "`receive_line`, nearly whole: look for a `\\n` in what is pending, and receive ",
+                "more only when there is none.\n",
+                "    let mut buffer = [0u8; BUFFER_SIZE];\n",
+                "    loop {\n",
+                "        if let Some(end) = pending.iter().position(|&byte| byte == b'\\n') {\n",
+                "            // Takes the line and its \\n out; the bytes after it stay in `pending`.\n",
+                "            let mut line: Vec<u8> = pending.drain(..=end).collect();\n",
+                "            line.pop(); // the \\n. Then pop a \\r, if the line ends with one, and\n",
+                "            // return Received::TooLong if the line is over MAX_LINE, else\n",
+                "            return Ok(Received::Line(line));\n",
+                "        }\n",
+                "        if pending.len() > MAX_LINE + 1 {\n",
+                "            return Ok(Received::TooLong);\n",
+                "        }\n",
+                "        let count = client.read(&mut buffer).context(\"could not receive\")?;\n",
+                "        if count == 0 {\n",
+                "            return Ok(Received::Closed);\n",
+                "        }\n",
+                "        pending.extend_from_slice(&buffer[..count]);\n",
+                "    }",
+            ),
+            concat!(
+                "`run_session`, nearly whole:\n",
+                "    loop {\n",
+                "        let line = match receive_line(client, &mut pending)? {\n",
+                "            Received::Line(line) => line,\n",
+                "            Received::Closed => return Ok(()),\n",
+                "            Received::TooLong => {\n",
+                "                send_line(client, \"ERR line too long\")?;\n",
+                "                bail!(\"sent a line over {MAX_LINE} bytes\");\n",
+                "            }\n",
+                "        };\n",
+                "        let Ok(text) = std::str::from_utf8(&line) else {\n",
+                "            send_line(client, \"ERR not UTF-8\")?;\n",
+                "            continue;\n",
+                "        };\n",
+                "        // match reply_to(text): send a Reply::Line; for Reply::Bye, send BYE and\n",
+                "        // return Ok(()), which closes the connection.\n",
+                "    }",
+            ),
+        ],
+        setup: no_setup,
+        steps: command_server::STEPS,
+        fixtures: command_server::FIXTURES,
+    },
+    Exercise {
+        name: "kv-server",
+        lesson: 5,
+        title: "a key-value store over length-prefixed strings",
+        port: 8889,
+        section: "lessons/05-framing.md#exercise-kv-server",
+        hints: &[
+            "Three functions. `answer_requests` is average-server's loop with \
+             `read_frame(client, MAX_REQUEST)`: it returns the body of each request as bytes, \
+             `None` when the client is done, or an error for a broken frame, which you `match` \
+             to reply `ERR bad header` or `ERR too long` before you return it. `reply_to` cuts \
+             the request at its first space (`request.split_once(' ')`) and matches on the \
+             command; SET cuts the rest once more, into the key and the value. `increment` \
+             parses the value with `parse::<i64>()`.",
+            concat!(
+                "`answer_requests`, nearly whole:\n",
+                "    loop {\n",
+                "        let request = match read_frame(client, MAX_REQUEST) {\n",
+                "            Ok(Some(request)) => request,\n",
+                "            Ok(None) => return Ok(()),\n",
+                "            Err(error) => {\n",
+                "                let reply = match &error {\n",
+                "                    FrameError::BadHeader { .. } => \"ERR bad header\",\n",
+                "                    FrameError::TooLarge { .. } => \"ERR too long\",\n",
+                "                    _ => return Err(error).context(\"could not receive a request\"),\n",
+                "                };\n",
+                "                send_string(client, reply).context(\"could not send the reply\")?;\n",
+                "                return Err(error).context(\"refused a request\");\n",
+                "            }\n",
+                "        };\n",
+                "        // `std::str::from_utf8(&request)`: Ok(text) gets `reply_to(text, store)`,\n",
+                "        // Err gets \"ERR not UTF-8\". Then send the reply with `send_string`.\n",
+                "    }",
+            ),
+            concat!(
+                "`reply_to` and `increment`, nearly whole:\n",
+                "    let (command, argument) = request.split_once(' ').unwrap_or((request, \"\"));\n",
+                "    match command {\n",
+                "        \"SET\" => match argument.split_once(' ') {\n",
+                "            Some((key, value)) if is_key(key) => { /* insert, \"OK\" */ }\n",
+                "            _ => \"ERR unknown command\".to_string(),\n",
+                "        },\n",
+                "        \"GET\" if is_key(argument) => { /* store.get(argument) */ }\n",
+                "        // DEL with store.remove(argument), INCR with increment(store, argument)\n",
+                "        _ => \"ERR unknown command\".to_string(),\n",
+                "    }\n",
+                "where `is_key(text)` is `!text.is_empty() && !text.contains(' ')`. In \
+                 `increment`: a missing key is `Some(0)`, a stored value \
+                 `value.parse::<i64>().ok()`; then `.and_then(|number| number.checked_add(1))` \
+                 is `None` for text and for i64::MAX: `ERR not an integer`. Store the new number \
+                 with `next.to_string()`.",
+            ),
+        ],
+        setup: no_setup,
+        steps: kv_server::STEPS,
+        fixtures: kv_server::FIXTURES,
     },
 ];

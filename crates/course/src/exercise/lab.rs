@@ -55,6 +55,12 @@ impl Failure {
         }
     }
 
+    /// Adds a line to the problem: what the step guesses went wrong, and what to do about it.
+    pub fn with_note(mut self, note: impl AsRef<str>) -> Failure {
+        self.problem = format!("{}\n{}", self.problem, note.as_ref());
+        self
+    }
+
     /// Adds a command that reproduces the failure by hand.
     pub fn with_reproduce(mut self, command: impl Into<String>) -> Failure {
         self.reproduce.push(command.into());
@@ -332,6 +338,9 @@ pub struct Conn {
     pace: Pace,
     half_closed: bool,
     received: Vec<u8>,
+    /// How many of the received bytes the step has already checked or taken: the next
+    /// expectation starts there (one read may bring a reply and more after it).
+    consumed: usize,
     /// How the connection ended (`the connection closed`, a reset, ...): `None` while open.
     end: Option<String>,
     /// How long the last read waited in vain, if it did.
@@ -352,6 +361,7 @@ impl Conn {
             pace: Pace::OneWrite,
             half_closed: false,
             received: Vec::new(),
+            consumed: 0,
             end: None,
             quiet: None,
             by_hand,
@@ -366,9 +376,10 @@ impl Conn {
     /// Sends `data` in one write.
     pub fn send(&mut self, data: &[u8]) -> StepResult {
         self.sent.extend_from_slice(data);
-        self.stream
-            .write_all(data)
-            .map_err(|error| self.failure(format!("could not send: {}", explain(&error))))
+        match self.stream.write_all(data) {
+            Ok(()) => Ok(()),
+            Err(error) => Err(self.send_failed(format!("could not send: {}", explain(&error)))),
+        }
     }
 
     /// Sends `data` one byte per write (each in its own TCP segment).
@@ -376,9 +387,10 @@ impl Conn {
         self.pace = Pace::Bytewise;
         for byte in data {
             self.sent.push(*byte);
-            self.stream.write_all(&[*byte]).map_err(|error| {
-                self.failure(format!("could not send a byte: {}", explain(&error)))
-            })?;
+            if let Err(error) = self.stream.write_all(&[*byte]) {
+                let problem = format!("could not send a byte: {}", explain(&error));
+                return Err(self.send_failed(problem));
+            }
             // A moment between bytes, so that each leaves on its own: the server must cope
             // with a message cut anywhere.
             std::thread::sleep(Duration::from_millis(1));
@@ -405,7 +417,7 @@ impl Conn {
 
     /// Reads until `expected` has arrived (exactly those bytes next), within [`REPLY_TIMEOUT`].
     pub fn expect(&mut self, expected: &[u8]) -> StepResult {
-        let start = self.received.len();
+        let start = self.consumed;
         let deadline = Instant::now() + REPLY_TIMEOUT;
         while self.received.len() < start + expected.len()
             && expected.starts_with(&self.received[start..])
@@ -413,6 +425,7 @@ impl Conn {
         {}
         let end = self.received.len().min(start + expected.len());
         if self.received[start..end] == *expected {
+            self.consumed = end;
             return Ok(());
         }
         Err(self.mismatch(start, expected, "", "wrong reply"))
@@ -420,10 +433,10 @@ impl Conn {
 
     /// [`Conn::expect`], then the server must close the connection, with nothing more.
     pub fn expect_then_close(&mut self, expected: &[u8]) -> StepResult {
-        let start = self.received.len();
+        let start = self.consumed;
         self.expect(expected)?;
         let deadline = Instant::now() + PROMPT_CLOSE;
-        let before = self.received.len();
+        let before = self.consumed;
         while self.received.len() == before && self.read_some(deadline) {}
         if self.received.len() == before && self.end.as_deref() == Some(CLOSED) {
             return Ok(());
@@ -443,7 +456,7 @@ impl Conn {
 
     /// Nothing arrives for `quiet`, and the connection stays open.
     pub fn expect_silence(&mut self, quiet: Duration) -> StepResult {
-        let start = self.received.len();
+        let start = self.consumed;
         let deadline = Instant::now() + quiet;
         while self.read_some(deadline) {}
         if self.received.len() == start && self.end.is_none() {
@@ -455,10 +468,11 @@ impl Conn {
     /// Everything the server sends until it closes the connection (at most `limit` bytes,
     /// within [`REPLY_TIMEOUT`]); for replies whose value the step checks itself.
     pub fn read_to_close(&mut self, limit: usize) -> Result<Vec<u8>, Failure> {
-        let start = self.received.len();
+        let start = self.consumed;
         let deadline = Instant::now() + REPLY_TIMEOUT;
         while self.received.len() - start <= limit && self.read_some(deadline) {}
         if self.end.as_deref() == Some(CLOSED) {
+            self.consumed = self.received.len();
             return Ok(self.received[start..].to_vec());
         }
         Err(self.mismatch(
@@ -475,7 +489,7 @@ impl Conn {
     /// server that keeps the connection open after its reply fails even if it closes later.
     /// A server that closes without sending anything gives an empty reply.
     pub fn read_reply_then_close(&mut self, limit: usize) -> Result<Vec<u8>, Failure> {
-        let start = self.received.len();
+        let start = self.consumed;
         let mut deadline = Instant::now() + REPLY_TIMEOUT;
         loop {
             let before = self.received.len();
@@ -492,6 +506,7 @@ impl Conn {
             }
         }
         if self.end.as_deref() == Some(CLOSED) {
+            self.consumed = self.received.len();
             return Ok(self.received[start..].to_vec());
         }
         let problem = match (self.received.len() > start, &self.end) {
@@ -511,6 +526,26 @@ impl Conn {
     /// Whether the server has closed the connection normally (not reset it).
     pub fn closed(&self) -> bool {
         self.end.as_deref() == Some(CLOSED)
+    }
+
+    /// The next `count` bytes the server sends, whatever they are (within [`REPLY_TIMEOUT`]);
+    /// for replies that the step takes apart itself, such as a length header.
+    pub fn receive(&mut self, count: usize) -> Result<Vec<u8>, Failure> {
+        let start = self.consumed;
+        let deadline = Instant::now() + REPLY_TIMEOUT;
+        while self.received.len() < start + count && self.read_some(deadline) {}
+        if self.received.len() >= start + count {
+            self.consumed = start + count;
+            return Ok(self.received[start..start + count].to_vec());
+        }
+        let expected = format!("{count} bytes");
+        Err(self.mismatch(start, b"", &expected, "the reply is cut short"))
+    }
+
+    /// The bytes received that no expectation has taken yet: after a failed [`Conn::expect`],
+    /// the wrong reply, for a step that explains what it means.
+    pub fn unchecked(&self) -> &[u8] {
+        &self.received[self.consumed..]
     }
 
     /// Waits up to `limit` for the server to close the connection, ignoring what it sends;
@@ -575,6 +610,20 @@ impl Conn {
         failure
     }
 
+    /// A failure to send: what the server sent before it closed the connection often says
+    /// why (an error reply), so read what is there, briefly, and show it.
+    fn send_failed(&mut self, problem: String) -> Failure {
+        let deadline = Instant::now() + Duration::from_millis(200);
+        while self.read_some(deadline) {}
+        let mut failure = self.failure(problem);
+        let got = &self.received[self.consumed..];
+        if !got.is_empty() {
+            let end = self.end.as_deref().map(|end| format!(", then {end}"));
+            failure.received = Some(format!("{}{}", show_bytes(got), end.unwrap_or_default()));
+        }
+        failure
+    }
+
     /// A failure carrying what this connection sent, and how to send it by hand.
     pub fn failure(&self, problem: String) -> Failure {
         let pace = match self.pace {
@@ -620,6 +669,26 @@ impl Conn {
 /// How [`Conn`] says that the server closed the connection.
 const CLOSED: &str = "the connection closed";
 
+/// `bytes` as quoted text in which only the bytes that are not UTF-8 are escaped (`\xff`), for
+/// a request that is text but for a byte or two: `"UPPER \xff\xfe\n"` reads better than the
+/// hex that [`show_bytes`] shows for anything that is not all text. Long ones are cut, as
+/// `show_bytes` cuts them.
+pub fn show_text_and_bytes(bytes: &[u8]) -> String {
+    const SHOWN: usize = 64;
+    let mut text = String::from("\"");
+    for chunk in bytes[..bytes.len().min(SHOWN)].utf8_chunks() {
+        text.extend(chunk.valid().chars().flat_map(char::escape_debug));
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    text.push('"');
+    if bytes.len() > SHOWN {
+        text.push_str(&format!(" ... ({} more bytes)", bytes.len() - SHOWN));
+    }
+    text
+}
+
 /// `bytes` written for the shell's `printf '...'`: printable ASCII as is, the rest escaped
 /// (octal, which every `printf` understands).
 pub fn printf_escape(bytes: &[u8]) -> String {
@@ -654,7 +723,20 @@ fn seconds(duration: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::printf_escape;
+    use super::{printf_escape, show_text_and_bytes};
+
+    #[test]
+    fn show_text_and_bytes_escapes_only_what_is_not_utf8() {
+        assert_eq!(
+            show_text_and_bytes(b"UPPER \xff\xfe\n"),
+            r#""UPPER \xff\xfe\n""#
+        );
+        assert_eq!(show_text_and_bytes("Zoë".as_bytes()), r#""Zoë""#);
+        assert_eq!(
+            show_text_and_bytes(&[b'a'; 70]),
+            format!("\"{}\" ... (6 more bytes)", "a".repeat(64))
+        );
+    }
 
     #[test]
     fn printf_escape_keeps_text_and_escapes_the_rest() {

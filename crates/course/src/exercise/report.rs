@@ -225,8 +225,20 @@ fn escape(text: &str) -> String {
         .collect()
 }
 
-/// `text` cut into lines of at most about 96 characters, each starting with `indent`.
+/// `text` cut into lines of at most about 96 characters, each starting with `indent`. Lines of
+/// `text` that start with four spaces are code (a hint that shows a few lines of Rust): they are
+/// kept as they are; every other line is a paragraph, wrapped between words.
 pub fn wrap(text: &str, indent: &str) -> String {
+    text.split('\n')
+        .map(|line| match line.starts_with("    ") {
+            true => format!("{indent}{line}"),
+            false => wrap_paragraph(line, indent),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn wrap_paragraph(text: &str, indent: &str) -> String {
     const WIDTH: usize = 96;
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -260,6 +272,15 @@ mod tests {
                 .all(|line| line.len() <= 96 && line.starts_with("  word"))
         );
         assert_eq!(wrapped.split_whitespace().count(), 30);
+    }
+
+    #[test]
+    fn wrap_keeps_code_lines_as_they_are() {
+        let text = "Nearly:\n    loop {\n        read();\n    }";
+        assert_eq!(
+            wrap(text, "  "),
+            "  Nearly:\n      loop {\n          read();\n      }"
+        );
     }
 
     #[test]
