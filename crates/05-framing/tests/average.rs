@@ -109,7 +109,10 @@ fn three_largest_f64_average_to_the_largest_f64_not_null() {
         "1.7976931348623157e+308"
     );
     assert_eq!(
-        ask(&mut probe, format!("[{max}, -{max}, {max}, -{max}]").as_bytes()),
+        ask(
+            &mut probe,
+            format!("[{max}, -{max}, {max}, -{max}]").as_bytes()
+        ),
         "0.0"
     );
     assert_eq!(
