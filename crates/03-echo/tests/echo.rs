@@ -579,6 +579,40 @@ fn client_reports_a_server_that_sends_more_than_the_echo() {
 }
 
 #[test]
+fn client_stops_reading_a_server_that_echoes_then_streams_forever() {
+    // A correct echo, then endless bytes: a client that reads "to the end" never ends, and
+    // keeps every byte. (64 MiB here, so that the old client failed instead of filling memory.)
+    let (address, server) = probe::fake_server(|mut stream| {
+        let mut received = Vec::new();
+        stream.read_to_end(&mut received).expect("read the message");
+        stream.write_all(&received).expect("echo it");
+        let endless = [b'x'; 64 * 1024];
+        let mut streamed = 0;
+        while streamed < 64 * MIB && stream.write_all(&endless).is_ok() {
+            streamed += endless.len();
+        }
+        streamed
+    })
+    .expect("a fake server");
+    let output = run_client(&["--port", &address.port().to_string()], b"");
+    let streamed = server.join().expect("fake server");
+    assert!(streamed < 64 * MIB, "the client read all {streamed} bytes");
+    assert_eq!(
+        output.stdout,
+        format!("Connected to server at {address}\nReceived \"Hello, world\"\n")
+    );
+    assert_eq!(
+        output.stderr,
+        format!(
+            "error: the server sent more than we sent and kept on sending (we stopped reading \
+             after 1024 extra bytes), starting with \"{}\"\n",
+            "x".repeat(64)
+        )
+    );
+    assert_eq!(output.code(), 1);
+}
+
+#[test]
 fn server_trace_shows_each_receive_and_send_and_the_end_of_stream() {
     let mut server = start_server(&["--once", "--trace"]);
     let port = server.port();

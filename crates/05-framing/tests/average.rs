@@ -98,6 +98,41 @@ fn numbers_whose_sum_is_too_big_for_f64_still_have_an_average() {
 }
 
 #[test]
+fn three_largest_f64_average_to_the_largest_f64_not_null() {
+    // Their sum is infinite, and so is the sum of their thirds (each rounds up a little):
+    // JSON has no infinity, so a server that overflows replies `null`.
+    let mut server = AVERAGE.start(&[]);
+    let mut probe = Probe::connect(server.address).expect("connect");
+    let max = "1.7976931348623157e308";
+    assert_eq!(
+        ask(&mut probe, format!("[{max}, {max}, {max}]").as_bytes()),
+        "1.7976931348623157e+308"
+    );
+    assert_eq!(
+        ask(
+            &mut probe,
+            format!("[{max}, -{max}, {max}, -{max}]").as_bytes()
+        ),
+        "0.0"
+    );
+    assert_eq!(
+        ask(&mut probe, format!("[-{max}, -{max}]").as_bytes()),
+        "-1.7976931348623157e+308"
+    );
+    let client = probe.local_addr().expect("address");
+    drop(probe);
+    server
+        .expect_accepted_from(client)
+        .expect("the server should accept the client");
+    server
+        .expect_line(
+            "request \"[1.7976931348623157e308, 1.7976931348623157e308, 1.7976931348623\" \
+             ... (8 more bytes) -> reply 1.7976931348623157e+308",
+        )
+        .expect("the request and its reply");
+}
+
+#[test]
 fn client_refuses_a_word_that_is_not_a_number_before_connecting() {
     let closed = probe::ClosedPort::new().expect("a reserved port");
     let output = run_client(&["--port", &closed.port().to_string(), "1", "two"], "");

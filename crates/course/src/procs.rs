@@ -107,6 +107,11 @@ impl Running {
         &self.name
     }
 
+    /// The program's process id, e.g. to look at its threads in `/proc/<id>/task` on Linux.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Every line read so far.
     pub fn seen(&self) -> &[String] {
         &self.seen
