@@ -3,3 +3,6 @@
 
 pub mod common;
 pub mod greet_server;
+// file-server (lesson 6) and udp-pinger (lesson 7)
+pub mod file_server;
+pub mod udp_pinger;
