@@ -71,6 +71,7 @@ pub const FIXTURES: &[Fixture] = &[
 /// The `--timeout` the checker gives the pinger, in seconds: short, so that lost pings cost
 /// little, long enough for a reply on a busy machine.
 const TIMEOUT: &str = "0.2";
+/// [`TIMEOUT`] in milliseconds, for arithmetic.
 const TIMEOUT_MS: f64 = 200.0;
 
 /// How long the checker's own servers wait before they reply: a round trip the pinger must
