@@ -6,13 +6,22 @@
 //! after another, calling `your_function` for each (netlesson's `serve` loop). When your
 //! function returns an error, the server prints one line about that client and goes on to
 //! the next one; when it returns, the connection closes.
+//!
+//! Two exercises need a little more: `file-server` calls [`serve_uploads`], which adds
+//! `--out-dir DIR`, and `udp-pinger`, a client, calls [`run_pinger`], which reads its options.
 
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::{CommandFactory, FromArgMatches, Parser};
+use clap::Parser;
 use netlesson::{ServerOptions, Traced};
+
+// file-server (lesson 6) and udp-pinger (lesson 7) need options of their own.
+mod pinger;
+mod uploads;
+pub use pinger::{PingerOptions, run_pinger};
+pub use uploads::serve_uploads;
 
 /// How many connections may wait while the server serves one client.
 const BACKLOG: i32 = 5;
@@ -35,29 +44,32 @@ pub fn serve(
     default_port: u16,
     handle: impl FnMut(&mut Traced<TcpStream>, SocketAddr) -> Result<()>,
 ) -> ExitCode {
-    let options = match parse_options(default_port) {
+    let options: Options = match parse_options(default_port) {
         Ok(options) => options,
         Err(error) => error.exit(),
     };
     netlesson::trace::enable(options.server.trace);
-    netlesson::finish(listen_and_serve(&options, handle), None)
+    let result = listen_and_serve(options.port, &options.server, handle);
+    netlesson::finish(result, None)
 }
 
-/// The options, with the exercise's default port.
-fn parse_options(default_port: u16) -> Result<Options, clap::Error> {
+/// The options `O` (any of the exercises' option structs, all with `--port`), with the
+/// exercise's default port.
+fn parse_options<O: Parser>(default_port: u16) -> Result<O, clap::Error> {
     // clap keeps defaults as `&'static str`: this one string lives as long as the program.
     let port: &'static str = default_port.to_string().leak();
-    let command = Options::command().mut_arg("port", |arg| arg.default_value(port));
+    let command = O::command().mut_arg("port", |arg| arg.default_value(port));
     let matches = command.try_get_matches()?;
-    Options::from_arg_matches(&matches)
+    O::from_arg_matches(&matches)
 }
 
 fn listen_and_serve(
-    options: &Options,
+    port: u16,
+    server: &ServerOptions,
     handle: impl FnMut(&mut Traced<TcpStream>, SocketAddr) -> Result<()>,
 ) -> Result<()> {
-    let listener = netlesson::listen(options.server.address(options.port)?, BACKLOG)?;
+    let listener = netlesson::listen(server.address(port)?, BACKLOG)?;
     netlesson::announce(&listener)?;
-    netlesson::serve(&listener, &options.server, handle)?;
+    netlesson::serve(&listener, server, handle)?;
     Ok(())
 }

@@ -42,7 +42,9 @@ pub struct Failure {
     pub expected: Option<String>,
     /// What came back.
     pub received: Option<String>,
-    /// Commands that reproduce the exchange by hand, one per terminal.
+    /// Commands that reproduce the exchange by hand, one per terminal. Unless one of them runs
+    /// the program under test (a client exercise's do), the report puts the command that
+    /// starts it as a server in front.
     pub reproduce: Vec<String>,
 }
 
@@ -93,6 +95,8 @@ pub struct Lab {
     /// Course programs the check started beside the one under test (a lesson's server,
     /// wiretap), stopped at the end.
     helpers: Vec<Server>,
+    /// What the program printed in its last [`Lab::run_program`] (a client exercise).
+    client_output: Vec<String>,
 }
 
 impl Lab {
@@ -107,6 +111,7 @@ impl Lab {
             server: None,
             scratch: None,
             helpers: Vec::new(),
+            client_output: Vec::new(),
         }
     }
 
@@ -142,11 +147,11 @@ impl Lab {
         if let Some(dir) = &self.scratch {
             return Ok(dir.clone());
         }
-        let dir = std::env::temp_dir().join(format!(
-            "exercise-check-{}-{}",
-            std::process::id(),
-            Instant::now().elapsed().as_nanos()
-        ));
+        // One process (`verify`) runs many checks: a number of its own for each.
+        static CHECKS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let number = CHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("exercise-check-{}-{number}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|error| {
             Failure::new(format!("could not create {}: {error}", dir.display()))
         })?;
@@ -162,6 +167,11 @@ impl Lab {
             command.push_str(extra);
         }
         command
+    }
+
+    /// The command that runs the program by hand with `args` (for a client exercise).
+    pub fn program_command(&self, args: &str) -> String {
+        format!("{} {args}", self.by_hand).trim_end().to_string()
     }
 
     /// Starts the server on `--port 0` (unless it runs already) and waits for its ready line.
@@ -261,14 +271,15 @@ impl Lab {
             })
     }
 
-    /// Every line the server printed so far (ready line included), for failure reports.
+    /// Every line the server printed so far (ready line included), for failure reports; for a
+    /// client exercise, what the program printed in its last run.
     pub fn server_output(&mut self) -> Vec<String> {
         match self.server.as_mut() {
             Some(server) => {
                 server.read_available();
                 server.seen().to_vec()
             }
-            None => Vec::new(),
+            None => self.client_output.clone(),
         }
     }
 
@@ -285,17 +296,23 @@ impl Lab {
         }
     }
 
-    /// Runs the program to its end with `args` (a client exercise), at most `limit`.
-    pub fn run_program(&self, args: &[&str], limit: Duration) -> Result<RunResult, Failure> {
+    /// Runs the program to its end with `args` (a client exercise), at most `limit`; a failure
+    /// report shows what it printed ([`Lab::server_output`]).
+    pub fn run_program(&mut self, args: &[&str], limit: Duration) -> Result<RunResult, Failure> {
         let mut program = Running::start_with_env(&self.program, args, QUIET_PANICS)?;
         program.set_timeout(limit);
         program.close_stdin();
-        match program.finish() {
+        let finished = program.finish();
+        self.client_output = program.seen().to_vec();
+        match finished {
             Ok(finished) => Ok(RunResult {
                 status: finished.status,
                 lines: finished.rest,
             }),
-            Err(error) => Err(Failure::new(format!("{error:#}"))),
+            Err(_) => Err(Failure::new(format!(
+                "the program did not finish within {}, so the checker stopped it",
+                seconds(limit)
+            ))),
         }
     }
 }
@@ -583,7 +600,9 @@ impl Conn {
         self.end.is_none()
     }
 
-    fn mismatch(
+    /// A failure showing what arrived from byte `start` on and how the connection ended,
+    /// against `expected` (bytes, then `expected_end` in words; or only the words).
+    pub fn mismatch(
         &self,
         start: usize,
         expected: &[u8],

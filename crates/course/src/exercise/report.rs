@@ -51,15 +51,26 @@ pub fn failure_text(outcome: &Outcome) -> String {
     write_failure(&mut text, failure);
     write_output(&mut text, &step.output);
     if !failure.reproduce.is_empty() {
-        let _ = writeln!(text, "\n  To see it happen, in two terminals:");
-        let server = format!(
-            "{} --port {}",
-            outcome.target.by_hand(exercise),
-            exercise.port
-        );
-        let _ = writeln!(text, "    1: {server}");
-        for (index, command) in failure.reproduce.iter().enumerate() {
-            let _ = writeln!(text, "    {}: {command}", index + 2);
+        let by_hand = outcome.target.by_hand(exercise);
+        let mut commands = Vec::new();
+        // A client exercise's commands run the program themselves, after its server.
+        if !failure
+            .reproduce
+            .iter()
+            .any(|command| command.contains(&by_hand))
+        {
+            commands.push(format!("{by_hand} --port {}", exercise.port));
+        }
+        commands.extend(failure.reproduce.iter().cloned());
+        let terminals = match commands.len() {
+            1 => "a terminal".to_string(),
+            2 => "two terminals".to_string(),
+            3 => "three terminals".to_string(),
+            count => format!("{count} terminals"),
+        };
+        let _ = writeln!(text, "\n  To see it happen, in {terminals}:");
+        for (index, command) in commands.iter().enumerate() {
+            let _ = writeln!(text, "    {}: {command}", index + 1);
         }
     }
     let passed = step.number - 1;

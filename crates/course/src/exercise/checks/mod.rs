@@ -9,3 +9,7 @@ pub mod kv_server;
 // rfc868-time-server (lesson 2) and count-server (lesson 3)
 pub mod count_server;
 pub mod rfc868_time_server;
+
+// file-server (lesson 6) and udp-pinger (lesson 7)
+pub mod file_server;
+pub mod udp_pinger;
