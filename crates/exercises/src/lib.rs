@@ -58,7 +58,8 @@ pub fn serve(
 fn parse_options<O: Parser>(default_port: u16) -> Result<O, clap::Error> {
     // clap keeps defaults as `&'static str`: this one string lives as long as the program.
     let port: &'static str = default_port.to_string().leak();
-    let command = O::command().mut_arg("port", |arg| arg.default_value(port));
+    // With a default, `--port` is no longer required (clap made it required: a `u16` field).
+    let command = O::command().mut_arg("port", |arg| arg.default_value(port).required(false));
     let matches = command.try_get_matches()?;
     O::from_arg_matches(&matches)
 }

@@ -244,7 +244,10 @@ impl Lab {
             // Said already (a shared step said it before the runner asks again).
             Err(stopped) if failure.problem.contains(&stopped.problem) => failure,
             Err(stopped) => Failure {
-                problem: format!("{}\n(and so: {})", stopped.problem, failure.problem),
+                problem: format!(
+                    "{}\nWhat the client saw: {}",
+                    stopped.problem, failure.problem
+                ),
                 ..failure
             },
             Ok(()) => failure,
@@ -445,7 +448,8 @@ impl Conn {
             self.consumed = end;
             return Ok(());
         }
-        Err(self.mismatch(start, expected, "", "wrong reply"))
+        let problem = wrong_reply(&self.received[start..], expected);
+        Err(self.mismatch(start, expected, "", &problem))
     }
 
     /// [`Conn::expect`], then the server must close the connection, with nothing more.
@@ -671,8 +675,9 @@ impl Conn {
         if self.sent.is_empty() {
             return format!("nc {target}    (and type nothing)");
         }
-        let flag = if self.half_closed { "-N " } else { "" };
-        let send = format!("printf '{}' | nc {flag}{target}", printf_escape(&self.sent));
+        // -N: nc closes its sending side when printf's output ends, so that the server sees the
+        // end of the input (and nc does not wait for the idle timeout).
+        let send = format!("printf '{}' | nc -N {target}", printf_escape(&self.sent));
         match self.pace {
             Pace::OneWrite => send,
             Pace::Bytewise => format!(
@@ -682,6 +687,23 @@ impl Conn {
                 target.replace(' ', ":")
             ),
         }
+    }
+}
+
+/// Says how `got` differs from `expected`, in a sentence.
+fn wrong_reply(got: &[u8], expected: &[u8]) -> String {
+    match got.iter().zip(expected).position(|(a, b)| a != b) {
+        Some(at) => format!(
+            "Wrong reply: it differs from the expected one from byte {} on (counting from 1); \
+             compare the two below",
+            at + 1
+        ),
+        None if got.is_empty() => "No reply: nothing arrived where a reply was expected".into(),
+        None => format!(
+            "The reply stopped short: {} of the {} bytes expected arrived",
+            got.len(),
+            expected.len()
+        ),
     }
 }
 

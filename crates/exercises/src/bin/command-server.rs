@@ -117,6 +117,9 @@ fn run_session(client: &mut Traced<TcpStream>, address: SocketAddr) -> Result<()
 
 /// Receives until `pending` holds a whole line, and takes that line out of it. The bytes after
 /// the line's `\n` stay in `pending`, for the next call.
+///
+/// New Rust here: `&mut impl Read` is any reader (lessons/rust-you-need.md, "impl Trait
+/// arguments"); `Vec::drain`, `split_once` and `chars().rev()` are under "Iterators" there.
 fn receive_line(client: &mut impl Read, pending: &mut Vec<u8>) -> Result<Received> {
     // TODO (lesson 4, "The student ID client"): id-client's `receive_line`, with two changes:
     // keep the bytes after the `\n` in `pending` instead of throwing them away, and return
