@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
-use crate::procs::{Running, Server};
+use crate::procs::{Running, Server, StdoutClosed};
 
 /// How long a reply may take before a step says that nothing came. Generous for a loaded
 /// machine, short enough that a whole check stays quick.
@@ -97,6 +97,8 @@ pub struct Lab {
     helpers: Vec<Server>,
     /// What the program printed in its last [`Lab::run_program`] (a client exercise).
     client_output: Vec<String>,
+    /// The server, when it was started with its stdout closed ([`Lab::start_with_stdout_closed`]).
+    deaf_server: Option<StdoutClosed>,
 }
 
 impl Lab {
@@ -112,6 +114,7 @@ impl Lab {
             scratch: None,
             helpers: Vec::new(),
             client_output: Vec::new(),
+            deaf_server: None,
         }
     }
 
@@ -176,7 +179,7 @@ impl Lab {
 
     /// Starts the server on `--port 0` (unless it runs already) and waits for its ready line.
     pub fn start(&mut self) -> StepResult {
-        if self.server.is_some() {
+        if self.server.is_some() || self.deaf_server.is_some() {
             return Ok(());
         }
         self.start_with_port("0")
@@ -200,10 +203,40 @@ impl Lab {
 
     /// The address the server announced.
     pub fn address(&self) -> Result<SocketAddr, Failure> {
-        match &self.server {
-            Some(server) => Ok(server.address),
-            None => Err(Failure::new("the checker has not started the server")),
+        match (&self.server, &self.deaf_server) {
+            (Some(server), _) => Ok(server.address),
+            (None, Some(deaf)) => Ok(deaf.address),
+            (None, None) => Err(Failure::new("the checker has not started the server")),
         }
+    }
+
+    /// One of the course's own programs, `bin` from `package` (built first), as the program
+    /// under test: the course-wide contract suite checks every server with the same steps
+    /// as the exercises.
+    pub fn for_course_binary(package: &str, bin: &str, default_port: u16) -> Result<Lab, Failure> {
+        crate::bins::build(&[package])?;
+        let program = crate::bins::path(bin)?;
+        let by_hand = format!("cargo run -q --bin {bin} --");
+        Ok(Lab::new(&program, by_hand, default_port))
+    }
+
+    /// Starts the server on `--port 0` and closes its stdout right after the ready line, as
+    /// `server | head -1` does: from then on every line it prints fails.
+    pub fn start_with_stdout_closed(&mut self) -> StepResult {
+        let mut args = vec!["--port", "0"];
+        args.extend(self.server_args.iter().map(String::as_str));
+        let deaf = StdoutClosed::start(&self.program, &args)?;
+        self.deaf_server = Some(deaf);
+        Ok(())
+    }
+
+    /// The lines the server has printed so far that name `client` (its address), in order.
+    pub fn lines_about(&mut self, client: SocketAddr) -> Vec<String> {
+        let address = client.to_string();
+        self.server_output()
+            .into_iter()
+            .filter(|line| line.contains(&address))
+            .collect()
     }
 
     /// Connects to the server (starting it first if needed).
@@ -221,6 +254,15 @@ impl Lab {
 
     /// Fails if the server has exited: a server must outlive any client.
     pub fn expect_running(&mut self) -> StepResult {
+        if let Some(deaf) = self.deaf_server.as_mut() {
+            return match deaf.is_running() {
+                true => Ok(()),
+                false => Err(Failure::new(
+                    "the server stopped after its stdout was closed: a server must keep serving \
+                     when nobody reads its output",
+                )),
+            };
+        }
         let Some(server) = self.server.as_mut() else {
             return Ok(());
         };
@@ -290,6 +332,9 @@ impl Lab {
     pub fn finish(&mut self) {
         if let Some(mut server) = self.server.take() {
             let _ = server.kill();
+        }
+        if let Some(deaf) = self.deaf_server.take() {
+            let _ = deaf.stop();
         }
         for mut helper in self.helpers.drain(..) {
             let _ = helper.kill();
@@ -561,6 +606,30 @@ impl Conn {
         }
         let expected = format!("{count} bytes");
         Err(self.mismatch(start, b"", &expected, "the reply is cut short"))
+    }
+
+    /// The next line the server sends, up to and including its `\n` (at most `limit` bytes,
+    /// within [`REPLY_TIMEOUT`]), for a reply whose value the step checks itself.
+    pub fn read_line(&mut self, limit: usize) -> Result<Vec<u8>, Failure> {
+        let start = self.consumed;
+        let deadline = Instant::now() + REPLY_TIMEOUT;
+        loop {
+            if let Some(at) = self.received[start..]
+                .iter()
+                .position(|&byte| byte == b'\n')
+            {
+                self.consumed = start + at + 1;
+                return Ok(self.received[start..=start + at].to_vec());
+            }
+            if self.received.len() - start > limit || !self.read_some(deadline) {
+                return Err(self.mismatch(
+                    start,
+                    b"",
+                    "a line ending in \\n",
+                    "no whole line came",
+                ));
+            }
+        }
     }
 
     /// The bytes received that no expectation has taken yet: after a failed [`Conn::expect`],

@@ -14,7 +14,7 @@
 //! sockets, so any program that speaks the protocol passes, whoever wrote it.
 
 pub mod catalog;
-mod checks;
+pub mod checks;
 pub mod cli;
 pub mod lab;
 pub mod progress;
