@@ -5,7 +5,7 @@
 //! its `listening on` line; every wait has a time limit (see `course::procs`). Pictures are
 //! small: the big ones are for the benchmark (`just bench-image`).
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
@@ -624,34 +624,6 @@ fn server_leaves_no_file_when_a_client_closes_mid_transfer() {
     );
 }
 
-#[test]
-fn server_reports_a_client_that_connects_and_closes_at_once() {
-    assert_refused(
-        &[],
-        b"",
-        &[],
-        "closed the connection without sending a picture",
-    );
-}
-
-#[test]
-fn server_drops_a_client_that_sends_nothing_after_the_idle_timeout() {
-    let folder = TempFolder::new("idle");
-    let mut server = start_server(&folder, &["--idle-timeout", "0.2"]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
-    expect_lines(
-        &mut server,
-        client,
-        &["client {client}: could not receive: nothing arrived for 200 ms (--idle-timeout)"],
-    );
-    assert_eq!(
-        probe.receive_to_end().expect("closed"),
-        b"error: could not receive: nothing arrived for 200 ms (--idle-timeout)\n"
-    );
-    assert_serves_a_client(&mut server, &folder);
-}
-
 /// `count` length-framed copies of `png`, as one block of bytes.
 fn length_framed(png: &[u8], count: usize) -> Vec<u8> {
     let mut data = Vec::new();
@@ -1086,43 +1058,4 @@ fn server_says_when_it_cannot_create_its_output_folder() {
         "{}",
         output.stderr
     );
-}
-
-#[test]
-fn help_explains_every_option() {
-    for (program, options) in [
-        (
-            SERVER,
-            &[
-                "--host",
-                "--port",
-                "--once",
-                "--idle-timeout",
-                "--trace",
-                "--max-bytes",
-                "--out-dir",
-                "--max-pictures",
-                "--max-connection-bytes",
-                "--max-folder-bytes",
-                "--max-pixels",
-            ][..],
-        ),
-        (
-            CLIENT,
-            &[
-                "--host",
-                "--port",
-                "--timeout",
-                "--trace",
-                "--generate",
-                "--noise",
-                "--framing",
-                "--name",
-                "--info",
-            ][..],
-        ),
-    ] {
-        procs::expect_help_mentions(Path::new(program), &[], options)
-            .expect("--help should explain every option");
-    }
 }

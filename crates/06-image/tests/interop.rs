@@ -3,7 +3,7 @@
 //! Python programs are in `tests/python/`. Without `python3` these tests say that they skip;
 //! the one that needs Pillow (as the tutorial does) also skips without Pillow.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

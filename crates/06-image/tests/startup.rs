@@ -2,7 +2,7 @@
 //! cannot use its `--out-dir` stops with a clear error before it announces anything; and what
 //! an earlier run that was killed while saving left behind is cleaned up.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

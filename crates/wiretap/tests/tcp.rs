@@ -6,7 +6,7 @@
 //! The servers behind wiretap are small threads on a `TcpListener` bound to port 0; the clients
 //! are `course::probe::Probe`s and lesson 1's `simple-client`. Every wait has a time limit.
 
-mod common;
+use crate::common;
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -217,14 +217,16 @@ fn chunk_with_delay_makes_each_piece_arrive_in_its_own_read() {
 #[test]
 fn coalesce_merges_writes_made_apart_into_one_read() {
     let (server, reads) = recording_server();
-    let mut wiretap = start_wiretap(server, &["--coalesce-ms", "400"]);
+    // A window far longer than the test: the client's half-close ends it, not the clock, so
+    // the two writes fall in it however slow the machine is.
+    let mut wiretap = start_wiretap(server, &["--coalesce", "10"]);
     let mut client = Probe::connect(wiretap.address).expect("connect");
     client.send(b"Hel").expect("first write");
     // Not waiting for readiness: the gap between the writes is what is being tested.
     thread::sleep(Duration::from_millis(50));
     client.send(b"lo").expect("second write");
-    assert_eq!(next_read(&reads).expect("one read"), b"Hello");
     client.shutdown_write().expect("half-close");
+    assert_eq!(next_read(&reads).expect("one read"), b"Hello");
     assert_eq!(next_read(&reads).expect("end"), b"");
     wiretap.next_line().expect("open");
     assert_eq!(
@@ -766,46 +768,4 @@ fn bad_option_values_are_refused_with_an_example() {
         assert_eq!(output.code(), 2, "{args:?}");
         assert!(output.stderr.contains(message), "{}", output.stderr);
     }
-}
-
-#[test]
-fn help_explains_every_option() {
-    for (protocol, options) in [
-        (
-            "tcp",
-            &[
-                "--listen",
-                "--to",
-                "--hex",
-                "--chunk",
-                "--delay",
-                "--delay-ms",
-                "--coalesce",
-                "--coalesce-ms",
-                "--once",
-                "--idle-timeout",
-                "--max-connections",
-            ][..],
-        ),
-        (
-            "udp",
-            &[
-                "--listen",
-                "--to",
-                "--hex",
-                "--drop",
-                "--duplicate",
-                "--reorder",
-                "--hold",
-                "--hold-ms",
-                "--seed",
-                "--idle-timeout",
-            ][..],
-        ),
-    ] {
-        procs::expect_help_mentions(Path::new(WIRETAP), &[protocol], options)
-            .expect("--help should explain every option");
-    }
-    procs::expect_help_mentions(Path::new(WIRETAP), &[], &["tcp", "udp"])
-        .expect("--help should name both protocols");
 }

@@ -5,7 +5,7 @@
 //! The server behind wiretap is an echo thread on a `UdpSocket` bound to port 0 that also
 //! reports every datagram it receives. Every wait has a time limit.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, UdpSocket};
