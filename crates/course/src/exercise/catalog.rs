@@ -7,12 +7,13 @@ use super::checks::greet_server;
 use super::checks::{
     command_server, count_server, file_server, kv_server, rfc868_time_server, udp_pinger,
 };
-use super::{Exercise, no_setup};
+use super::{Exercise, Kind, no_setup};
 
 /// Every exercise, in lesson order.
 pub const ALL: &[Exercise] = &[
     Exercise {
         name: "greet-server",
+        kind: Kind::Server,
         lesson: 1,
         title: "say hello to each client",
         port: 50001,
@@ -36,6 +37,7 @@ pub const ALL: &[Exercise] = &[
     // rfc868-time-server (lesson 2) and count-server (lesson 3)
     Exercise {
         name: "rfc868-time-server",
+        kind: Kind::Server,
         lesson: 2,
         title: "tell the time as RFC 868 says: 4 bytes, big-endian",
         port: 3737,
@@ -60,6 +62,7 @@ pub const ALL: &[Exercise] = &[
     },
     Exercise {
         name: "count-server",
+        kind: Kind::Server,
         lesson: 3,
         title: "count the bytes a client sends until it half-closes",
         port: 12346,
@@ -82,6 +85,7 @@ pub const ALL: &[Exercise] = &[
     },
     Exercise {
         name: "command-server",
+        kind: Kind::Server,
         lesson: 4,
         title: "answer commands, one line at a time",
         port: 12001,
@@ -141,6 +145,7 @@ pub const ALL: &[Exercise] = &[
     },
     Exercise {
         name: "kv-server",
+        kind: Kind::Server,
         lesson: 5,
         title: "a key-value store over length-prefixed strings",
         port: 8889,
@@ -199,6 +204,7 @@ pub const ALL: &[Exercise] = &[
     // file-server (lesson 6) and udp-pinger (lesson 7)
     Exercise {
         name: "file-server",
+        kind: Kind::Server,
         lesson: 6,
         title: "save uploaded files, safely",
         port: 50002,
@@ -226,6 +232,7 @@ pub const ALL: &[Exercise] = &[
     },
     Exercise {
         name: "udp-pinger",
+        kind: Kind::Client,
         lesson: 7,
         title: "ping over UDP: round trips and losses",
         port: 5005,
