@@ -315,6 +315,9 @@ fn stray_student_files() -> Result<Vec<String>> {
     Ok(strays)
 }
 
+/// A case of `course::contract` that takes the server's normal exchange.
+type ContractCase = fn(&mut Lab, crate::exercise::checks::common::Served) -> super::StepResult;
+
 /// The promises of `course::contract` that an exercise's steps do not check already, on its
 /// solution: it keeps serving with its stdout closed, serves a client after a flood of 1000
 /// connections, explains its options and refuses an unknown one. (Its steps check the rest:
@@ -325,10 +328,7 @@ fn keeps_the_contract(exercise: &'static Exercise) -> Result<(), String> {
     };
     let program =
         bins::path(&Target::Solution.binary(exercise)).map_err(|error| format!("{error:#}"))?;
-    let cases: [(
-        &str,
-        fn(&mut Lab, crate::exercise::checks::common::Served) -> super::StepResult,
-    ); 2] = [
+    let cases: [(&str, ContractCase); 2] = [
         (
             "with its stdout closed",
             crate::contract::keeps_serving_with_stdout_closed,
