@@ -51,7 +51,12 @@ pub fn failure_text(outcome: &Outcome) -> String {
     write_failure(&mut text, failure);
     write_output(&mut text, &step.output);
     if !failure.reproduce.is_empty() {
-        let _ = writeln!(text, "\n  To see it happen, in two terminals:");
+        let terminals = match failure.reproduce.len() {
+            1 => "two".to_string(),
+            2 => "three".to_string(),
+            more => (more + 1).to_string(),
+        };
+        let _ = writeln!(text, "\n  To see it happen, in {terminals} terminals:");
         let server = format!(
             "{} --port {}",
             outcome.target.by_hand(exercise),

@@ -7,3 +7,6 @@ pub mod greet_server;
 // rfc868-time-server (lesson 2) and count-server (lesson 3)
 pub mod count_server;
 pub mod rfc868_time_server;
+
+// budget-chat (lesson 9)
+pub mod budget_chat;
