@@ -14,7 +14,7 @@
 //! `nc 127.0.0.1 7777`) in two or three more terminals. The walkthrough is `lessons/09-chat.md`.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
@@ -89,6 +89,15 @@ struct Limits {
     queue: usize,
 }
 
+impl Limits {
+    fn of(options: &Options) -> Limits {
+        Limits {
+            idle_timeout: options.server.idle_timeout,
+            queue: options.queue,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let options = Options::parse();
     netlesson::trace::enable(options.server.trace);
@@ -101,23 +110,12 @@ fn run(options: &Options) -> Result<()> {
     netlesson::announce(&listener)?;
 
     // Every client's thread uses the room: an `Arc` so that they all own it, a `Mutex` so that
-    // one thread at a time changes it.
+    // one thread at a time changes it. `connected` counts the clients, for --max-clients.
     let room = Arc::new(Mutex::new(Room::new(options.queue)));
-    // How many clients are connected now, for --max-clients.
     let connected = Arc::new(AtomicUsize::new(0));
-    let limits = Limits {
-        idle_timeout: options.server.idle_timeout,
-        queue: options.queue,
-    };
+    let limits = Limits::of(options);
     loop {
-        let (client, peer) = match listener.accept() {
-            Ok(accepted) => accepted,
-            Err(error) => {
-                log!("accept failed: {}", explain_io(&error));
-                continue;
-            }
-        };
-        trace!("accept() -> {peer}");
+        let (client, peer) = accept(&listener);
         if connected.fetch_add(1, Ordering::SeqCst) >= options.max_clients {
             connected.fetch_sub(1, Ordering::SeqCst);
             turn_away(client, peer, options.max_clients);
@@ -125,23 +123,18 @@ fn run(options: &Options) -> Result<()> {
         }
         log!("accepted connection from {peer}");
 
-        // A thread of its own for this client: the loop goes straight back to accept.
-        let room = Arc::clone(&room);
-        let connected_now = Arc::clone(&connected);
+        // A thread of its own for this client; the loop goes straight back to `accept`.
+        let (room, counted) = (Arc::clone(&room), Arc::clone(&connected));
         let started = thread::Builder::new().spawn(move || {
             let result = serve_client(client, peer, &room, limits);
-            connected_now.fetch_sub(1, Ordering::SeqCst);
+            counted.fetch_sub(1, Ordering::SeqCst);
             report_client(peer, result, limits.idle_timeout);
         });
         match started {
-            // --once: serve this one client, then stop.
-            Ok(thread) if options.server.once => {
-                let _ = thread.join();
-                return Ok(());
-            }
+            Ok(thread) if options.server.once => return Ok(thread.join().unwrap_or(())),
             Ok(_) => {}
             Err(error) => {
-                // The connection went with the thread that never started: it is closed.
+                // The client went with the thread that never started: it is closed.
                 log!("client {peer}: no thread for it: {}", explain_io(&error));
                 connected.fetch_sub(1, Ordering::SeqCst);
             }
@@ -149,6 +142,20 @@ fn run(options: &Options) -> Result<()> {
     }
 }
 // ANCHOR_END: run
+
+/// Waits for the next client. A failed accept (rare: the process is out of file descriptors,
+/// say) is logged, and we wait for the next one; a production server would pause a moment.
+fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {
+    loop {
+        match listener.accept() {
+            Ok((client, peer)) => {
+                trace!("accept() -> {peer}");
+                return (client, peer);
+            }
+            Err(error) => log!("accept failed: {}", explain_io(&error)),
+        }
+    }
+}
 
 /// Tells a client that came in over --max-clients that the server is full, and closes.
 fn turn_away(client: TcpStream, peer: SocketAddr, max_clients: usize) {
@@ -168,14 +175,12 @@ fn serve_client(
     limits: Limits,
 ) -> Result<()> {
     set_timeouts(&client, limits.idle_timeout)?;
-    // Send each line at once. (By default TCP holds a small write back while an earlier one
-    // is not yet acknowledged, Nagle's algorithm, and the peer may wait 40 ms to acknowledge.)
+    // Send each line at once, not after the last one is acknowledged (Nagle's algorithm).
     client.set_nodelay(true)?;
     // Shared by the two threads here and by the room, which shuts it down to drop the client.
     let connection = Arc::new(Traced::new(client));
 
-    // The client's queue: `outgoing` puts lines in, `queue` takes them out, in order. It holds
-    // at most `limits.queue` lines.
+    // The client's queue of at most `limits.queue` lines: `outgoing` puts in, `queue` takes out.
     let (outgoing, queue) = mpsc::sync_channel::<Line>(limits.queue);
 
     // A scope: both threads end before it does, so the writer may borrow `connection`.

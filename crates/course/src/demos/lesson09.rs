@@ -61,7 +61,11 @@ fn script(session: &mut Session) -> Result<()> {
 
     session.say("");
     session.stop("server", &mut server)?;
+    // Their input is still open: they end because the server closed, and say so.
+    let closed = "(the server closed the connection)";
+    show_line(session, "alice", &mut alice, closed)?;
     session.finish("alice", &mut alice)?;
+    show_line(session, "bob", &mut bob, closed)?;
     session.finish("bob", &mut bob)
 }
 
@@ -163,6 +167,9 @@ fn slow_reader(session: &mut Session) -> Result<()> {
     ));
     talker.expect("* slow has left the room")?;
     session.say("talker   | heard \"* slow has left the room\" too");
+    session.show_until("server", &mut server, |line| {
+        line.starts_with("closed connection from ")
+    })?;
     session.stop("server", &mut server)
 }
 

@@ -138,7 +138,7 @@ fn relay(lines: &mut impl BufRead, id: u64, room: &Mutex<Room>) -> Result<()> {
 /// The next line without its `\n`; `None` when the client closed the connection between two
 /// lines. A line longer than MAX_LINE, cut short by the close, or not UTF-8 is an error.
 fn read_line(lines: &mut impl BufRead) -> Result<Option<String>> {
-    // TODO (lesson 5, "Lines"; lesson 9, "3. The reader: a name, then lines"): lesson 5's
+    // TODO (lesson 5, "The helpers"; lesson 9, "3. The reader: a name, then lines"): lesson 5's
     // `read_until_delimiter` with the limit MAX_LINE, then the bytes to a String.
     todo!("read one line of at most MAX_LINE bytes")
 }
