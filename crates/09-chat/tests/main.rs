@@ -208,6 +208,22 @@ mod protocol {
     }
 
     #[test]
+    fn with_once_the_server_serves_one_client_and_exits() {
+        let mut server = start_server(&["--once"]);
+        let alice = User::join(&server, "alice", &[]);
+        expect_joined(&mut server, &alice, "alice", 1);
+        let address = alice.address();
+        alice.quit();
+        server
+            .expect_line("alice left (0 in the room)")
+            .expect("leave");
+        server.expect_closed(address).expect("close line");
+        server
+            .expect_success_and_no_more_lines()
+            .expect("the server exits with 0");
+    }
+
+    #[test]
     fn a_user_who_resets_the_connection_leaves_the_room() {
         let mut server = start_server(&[]);
         let mut alice = User::join(&server, "alice", &[]);

@@ -131,10 +131,13 @@ fn run(options: &Options) -> Result<()> {
             report_client(peer, result, limits.idle_timeout);
         });
         match started {
-            Ok(thread) if options.server.once => return Ok(thread.join().unwrap_or(())),
+            Ok(thread) if options.server.once => {
+                let _ = thread.join(); // --once: this one client, then stop
+                return Ok(());
+            }
             Ok(_) => {}
             Err(error) => {
-                // The client went with the thread that never started: it is closed.
+                // The client's connection, in the closure, is closed already.
                 log!("client {peer}: no thread for it: {}", explain_io(&error));
                 connected.fetch_sub(1, Ordering::SeqCst);
             }
