@@ -42,6 +42,10 @@ bench-image *ARGS:
 demo-7:
     cargo demo 7
 
+# Lesson 9: a chat room, many clients at once (Budget Chat)
+demo-9:
+    cargo demo 9
+
 # Run every test (the same command as CI)
 test:
     cargo test

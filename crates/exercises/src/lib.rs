@@ -9,9 +9,13 @@
 //!
 //! Two exercises need a little more: `file-server` calls [`serve_uploads`], which adds
 //! `--out-dir DIR`, and `udp-pinger`, a client, calls [`run_pinger`], which reads its options.
+//!
+//! A server that serves many clients at once (lesson 9) calls `exercises::listen(PORT)`
+//! instead, and runs its own accept loop on the listening socket it returns.
 
-use std::net::{SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
@@ -74,3 +78,52 @@ fn listen_and_serve(
     netlesson::serve(&listener, server, handle)?;
     Ok(())
 }
+
+// Threaded exercises (budget-chat, lesson 9): the server keeps its own accept loop and starts
+// a thread per client, so the plumbing only reads the options, listens and says it is ready.
+
+/// What a threaded exercise server needs to know of its options.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// `--idle-timeout`: how long a client may take to send its name, or to take a line sent to it.
+    pub idle_timeout: Duration,
+}
+
+/// The options of every threaded exercise server. The default port is each exercise's own.
+#[derive(Parser)]
+#[command(about = "An exercise server of the socket course (see the top of its file)")]
+struct ThreadedOptions {
+    /// Port to listen on; 0 lets the operating system pick a free one
+    #[arg(long)]
+    port: u16,
+
+    /// Address to listen on: 127.0.0.1 (this machine only), 0.0.0.0 (every network interface),
+    /// ::1 (IPv6), or a host name
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+
+    /// Seconds to wait for a client that sends nothing (or reads nothing) before closing its
+    /// connection
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = netlesson::parse_seconds)]
+    idle_timeout: Duration,
+}
+
+/// For a server that serves many clients at once: reads the options (`--port`, default
+/// `default_port`; `--host`; `--idle-timeout`), listens, prints `listening on <ip>:<port>`, and
+/// returns the listening socket, for your own accept loop, with the settings.
+pub fn listen(default_port: u16) -> Result<(TcpListener, Settings)> {
+    let options: ThreadedOptions = match parse_options(default_port) {
+        Ok(options) => options,
+        Err(error) => error.exit(),
+    };
+    let address = netlesson::resolve(&options.host, options.port)?;
+    let listener = netlesson::listen(address, THREADED_BACKLOG)?;
+    netlesson::announce(&listener)?;
+    let settings = Settings {
+        idle_timeout: options.idle_timeout,
+    };
+    Ok((listener, settings))
+}
+
+/// How many connections may wait to be accepted: many clients may come at once.
+const THREADED_BACKLOG: i32 = 128;

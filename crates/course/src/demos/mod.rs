@@ -16,6 +16,7 @@ mod lesson04;
 mod lesson05;
 mod lesson06;
 mod lesson07;
+mod lesson09;
 mod wiretap;
 
 /// Every demo, in lesson order.
@@ -27,6 +28,7 @@ pub const ALL: &[Demo] = &[
     lesson05::DEMO,
     lesson06::DEMO,
     lesson07::DEMO,
+    lesson09::DEMO,
 ];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
@@ -48,6 +50,7 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson07::REORDER,
     lesson07::ODD_DATAGRAMS,
     lesson07::PORT_TAKEN,
+    lesson09::SLOW_READER,
     wiretap::TCP,
     wiretap::HEX,
     wiretap::CHUNK,

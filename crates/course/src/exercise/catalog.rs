@@ -5,7 +5,8 @@
 
 use super::checks::greet_server;
 use super::checks::{
-    command_server, count_server, file_server, kv_server, rfc868_time_server, udp_pinger,
+    budget_chat, command_server, count_server, file_server, kv_server, rfc868_time_server,
+    udp_pinger,
 };
 use super::{Exercise, Kind, no_setup};
 
@@ -256,5 +257,36 @@ pub const ALL: &[Exercise] = &[
         setup: no_setup,
         steps: udp_pinger::STEPS,
         fixtures: udp_pinger::FIXTURES,
+    },
+    // budget-chat (lesson 9)
+    Exercise {
+        name: "budget-chat",
+        kind: Kind::Server,
+        lesson: 9,
+        title: "a chat room for many people at once (Protohackers' Budget Chat)",
+        port: 7778,
+        section: "lessons/09-chat.md#exercise-budget-chat",
+        hints: &[
+            "Follow lesson 9's server, one piece at a time, and check after each: the welcome \
+         and the name first (`serve_client` with a queue and a writer, `talk` as far as \
+         `read_name`), then `Room::join`, then `say` and `broadcast`, then `leave`. \
+         `read_line` is lesson 5's `read_until_delimiter(lines, b\"\\n\", MAX_LINE)`, and its \
+         `FrameError::NoDelimiter` is the line that is too long.",
+            "Every byte to a client goes through its queue: `talk` puts the welcome in with \
+         `outgoing.send(...)` and hands `outgoing.clone()` to `join`, so the room can queue \
+         lines too. The writer's `for line in queue` ends when both copies are dropped: \
+         `talk`'s when it returns, the room's when `leave` removes the member. Start the \
+         writer with `thread::scope(|scope| { let writer = scope.spawn(...); ... })` so that \
+         `serve_client` waits for it.",
+            "In `broadcast`, never `send` (it waits while a queue is full, and one user who does \
+         not read would stop everyone): `try_send`, and collect the ids whose queue was \
+         `Err(TrySendError::Full(_))`. After the loop, for each: `remove` it, \
+         `connection.shutdown(Shutdown::Both)` (that wakes its reader and its writer), and \
+         broadcast `* NAME has left the room`. In `join`, tell the newcomer who is here before \
+         you push it into `members`.",
+        ],
+        setup: no_setup,
+        steps: budget_chat::STEPS,
+        fixtures: budget_chat::FIXTURES,
     },
 ];

@@ -13,3 +13,6 @@ pub mod rfc868_time_server;
 // file-server (lesson 6) and udp-pinger (lesson 7)
 pub mod file_server;
 pub mod udp_pinger;
+
+// budget-chat (lesson 9)
+pub mod budget_chat;
