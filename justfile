@@ -51,6 +51,10 @@ bench-concurrency *ARGS:
     cargo build --release --quiet --package lesson-concurrency --bins
     cargo run --release --quiet --bin concurrency-bench -- {{ARGS}}
 
+# Lesson 9: a chat room, many clients at once (Budget Chat)
+demo-9:
+    cargo demo 9
+
 # Run every test (the same command as CI)
 test:
     cargo test

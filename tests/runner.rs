@@ -15,21 +15,6 @@ fn cargo_demo_without_a_number_lists_every_lesson() {
     }
 }
 
-#[test]
-fn every_demo_runs_and_ends_with_the_by_hand_commands() {
-    for demo in course::demos::ALL {
-        let transcript = demo::run(demo, false)
-            .unwrap_or_else(|error| panic!("demo {} failed: {error:#}", demo.number));
-        assert!(
-            transcript.starts_with(&format!("demo {}: {}", demo.number, demo.title)),
-            "{transcript}"
-        );
-        for command in demo.by_hand {
-            assert!(transcript.contains(command), "{transcript}");
-        }
-    }
-}
-
 fn client_against_nothing(session: &mut Session) -> anyhow::Result<()> {
     let closed = course::probe::ClosedPort::new()?;
     let port = closed.port().to_string();

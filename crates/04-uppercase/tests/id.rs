@@ -81,56 +81,6 @@ fn server_speaks_first_and_prints_the_answer_in_capitals() {
 }
 
 #[test]
-fn server_serves_many_clients_one_after_another() {
-    let mut server = start_server(&[]);
-    for _ in 0..5 {
-        assert_serves_a_client(&mut server);
-    }
-}
-
-#[test]
-fn server_survives_client_that_connects_and_closes_at_once() {
-    let mut server = start_server(&[]);
-    // Keep the server busy with a first client, so that the second one has closed before the
-    // server sends it the question: the outcome no longer depends on timing.
-    let mut busy = questioned(&server);
-    let closing = Probe::connect(server.address).expect("connect second client");
-    let client = closing.local_addr().expect("address");
-    drop(closing);
-    busy.send(b"b1").expect("answer");
-    let first = busy.local_addr().expect("address");
-    server.wait_for_closed(first).expect("first client served");
-    server
-        .expect_accepted_from(client)
-        .expect("the server should accept the client");
-    // The client's goodbye (FIN) is queued before the server sends its question, so the
-    // server's receive normally reads end of stream. The question itself makes the client's
-    // machine answer with a reset, and some network stacks report that reset first. Both
-    // are correct; anything else is not.
-    let line = server.next_line().expect("one line about the client");
-    let closed = format!("client {client}: closed the connection without answering");
-    let reset =
-        format!("client {client}: could not receive the answer: connection reset by the peer");
-    assert!(line == closed || line == reset, "unexpected line {line:?}");
-    assert_serves_a_client(&mut server);
-}
-
-#[test]
-fn server_drops_client_that_never_answers_after_idle_timeout_then_serves_next() {
-    let mut server = start_server(&["--idle-timeout", "0.2"]);
-    let mut probe = questioned(&server);
-    let client = probe.local_addr().expect("address");
-    server
-        .expect_accepted_then_problem(
-            client,
-            "could not receive the answer: nothing arrived for 200 ms (--idle-timeout)",
-        )
-        .expect("the server should name the client and the problem");
-    assert_eq!(probe.receive_to_end().expect("server closes"), b"");
-    assert_serves_a_client(&mut server);
-}
-
-#[test]
 fn server_reports_an_answer_that_is_not_utf8_in_one_line() {
     let mut server = start_server(&[]);
     let mut probe = questioned(&server);
@@ -169,38 +119,6 @@ fn server_takes_several_lines_sent_in_one_write_as_one_answer() {
     server
         .expect_line(&format!("Student ID from {client}: \"B1\\nB2\\n\""))
         .expect("one answer, newlines escaped");
-}
-
-#[test]
-fn server_survives_client_that_resets_mid_message() {
-    let mut server = start_server(&[]);
-    let mut busy = questioned(&server);
-    let mut resetting = Probe::connect(server.address).expect("connect second client");
-    resetting
-        .send(b"b12")
-        .expect("half an answer, before any question");
-    let client = resetting.local_addr().expect("address");
-    resetting.reset().expect("reset");
-    busy.send(b"b1").expect("answer");
-    let first = busy.local_addr().expect("address");
-    server.wait_for_closed(first).expect("first client served");
-    server.expect_accepted_from(client).expect("accept line");
-    // Usually the reset has arrived before the server sends its question. The operating system
-    // may also handle it a moment later, and then the receive fails or, later still, the
-    // server takes the bytes that came before the reset. Each case is one clear report.
-    let line = server.next_line().expect("a line about the client");
-    let allowed = [
-        format!("client {client}: could not send the question: connection reset by the peer"),
-        format!("client {client}: could not receive the answer: connection reset by the peer"),
-        format!("Student ID from {client}: \"B12\""),
-    ];
-    assert!(allowed.contains(&line), "{line:?}");
-    if line.starts_with("Student ID") {
-        server
-            .wait_for(|line| line.contains(&client.to_string()))
-            .expect("closed, or one line about the reset");
-    }
-    assert_serves_a_client(&mut server);
 }
 
 /// Reads `child`'s stdout in a thread, one chunk at a time (a prompt has no newline, so
@@ -442,18 +360,4 @@ fn trace_shows_each_socket_call_and_the_bytes_on_both_sides() {
             format!("closed connection from {client}"),
         ]
     );
-}
-
-#[test]
-fn help_explains_every_option() {
-    for (program, options) in [
-        (
-            SERVER,
-            &["--host", "--port", "--once", "--idle-timeout", "--trace"][..],
-        ),
-        (CLIENT, &["--host", "--port", "--timeout", "--trace"][..]),
-    ] {
-        procs::expect_help_mentions(Path::new(program), &[], options)
-            .expect("--help should explain every option");
-    }
 }

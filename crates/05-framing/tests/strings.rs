@@ -2,7 +2,7 @@
 //! strings (`00000005Hello`) come through whole however the bytes are cut, and every broken
 //! frame a client can send is reported in one line while the next client is served.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -122,30 +122,6 @@ fn server_reassembles_a_frame_sent_one_byte_per_write() {
 }
 
 #[test]
-fn a_client_that_connects_and_closes_at_once_has_simply_sent_no_strings() {
-    let mut server = STRINGS.start(&[]);
-    let probe = Probe::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
-    drop(probe);
-    server
-        .expect_accepted_from(client)
-        .expect("the server should accept the client");
-    server
-        .expect_closed(client)
-        .expect("the server should close the connection normally");
-    assert_serves_a_client(&mut server);
-}
-
-#[test]
-fn server_drops_a_client_that_sends_nothing_after_the_idle_timeout() {
-    STRINGS.assert_reports(
-        &["--idle-timeout", "0.2"],
-        "nothing arrived for 200 ms (--idle-timeout)",
-        Some,
-    );
-}
-
-#[test]
 fn server_reports_invalid_utf8_inside_a_frame() {
     STRINGS.assert_reports(
         &[],
@@ -155,15 +131,6 @@ fn server_reports_invalid_utf8_inside_a_frame() {
             Some(probe)
         },
     );
-}
-
-#[test]
-fn server_survives_a_client_that_resets_mid_frame() {
-    STRINGS.assert_reports(&[], "connection reset by the peer", |mut probe| {
-        probe.send(b"00000010Hel").expect("half a frame");
-        probe.reset().expect("reset");
-        None
-    });
 }
 
 #[test]
@@ -311,35 +278,4 @@ fn trace_shows_one_send_per_string_and_the_header_read_before_the_body() {
             "trace: recv(8) -> 0 bytes (end of stream: the peer closed its side)",
         ]
     );
-}
-
-#[test]
-fn help_explains_every_option() {
-    for (program, options) in [
-        (
-            SERVER,
-            &[
-                "--host",
-                "--port",
-                "--once",
-                "--idle-timeout",
-                "--max-bytes",
-                "--trace",
-            ][..],
-        ),
-        (
-            CLIENT,
-            &[
-                "--host",
-                "--port",
-                "--timeout",
-                "--message",
-                "--max-bytes",
-                "--trace",
-            ][..],
-        ),
-    ] {
-        procs::expect_help_mentions(Path::new(program), &[], options)
-            .expect("--help should explain every option");
-    }
 }

@@ -6,8 +6,8 @@
 //! - [`picture`]: test pictures drawn in memory (so the lesson needs no image files), PNG
 //!   encoding, and the CRC-32 checksum both sides print to show that the bytes match.
 //! - [`store`]: saving a received picture safely: a file name from the client can never leave
-//!   the output folder, an existing file is never replaced, and a half-written file never has
-//!   the final name.
+//!   the output folder, an existing file is never replaced, no client can use up the names,
+//!   and a half-written file never has the final name.
 //!
 //! The walkthrough is `lessons/06-image-transfer.md`.
 
@@ -26,3 +26,18 @@ pub const DELIMITER: &[u8] = b"##END##";
 
 /// The default `--max-bytes` of `image-server`: 64 MiB, room for a 48 MB picture in base64.
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// The default `--max-pictures` of `image-server`: how many pictures one connection may send.
+pub const DEFAULT_MAX_PICTURES: usize = 100;
+
+/// The default `--max-connection-bytes` of `image-server`: 256 MiB of pictures saved by one
+/// connection.
+pub const DEFAULT_MAX_CONNECTION_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The default `--max-folder-bytes` of `image-server`: 1 GiB in `--out-dir`, a fair share of a
+/// lab machine's disk.
+pub const DEFAULT_MAX_FOLDER_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// The default `--max-pixels` of `image-server`: 25 million, e.g. 5000x5000. Decoding takes up
+/// to 8 bytes a pixel (16-bit RGBA), so at most 200 MB.
+pub const DEFAULT_MAX_PIXELS: u64 = 25_000_000;

@@ -5,7 +5,7 @@
 //! its `listening on` line; every wait has a time limit (see `course::procs`). Pictures are
 //! small: the big ones are for the benchmark (`just bench-image`).
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
@@ -76,9 +76,9 @@ fn client_and_server_move_a_generated_picture_pixel_for_pixel_in_both_framings()
     let port = server.port_arg();
     for (framing, pattern, size, saved_as) in [
         ("delimiter", "gradient", "37x23", "generated-37x23.png"),
-        ("length", "gradient", "37x23", "image.png"),
+        ("length", "gradient", "37x23", "image-1.png"),
         ("delimiter", "noise", "16x9", "generated-16x9.png"),
-        ("length", "noise", "16x9", "image-1.png"),
+        ("length", "noise", "16x9", "image-2.png"),
     ] {
         let mut args = vec!["--port", &port, "--generate", size, "--framing", framing];
         if pattern == "noise" {
@@ -187,7 +187,7 @@ fn server_takes_a_tutorial_client_that_closes_right_after_sending() {
     server
         .expect_closed(client)
         .expect("a normal close, not an error");
-    assert_eq!(folder.read("image.png"), png);
+    assert_eq!(folder.read("image-1.png"), png);
     assert_serves_a_client(&mut server, &folder);
 }
 
@@ -200,7 +200,7 @@ fn server_takes_a_reset_right_after_a_whole_picture_as_a_goodbye() {
     let png = gradient_png(3, 3);
     let mut probe = Probe::connect(server.address).expect("connect");
     probe.send(&tutorial_message(&png)).expect("send");
-    let answer = saved_reply("image.png", &png, 3, 3);
+    let answer = saved_reply("image-1.png", &png, 3, 3);
     assert_eq!(
         probe.receive_exact(answer.len()).expect("the answer"),
         answer.as_bytes()
@@ -214,7 +214,7 @@ fn server_takes_a_reset_right_after_a_whole_picture_as_a_goodbye() {
     server
         .expect_closed(client)
         .expect("a normal close, not an error");
-    assert_eq!(folder.read("image.png"), png);
+    assert_eq!(folder.read("image-1.png"), png);
 }
 
 #[test]
@@ -266,10 +266,10 @@ fn several_pictures_in_one_write_in_both_framings_are_each_saved_and_answered() 
     assert_eq!(
         reply,
         saved_reply("one.png", &first, 4, 4)
-            + &saved_reply("image.png", &second, 6, 2)
+            + &saved_reply("image-1.png", &second, 6, 2)
             + &saved_reply("three.png", &second, 6, 2)
     );
-    assert_eq!(folder.names(), ["image.png", "one.png", "three.png"]);
+    assert_eq!(folder.names(), ["image-1.png", "one.png", "three.png"]);
 }
 
 #[test]
@@ -307,9 +307,22 @@ fn a_name_with_a_path_never_leaves_the_output_folder_and_never_replaces_a_file()
         .expect("saved line");
 }
 
-/// Sends `data` from a fresh client that closes its side, expects the server to report
-/// `problem` for it (after `before`, the lines that come first), and checks that nothing was
-/// saved and that the next client is served.
+/// Everything the server sends until it closes the connection. A server that closes with bytes
+/// of ours unread makes its system reset the connection: what arrived before counts.
+fn reply_until_closed(probe: &mut Probe) -> String {
+    let mut reply = Vec::new();
+    while let Ok(piece) = probe.receive(4096) {
+        if piece.is_empty() {
+            break;
+        }
+        reply.extend_from_slice(&piece);
+    }
+    String::from_utf8(reply).expect("a text reply")
+}
+
+/// Sends `data` from a fresh client that closes its side, expects the server to answer
+/// `error: <problem>` and to report `problem` for it (after `before`, the lines that come
+/// first), and checks that nothing was saved and that the next client is served.
 fn assert_refused(extra: &[&str], data: &[u8], before: &[&str], problem: &str) {
     let folder = TempFolder::new(&format!(
         "refused-{:08x}",
@@ -321,6 +334,12 @@ fn assert_refused(extra: &[&str], data: &[u8], before: &[&str], problem: &str) {
     let _ = probe.send(data);
     let _ = probe.shutdown_write();
     let client = probe.local_addr().expect("address");
+    if !data.is_empty() {
+        assert_eq!(
+            reply_until_closed(&mut probe),
+            format!("error: {problem}\n")
+        );
+    }
     let mut lines: Vec<&str> = before.to_vec();
     let problem_line = format!("client {{client}}: {problem}");
     lines.push(&problem_line);
@@ -469,6 +488,11 @@ fn server_stops_endless_data_without_a_delimiter_at_max_bytes() {
         sent += chunk.len();
     }
     assert!(sent < 64 * 1024 * 1024, "the server should stop reading");
+    assert_eq!(
+        reply_until_closed(&mut probe),
+        "error: could not receive the picture: no \"##END##\" within the first 10000 bytes \
+         (the limit, --max-bytes)\n"
+    );
     expect_lines(
         &mut server,
         client,
@@ -497,6 +521,18 @@ fn server_reports_a_length_header_that_is_not_a_number() {
         b"12ab5678PNG",
         &[],
         "could not receive the picture: the length header \"12ab5678\" is not 8 decimal digits (like \"00000005\")",
+    );
+    assert_refused(
+        &[],
+        b"0000abcd",
+        &[],
+        "could not receive the picture: the length header \"0000abcd\" is not 8 decimal digits (like \"00000005\")",
+    );
+    assert_refused(
+        &[],
+        b"-0000001",
+        &[],
+        "sent \"-\" first, but a picture starts with { (JSON) or a digit (an 8-digit length)",
     );
 }
 
@@ -588,29 +624,264 @@ fn server_leaves_no_file_when_a_client_closes_mid_transfer() {
     );
 }
 
+/// `count` length-framed copies of `png`, as one block of bytes.
+fn length_framed(png: &[u8], count: usize) -> Vec<u8> {
+    let mut data = Vec::new();
+    for _ in 0..count {
+        data.extend_from_slice(format!("{:08}", png.len()).as_bytes());
+        data.extend_from_slice(png);
+    }
+    data
+}
+
 #[test]
-fn server_reports_a_client_that_connects_and_closes_at_once() {
+fn no_client_can_use_up_the_names_of_pictures() {
+    // The names a flood of pictures without a name used to take, image.png, image-1.png ...
+    // image-9999.png, are all taken here; and a name image-client suggests, with its numbered
+    // variants up to generated-4x4-99.png.
+    // (Extra names of one file: creating 10000 files takes seconds on some disks.)
+    let folder = TempFolder::new("names-used-up");
+    let taken = folder.path.join("image.png");
+    std::fs::write(&taken, b"taken").expect("plant");
+    for (stem, count) in [("image", 10_000), ("generated-4x4", 100)] {
+        for number in 0..count {
+            let name = match number {
+                0 => format!("{stem}.png"),
+                _ => format!("{stem}-{number}.png"),
+            };
+            let path = folder.path.join(name);
+            if path != taken {
+                std::fs::hard_link(&taken, path).expect("plant a name");
+            }
+        }
+    }
+    let mut server = start_server(&folder, &[]);
+    let png = gradient_png(4, 4);
+    let (_, reply) = send_and_read_reply(&server, &length_framed(&png, 1));
+    assert_eq!(reply, saved_reply("image-10000.png", &png, 4, 4));
+    let (client, reply) = send_and_read_reply(&server, &named_message(&png, "generated-4x4.png"));
+    assert_eq!(reply, saved_reply("image-10001.png", &png, 4, 4));
+    server
+        .wait_for(|line| line.starts_with(&format!("accepted connection from {client}")))
+        .expect("the second client");
+    server
+        .wait_for(|line| line.starts_with("saved "))
+        .map(|lines| {
+            assert_eq!(
+                lines.last().map(String::as_str),
+                Some(
+                    format!(
+                        "saved {} (the client asked for \"generated-4x4.png\")",
+                        folder.path.join("image-10001.png").display()
+                    )
+                    .as_str()
+                )
+            )
+        })
+        .expect("saved line");
+    assert_eq!(folder.read("image-10000.png"), png);
+    assert_eq!(folder.read("image-9999.png"), b"taken", "never replaced");
+}
+
+#[test]
+fn one_connection_may_send_at_most_max_pictures() {
+    let folder = TempFolder::new("max-pictures");
+    let mut server = start_server(&folder, &["--max-pictures", "2"]);
+    let png = gradient_png(4, 4);
+    let (client, reply) = send_and_read_reply(&server, &length_framed(&png, 3));
+    let problem = "sent more than 2 pictures on one connection (the limit, --max-pictures)";
+    assert_eq!(
+        reply,
+        saved_reply("image-1.png", &png, 4, 4)
+            + &saved_reply("image-2.png", &png, 4, 4)
+            + &format!("error: {problem}\n")
+    );
+    let lines = server
+        .wait_for(|line| line.starts_with(&format!("client {client}: ")))
+        .expect("the problem line");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some(format!("client {client}: {problem}").as_str())
+    );
+    assert_eq!(folder.names(), ["image-1.png", "image-2.png"]);
+    assert_serves_a_client(&mut server, &folder);
+}
+
+#[test]
+fn one_connection_may_save_at_most_max_connection_bytes() {
+    let folder = TempFolder::new("max-connection-bytes");
+    let png = gradient_png(4, 4);
+    let limit = (2 * png.len() + 10).to_string();
+    let mut server = start_server(&folder, &["--max-connection-bytes", &limit]);
+    let (client, reply) = send_and_read_reply(&server, &length_framed(&png, 3));
+    let problem = format!(
+        "this picture would take what this connection saved to {} bytes, over the limit of \
+         {limit} bytes (--max-connection-bytes)",
+        3 * png.len()
+    );
+    assert_eq!(
+        reply,
+        saved_reply("image-1.png", &png, 4, 4)
+            + &saved_reply("image-2.png", &png, 4, 4)
+            + &format!("error: {problem}\n")
+    );
+    let lines = server
+        .wait_for(|line| line.starts_with(&format!("client {client}: ")))
+        .expect("the problem line");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some(format!("client {client}: {problem}").as_str())
+    );
+    // The limit is per connection: the next one may save again.
+    assert_serves_a_client(&mut server, &folder);
+}
+
+#[test]
+fn the_folder_may_hold_at_most_max_folder_bytes_and_freed_space_counts_again() {
+    let folder = TempFolder::new("max-folder-bytes");
+    let png = gradient_png(4, 4);
+    std::fs::write(folder.path.join("old.bin"), vec![0u8; 1000]).expect("an older file");
+    let limit = (1000 + png.len() + 10).to_string();
+    let mut server = start_server(&folder, &["--max-folder-bytes", &limit]);
+    let (_, reply) = send_and_read_reply(&server, &length_framed(&png, 1));
+    assert_eq!(reply, saved_reply("image-1.png", &png, 4, 4));
+    let (client, reply) = send_and_read_reply(&server, &length_framed(&png, 1));
+    let problem = format!(
+        "this picture would take the files in {} to {} bytes, over the limit of {limit} bytes \
+         (--max-folder-bytes): make room there, or raise the limit",
+        folder.path.display(),
+        1000 + 2 * png.len()
+    );
+    assert_eq!(reply, format!("error: {problem}\n"));
+    let lines = server
+        .wait_for(|line| line.starts_with(&format!("client {client}: ")))
+        .expect("the problem line");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some(format!("client {client}: {problem}").as_str())
+    );
+    // Space freed while the server runs is noticed.
+    std::fs::remove_file(folder.path.join("old.bin")).expect("make room");
+    let (_, reply) = send_and_read_reply(&server, &length_framed(&png, 1));
+    assert_eq!(reply, saved_reply("image-2.png", &png, 4, 4));
+}
+
+/// A small PNG file that declares `width` x `height` RGB pixels: the signature, the IHDR
+/// chunk, an IDAT chunk with the start of a zlib stream (far from all the pixels), and IEND.
+fn png_declaring(width: u32, height: u32) -> Vec<u8> {
+    let mut header = Vec::new();
+    header.extend_from_slice(&width.to_be_bytes());
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 2, 0, 0, 0]); // 8 bits, RGB, deflate, adaptive filter, no interlace
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [
+        (&b"IHDR"[..], &header[..]),
+        (b"IDAT", &[0x78, 0x9c, 0x01, 0x00]),
+        (b"IEND", &[]),
+    ] {
+        let chunk = [kind, data].concat();
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        png.extend_from_slice(&chunk);
+        png.extend_from_slice(&lesson_image::picture::crc32(&chunk).to_be_bytes());
+    }
+    png
+}
+
+#[test]
+fn pixels_are_counted_from_the_header_and_refused_before_decoding() {
+    // 13000x13000 RGB is 507 MB once decoded, whatever the size of the file.
+    let huge = png_declaring(13_000, 13_000);
     assert_refused(
         &[],
-        b"",
-        &[],
-        "closed the connection without sending a picture",
+        &length_framed(&huge, 1),
+        &[&format!(
+            "received {} bytes in 0.1 ms: 8-digit length, then the PNG",
+            8 + huge.len()
+        )],
+        "the picture has 13000x13000 pixels, more than the 25000000 that --max-pixels allows",
+    );
+    let png = gradient_png(10, 10);
+    assert_refused(
+        &["--max-pixels", "99"],
+        &length_framed(&png, 1),
+        &[&format!(
+            "received {} bytes in 0.1 ms: 8-digit length, then the PNG",
+            8 + png.len()
+        )],
+        "the picture has 10x10 pixels, more than the 99 that --max-pixels allows",
     );
 }
 
 #[test]
-fn server_drops_a_client_that_sends_nothing_after_the_idle_timeout() {
-    let folder = TempFolder::new("idle");
-    let mut server = start_server(&folder, &["--idle-timeout", "0.2"]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
-    expect_lines(
-        &mut server,
-        client,
-        &["client {client}: could not receive: nothing arrived for 200 ms (--idle-timeout)"],
-    );
-    assert_eq!(probe.receive_to_end().expect("closed"), b"");
+fn a_file_planted_at_the_temporary_name_is_neither_removed_nor_written() {
+    let folder = TempFolder::new("planted");
+    let mut server = start_server(&folder, &[]);
+    // The name the server's first temporary file would have: .NAME.partial-PID-0.
+    let planted = folder
+        .path
+        .join(format!(".pic.png.partial-{}-0", server.id()));
+    std::fs::write(&planted, b"not yours").expect("plant a file");
+    let png = gradient_png(5, 5);
+    let (_, reply) = send_and_read_reply(&server, &named_message(&png, "pic.png"));
+    assert_eq!(reply, saved_reply("pic.png", &png, 5, 5));
+    assert_eq!(std::fs::read(&planted).expect("still there"), b"not yours");
+    assert_eq!(folder.read("pic.png"), png);
     assert_serves_a_client(&mut server, &folder);
+}
+
+#[test]
+fn client_prints_the_servers_error_when_the_server_refuses_while_it_is_still_sending() {
+    let folder = TempFolder::new("client-refused");
+    let mut server = start_server(&folder, &["--max-bytes", "1000"]);
+    let port = server.port_arg();
+    let png = encode_png(&generate(
+        Size {
+            width: 100,
+            height: 100,
+        },
+        Pattern::Noise,
+    ))
+    .expect("png");
+    let over_limit = format!(
+        "could not receive the picture: a message of {} bytes is over the limit of 1000 bytes \
+         (--max-bytes)",
+        png.len()
+    );
+    let no_end = "could not receive the picture: no \"##END##\" within the first 1000 bytes \
+                  (the limit, --max-bytes)";
+    // A small picture, sent whole before the server answers; and a big one (6.4 MB of JSON)
+    // that the server refuses after 1000 bytes, while the client is still sending it.
+    for (size, framing, problem) in [
+        ("100x100", "length", over_limit.as_str()),
+        ("1200x1000", "delimiter", no_end),
+    ] {
+        let output = run_client(&[
+            "--port",
+            &port,
+            "--generate",
+            size,
+            "--noise",
+            "--framing",
+            framing,
+        ]);
+        assert_eq!(
+            output.stderr,
+            format!("error: the server refused the picture: {problem}\n"),
+            "{size}: {output:?}"
+        );
+        assert!(
+            output
+                .stdout
+                .ends_with(&format!("server: error: {problem}\n")),
+            "{}",
+            output.stdout
+        );
+        assert_eq!(output.code(), 1);
+        server
+            .wait_for(|line| line.starts_with("client ") && line.ends_with(problem))
+            .expect("the server reports it too");
+    }
+    assert_eq!(folder.names(), Vec::<String>::new());
 }
 
 /// A one-client server that records what it received and answers with `reply`.
@@ -787,39 +1058,4 @@ fn server_says_when_it_cannot_create_its_output_folder() {
         "{}",
         output.stderr
     );
-}
-
-#[test]
-fn help_explains_every_option() {
-    for (program, options) in [
-        (
-            SERVER,
-            &[
-                "--host",
-                "--port",
-                "--once",
-                "--idle-timeout",
-                "--trace",
-                "--max-bytes",
-                "--out-dir",
-            ][..],
-        ),
-        (
-            CLIENT,
-            &[
-                "--host",
-                "--port",
-                "--timeout",
-                "--trace",
-                "--generate",
-                "--noise",
-                "--framing",
-                "--name",
-                "--info",
-            ][..],
-        ),
-    ] {
-        procs::expect_help_mentions(Path::new(program), &[], options)
-            .expect("--help should explain every option");
-    }
 }

@@ -3,7 +3,7 @@
 //! Python programs are in `tests/python/`. Without `python3` these tests say that they skip;
 //! the one that needs Pillow (as the tutorial does) also skips without Pillow.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -62,7 +62,7 @@ fn python_tutorial_client_sends_a_png_that_image_server_saves_byte_for_byte() {
             .is_some_and(|line| line.starts_with("closed connection from")),
         "the tutorial's client closing without reading the reply is not an error: {rest:?}"
     );
-    assert_eq!(folder.read("image.png"), png);
+    assert_eq!(folder.read("image-1.png"), png);
 }
 
 #[test]
@@ -143,6 +143,6 @@ fn pillow_client_as_the_tutorial_writes_it_sends_pixels_that_image_server_keeps(
     assert_eq!(output.code(), 0);
     server.finish().expect("--once exits");
     // Pillow writes its own PNG (other compression), but the pixels are the same.
-    let saved = image::load_from_memory(&folder.read("image.png")).expect("a PNG");
+    let saved = image::load_from_memory(&folder.read("image-1.png")).expect("a PNG");
     assert_eq!(saved, picture);
 }

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use course::procs::{STEP_TIMEOUT, Server};
+use predicates::prelude::*;
 
 const THREADED: &str = env!("CARGO_BIN_EXE_threaded-server");
 const POOL: &str = env!("CARGO_BIN_EXE_pool-server");
@@ -396,17 +397,15 @@ mod cap {
             assert!(client.ask(b"STATS\n").starts_with(b"clients "));
         }
         let port = server.port_arg();
-        let output = assert_cmd::Command::new(LOAD)
+        assert_cmd::Command::new(LOAD)
             .args(["--port", &port, "--clients", "1", "--requests", "2"])
             .timeout(STEP_TIMEOUT)
-            .output()
-            .expect("load-client runs");
-        assert_eq!(output.status.code(), Some(1));
-        assert_eq!(
-            String::from_utf8_lossy(&output.stderr),
-            "error: 1 of 1 clients failed; the first: client 1: sent \"UPPER client 1 request 1\", \
-             expected \"CLIENT 1 REQUEST 1\", got \"ERR server full\"\n"
-        );
+            .assert()
+            .code(1)
+            .stderr(predicate::eq(
+                "error: 1 of 1 clients failed; the first: client 1: sent \"UPPER client 1 \
+                 request 1\", expected \"CLIENT 1 REQUEST 1\", got \"ERR server full\"\n",
+            ));
     }
 }
 
@@ -442,7 +441,7 @@ mod threads {
     /// clients and checks again.
     fn check_threads(program: &str, extra: &[&str], idle: usize, busy: usize) {
         let mut server = start(program, extra);
-        let pid = server.pid();
+        let pid = server.id();
         if threads_of(pid).is_none() {
             eprintln!("no /proc/{pid}/status on this system: thread counts not checked");
             return;
@@ -469,7 +468,7 @@ mod threads {
     #[test]
     fn pool_server_has_its_workers_from_the_start() {
         let server = start(POOL, &["--workers", "7"]);
-        match threads_of(server.pid()) {
+        match threads_of(server.id()) {
             // The workers start before the ready line: no waiting needed.
             Some(threads) => assert_eq!(threads, 8),
             None => eprintln!("no /proc on this system: thread counts not checked"),
@@ -589,12 +588,11 @@ mod load_client {
 
     use super::*;
 
-    fn run_load(args: &[&str]) -> std::process::Output {
-        assert_cmd::Command::new(LOAD)
-            .args(args)
-            .timeout(STEP_TIMEOUT)
-            .output()
-            .expect("load-client runs")
+    /// load-client with `args`, ready to run once, with a time limit.
+    fn load_client(args: &[&str]) -> assert_cmd::Command {
+        let mut command = assert_cmd::Command::new(LOAD);
+        command.args(args).timeout(STEP_TIMEOUT);
+        command
     }
 
     /// The number between `before` and `after` in `line`, which must be exactly that.
@@ -611,7 +609,9 @@ mod load_client {
         for program in SERVERS {
             let mut server = start(program, &[]);
             let port = server.port_arg();
-            let output = run_load(&["--port", &port, "--clients", "5", "--requests", "4"]);
+            let output = load_client(&["--port", &port, "--clients", "5", "--requests", "4"])
+                .output()
+                .expect("load-client runs");
             let stdout = String::from_utf8_lossy(&output.stdout);
             assert_eq!(output.status.code(), Some(0), "{stdout}");
             assert_eq!(output.stderr, b"");
@@ -659,14 +659,14 @@ mod load_client {
         })
         .expect("a fake server");
         let port = address.port().to_string();
-        let output = run_load(&["--port", &port, "--clients", "1", "--requests", "1"]);
-        assert_eq!(output.status.code(), Some(1));
-        assert_eq!(
-            String::from_utf8_lossy(&output.stderr),
-            "error: 1 of 1 clients failed; the first: client 1: sent \"UPPER client 1 request 1\", \
-             expected \"CLIENT 1 REQUEST 1\", got \"WRONG\"\n"
-        );
-        assert_eq!(output.stdout, b"");
+        load_client(&["--port", &port, "--clients", "1", "--requests", "1"])
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(
+                "error: 1 of 1 clients failed; the first: client 1: sent \"UPPER client 1 \
+                 request 1\", expected \"CLIENT 1 REQUEST 1\", got \"WRONG\"\n",
+            );
         assert_eq!(
             fake.join().expect("the fake server"),
             "UPPER client 1 request 1\n"
@@ -677,15 +677,14 @@ mod load_client {
     fn load_client_exits_1_when_nothing_listens() {
         let closed = ClosedPort::new().expect("a closed port");
         let port = closed.port().to_string();
-        let output = run_load(&["--port", &port, "--clients", "2", "--requests", "1"]);
-        assert_eq!(output.status.code(), Some(1));
-        assert_eq!(
-            String::from_utf8_lossy(&output.stderr),
-            format!(
+        load_client(&["--port", &port, "--clients", "2", "--requests", "1"])
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(format!(
                 "error: 2 of 2 clients failed; the first: client 1: could not connect to \
                  127.0.0.1:{port}: connection refused (is threaded-server running?)\n"
-            )
-        );
+            ));
     }
 }
 

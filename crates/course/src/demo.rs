@@ -206,7 +206,14 @@ pub fn run(demo: &Demo, live: bool) -> Result<String> {
         return Err(error.context(format!("demo {} failed{shown}", demo.number)));
     }
     session.say("");
-    session.say("To run it yourself, in two terminals at the root of the course:");
+    let terminals = match demo.by_hand.len() {
+        2 => "two".to_string(),
+        3 => "three".to_string(),
+        count => count.to_string(),
+    };
+    session.say(&format!(
+        "To run it yourself, in {terminals} terminals at the root of the course:"
+    ));
     for (terminal, command) in demo.by_hand.iter().enumerate() {
         session.say(&format!("  terminal {}: {command}", terminal + 1));
     }

@@ -11,9 +11,11 @@
 //! - [`python`]: find and run the Python programs of a lesson's interop tests, or skip them
 //!   when `python3` is missing.
 //! - [`exercise`]: `cargo exercise` checks the programs students write, step by step.
+//! - [`contract`]: the promises every server keeps, checked over every server.
 //! - [`bins`]: build the lesson binaries and find them.
 
 pub mod bins;
+pub mod contract;
 pub mod demo;
 pub mod demos;
 pub mod exercise;

@@ -107,8 +107,8 @@ impl Running {
         &self.name
     }
 
-    /// The program's process id, e.g. for reading `/proc/<pid>/status` on Linux.
-    pub fn pid(&self) -> u32 {
+    /// The program's process id, e.g. to look at its threads in `/proc/<id>/task` on Linux.
+    pub fn id(&self) -> u32 {
         self.child.id()
     }
 

@@ -7,7 +7,7 @@
 //! ```
 //!
 //! - `wiretap tcp --listen 127.0.0.1:9000 --to 127.0.0.1:12345` accepts clients and opens one
-//!   connection to the server for each; `--chunk`, `--delay-ms` and `--coalesce-ms` split, slow
+//!   connection to the server for each; `--chunk`, `--delay` and `--coalesce` split, slow
 //!   down and merge what it forwards (see `tcp.rs`).
 //! - `wiretap udp --listen 127.0.0.1:9000 --to 127.0.0.1:5005` forwards datagrams; `--drop`,
 //!   `--duplicate` and `--reorder` lose, copy and swap them, repeatably with `--seed` (see
@@ -19,6 +19,7 @@
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -49,6 +50,9 @@ enum Protocol {
 pub struct Common {
     /// Address to listen on, HOST:PORT (`127.0.0.1:9000`, or `[::1]:9000` for IPv6); port 0 lets
     /// the operating system choose, and the first line says which port it chose
+    // This comment is the --help text, which shows it as it is: `[::1]` is an IPv6 address in
+    // brackets there, not a link to a Rust item as rustdoc would read it.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long, value_name = "HOST:PORT", value_parser = parse_address)]
     pub listen: SocketAddr,
 
@@ -77,6 +81,22 @@ fn is_timeout(error: &std::io::Error) -> bool {
         error.kind(),
         std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
     )
+}
+
+/// The duration of `--NAME SECONDS` or else of `--NAME-ms N`; zero when neither was given.
+fn either(seconds: Option<Duration>, millis: Option<u64>) -> Duration {
+    seconds
+        .or(millis.map(Duration::from_millis))
+        .unwrap_or_default()
+}
+
+/// ` --NAME 5ms` or ` --NAME-ms 5`, as it was given; nothing for a zero or missing duration.
+fn as_typed(name: &str, seconds: Option<Duration>, millis: Option<u64>) -> String {
+    match (seconds, millis) {
+        (Some(duration), _) => format!(" --{name} {}ms", duration.as_micros() as f64 / 1000.0),
+        (None, Some(millis)) if millis > 0 => format!(" --{name}-ms {millis}"),
+        _ => String::new(),
+    }
 }
 
 /// Parses `HOST:PORT` (`127.0.0.1:12345`, `localhost:12345`, `[::1]:12345`) into the first

@@ -3,8 +3,8 @@
 //! For each client that connects, wiretap opens its own connection to the server and starts
 //! two pumps: one copies client->server, the other server->client. A pump reads what has
 //! arrived, prints it, and writes it on, optionally cut into pieces (`--chunk`), slowed down
-//! (`--delay-ms`) or gathered into one write (`--coalesce-ms`). So there are two TCP
-//! connections, and the server sees wiretap's address, not the client's.
+//! (`--delay`) or gathered into one write (`--coalesce`). So there are two TCP connections,
+//! and the server sees wiretap's address, not the client's.
 //!
 //! What TCP does at the end of a connection is passed on too: when one side finishes sending
 //! (its `read` returns 0 bytes), wiretap shuts down writing towards the other side, which then
@@ -12,11 +12,14 @@
 //! resets the connection, wiretap resets the other side's connection.
 //!
 //! Each connection has a thread (two while both directions flow), so many clients are served
-//! at once, and one broken connection never stops the others.
+//! at once, and one broken connection never stops the others. So that clients cannot tie up
+//! threads for ever, a connection on which nothing moves for `--idle-timeout` is closed, and
+//! a client beyond `--max-connections` open at once is refused.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -24,7 +27,7 @@ use anyhow::Result;
 use clap::Args;
 use netlesson::show::explain_io as explain;
 
-use crate::{Common, is_timeout, log};
+use crate::{Common, as_typed, either, is_timeout, log};
 
 /// How many connections the operating system may queue while wiretap starts the last one.
 const BACKLOG: i32 = 128;
@@ -46,34 +49,60 @@ pub struct Options {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub chunk: Option<u32>,
 
-    /// Wait N milliseconds before sending each piece (with --chunk, the pieces of one read
-    /// leave N milliseconds apart)
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub delay_ms: u64,
+    /// Wait this long before sending each piece, in seconds (0.02, or 20ms); with --chunk, the
+    /// pieces of one read leave this far apart
+    #[arg(long, value_name = "SECONDS", value_parser = netlesson::parse_seconds,
+          conflicts_with = "delay_ms")]
+    pub delay: Option<Duration>,
 
-    /// After the first byte arrives, keep gathering for N milliseconds, then send everything
-    /// with one write: separate writes arrive as one
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub coalesce_ms: u64,
+    /// The same as --delay, in milliseconds
+    #[arg(long, value_name = "N")]
+    pub delay_ms: Option<u64>,
+
+    /// After the first byte arrives, keep gathering for this long, in seconds (0.1, or
+    /// 100ms), then send everything with one write: separate writes arrive as one
+    #[arg(long, value_name = "SECONDS", value_parser = netlesson::parse_seconds,
+          conflicts_with = "coalesce_ms")]
+    pub coalesce: Option<Duration>,
+
+    /// The same as --coalesce, in milliseconds
+    #[arg(long, value_name = "N")]
+    pub coalesce_ms: Option<u64>,
 
     /// Forward a single connection, then exit when it has closed
     #[arg(long)]
     pub once: bool,
+
+    /// Seconds after which a connection on which nothing moved either way is closed
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = netlesson::parse_seconds)]
+    pub idle_timeout: Duration,
+
+    /// The most connections forwarded at once; a client beyond them is refused (reset)
+    #[arg(long, value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
 }
 
 impl Options {
-    /// The options that change what is forwarded, as typed: ` with --chunk 1 --delay-ms 5`.
+    /// `--delay` (or `--delay-ms`): zero when neither was given.
+    fn delay(&self) -> Duration {
+        either(self.delay, self.delay_ms)
+    }
+
+    /// `--coalesce` (or `--coalesce-ms`): zero when neither was given.
+    fn coalesce(&self) -> Duration {
+        either(self.coalesce, self.coalesce_ms)
+    }
+
+    /// The options that change what is forwarded, as typed: ` with --chunk 1 --delay-ms 5`,
+    /// or ` with --delay 5ms`.
     fn disturbances(&self) -> String {
         let mut text = String::new();
         if let Some(chunk) = self.chunk {
             text.push_str(&format!(" --chunk {chunk}"));
         }
-        if self.delay_ms > 0 {
-            text.push_str(&format!(" --delay-ms {}", self.delay_ms));
-        }
-        if self.coalesce_ms > 0 {
-            text.push_str(&format!(" --coalesce-ms {}", self.coalesce_ms));
-        }
+        text.push_str(&as_typed("delay", self.delay, self.delay_ms));
+        text.push_str(&as_typed("coalesce", self.coalesce, self.coalesce_ms));
         match text.is_empty() {
             true => text,
             false => format!(" with{text}"),
@@ -95,6 +124,8 @@ pub fn run(options: &Options) -> Result<()> {
 
 // ANCHOR: accept
 fn accept_loop(listener: &TcpListener, options: &Options) -> Result<()> {
+    // How many connections are being forwarded right now (each thread counts itself out).
+    let open = Arc::new(AtomicUsize::new(0));
     for number in 1.. {
         let (client, peer) = match listener.accept() {
             Ok(accepted) => accepted,
@@ -105,14 +136,25 @@ fn accept_loop(listener: &TcpListener, options: &Options) -> Result<()> {
                 continue;
             }
         };
+        let max = options.max_connections as usize;
+        if open.load(Ordering::SeqCst) >= max {
+            log::line(&format!(
+                "#{number} refused: client {peer}: already {} open, the limit \
+                 (--max-connections); resetting it",
+                netlesson::show::count(max, "connection")
+            ));
+            let _ = reset(&client);
+            continue;
+        }
+        let counted = Counted::new(&open);
         if options.once {
-            forward_connection(number, client, peer, options);
+            forward_connection(number, client, peer, options, counted);
             return Ok(());
         }
         let options = options.clone();
         let spawned = thread::Builder::new()
             .name(format!("connection {number}"))
-            .spawn(move || forward_connection(number, client, peer, &options));
+            .spawn(move || forward_connection(number, client, peer, &options, counted));
         if let Err(error) = spawned {
             log::line(&format!(
                 "#{number} failed: could not start a thread: {error}"
@@ -123,6 +165,23 @@ fn accept_loop(listener: &TcpListener, options: &Options) -> Result<()> {
 }
 // ANCHOR_END: accept
 
+/// One open connection in the count of `--max-connections`: counted in when made, out when
+/// dropped (however its thread ends).
+struct Counted(Arc<AtomicUsize>);
+
+impl Counted {
+    fn new(open: &Arc<AtomicUsize>) -> Counted {
+        open.fetch_add(1, Ordering::SeqCst);
+        Counted(Arc::clone(open))
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// One client's connection and wiretap's connection to the server for it.
 struct Connection<'a> {
     number: u64,
@@ -130,8 +189,11 @@ struct Connection<'a> {
     client: TcpStream,
     server: TcpStream,
     options: &'a Options,
-    /// Set once one side has reset or failed: the pumps stop without passing on an end.
+    /// Set once one side has reset or failed, or the connection was idle for too long: the
+    /// pumps stop without passing on an end.
     broken: AtomicBool,
+    /// When bytes last moved, either way: for `--idle-timeout`.
+    last_active: Mutex<Instant>,
 }
 
 /// Which way bytes flow.
@@ -172,9 +234,19 @@ enum Next {
     End,
     /// Reading failed, e.g. with "connection reset".
     Failed(io::Error),
+    /// Nothing moved either way for `--idle-timeout`.
+    Idle,
 }
 
-fn forward_connection(number: u64, client: TcpStream, peer: SocketAddr, options: &Options) {
+/// Forwards one client's connection until both directions have ended. `counted` is its place
+/// in the count of open connections, given back at the end.
+fn forward_connection(
+    number: u64,
+    client: TcpStream,
+    peer: SocketAddr,
+    options: &Options,
+    counted: Counted,
+) {
     let start = Instant::now();
     let to = options.common.to;
     let server = match TcpStream::connect_timeout(&to, CONNECT_TIMEOUT) {
@@ -207,6 +279,11 @@ fn forward_connection(number: u64, client: TcpStream, peer: SocketAddr, options:
     let _ = client.set_nodelay(true);
     let _ = server.set_nodelay(true);
     // ANCHOR_END: nodelay
+    // A receiver that stops reading makes our write wait: give up after --idle-timeout.
+    // (Reads get their time limit in `receive`, from the time of the last activity.)
+    for socket in [&client, &server] {
+        let _ = socket.set_write_timeout(Some(options.idle_timeout));
+    }
     let connection = Connection {
         number,
         start,
@@ -214,15 +291,20 @@ fn forward_connection(number: u64, client: TcpStream, peer: SocketAddr, options:
         server,
         options,
         broken: AtomicBool::new(false),
+        last_active: Mutex::new(Instant::now()),
     };
     let (sent_by_client, sent_by_server) = connection.pump_both_ways();
+    // Both sockets are closed here (with a reset if `reset` set SO_LINGER to 0 on one), and
+    // there is room for another client, before the log says so.
+    drop(connection);
+    drop(counted);
     log::line(&format!(
         "#{number} closed {} (client sent {}, server sent {})",
         log::since(start),
         netlesson::show::count(sent_by_client, "byte"),
         netlesson::show::count(sent_by_server, "byte"),
     ));
-} // <- both sockets are closed here (with a reset if `reset` set SO_LINGER to 0 on one).
+}
 
 impl Connection<'_> {
     /// Runs both pumps until both directions have ended; returns the bytes each side sent.
@@ -274,24 +356,40 @@ impl Connection<'_> {
                     self.receive_failed(direction, &error);
                     return received;
                 }
+                Next::Idle => {
+                    self.close_idle();
+                    return received;
+                }
             }
         }
     }
     // ANCHOR_END: pump
 
-    /// Reads what has arrived. With `--coalesce-ms`, keeps reading for that long after the
-    /// first bytes, so that what the sender wrote in several writes goes on as one.
+    /// Reads what has arrived. With `--coalesce`, keeps reading for that long after the first
+    /// bytes, so that what the sender wrote in several writes goes on as one.
     fn receive(&self, mut from: &TcpStream, buffer: &mut [u8]) -> (usize, Next) {
-        let first = match read(&mut from, buffer) {
-            Ok(0) => return (0, Next::End),
-            Ok(count) => count,
-            Err(error) => return (0, Next::Failed(error)),
+        let first = loop {
+            // Wait at most until the connection has been idle for --idle-timeout: bytes
+            // moving the other way count as activity too.
+            let left = self.options.idle_timeout.saturating_sub(self.idle_for());
+            if left.is_zero() {
+                return (0, Next::Idle);
+            }
+            let _ = from.set_read_timeout(Some(left));
+            match read(&mut from, buffer) {
+                Ok(0) => return (0, Next::End),
+                Ok(count) => break count,
+                Err(error) if is_timeout(&error) => continue,
+                Err(error) => return (0, Next::Failed(error)),
+            }
         };
-        if self.options.coalesce_ms == 0 {
+        self.touch();
+        let coalesce = self.options.coalesce();
+        if coalesce.is_zero() {
             return (first, Next::More);
         }
         // ANCHOR: coalesce
-        let deadline = Instant::now() + Duration::from_millis(self.options.coalesce_ms);
+        let deadline = Instant::now() + coalesce;
         let mut filled = first;
         let mut next = Next::More;
         while filled < buffer.len() {
@@ -312,13 +410,30 @@ impl Connection<'_> {
                 }
             }
         }
-        let _ = from.set_read_timeout(None);
         // ANCHOR_END: coalesce
+        self.touch();
         (filled, next)
     }
 
+    /// Notes that bytes moved just now.
+    fn touch(&self) {
+        *self
+            .last_active
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Instant::now();
+    }
+
+    /// How long since bytes last moved, either way.
+    fn idle_for(&self) -> Duration {
+        let last_active = *self
+            .last_active
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        last_active.elapsed()
+    }
+
     // ANCHOR: send
-    /// Sends `data` on, in pieces of at most `--chunk` bytes, waiting `--delay-ms` before each,
+    /// Sends `data` on, in pieces of at most `--chunk` bytes, waiting `--delay` before each,
     /// and prints each piece before it goes. On failure, returns the failed piece's size.
     fn send(
         &self,
@@ -331,11 +446,12 @@ impl Connection<'_> {
             .chunk
             .map_or(data.len(), |chunk| chunk as usize);
         for piece in data.chunks(size.max(1)) {
-            if self.options.delay_ms > 0 {
-                thread::sleep(Duration::from_millis(self.options.delay_ms));
+            if !self.options.delay().is_zero() {
+                thread::sleep(self.options.delay());
             }
             self.log(direction, &log::show(piece, self.options.common.hex));
             to.write_all(piece).map_err(|error| (piece.len(), error))?;
+            self.touch();
         }
         Ok(())
     }
@@ -397,6 +513,22 @@ impl Connection<'_> {
                 explain(error)
             ),
         );
+    }
+
+    /// Nothing moved either way for `--idle-timeout`: says so once (both pumps may notice) and
+    /// closes both connections normally, which ends both pumps.
+    fn close_idle(&self) {
+        if self.broken.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        log::line(&format!(
+            "#{} idle for {} (--idle-timeout): closing both connections",
+            self.number,
+            netlesson::show::seconds(self.options.idle_timeout)
+        ));
+        for socket in [&self.client, &self.server] {
+            let _ = socket.shutdown(Shutdown::Both);
+        }
     }
 
     // ANCHOR: break

@@ -12,25 +12,27 @@
 //! 1. `--drop P`: with probability P it is lost, and nothing else happens to it;
 //! 2. `--duplicate P`: otherwise, with probability P it will be sent twice in a row;
 //! 3. `--reorder`: every other surviving datagram (the 1st, 3rd, ...) is held back and sent
-//!    right after the next one, or after `--hold-ms` if none follows in time.
+//!    right after the next one, or after `--hold` if none follows in time. One thread, the
+//!    *timer*, releases the datagrams whose time has come, in the order they are due.
 //!
 //! Drop and duplicate come from `--seed` (see `chance.rs`): the same seed gives the same
 //! decisions for the same datagrams, whatever the timing. Reordering uses no chance.
 
-use std::collections::HashMap;
+use std::cmp::{Ordering as Order, Reverse};
+use std::collections::{BinaryHeap, HashMap};
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use netlesson::show::{count, explain_io as explain};
 
 use crate::chance::{self, SplitMix64};
-use crate::{Common, is_timeout, log};
+use crate::{Common, as_typed, either, is_timeout, log};
 
 /// Room for the largest possible UDP datagram.
 const BUFFER_SIZE: usize = 65_536;
@@ -54,9 +56,15 @@ pub struct Options {
     #[arg(long)]
     pub reorder: bool,
 
-    /// With --reorder: send a held datagram anyway when no other follows within N milliseconds
-    #[arg(long, value_name = "N", default_value_t = 500)]
-    pub hold_ms: u64,
+    /// With --reorder: send a held datagram anyway when no other follows within this many
+    /// seconds (0.5, or 500ms; 0.5 by default)
+    #[arg(long, value_name = "SECONDS", value_parser = netlesson::parse_seconds,
+          conflicts_with = "hold_ms")]
+    pub hold: Option<Duration>,
+
+    /// The same as --hold, in milliseconds
+    #[arg(long, value_name = "N")]
+    pub hold_ms: Option<u64>,
 
     /// Seed for --drop and --duplicate: the same seed loses and copies the same datagrams on
     /// every run (without it, wiretap picks a seed and prints it)
@@ -77,7 +85,15 @@ fn parse_probability(text: &str) -> Result<f64, String> {
     }
 }
 
+/// How long `--reorder` holds a datagram when neither `--hold` nor `--hold-ms` is given.
+const DEFAULT_HOLD_MS: u64 = 500;
+
 impl Options {
+    /// `--hold` (or `--hold-ms`, or the default).
+    fn hold(&self) -> Duration {
+        either(self.hold, self.hold_ms.or(Some(DEFAULT_HOLD_MS)))
+    }
+
     /// The options that change what is forwarded, as typed: ` with --drop 0.5 --seed 1`.
     fn disturbances(&self, seed: u64) -> String {
         let mut text = String::new();
@@ -88,7 +104,11 @@ impl Options {
             text.push_str(&format!(" --duplicate {}", self.duplicate));
         }
         if self.reorder {
-            text.push_str(&format!(" --reorder --hold-ms {}", self.hold_ms));
+            let hold_ms = self.hold_ms.or(Some(DEFAULT_HOLD_MS));
+            text.push_str(&format!(
+                " --reorder{}",
+                as_typed("hold", self.hold, hold_ms)
+            ));
         }
         if self.drop > 0.0 || self.duplicate > 0.0 {
             text.push_str(&format!(" --seed {seed}"));
@@ -116,14 +136,61 @@ impl Direction {
     }
 }
 
-/// The proxy: the socket clients send to, and a mapping per client address.
+/// The proxy: the socket clients send to, a mapping per client address, and the datagrams
+/// held by `--reorder`.
 struct Proxy {
     socket: UdpSocket,
     options: Options,
     seed: u64,
     mappings: Mutex<HashMap<SocketAddr, Arc<Mapping>>>,
     last_number: AtomicU64,
+    timer: Timer,
 }
+
+/// The held datagrams' release times, earliest first (a `BinaryHeap` is a max-heap, so the
+/// times are wrapped in `Reverse`), and a `Condvar` that wakes the timer thread when one is
+/// added.
+#[derive(Default)]
+struct Timer {
+    due: Mutex<BinaryHeap<Reverse<Due>>>,
+    added: Condvar,
+}
+
+/// When datagram `number` of `mapping`'s `direction` is to be released, if it is still held.
+struct Due {
+    at: Instant,
+    mapping: Arc<Mapping>,
+    direction: Direction,
+    number: u64,
+}
+
+impl Due {
+    /// What orders the heap: the time, then (for equal times) which datagram it is.
+    fn key(&self) -> (Instant, u64, u64, u64) {
+        let direction = self.direction as u64;
+        (self.at, self.mapping.number, direction, self.number)
+    }
+}
+
+impl Ord for Due {
+    fn cmp(&self, other: &Due) -> Order {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl PartialOrd for Due {
+    fn partial_cmp(&self, other: &Due) -> Option<Order> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Due {
+    fn eq(&self, other: &Due) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Due {}
 
 /// One client: its own socket towards the server, and what each direction has seen.
 struct Mapping {
@@ -169,10 +236,57 @@ pub fn run(options: &Options) -> Result<()> {
         seed,
         mappings: Mutex::new(HashMap::new()),
         last_number: AtomicU64::new(0),
+        timer: Timer::default(),
     });
+    if options.reorder {
+        let timer = proxy.clone();
+        thread::Builder::new()
+            .name("timer".into())
+            .spawn(move || release_when_due(&timer))
+            .context("could not start the thread that releases held datagrams")?;
+    }
     receive_from_clients(&proxy);
     Ok(())
 }
+
+// ANCHOR: timer
+/// The timer thread: sleeps until the earliest held datagram is due (or a new one is added),
+/// then releases it, unless the datagram after it has released it already.
+fn release_when_due(proxy: &Proxy) {
+    let timer = &proxy.timer;
+    let mut due = lock(&timer.due);
+    loop {
+        // How long until the earliest held datagram is due; `None` when none is held.
+        let wait = due
+            .peek()
+            .map(|Reverse(next)| next.at.saturating_duration_since(Instant::now()));
+        due = match wait {
+            None => timer
+                .added
+                .wait(due)
+                .unwrap_or_else(PoisonError::into_inner),
+            Some(wait) if !wait.is_zero() => {
+                let (due, _) = timer
+                    .added
+                    .wait_timeout(due, wait)
+                    .unwrap_or_else(PoisonError::into_inner);
+                due
+            }
+            Some(_) => {
+                let next = due.pop();
+                // Release without holding the timer's lock: `pass` adds to it while it holds
+                // a lane's lock, which releasing takes.
+                drop(due);
+                if let Some(Reverse(next)) = next {
+                    next.mapping
+                        .release_if_held(proxy, next.direction, next.number);
+                }
+                lock(&timer.due)
+            }
+        };
+    }
+}
+// ANCHOR_END: timer
 
 // ANCHOR: clients
 /// Receives every datagram clients send, and passes each one on through its client's mapping.
@@ -310,27 +424,28 @@ impl Mapping {
         self.send(proxy, direction, held.number, &held.data, held.duplicate);
     }
 
-    /// Releases datagram `number` after `--hold-ms` if it is still held by then.
-    fn release_later(self: &Arc<Self>, proxy: &Arc<Proxy>, direction: Direction, number: u64) {
-        let (mapping, proxy) = (self.clone(), proxy.clone());
-        let wait = Duration::from_millis(proxy.options.hold_ms);
-        let spawned = thread::Builder::new()
-            .name(format!("client {} hold", self.number))
-            .spawn(move || {
-                thread::sleep(wait);
-                let mut lane = lock(mapping.lane(direction));
-                // Still the same datagram? (If not, it was released after the next one.)
-                if lane.held.as_ref().is_some_and(|held| held.number == number)
-                    && let Some(held) = lane.held.take()
-                {
-                    mapping.release(&proxy, direction, held);
-                }
-            });
-        if let Err(error) = spawned {
-            self.log_event(
-                direction,
-                &format!("failed: could not start a thread: {error}"),
-            );
+    /// Asks the timer thread to release datagram `number` after `--hold`, if it is still
+    /// held by then.
+    fn release_later(self: &Arc<Self>, proxy: &Proxy, direction: Direction, number: u64) {
+        let at = Instant::now() + proxy.options.hold();
+        let mapping = self.clone();
+        lock(&proxy.timer.due).push(Reverse(Due {
+            at,
+            mapping,
+            direction,
+            number,
+        }));
+        proxy.timer.added.notify_one();
+    }
+
+    /// Releases datagram `number` if it is still held. (If not, the datagram after it has
+    /// released it already.)
+    fn release_if_held(&self, proxy: &Proxy, direction: Direction, number: u64) {
+        let mut lane = lock(self.lane(direction));
+        if lane.held.as_ref().is_some_and(|held| held.number == number)
+            && let Some(held) = lane.held.take()
+        {
+            self.release(proxy, direction, held);
         }
     }
 

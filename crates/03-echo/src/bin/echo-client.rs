@@ -24,6 +24,13 @@ use netlesson::{ClientOptions, Limit, Traced};
 /// echo-server's port, from the bogotobogo tutorial.
 const PORT: u16 = 12345;
 
+/// How many bytes past the echo we read, at most, before giving up on a server that sends
+/// more than it received.
+const MAX_EXTRA: usize = 1024;
+
+/// How many of those extra bytes the error shows.
+const SHOWN_EXTRA: usize = 64;
+
 /// Lesson 3's client: sends a message to echo-server and prints the echo.
 #[derive(Parser)]
 #[command(version)]
@@ -150,11 +157,21 @@ fn receive_echoes(server: &Traced<TcpStream>, from_writer: Receiver<Vec<u8>>) ->
     }
 
     // Everything came back. The writer has shut down our sending side, so the server reads
-    // 0 bytes and closes: our read returns 0 bytes too (end of stream).
+    // 0 bytes and closes: our read returns 0 bytes too (end of stream). We read at most
+    // MAX_EXTRA bytes more: a server that kept on sending would otherwise keep us reading
+    // (and storing) for ever.
     let mut extra = Vec::new();
     receiving
+        .take(MAX_EXTRA as u64)
         .read_to_end(&mut extra)
         .context("the server did not close the connection")?;
+    if extra.len() == MAX_EXTRA {
+        bail!(
+            "the server sent more than we sent and kept on sending (we stopped reading after \
+             {MAX_EXTRA} extra bytes), starting with {}",
+            show_bytes(&extra[..SHOWN_EXTRA])
+        );
+    }
     if !extra.is_empty() {
         bail!(
             "the server sent {} more than we sent: {}",

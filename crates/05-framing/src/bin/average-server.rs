@@ -126,7 +126,7 @@ fn average_of(request: &str) -> Result<f64, String> {
 }
 // ANCHOR_END: average_of
 
-/// The mean of `numbers` (at least one), without overflowing.
+/// The mean of `numbers` (at least one, all finite), without overflowing.
 fn mean(numbers: &[f64]) -> f64 {
     let count = numbers.len() as f64;
     let sum: f64 = numbers.iter().sum();
@@ -134,8 +134,14 @@ fn mean(numbers: &[f64]) -> f64 {
         return sum / count;
     }
     // The sum of huge numbers can pass the largest f64 (about 1.8e308) and become infinite,
-    // even though their average is an ordinary number: divide each one first, then add.
-    numbers.iter().map(|number| number / count).sum()
+    // even though their average is an ordinary number. Dividing each by the count first is
+    // not enough: the thirds of three f64::MAX round up and add up to infinity again. So
+    // divide each by a power of two at least as large as the count: that only lowers the
+    // exponent, so it is exact, and the numbers then add up to at most f64::MAX. Multiplying
+    // back by the same power of two at the end is exact too.
+    let scale = numbers.len().next_power_of_two() as f64;
+    let scaled_sum: f64 = numbers.iter().map(|number| number / scale).sum();
+    scaled_sum / count * scale
 }
 
 /// What kind of JSON value `value` is, in words: `an object`, `a string`, ...
@@ -175,6 +181,10 @@ mod tests {
             Ok(1.7e308 / 3.0)
         );
         assert_eq!(mean(&[f64::MAX, f64::MAX]), f64::MAX);
+        // Dividing each by 3 first still overflows here: the thirds add up to infinity.
+        assert_eq!(mean(&[f64::MAX, f64::MAX, f64::MAX]), f64::MAX);
+        assert_eq!(mean(&[-f64::MAX, -f64::MAX, -f64::MAX]), -f64::MAX);
+        assert_eq!(mean(&[f64::MAX, f64::MAX, -f64::MAX, -f64::MAX]), 0.0);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! (or give it a PNG file). The walkthrough is `lessons/06-image-transfer.md`.
 
 use std::io::BufReader;
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -20,9 +21,9 @@ use clap::Parser;
 use image::DynamicImage;
 use lesson_image::picture::{self, Pattern, Size, crc32};
 use lesson_image::{DELIMITER, PORT};
-use netlesson::framing::{read_line, send_all, send_frame};
+use netlesson::framing::{FrameError, read_line, send_all, send_frame};
 use netlesson::show::count;
-use netlesson::{ClientOptions, Limit};
+use netlesson::{ClientOptions, Limit, Traced};
 use serde::Serialize;
 
 /// The longest answer we accept from the server.
@@ -111,7 +112,9 @@ fn run(options: &Options) -> Result<()> {
     let started = Instant::now();
     let mut server = netlesson::connect(&options.client, options.port, "image-server")?;
     // sendall(data): send_all (lesson 5) keeps sending until every byte has gone.
-    send_all(&mut server, &message).context("could not send the picture")?;
+    if let Err(error) = send_all(&mut server, &message) {
+        return Err(why_sending_failed(&mut server, &png, error));
+    }
     println!(
         "connected and sent {} in {}",
         count(message.len(), "byte"),
@@ -139,6 +142,30 @@ fn run(options: &Options) -> Result<()> {
     Ok(())
     // ANCHOR_END: answer
 } // <- `server` is dropped here, which closes the connection.
+
+/// Explains why sending failed. A server that refuses a picture early (it is too big, say)
+/// answers `error: ...` and closes while we are still sending, which makes our sending fail:
+/// its answer, which arrived before, says why.
+fn why_sending_failed(
+    server: &mut Traced<TcpStream>,
+    png: &[u8],
+    error: FrameError,
+) -> anyhow::Error {
+    let closed_by_server = matches!(
+        &error,
+        FrameError::Io(io_error) if matches!(
+            io_error.kind(),
+            std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+        )
+    );
+    if closed_by_server
+        && let Ok(Some(answer)) = read_line(&mut BufReader::new(server), MAX_REPLY)
+        && let Err(refused) = check_answer(&answer, png)
+    {
+        return refused;
+    }
+    anyhow::Error::new(error).context("could not send the picture")
+}
 
 /// Reads the picture at PATH, or draws the one --generate asks for. Returns it with the file
 /// name to suggest to the server.

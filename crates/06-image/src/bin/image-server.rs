@@ -4,13 +4,17 @@
 //! JSON object, followed by `##END##`; the server reads up to that marker, parses the JSON,
 //! decodes the base64 and saves the picture. It also takes the better format of the lesson's
 //! last part, a length header followed by the raw PNG, and tells the two apart by their first
-//! byte. After each picture it answers with one line, `saved NAME: ...` or `error: ...`.
+//! byte. After each picture it answers with one line, `saved NAME: ...` or `error: ...`; after
+//! an error (a broken message too) it closes the connection.
+//!
+//! Limits keep one client from filling a lab machine: `--max-bytes` per picture, a number of
+//! pixels checked before decoding, and what one connection and the whole folder may hold.
 //!
 //! Run it with `cargo run --bin image-server`, then `cargo run --bin image-client --
 //! --generate 640x480` in a second terminal. The walkthrough is `lessons/06-image-transfer.md`.
 
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Cursor, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,8 +24,12 @@ use anyhow::{Context, Result, bail};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use clap::Parser;
+use image::ImageDecoder;
 use lesson_image::picture::crc32;
-use lesson_image::{DEFAULT_MAX_BYTES, DELIMITER, PORT, store};
+use lesson_image::{
+    DEFAULT_MAX_BYTES, DEFAULT_MAX_CONNECTION_BYTES, DEFAULT_MAX_FOLDER_BYTES,
+    DEFAULT_MAX_PICTURES, DEFAULT_MAX_PIXELS, DELIMITER, PORT, store,
+};
 use netlesson::framing::{HEADER_LEN, read_frame, read_until_delimiter};
 use netlesson::show::{count, show_bytes};
 use netlesson::{ServerOptions, Traced, log};
@@ -54,6 +62,25 @@ struct Options {
     /// leads outside it
     #[arg(long, value_name = "DIR", default_value = "received")]
     out_dir: PathBuf,
+
+    /// The most pictures one connection may send; the next one is refused
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_PICTURES)]
+    max_pictures: usize,
+
+    /// The most bytes of pictures one connection may save; a picture that would pass it is
+    /// refused
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_CONNECTION_BYTES)]
+    max_connection_bytes: u64,
+
+    /// The most bytes the files in --out-dir may take, counting those already there; a
+    /// picture that would pass it is refused
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FOLDER_BYTES)]
+    max_folder_bytes: u64,
+
+    /// The most pixels (width x height) a picture may have, read from the PNG's header before
+    /// any pixel is decoded (decoding takes up to 8 bytes a pixel)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_PIXELS)]
+    max_pixels: u64,
 }
 
 fn main() -> ExitCode {
@@ -65,12 +92,24 @@ fn main() -> ExitCode {
 fn run(options: &Options) -> Result<()> {
     // The folder first: `listening on` must mean "ready", so a server that cannot save
     // anything stops before it announces itself.
-    prepare_folder(&options.out_dir)?;
+    let out_dir = &options.out_dir;
+    prepare_folder(out_dir)?;
+    let removed = store::remove_partial_files(out_dir)
+        .with_context(|| format!("could not clean up the folder {}", out_dir.display()))?;
+    let mut folder_bytes = store::folder_bytes(out_dir)
+        .with_context(|| format!("could not read the folder {}", out_dir.display()))?;
     let listener = netlesson::listen(options.server.address(options.port)?, BACKLOG)?;
     netlesson::announce(&listener)?;
-    log!("saving pictures in {}", options.out_dir.display());
+    log!("saving pictures in {}", out_dir.display());
+    if removed > 0 {
+        log!(
+            "removed {} (.NAME.partial-PID-N) that an earlier run left in {}",
+            count(removed, "partial file"),
+            out_dir.display()
+        );
+    }
     netlesson::serve(&listener, &options.server, |client, _address| {
-        receive_pictures(client, options)
+        receive_pictures(client, options, &mut folder_bytes)
     })?;
     Ok(())
 }
@@ -92,39 +131,62 @@ fn prepare_folder(folder: &Path) -> Result<()> {
 }
 
 // ANCHOR: connection
-/// Receives pictures from one client until it closes the connection.
-fn receive_pictures(client: &mut Traced<TcpStream>, options: &Options) -> Result<()> {
+/// Receives pictures from one client until it closes the connection. Whatever goes wrong, the
+/// client gets one line `error: ...` before we close, and the log says the same.
+fn receive_pictures(
+    client: &mut Traced<TcpStream>,
+    options: &Options,
+    folder_bytes: &mut u64,
+) -> Result<()> {
     // A BufReader keeps what one recv returned beyond the current message for the next one.
     let mut reader = BufReader::with_capacity(READ_SIZE, client);
-    let mut pictures = 0;
-    while let Some(framing) = next_message(&mut reader, pictures)? {
+    let result = save_each_picture(&mut reader, options, folder_bytes);
+    if let Err(problem) = &result {
+        // The client may be gone already: then nobody reads this, which is fine.
+        let idle = Some(netlesson::Limit::idle_timeout(options.server.idle_timeout));
+        let line = format!("error: {}\n", netlesson::describe(problem, idle));
+        let _ = reader.get_mut().write_all(line.as_bytes());
+    }
+    result
+}
+
+/// What one connection has saved so far, to hold it to its limits.
+#[derive(Default)]
+struct Saved {
+    pictures: usize,
+    bytes: u64,
+}
+
+fn save_each_picture(
+    reader: &mut BufReader<&mut Traced<TcpStream>>,
+    options: &Options,
+    folder_bytes: &mut u64,
+) -> Result<()> {
+    let mut saved = Saved::default();
+    while let Some(framing) = next_message(reader, saved.pictures)? {
+        if saved.pictures == options.max_pictures {
+            bail!(
+                "sent more than {} on one connection (the limit, --max-pictures)",
+                count(options.max_pictures, "picture")
+            );
+        }
         let started = Instant::now();
-        let message = receive(&mut reader, framing, options.max_bytes)?;
+        let message = receive(reader, framing, options.max_bytes)?;
         log!(
             "received {} in {}: {}",
             count(message.len() + framing.overhead(), "byte"),
             milliseconds(started),
             framing.describe()
         );
-        match unpack(framing, message).and_then(|picture| check_and_save(picture, options)) {
-            Ok(saved) => {
-                // The tutorial's client closes as soon as it has sent the picture and never
-                // reads this line; an answer that cannot be delivered is not an error.
-                let _ = reader
-                    .get_mut()
-                    .write_all(format!("saved {saved}\n").as_bytes());
-            }
-            Err(problem) => {
-                // Tell the client what was wrong, then report it as this client's problem.
-                let _ = reader
-                    .get_mut()
-                    .write_all(format!("error: {problem:#}\n").as_bytes());
-                return Err(problem);
-            }
-        }
-        pictures += 1;
+        let picture = unpack(framing, message)?;
+        let answer = check_and_save(picture, options, &mut saved, folder_bytes)?;
+        // The tutorial's client closes as soon as it has sent the picture and never reads
+        // this line; an answer that cannot be delivered is not an error.
+        let _ = reader
+            .get_mut()
+            .write_all(format!("saved {answer}\n").as_bytes());
     }
-    if pictures == 0 {
+    if saved.pictures == 0 {
         bail!("closed the connection without sending a picture");
     }
     Ok(())
@@ -272,9 +334,15 @@ fn explain_json(error: &serde_json::Error) -> anyhow::Error {
 // ANCHOR_END: explain-json
 
 // ANCHOR: check-and-save
-/// Checks that the bytes are a PNG picture, then saves them unchanged. Returns the reply's
-/// text: the file name and what the client needs to check that we have its bytes.
-fn check_and_save(picture: Picture, options: &Options) -> Result<String> {
+/// Checks that the bytes are a PNG picture within the limits, then saves them unchanged.
+/// Returns the reply's text: the file name and what the client needs to check that we have
+/// its bytes.
+fn check_and_save(
+    picture: Picture,
+    options: &Options,
+    saved: &mut Saved,
+    folder_bytes: &mut u64,
+) -> Result<String> {
     let Picture {
         png,
         name: asked,
@@ -283,10 +351,8 @@ fn check_and_save(picture: Picture, options: &Options) -> Result<String> {
     if png.is_empty() {
         bail!("the picture is empty (0 bytes)");
     }
-    // Decode every pixel: a picture cut short, or bytes that only start like a PNG, fail here.
-    let decoded = image::load_from_memory_with_format(&png, image::ImageFormat::Png)
-        .map_err(|error| anyhow::anyhow!("the bytes are not a PNG picture: {error}"))?;
-    let (width, height) = (decoded.width(), decoded.height());
+    check_room(png.len() as u64, options, saved, folder_bytes)?;
+    let (width, height) = decode_png(&png, options.max_pixels)?;
     let checksum = crc32(&png);
     let mut about = format!(
         "a PNG picture of {width}x{height} pixels, {} bytes, crc32 {checksum:08x}",
@@ -299,8 +365,11 @@ fn check_and_save(picture: Picture, options: &Options) -> Result<String> {
 
     let out_dir = &options.out_dir;
     let name = store::safe_name(asked.as_deref());
-    let path = store::save_new(out_dir, &name, &png)
+    let path = store::save_new(out_dir, name.as_deref(), &png)
         .with_context(|| format!("could not save the picture in {}", out_dir.display()))?;
+    saved.pictures += 1;
+    saved.bytes += png.len() as u64;
+    *folder_bytes += png.len() as u64;
     match &asked {
         Some(asked) if !path.ends_with(asked) => {
             log!("saved {} (the client asked for {asked:?})", path.display());
@@ -314,6 +383,53 @@ fn check_and_save(picture: Picture, options: &Options) -> Result<String> {
     ))
 }
 // ANCHOR_END: check-and-save
+
+// ANCHOR: decode-png
+/// Decodes every pixel, so that a picture cut short, or bytes that only start like a PNG, are
+/// refused; returns the picture's width and height. The size comes first, from the header: a
+/// small file can announce a picture that takes gigabytes once decoded.
+fn decode_png(png: &[u8], max_pixels: u64) -> Result<(u32, u32)> {
+    let not_png = |error| anyhow::anyhow!("the bytes are not a PNG picture: {error}");
+    let reader = image::ImageReader::with_format(Cursor::new(png), image::ImageFormat::Png);
+    let decoder = reader.into_decoder().map_err(not_png)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > max_pixels {
+        bail!(
+            "the picture has {width}x{height} pixels, more than the {max_pixels} that \
+             --max-pixels allows"
+        );
+    }
+    image::DynamicImage::from_decoder(decoder).map_err(not_png)?;
+    Ok((width, height))
+}
+// ANCHOR_END: decode-png
+
+/// Refuses a picture of `size` bytes that would take this connection, or the folder, past
+/// its limit. The folder is counted again before refusing: files may have been deleted.
+fn check_room(size: u64, options: &Options, saved: &Saved, folder_bytes: &mut u64) -> Result<()> {
+    let limit = options.max_connection_bytes;
+    if saved.bytes + size > limit {
+        bail!(
+            "this picture would take what this connection saved to {} bytes, over the limit of \
+             {limit} bytes (--max-connection-bytes)",
+            saved.bytes + size
+        );
+    }
+    let (out_dir, limit) = (&options.out_dir, options.max_folder_bytes);
+    if *folder_bytes + size > limit {
+        *folder_bytes = store::folder_bytes(out_dir)
+            .with_context(|| format!("could not read the folder {}", out_dir.display()))?;
+    }
+    if *folder_bytes + size > limit {
+        bail!(
+            "this picture would take the files in {} to {} bytes, over the limit of {limit} \
+             bytes (--max-folder-bytes): make room there, or raise the limit",
+            out_dir.display(),
+            *folder_bytes + size
+        );
+    }
+    Ok(())
+}
 
 /// A JSON value as compact text, cut after 60 characters.
 fn show_json(value: &serde_json::Value) -> String {

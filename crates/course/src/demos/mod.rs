@@ -17,6 +17,7 @@ mod lesson05;
 mod lesson06;
 mod lesson07;
 mod lesson08;
+mod lesson09;
 mod wiretap;
 
 /// Every demo, in lesson order.
@@ -29,6 +30,7 @@ pub const ALL: &[Demo] = &[
     lesson06::DEMO,
     lesson07::DEMO,
     lesson08::DEMO,
+    lesson09::DEMO,
 ];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
@@ -54,6 +56,7 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson08::COUNTS_IN_AN_ARC,
     lesson08::COUNTS_IN_A_REFCELL,
     lesson08::LOAD_CLIENT_THREADED,
+    lesson09::SLOW_READER,
     wiretap::TCP,
     wiretap::HEX,
     wiretap::CHUNK,

@@ -40,7 +40,9 @@ pub const CHUNK: Scenario = Scenario {
     script: chunk,
 };
 
-/// `wiretap-coalesce`: two writes 100 ms apart arrive in one read, through `--coalesce-ms 300`.
+/// `wiretap-coalesce`: two writes 100 ms apart arrive in one read, through `--coalesce 5`.
+/// The client shuts down its side after the second write, which ends the gathering at once:
+/// the window is long so that the two writes fall in it however slow the machine is.
 pub const COALESCE: Scenario = Scenario {
     name: "wiretap-coalesce",
     packages: &["wiretap"],
@@ -253,7 +255,7 @@ fn chunk(session: &mut Session) -> Result<()> {
 
 fn coalesce(session: &mut Session) -> Result<()> {
     let (server, reads) = start_reading_server(session)?;
-    let mut wiretap = start_wiretap(session, "tcp", server, &["--coalesce-ms", "300"])?;
+    let mut wiretap = start_wiretap(session, "tcp", server, &["--coalesce", "5"])?;
     let mut client = Probe::connect(wiretap.address)?;
     show_until_contains(session, &mut wiretap, " open: ")?;
     session.say("client | sends \"Hello\", waits 100 ms, sends \" Server!\", shuts down its side");

@@ -173,12 +173,13 @@ fn finish_all(outcomes: Vec<Outcome>, format: Format) -> Result<ExitCode> {
 
 /// Remembers the result of a check of the student's program, for `list`.
 fn record(outcome: &Outcome) {
-    let mut progress = Progress::load();
-    let entry = progress.entry_mut(outcome.exercise);
+    let mut saved = Progress::load();
+    let entry = saved.entry_mut(outcome.exercise);
     entry.last_check = Some(outcome.status());
     entry.passed = outcome.passed();
+    entry.checked_file = progress::fingerprint(outcome.exercise);
     // The record is a convenience: a check still counts if it cannot be written.
-    let _ = progress.save();
+    let _ = saved.save();
 }
 
 fn hint(exercise: &Exercise) -> Result<ExitCode> {

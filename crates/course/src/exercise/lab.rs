@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
-use crate::procs::{Running, Server};
+use crate::procs::{Running, Server, StdoutClosed};
 
 /// How long a reply may take before a step says that nothing came. Generous for a loaded
 /// machine, short enough that a whole check stays quick.
@@ -42,7 +42,9 @@ pub struct Failure {
     pub expected: Option<String>,
     /// What came back.
     pub received: Option<String>,
-    /// Commands that reproduce the exchange by hand, one per terminal.
+    /// Commands that reproduce the exchange by hand, one per terminal. Unless one of them runs
+    /// the program under test (a client exercise's do), the report puts the command that
+    /// starts it as a server in front.
     pub reproduce: Vec<String>,
 }
 
@@ -53,6 +55,12 @@ impl Failure {
             problem: problem.into(),
             ..Failure::default()
         }
+    }
+
+    /// Adds a line to the problem: what the step guesses went wrong, and what to do about it.
+    pub fn with_note(mut self, note: impl AsRef<str>) -> Failure {
+        self.problem = format!("{}\n{}", self.problem, note.as_ref());
+        self
     }
 
     /// Adds a command that reproduces the failure by hand.
@@ -87,6 +95,10 @@ pub struct Lab {
     /// Course programs the check started beside the one under test (a lesson's server,
     /// wiretap), stopped at the end.
     helpers: Vec<Server>,
+    /// What the program printed in its last [`Lab::run_program`] (a client exercise).
+    client_output: Vec<String>,
+    /// The server, when it was started with its stdout closed ([`Lab::start_with_stdout_closed`]).
+    deaf_server: Option<StdoutClosed>,
 }
 
 impl Lab {
@@ -101,6 +113,8 @@ impl Lab {
             server: None,
             scratch: None,
             helpers: Vec::new(),
+            client_output: Vec::new(),
+            deaf_server: None,
         }
     }
 
@@ -136,11 +150,11 @@ impl Lab {
         if let Some(dir) = &self.scratch {
             return Ok(dir.clone());
         }
-        let dir = std::env::temp_dir().join(format!(
-            "exercise-check-{}-{}",
-            std::process::id(),
-            Instant::now().elapsed().as_nanos()
-        ));
+        // One process (`verify`) runs many checks: a number of its own for each.
+        static CHECKS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let number = CHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("exercise-check-{}-{number}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|error| {
             Failure::new(format!("could not create {}: {error}", dir.display()))
         })?;
@@ -158,9 +172,14 @@ impl Lab {
         command
     }
 
+    /// The command that runs the program by hand with `args` (for a client exercise).
+    pub fn program_command(&self, args: &str) -> String {
+        format!("{} {args}", self.by_hand).trim_end().to_string()
+    }
+
     /// Starts the server on `--port 0` (unless it runs already) and waits for its ready line.
     pub fn start(&mut self) -> StepResult {
-        if self.server.is_some() {
+        if self.server.is_some() || self.deaf_server.is_some() {
             return Ok(());
         }
         self.start_with_port("0")
@@ -184,10 +203,40 @@ impl Lab {
 
     /// The address the server announced.
     pub fn address(&self) -> Result<SocketAddr, Failure> {
-        match &self.server {
-            Some(server) => Ok(server.address),
-            None => Err(Failure::new("the checker has not started the server")),
+        match (&self.server, &self.deaf_server) {
+            (Some(server), _) => Ok(server.address),
+            (None, Some(deaf)) => Ok(deaf.address),
+            (None, None) => Err(Failure::new("the checker has not started the server")),
         }
+    }
+
+    /// One of the course's own programs, `bin` from `package` (built first), as the program
+    /// under test: the course-wide contract suite checks every server with the same steps
+    /// as the exercises.
+    pub fn for_course_binary(package: &str, bin: &str, default_port: u16) -> Result<Lab, Failure> {
+        crate::bins::build(&[package])?;
+        let program = crate::bins::path(bin)?;
+        let by_hand = format!("cargo run -q --bin {bin} --");
+        Ok(Lab::new(&program, by_hand, default_port))
+    }
+
+    /// Starts the server on `--port 0` and closes its stdout right after the ready line, as
+    /// `server | head -1` does: from then on every line it prints fails.
+    pub fn start_with_stdout_closed(&mut self) -> StepResult {
+        let mut args = vec!["--port", "0"];
+        args.extend(self.server_args.iter().map(String::as_str));
+        let deaf = StdoutClosed::start(&self.program, &args)?;
+        self.deaf_server = Some(deaf);
+        Ok(())
+    }
+
+    /// The lines the server has printed so far that name `client` (its address), in order.
+    pub fn lines_about(&mut self, client: SocketAddr) -> Vec<String> {
+        let address = client.to_string();
+        self.server_output()
+            .into_iter()
+            .filter(|line| line.contains(&address))
+            .collect()
     }
 
     /// Connects to the server (starting it first if needed).
@@ -205,6 +254,15 @@ impl Lab {
 
     /// Fails if the server has exited: a server must outlive any client.
     pub fn expect_running(&mut self) -> StepResult {
+        if let Some(deaf) = self.deaf_server.as_mut() {
+            return match deaf.is_running() {
+                true => Ok(()),
+                false => Err(Failure::new(
+                    "the server stopped after its stdout was closed: a server must keep serving \
+                     when nobody reads its output",
+                )),
+            };
+        }
         let Some(server) = self.server.as_mut() else {
             return Ok(());
         };
@@ -228,7 +286,10 @@ impl Lab {
             // Said already (a shared step said it before the runner asks again).
             Err(stopped) if failure.problem.contains(&stopped.problem) => failure,
             Err(stopped) => Failure {
-                problem: format!("{}\n(and so: {})", stopped.problem, failure.problem),
+                problem: format!(
+                    "{}\nWhat the client saw: {}",
+                    stopped.problem, failure.problem
+                ),
                 ..failure
             },
             Ok(()) => failure,
@@ -255,14 +316,15 @@ impl Lab {
             })
     }
 
-    /// Every line the server printed so far (ready line included), for failure reports.
+    /// Every line the server printed so far (ready line included), for failure reports; for a
+    /// client exercise, what the program printed in its last run.
     pub fn server_output(&mut self) -> Vec<String> {
         match self.server.as_mut() {
             Some(server) => {
                 server.read_available();
                 server.seen().to_vec()
             }
-            None => Vec::new(),
+            None => self.client_output.clone(),
         }
     }
 
@@ -270,6 +332,9 @@ impl Lab {
     pub fn finish(&mut self) {
         if let Some(mut server) = self.server.take() {
             let _ = server.kill();
+        }
+        if let Some(deaf) = self.deaf_server.take() {
+            let _ = deaf.stop();
         }
         for mut helper in self.helpers.drain(..) {
             let _ = helper.kill();
@@ -279,17 +344,23 @@ impl Lab {
         }
     }
 
-    /// Runs the program to its end with `args` (a client exercise), at most `limit`.
-    pub fn run_program(&self, args: &[&str], limit: Duration) -> Result<RunResult, Failure> {
+    /// Runs the program to its end with `args` (a client exercise), at most `limit`; a failure
+    /// report shows what it printed ([`Lab::server_output`]).
+    pub fn run_program(&mut self, args: &[&str], limit: Duration) -> Result<RunResult, Failure> {
         let mut program = Running::start_with_env(&self.program, args, QUIET_PANICS)?;
         program.set_timeout(limit);
         program.close_stdin();
-        match program.finish() {
+        let finished = program.finish();
+        self.client_output = program.seen().to_vec();
+        match finished {
             Ok(finished) => Ok(RunResult {
                 status: finished.status,
                 lines: finished.rest,
             }),
-            Err(error) => Err(Failure::new(format!("{error:#}"))),
+            Err(_) => Err(Failure::new(format!(
+                "the program did not finish within {}, so the checker stopped it",
+                seconds(limit)
+            ))),
         }
     }
 }
@@ -332,6 +403,9 @@ pub struct Conn {
     pace: Pace,
     half_closed: bool,
     received: Vec<u8>,
+    /// How many of the received bytes the step has already checked or taken: the next
+    /// expectation starts there (one read may bring a reply and more after it).
+    consumed: usize,
     /// How the connection ended (`the connection closed`, a reset, ...): `None` while open.
     end: Option<String>,
     /// How long the last read waited in vain, if it did.
@@ -352,6 +426,7 @@ impl Conn {
             pace: Pace::OneWrite,
             half_closed: false,
             received: Vec::new(),
+            consumed: 0,
             end: None,
             quiet: None,
             by_hand,
@@ -366,9 +441,10 @@ impl Conn {
     /// Sends `data` in one write.
     pub fn send(&mut self, data: &[u8]) -> StepResult {
         self.sent.extend_from_slice(data);
-        self.stream
-            .write_all(data)
-            .map_err(|error| self.failure(format!("could not send: {}", explain(&error))))
+        match self.stream.write_all(data) {
+            Ok(()) => Ok(()),
+            Err(error) => Err(self.send_failed(format!("could not send: {}", explain(&error)))),
+        }
     }
 
     /// Sends `data` one byte per write (each in its own TCP segment).
@@ -376,9 +452,10 @@ impl Conn {
         self.pace = Pace::Bytewise;
         for byte in data {
             self.sent.push(*byte);
-            self.stream.write_all(&[*byte]).map_err(|error| {
-                self.failure(format!("could not send a byte: {}", explain(&error)))
-            })?;
+            if let Err(error) = self.stream.write_all(&[*byte]) {
+                let problem = format!("could not send a byte: {}", explain(&error));
+                return Err(self.send_failed(problem));
+            }
             // A moment between bytes, so that each leaves on its own: the server must cope
             // with a message cut anywhere.
             std::thread::sleep(Duration::from_millis(1));
@@ -405,7 +482,7 @@ impl Conn {
 
     /// Reads until `expected` has arrived (exactly those bytes next), within [`REPLY_TIMEOUT`].
     pub fn expect(&mut self, expected: &[u8]) -> StepResult {
-        let start = self.received.len();
+        let start = self.consumed;
         let deadline = Instant::now() + REPLY_TIMEOUT;
         while self.received.len() < start + expected.len()
             && expected.starts_with(&self.received[start..])
@@ -413,17 +490,19 @@ impl Conn {
         {}
         let end = self.received.len().min(start + expected.len());
         if self.received[start..end] == *expected {
+            self.consumed = end;
             return Ok(());
         }
-        Err(self.mismatch(start, expected, "", "wrong reply"))
+        let problem = wrong_reply(&self.received[start..], expected);
+        Err(self.mismatch(start, expected, "", &problem))
     }
 
     /// [`Conn::expect`], then the server must close the connection, with nothing more.
     pub fn expect_then_close(&mut self, expected: &[u8]) -> StepResult {
-        let start = self.received.len();
+        let start = self.consumed;
         self.expect(expected)?;
         let deadline = Instant::now() + PROMPT_CLOSE;
-        let before = self.received.len();
+        let before = self.consumed;
         while self.received.len() == before && self.read_some(deadline) {}
         if self.received.len() == before && self.end.as_deref() == Some(CLOSED) {
             return Ok(());
@@ -443,7 +522,7 @@ impl Conn {
 
     /// Nothing arrives for `quiet`, and the connection stays open.
     pub fn expect_silence(&mut self, quiet: Duration) -> StepResult {
-        let start = self.received.len();
+        let start = self.consumed;
         let deadline = Instant::now() + quiet;
         while self.read_some(deadline) {}
         if self.received.len() == start && self.end.is_none() {
@@ -455,10 +534,11 @@ impl Conn {
     /// Everything the server sends until it closes the connection (at most `limit` bytes,
     /// within [`REPLY_TIMEOUT`]); for replies whose value the step checks itself.
     pub fn read_to_close(&mut self, limit: usize) -> Result<Vec<u8>, Failure> {
-        let start = self.received.len();
+        let start = self.consumed;
         let deadline = Instant::now() + REPLY_TIMEOUT;
         while self.received.len() - start <= limit && self.read_some(deadline) {}
         if self.end.as_deref() == Some(CLOSED) {
+            self.consumed = self.received.len();
             return Ok(self.received[start..].to_vec());
         }
         Err(self.mismatch(
@@ -475,7 +555,7 @@ impl Conn {
     /// server that keeps the connection open after its reply fails even if it closes later.
     /// A server that closes without sending anything gives an empty reply.
     pub fn read_reply_then_close(&mut self, limit: usize) -> Result<Vec<u8>, Failure> {
-        let start = self.received.len();
+        let start = self.consumed;
         let mut deadline = Instant::now() + REPLY_TIMEOUT;
         loop {
             let before = self.received.len();
@@ -492,6 +572,7 @@ impl Conn {
             }
         }
         if self.end.as_deref() == Some(CLOSED) {
+            self.consumed = self.received.len();
             return Ok(self.received[start..].to_vec());
         }
         let problem = match (self.received.len() > start, &self.end) {
@@ -511,6 +592,50 @@ impl Conn {
     /// Whether the server has closed the connection normally (not reset it).
     pub fn closed(&self) -> bool {
         self.end.as_deref() == Some(CLOSED)
+    }
+
+    /// The next `count` bytes the server sends, whatever they are (within [`REPLY_TIMEOUT`]);
+    /// for replies that the step takes apart itself, such as a length header.
+    pub fn receive(&mut self, count: usize) -> Result<Vec<u8>, Failure> {
+        let start = self.consumed;
+        let deadline = Instant::now() + REPLY_TIMEOUT;
+        while self.received.len() < start + count && self.read_some(deadline) {}
+        if self.received.len() >= start + count {
+            self.consumed = start + count;
+            return Ok(self.received[start..start + count].to_vec());
+        }
+        let expected = format!("{count} bytes");
+        Err(self.mismatch(start, b"", &expected, "the reply is cut short"))
+    }
+
+    /// The next line the server sends, up to and including its `\n` (at most `limit` bytes,
+    /// within [`REPLY_TIMEOUT`]), for a reply whose value the step checks itself.
+    pub fn read_line(&mut self, limit: usize) -> Result<Vec<u8>, Failure> {
+        let start = self.consumed;
+        let deadline = Instant::now() + REPLY_TIMEOUT;
+        loop {
+            if let Some(at) = self.received[start..]
+                .iter()
+                .position(|&byte| byte == b'\n')
+            {
+                self.consumed = start + at + 1;
+                return Ok(self.received[start..=start + at].to_vec());
+            }
+            if self.received.len() - start > limit || !self.read_some(deadline) {
+                return Err(self.mismatch(
+                    start,
+                    b"",
+                    "a line ending in \\n",
+                    "no whole line came",
+                ));
+            }
+        }
+    }
+
+    /// The bytes received that no expectation has taken yet: after a failed [`Conn::expect`],
+    /// the wrong reply, for a step that explains what it means.
+    pub fn unchecked(&self) -> &[u8] {
+        &self.received[self.consumed..]
     }
 
     /// Waits up to `limit` for the server to close the connection, ignoring what it sends;
@@ -548,7 +673,9 @@ impl Conn {
         self.end.is_none()
     }
 
-    fn mismatch(
+    /// A failure showing what arrived from byte `start` on and how the connection ended,
+    /// against `expected` (bytes, then `expected_end` in words; or only the words).
+    pub fn mismatch(
         &self,
         start: usize,
         expected: &[u8],
@@ -572,6 +699,20 @@ impl Conn {
         let mut failure = self.failure(problem.to_string());
         failure.expected = Some(expected);
         failure.received = Some(received);
+        failure
+    }
+
+    /// A failure to send: what the server sent before it closed the connection often says
+    /// why (an error reply), so read what is there, briefly, and show it.
+    fn send_failed(&mut self, problem: String) -> Failure {
+        let deadline = Instant::now() + Duration::from_millis(200);
+        while self.read_some(deadline) {}
+        let mut failure = self.failure(problem);
+        let got = &self.received[self.consumed..];
+        if !got.is_empty() {
+            let end = self.end.as_deref().map(|end| format!(", then {end}"));
+            failure.received = Some(format!("{}{}", show_bytes(got), end.unwrap_or_default()));
+        }
         failure
     }
 
@@ -603,8 +744,9 @@ impl Conn {
         if self.sent.is_empty() {
             return format!("nc {target}    (and type nothing)");
         }
-        let flag = if self.half_closed { "-N " } else { "" };
-        let send = format!("printf '{}' | nc {flag}{target}", printf_escape(&self.sent));
+        // -N: nc closes its sending side when printf's output ends, so that the server sees the
+        // end of the input (and nc does not wait for the idle timeout).
+        let send = format!("printf '{}' | nc -N {target}", printf_escape(&self.sent));
         match self.pace {
             Pace::OneWrite => send,
             Pace::Bytewise => format!(
@@ -617,8 +759,45 @@ impl Conn {
     }
 }
 
+/// Says how `got` differs from `expected`, in a sentence.
+fn wrong_reply(got: &[u8], expected: &[u8]) -> String {
+    match got.iter().zip(expected).position(|(a, b)| a != b) {
+        Some(at) => format!(
+            "Wrong reply: it differs from the expected one from byte {} on (counting from 1); \
+             compare the two below",
+            at + 1
+        ),
+        None if got.is_empty() => "No reply: nothing arrived where a reply was expected".into(),
+        None => format!(
+            "The reply stopped short: {} of the {} bytes expected arrived",
+            got.len(),
+            expected.len()
+        ),
+    }
+}
+
 /// How [`Conn`] says that the server closed the connection.
 const CLOSED: &str = "the connection closed";
+
+/// `bytes` as quoted text in which only the bytes that are not UTF-8 are escaped (`\xff`), for
+/// a request that is text but for a byte or two: `"UPPER \xff\xfe\n"` reads better than the
+/// hex that [`show_bytes`] shows for anything that is not all text. Long ones are cut, as
+/// `show_bytes` cuts them.
+pub fn show_text_and_bytes(bytes: &[u8]) -> String {
+    const SHOWN: usize = 64;
+    let mut text = String::from("\"");
+    for chunk in bytes[..bytes.len().min(SHOWN)].utf8_chunks() {
+        text.extend(chunk.valid().chars().flat_map(char::escape_debug));
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    text.push('"');
+    if bytes.len() > SHOWN {
+        text.push_str(&format!(" ... ({} more bytes)", bytes.len() - SHOWN));
+    }
+    text
+}
 
 /// `bytes` written for the shell's `printf '...'`: printable ASCII as is, the rest escaped
 /// (octal, which every `printf` understands).
@@ -654,7 +833,20 @@ fn seconds(duration: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::printf_escape;
+    use super::{printf_escape, show_text_and_bytes};
+
+    #[test]
+    fn show_text_and_bytes_escapes_only_what_is_not_utf8() {
+        assert_eq!(
+            show_text_and_bytes(b"UPPER \xff\xfe\n"),
+            r#""UPPER \xff\xfe\n""#
+        );
+        assert_eq!(show_text_and_bytes("Zoë".as_bytes()), r#""Zoë""#);
+        assert_eq!(
+            show_text_and_bytes(&[b'a'; 70]),
+            format!("\"{}\" ... (6 more bytes)", "a".repeat(64))
+        );
+    }
 
     #[test]
     fn printf_escape_keeps_text_and_escapes_the_rest() {

@@ -14,7 +14,7 @@
 //! sockets, so any program that speaks the protocol passes, whoever wrote it.
 
 pub mod catalog;
-mod checks;
+pub mod checks;
 pub mod cli;
 pub mod lab;
 pub mod progress;
@@ -33,6 +33,8 @@ pub struct Exercise {
     pub lesson: u8,
     /// A few words on the task.
     pub title: &'static str,
+    /// A server the checker starts, or a client it runs.
+    pub kind: Kind,
     /// The port the program uses by default (a client exercise: its server's port).
     pub port: u16,
     /// The lesson section that presents it, from the repository root, with its anchor.
@@ -45,6 +47,15 @@ pub struct Exercise {
     pub steps: &'static [Step],
     /// Known-bad programs and the step that must catch each one.
     pub fixtures: &'static [Fixture],
+}
+
+/// What kind of program an exercise is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A server: the checker starts it and connects to it.
+    Server,
+    /// A client: the checker runs it against servers of its own.
+    Client,
 }
 
 /// One named step of a check.

@@ -46,6 +46,10 @@ pub struct Entry {
     pub passed: bool,
     /// How many hints have been shown.
     pub hints_shown: usize,
+    /// A fingerprint of the student's file when it was last checked, to tell whether the
+    /// last result still holds.
+    #[serde(default)]
+    pub checked_file: Option<u64>,
 }
 
 /// The record of every exercise, by name.
@@ -111,10 +115,21 @@ pub fn status(exercise: &Exercise, progress: &Progress) -> String {
     if untouched(exercise) {
         return "not started".to_string();
     }
-    match progress.entry(exercise).last_check {
-        Some(last) => last,
+    let entry = progress.entry(exercise);
+    match entry.last_check {
+        Some(last) if entry.checked_file == fingerprint(exercise) => last,
+        Some(last) => format!("changed since the last check (which {last})"),
         None => "started, not checked yet".to_string(),
     }
+}
+
+/// A fingerprint of the student's file as it is now (`None` if it cannot be read).
+pub fn fingerprint(exercise: &Exercise) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let bytes = std::fs::read(student_file(exercise)).ok()?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    Some(hasher.finish())
 }
 
 /// Copies the starter over the student's file.

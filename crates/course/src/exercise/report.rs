@@ -51,15 +51,26 @@ pub fn failure_text(outcome: &Outcome) -> String {
     write_failure(&mut text, failure);
     write_output(&mut text, &step.output);
     if !failure.reproduce.is_empty() {
-        let _ = writeln!(text, "\n  To see it happen, in two terminals:");
-        let server = format!(
-            "{} --port {}",
-            outcome.target.by_hand(exercise),
-            exercise.port
-        );
-        let _ = writeln!(text, "    1: {server}");
-        for (index, command) in failure.reproduce.iter().enumerate() {
-            let _ = writeln!(text, "    {}: {command}", index + 2);
+        let by_hand = outcome.target.by_hand(exercise);
+        let mut commands = Vec::new();
+        // A client exercise's commands run the program themselves, after its server.
+        if !failure
+            .reproduce
+            .iter()
+            .any(|command| command.contains(&by_hand))
+        {
+            commands.push(format!("{by_hand} --port {}", exercise.port));
+        }
+        commands.extend(failure.reproduce.iter().cloned());
+        let terminals = match commands.len() {
+            1 => "a terminal".to_string(),
+            2 => "two terminals".to_string(),
+            3 => "three terminals".to_string(),
+            count => format!("{count} terminals"),
+        };
+        let _ = writeln!(text, "\n  To see it happen, in {terminals}:");
+        for (index, command) in commands.iter().enumerate() {
+            let _ = writeln!(text, "    {}: {command}", index + 1);
         }
     }
     let passed = step.number - 1;
@@ -225,8 +236,20 @@ fn escape(text: &str) -> String {
         .collect()
 }
 
-/// `text` cut into lines of at most about 96 characters, each starting with `indent`.
+/// `text` cut into lines of at most about 96 characters, each starting with `indent`. Lines of
+/// `text` that start with four spaces are code (a hint that shows a few lines of Rust): they are
+/// kept as they are; every other line is a paragraph, wrapped between words.
 pub fn wrap(text: &str, indent: &str) -> String {
+    text.split('\n')
+        .map(|line| match line.starts_with("    ") {
+            true => format!("{indent}{line}"),
+            false => wrap_paragraph(line, indent),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn wrap_paragraph(text: &str, indent: &str) -> String {
     const WIDTH: usize = 96;
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -260,6 +283,15 @@ mod tests {
                 .all(|line| line.len() <= 96 && line.starts_with("  word"))
         );
         assert_eq!(wrapped.split_whitespace().count(), 30);
+    }
+
+    #[test]
+    fn wrap_keeps_code_lines_as_they_are() {
+        let text = "Nearly:\n    loop {\n        read();\n    }";
+        assert_eq!(
+            wrap(text, "  "),
+            "  Nearly:\n      loop {\n          read();\n      }"
+        );
     }
 
     #[test]

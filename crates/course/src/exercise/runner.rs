@@ -220,6 +220,16 @@ pub fn verify(say: &mut dyn FnMut(&str)) -> Result<Vec<String>> {
             })?;
             expectations.push((Target::Fixture(fixture.name), Some(step)));
         }
+        if exercise.kind == super::Kind::Server {
+            let binary = Target::Solution.binary(exercise);
+            match keeps_the_contract(exercise) {
+                Ok(()) => say(&format!("  ok    {binary:<40} keeps the servers' contract")),
+                Err(problem) => {
+                    say(&format!("  WRONG {binary:<40} {problem}"));
+                    problems.push(format!("{binary}: {problem}"));
+                }
+            }
+        }
         for (target, expected_step) in expectations {
             let outcome = check(exercise, target, false, &mut |_| {});
             let verdict = judge(&outcome, expected_step);
@@ -303,4 +313,52 @@ fn stray_student_files() -> Result<Vec<String>> {
         }
     }
     Ok(strays)
+}
+
+/// A case of `course::contract` that takes the server's normal exchange.
+type ContractCase = fn(&mut Lab, crate::exercise::checks::common::Served) -> super::StepResult;
+
+/// The promises of `course::contract` that an exercise's steps do not check already, on its
+/// solution: it keeps serving with its stdout closed, serves a client after a flood of 1000
+/// connections, explains its options and refuses an unknown one. (Its steps check the rest:
+/// clients that close, reset or go silent, and the restart on the same port.)
+fn keeps_the_contract(exercise: &'static Exercise) -> Result<(), String> {
+    let Some(first) = exercise.steps.first() else {
+        return Err("its check has no steps".to_string());
+    };
+    let program =
+        bins::path(&Target::Solution.binary(exercise)).map_err(|error| format!("{error:#}"))?;
+    let cases: [(&str, ContractCase); 2] = [
+        (
+            "with its stdout closed",
+            crate::contract::keeps_serving_with_stdout_closed,
+        ),
+        (
+            "after a flood of connections",
+            crate::contract::serves_after_a_flood,
+        ),
+    ];
+    for (what, case) in cases {
+        let mut lab = Lab::new(&program, Target::Solution.by_hand(exercise), exercise.port);
+        let result = (exercise.setup)(&mut lab).and_then(|()| case(&mut lab, first.run));
+        lab.finish();
+        result.map_err(|failure| format!("{what}: {}", failure.problem))?;
+    }
+    let run = |args: &[&str]| {
+        Command::new(&program)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|error| format!("could not run it: {error}"))
+    };
+    let help = run(&["--help"])?;
+    if !help.status.success() || !String::from_utf8_lossy(&help.stdout).contains("--port") {
+        return Err("`--help` should exit with 0 and explain --port".to_string());
+    }
+    let bad = run(&["--no-such-option"])?;
+    if bad.status.code() != Some(2) || !String::from_utf8_lossy(&bad.stderr).starts_with("error: ")
+    {
+        return Err("an unknown option should be refused with `error: ...` and exit code 2".into());
+    }
+    Ok(())
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::exercise::lab::{Failure, Lab, StepResult};
+use crate::exercise::lab::{Conn, Failure, Lab, StepResult};
 
 /// An exchange with one well-behaved client, checked byte for byte.
 pub type Served = fn(&mut Lab) -> StepResult;
@@ -28,7 +28,12 @@ pub fn resets(lab: &mut Lab, partial: &[u8], served: Served) -> StepResult {
 /// A client connects and sends nothing: the server must drop it after `--idle-timeout` (the
 /// checker gives 1 s) and serve the next client, which is already waiting.
 pub fn silent_client_dropped(lab: &mut Lab, served: Served) -> StepResult {
-    let mut silent = lab.connect()?;
+    let silent = lab.connect()?;
+    silent_client_dropped_with(lab, silent, served)
+}
+
+/// [`silent_client_dropped`] with the silent client's connection made already.
+pub fn silent_client_dropped_with(lab: &mut Lab, mut silent: Conn, served: Served) -> StepResult {
     served(lab).map_err(|failure| Failure {
         problem: format!(
             "While a client that sends nothing was connected, the next client was not served: \
@@ -58,7 +63,8 @@ pub fn restarts_at_once(lab: &mut Lab, served: Served) -> StepResult {
     served(lab)
 }
 
-fn next_client_served(lab: &mut Lab, served: Served, what: &str) -> StepResult {
+/// `served`, or a failure saying that the next client after `what` was not served.
+pub fn next_client_served(lab: &mut Lab, served: Served, what: &str) -> StepResult {
     lab.expect_running()?;
     served(lab).map_err(|failure| {
         let failure = lab.stopped_or(failure);
