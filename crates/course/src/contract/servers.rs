@@ -7,13 +7,16 @@
 use super::{NotText, Subject};
 use crate::exercise::lab::{Lab, StepResult};
 
-/// Every TCP server of lessons 1 to 7.
+/// Every TCP server of the lessons that serves clients until it is stopped (lesson 5's
+/// stream-server serves one client and exits, and UDP has no connections: their own tests
+/// cover them).
 pub const SERVERS: &[Subject] = &[
     Subject {
         bin: "simple-server",
         package: "lesson-simple",
         port: 50000,
         needs_out_dir: false,
+        threaded: false,
         served: simple,
         on_close_at_once: &[&["client {client}: closed the connection without sending anything"]],
         on_reset: (
@@ -44,6 +47,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-time",
         port: 9999,
         needs_out_dir: false,
+        threaded: false,
         served: time,
         // The server speaks first and reads nothing: every client gets the time.
         on_close_at_once: &[
@@ -74,6 +78,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-echo",
         port: 12345,
         needs_out_dir: false,
+        threaded: false,
         served: echo,
         on_close_at_once: &[&[
             "echoed 0 bytes to {client}",
@@ -104,6 +109,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-uppercase",
         port: 12000,
         needs_out_dir: false,
+        threaded: false,
         served: uppercase,
         on_close_at_once: &[&["client {client}: closed the connection without sending anything"]],
         on_reset: (
@@ -135,6 +141,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-uppercase",
         port: 7000,
         needs_out_dir: false,
+        threaded: false,
         served: student_id,
         on_close_at_once: &[
             &["client {client}: closed the connection without answering"],
@@ -166,6 +173,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-framing",
         port: 8888,
         needs_out_dir: false,
+        threaded: false,
         served: strings,
         on_close_at_once: &[&["closed connection from {client}"]],
         on_reset: (
@@ -188,6 +196,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-framing",
         port: 8888,
         needs_out_dir: false,
+        threaded: false,
         served: average,
         on_close_at_once: &[&["closed connection from {client}"]],
         on_reset: (
@@ -212,6 +221,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-image",
         port: 50000,
         needs_out_dir: true,
+        threaded: false,
         served: image,
         on_close_at_once: &[&["client {client}: *"]],
         on_reset: (
@@ -221,7 +231,37 @@ pub const SERVERS: &[Subject] = &[
         on_silence: &[&["client {client}: *nothing arrived for 1 s (--idle-timeout)*"]],
         on_not_text: None,
     },
+    Subject {
+        bin: "chat-server",
+        package: "lesson-chat",
+        port: 7777,
+        needs_out_dir: false,
+        threaded: true,
+        served: chat,
+        on_close_at_once: &[&["client {client}: closed the connection without sending a name"]],
+        on_reset: (
+            b"ali",
+            &[&["client {client}: did not send a name: connection reset by the peer"]],
+        ),
+        on_silence: &[&[
+            "client {client}: did not send a name: nothing arrived for 1 s (--idle-timeout)",
+        ]],
+        on_not_text: Some(NotText {
+            sent: b"\xff\xfe\n",
+            answer: b"Welcome to budgetchat! What shall I call you?\nERR the name ff fe is not 1 to 16 letters or digits\n",
+            lines: &[&["client {client}: the name ff fe is not 1 to 16 letters or digits"]],
+        }),
+    },
 ];
+
+fn chat(lab: &mut Lab) -> StepResult {
+    let mut conn = lab.connect()?;
+    conn.expect(b"Welcome to budgetchat! What shall I call you?\n")?;
+    conn.send(b"alice\n")?;
+    conn.expect(b"* The room contains:\n")?;
+    conn.half_close()?;
+    conn.expect_close()
+}
 
 fn simple(lab: &mut Lab) -> StepResult {
     let mut conn = lab.connect()?;
@@ -338,6 +378,8 @@ pub const PROGRAMS: &[&str] = &[
     "image-client",
     "udp-server",
     "udp-client",
+    "chat-server",
+    "chat-client",
     "wiretap",
 ];
 
@@ -353,7 +395,7 @@ pub struct Client {
     pub waits_for_answer: bool,
 }
 
-/// Every TCP client of lessons 1 to 7.
+/// Every TCP client of the lessons.
 pub const CLIENTS: &[Client] = &[
     Client {
         bin: "simple-client",
@@ -408,5 +450,12 @@ pub const CLIENTS: &[Client] = &[
         args: &["--generate", "4x4"],
         stdin: "",
         waits_for_answer: true,
+    },
+    Client {
+        bin: "chat-client",
+        args: &["--name", "alice"],
+        stdin: "",
+        // It talks as long as you type: with nothing typed, it ends when its input ends.
+        waits_for_answer: false,
     },
 ];
