@@ -4,7 +4,8 @@
 //! line you type, the other (the main thread) prints every line the server sends as soon as it
 //! arrives. With `--name` it sends your name first, so you join without answering the server's
 //! question. It ends when the server closes the connection; when your input ends (Ctrl-D), it
-//! closes its sending side, and the server lets you out of the room and closes.
+//! closes its sending side, and the server lets you out of the room and closes (a server that
+//! does not do so within `--timeout` is an error).
 //!
 //! Start `chat-server` first. `nc 127.0.0.1 7777` is a client too. The walkthrough is
 //! `lessons/09-chat.md`.
@@ -13,10 +14,12 @@ use std::io::{self, BufRead, BufReader};
 use std::net::{Shutdown, TcpStream};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::thread;
+use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Parser;
 use netlesson::framing::{read_until_delimiter, send_all};
 use netlesson::{ClientOptions, Limit, Traced};
@@ -64,14 +67,21 @@ fn run(options: &Options) -> Result<()> {
             .context("could not send the name")?;
     }
 
-    // The keyboard thread sends what you type; it tells us when your input has ended.
+    // The keyboard thread sends what you type; it tells us when your input has ended, and
+    // whether it had to stop waiting for the server to let us out.
     let (input_ended, you_left) = mpsc::channel();
+    let gave_up = Arc::new(AtomicBool::new(false));
     {
         let server = Arc::clone(&server);
-        thread::spawn(move || send_typed_lines(&server, input_ended));
+        let gave_up = Arc::clone(&gave_up);
+        let patience = options.client.timeout;
+        thread::spawn(move || send_typed_lines(&server, input_ended, patience, &gave_up));
     }
 
     print_arrivals(&server)?;
+    if gave_up.load(Ordering::SeqCst) {
+        bail!("the server did not close the connection after we left (we stopped waiting)");
+    }
     // The server closed the connection. If your input had ended, that was your leaving;
     // otherwise the server closed on its own, and you should know.
     if you_left.try_recv().is_err() {
@@ -83,8 +93,15 @@ fn run(options: &Options) -> Result<()> {
 
 // ANCHOR: keyboard
 /// The keyboard thread: sends each line typed, with its `\n`. At the end of input it closes our
-/// sending side, so the server knows we are leaving, and tells the main thread.
-fn send_typed_lines(server: &Traced<TcpStream>, input_ended: Sender<()>) {
+/// sending side, so the server knows we are leaving, and tells the main thread. A server
+/// should then close at once; if it has not after `patience` (`--timeout`), this thread shuts
+/// the connection down, so that the main thread's read ends, and says so in `gave_up`.
+fn send_typed_lines(
+    server: &Traced<TcpStream>,
+    input_ended: Sender<()>,
+    patience: Duration,
+    gave_up: &AtomicBool,
+) {
     let mut sending = server;
     for line in io::stdin().lock().lines() {
         let Ok(line) = line else {
@@ -96,6 +113,11 @@ fn send_typed_lines(server: &Traced<TcpStream>, input_ended: Sender<()>) {
     }
     let _ = input_ended.send(());
     let _ = server.shutdown(Shutdown::Write);
+    // When the server closes in time, the main thread returns and the program ends, this
+    // thread with it, in the middle of this sleep.
+    thread::sleep(patience);
+    gave_up.store(true, Ordering::SeqCst);
+    let _ = server.shutdown(Shutdown::Both);
 }
 // ANCHOR_END: keyboard
 

@@ -33,6 +33,9 @@ pub struct Subject {
     pub port: u16,
     /// Does it need a folder to write in (`--out-dir`)?
     pub needs_out_dir: bool,
+    /// Does it serve many clients at once (lessons 8 and 9)? Then its lines about one client
+    /// mix with others', and only those naming the client are compared.
+    pub threaded: bool,
     /// One well-behaved client, served correctly (checked byte for byte).
     pub served: Served,
     /// What the server prints about a client that connects and closes at once: the lines
@@ -149,7 +152,7 @@ fn closes_at_once(subject: &Subject, lab: &mut Lab) -> StepResult {
     let client = local_address(conn.local_addr())?;
     drop(conn);
     common::next_client_served(lab, subject.served, "a client that connected and closed")?;
-    expect_lines_about(lab, client, subject.on_close_at_once)
+    expect_lines_about(lab, subject.threaded, client, subject.on_close_at_once)
 }
 
 fn resets_mid_message(subject: &Subject, lab: &mut Lab) -> StepResult {
@@ -159,7 +162,7 @@ fn resets_mid_message(subject: &Subject, lab: &mut Lab) -> StepResult {
     conn.send(partial)?;
     conn.reset()?;
     common::next_client_served(lab, subject.served, "a client that reset the connection")?;
-    expect_lines_about(lab, client, outcomes)
+    expect_lines_about(lab, subject.threaded, client, outcomes)
 }
 
 fn silent_client(subject: &Subject, lab: &mut Lab) -> StepResult {
@@ -167,7 +170,7 @@ fn silent_client(subject: &Subject, lab: &mut Lab) -> StepResult {
     let client = local_address(silent.local_addr())?;
     // The silent client stays connected while the next one waits for its turn.
     common::silent_client_dropped_with(lab, silent, subject.served)?;
-    expect_lines_about(lab, client, subject.on_silence)
+    expect_lines_about(lab, subject.threaded, client, subject.on_silence)
 }
 
 fn not_text(subject: &Subject, lab: &mut Lab) -> StepResult {
@@ -181,7 +184,7 @@ fn not_text(subject: &Subject, lab: &mut Lab) -> StepResult {
     conn.expect_then_close(not_text.answer)?;
     let what = "a client that sent bytes that are not text";
     common::next_client_served(lab, subject.served, what)?;
-    expect_lines_about(lab, client, not_text.lines)
+    expect_lines_about(lab, subject.threaded, client, not_text.lines)
 }
 
 fn restarts(subject: &Subject, lab: &mut Lab) -> StepResult {
@@ -257,11 +260,20 @@ fn local_address(address: Option<SocketAddr>) -> Result<SocketAddr, Failure> {
 
 /// The server printed `accepted connection from <client>`, then exactly one of `outcomes`
 /// about that client (and nothing else naming it).
-pub fn expect_lines_about(lab: &mut Lab, client: SocketAddr, outcomes: &[&[&str]]) -> StepResult {
+pub fn expect_lines_about(
+    lab: &mut Lab,
+    threaded: bool,
+    client: SocketAddr,
+    outcomes: &[&[&str]],
+) -> StepResult {
     // The server may still be printing its last line about the client: give it a moment.
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
-        let lines = lines_of(&lab.server_output(), client);
+        let output = lab.server_output();
+        let lines = match threaded {
+            false => lines_of(&output, client),
+            true => lines_naming(&output, client),
+        };
         let accepted = format!("accepted connection from {client}");
         let rest = lines.get(1..).unwrap_or(&[]);
         let fits = lines.first() == Some(&accepted)
@@ -311,6 +323,16 @@ fn lines_of(output: &[String], client: SocketAddr) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The lines of `output` that name `client`, for a server that serves many clients at once.
+fn lines_naming(output: &[String], client: SocketAddr) -> Vec<String> {
+    let address = client.to_string();
+    output
+        .iter()
+        .filter(|line| line.contains(&address))
+        .cloned()
+        .collect()
 }
 
 /// Whether `line` matches `pattern`, where `*` stands for any text (possibly none).

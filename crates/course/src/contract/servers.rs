@@ -7,13 +7,16 @@
 use super::{NotText, Subject};
 use crate::exercise::lab::{Lab, StepResult};
 
-/// Every TCP server of lessons 1 to 7.
+/// Every TCP server of the lessons that serves clients until it is stopped (lesson 5's
+/// stream-server serves one client and exits, and UDP has no connections: their own tests
+/// cover them).
 pub const SERVERS: &[Subject] = &[
     Subject {
         bin: "simple-server",
         package: "lesson-simple",
         port: 50000,
         needs_out_dir: false,
+        threaded: false,
         served: simple,
         on_close_at_once: &[&["client {client}: closed the connection without sending anything"]],
         on_reset: (
@@ -44,6 +47,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-time",
         port: 9999,
         needs_out_dir: false,
+        threaded: false,
         served: time,
         // The server speaks first and reads nothing: every client gets the time.
         on_close_at_once: &[
@@ -74,6 +78,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-echo",
         port: 12345,
         needs_out_dir: false,
+        threaded: false,
         served: echo,
         on_close_at_once: &[&[
             "echoed 0 bytes to {client}",
@@ -104,6 +109,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-uppercase",
         port: 12000,
         needs_out_dir: false,
+        threaded: false,
         served: uppercase,
         on_close_at_once: &[&["client {client}: closed the connection without sending anything"]],
         on_reset: (
@@ -135,6 +141,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-uppercase",
         port: 7000,
         needs_out_dir: false,
+        threaded: false,
         served: student_id,
         on_close_at_once: &[
             &["client {client}: closed the connection without answering"],
@@ -166,6 +173,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-framing",
         port: 8888,
         needs_out_dir: false,
+        threaded: false,
         served: strings,
         on_close_at_once: &[&["closed connection from {client}"]],
         on_reset: (
@@ -188,6 +196,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-framing",
         port: 8888,
         needs_out_dir: false,
+        threaded: false,
         served: average,
         on_close_at_once: &[&["closed connection from {client}"]],
         on_reset: (
@@ -212,6 +221,7 @@ pub const SERVERS: &[Subject] = &[
         package: "lesson-image",
         port: 50000,
         needs_out_dir: true,
+        threaded: false,
         served: image,
         on_close_at_once: &[&["client {client}: *"]],
         on_reset: (
@@ -221,7 +231,93 @@ pub const SERVERS: &[Subject] = &[
         on_silence: &[&["client {client}: *nothing arrived for 1 s (--idle-timeout)*"]],
         on_not_text: None,
     },
+    Subject {
+        bin: "chat-server",
+        package: "lesson-chat",
+        port: 7777,
+        needs_out_dir: false,
+        threaded: true,
+        served: chat,
+        on_close_at_once: &[&["client {client}: closed the connection without sending a name"]],
+        on_reset: (
+            b"ali",
+            &[&["client {client}: did not send a name: connection reset by the peer"]],
+        ),
+        on_silence: &[&[
+            "client {client}: did not send a name: nothing arrived for 1 s (--idle-timeout)",
+        ]],
+        on_not_text: Some(NotText {
+            sent: b"\xff\xfe\n",
+            answer: b"Welcome to budgetchat! What shall I call you?\nERR the name ff fe is not 1 to 16 letters or digits\n",
+            lines: &[&["client {client}: the name ff fe is not 1 to 16 letters or digits"]],
+        }),
+    },
+    threaded_server(),
+    pool_server(),
 ];
+
+/// Lesson 8's thread-per-client server, with its default cap of 64 clients.
+const fn threaded_server() -> Subject {
+    Subject {
+        bin: "threaded-server",
+        package: "lesson-concurrency",
+        port: 12002,
+        ..COMMAND_PROTOCOL
+    }
+}
+
+/// Lesson 8's pool server, with its default 4 workers.
+const fn pool_server() -> Subject {
+    Subject {
+        bin: "pool-server",
+        package: "lesson-concurrency",
+        port: 12003,
+        ..COMMAND_PROTOCOL
+    }
+}
+
+/// What lesson 8's two servers share: exercise command-server's line protocol, served from
+/// many threads at once.
+const COMMAND_PROTOCOL: Subject = Subject {
+    bin: "",
+    package: "",
+    port: 0,
+    needs_out_dir: false,
+    threaded: true,
+    served: command,
+    on_close_at_once: &[&["closed connection from {client}"]],
+    on_reset: (
+        b"UPP",
+        &[&["client {client}: could not receive a request: connection reset by the peer"]],
+    ),
+    on_silence: &[&[
+        "client {client}: could not receive a request: nothing arrived for 1 s (--idle-timeout)",
+    ]],
+    // The line is answered and the conversation goes on, until the client's half-close.
+    on_not_text: Some(NotText {
+        sent: b"\xff\xfe\n",
+        answer: b"ERR not UTF-8\n",
+        lines: &[&["closed connection from {client}"]],
+    }),
+};
+
+fn command(lab: &mut Lab) -> StepResult {
+    let mut conn = lab.connect()?;
+    conn.send(b"UPPER hello\n")?;
+    conn.expect(b"HELLO\n")?;
+    conn.send(b"QUIT\n")?;
+    conn.expect(b"BYE\n")?;
+    conn.expect_close()
+}
+
+fn chat(lab: &mut Lab) -> StepResult {
+    let mut conn = lab.connect()?;
+    conn.expect(b"Welcome to budgetchat! What shall I call you?\n")?;
+    conn.send(b"alice\n")?;
+    conn.expect(b"* The room contains:\n")?;
+    conn.half_close()?;
+    conn.expect_close()
+}
 
 fn simple(lab: &mut Lab) -> StepResult {
     let mut conn = lab.connect()?;
@@ -342,6 +438,8 @@ pub const PROGRAMS: &[&str] = &[
     "pool-server",
     "load-client",
     "concurrency-bench",
+    "chat-server",
+    "chat-client",
     "wiretap",
 ];
 
@@ -357,7 +455,7 @@ pub struct Client {
     pub waits_for_answer: bool,
 }
 
-/// Every TCP client of lessons 1 to 7.
+/// Every TCP client of the lessons.
 pub const CLIENTS: &[Client] = &[
     Client {
         bin: "simple-client",
@@ -412,5 +510,18 @@ pub const CLIENTS: &[Client] = &[
         args: &["--generate", "4x4"],
         stdin: "",
         waits_for_answer: true,
+    },
+    Client {
+        bin: "load-client",
+        args: &["--clients", "2", "--requests", "2"],
+        stdin: "",
+        waits_for_answer: true,
+    },
+    Client {
+        bin: "chat-client",
+        args: &["--name", "alice"],
+        stdin: "",
+        // It talks as long as you type: with nothing typed, it ends when its input ends.
+        waits_for_answer: false,
     },
 ];
