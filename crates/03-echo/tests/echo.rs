@@ -231,7 +231,7 @@ fn server_drops_client_that_sends_but_never_reads_after_idle_timeout() {
 fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next() {
     // One byte every 100 ms: each byte restarts the idle timeout (10 s), so without the
     // deadline this client would hold the one-at-a-time server for as long as it liked.
-    let mut server = start_server(&["--client-deadline", "1"]);
+    let mut server = start_server(&["--client-deadline", "0.4"]);
     let started = Instant::now();
     let mut probe = Probe::connect(server.address).expect("connect");
     let client = probe.local_addr().expect("address");
@@ -240,7 +240,7 @@ fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next(
         scope.spawn(move || {
             // Until the server has closed the connection (a send fails), or 10 s have passed.
             while started.elapsed() < procs::STEP_TIMEOUT && writer.write_all(b"x").is_ok() {
-                thread::sleep(Duration::from_millis(100));
+                thread::sleep(Duration::from_millis(50));
             }
         });
         // Read the echoes until the server closes (end of stream, or a reset: both mean
@@ -251,13 +251,14 @@ fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next(
     });
     eprintln!("the trickling client was closed after {held:?}");
     assert!(
-        held >= Duration::from_secs(1),
+        held >= Duration::from_millis(400),
         "closed before the deadline: {held:?}"
     );
     assert!(held < procs::STEP_TIMEOUT, "never closed: {held:?}");
 
     server.expect_accepted_from(client).expect("accept line");
-    let deadline = format!("client {client}: held the server for 1 s (--client-deadline): closed");
+    let deadline =
+        format!("client {client}: held the server for 400 ms (--client-deadline): closed");
     let lines = server
         .wait_for(|line| line == deadline)
         .expect("the deadline line");
