@@ -34,7 +34,8 @@ fn main() {
         let data = &buffer[..received];
         // data.decode("utf-8"): like Python, this fails on bytes that are not UTF-8 text.
         let text = std::str::from_utf8(data).expect("the data is not UTF-8 text");
-        println!("Received {text} from {address}");
+        // {text:?} quotes the text and writes a newline in it as \n: one line per message.
+        println!("Received {text:?} from {address}");
 
         // sendall(data): send every byte back.
         client.write_all(data).expect("sendall failed");

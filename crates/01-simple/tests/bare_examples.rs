@@ -65,8 +65,25 @@ fn bare_client_and_bare_server_exchange_hello_with_exact_output_on_both_sides() 
         .expect_accepted()
         .expect("the server should print `accepted connection from <client>`");
     server
-        .expect_line(&format!("Received Hello Server! from {client}"))
+        .expect_line(&format!("Received \"Hello Server!\" from {client}"))
         .expect("the server should print the message and who sent it");
+}
+
+#[test]
+fn bare_server_prints_a_message_ending_in_a_newline_on_one_line() {
+    // nc sends the line typed with its newline; the server's line must not break there.
+    let mut server = start_bare_server();
+    let mut probe = Probe::connect(server.address).expect("the probe should connect");
+    probe.send(b"hello\n").expect("the probe should send");
+    assert_eq!(probe.receive_to_end().expect("the echo"), b"hello\n");
+
+    let client = probe.local_addr().expect("the probe's address");
+    server
+        .expect_accepted_from(client)
+        .expect("the server should print `accepted connection from <client>`");
+    server
+        .expect_line(&format!("Received \"hello\\n\" from {client}"))
+        .expect("the message, its newline escaped, and who sent it, on one line");
 }
 
 #[test]

@@ -148,6 +148,22 @@ fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
 }
 
 #[test]
+fn client_traces_a_connect_that_fails_before_its_error_line() {
+    let closed = probe::ClosedPort::new().expect("a reserved port");
+    let port = closed.port();
+    let output = run_client(&["--port", &port.to_string(), "--trace"]);
+    assert_eq!(output.code(), 1);
+    assert_eq!(output.stdout, "");
+    assert_eq!(
+        output.stderr,
+        format!(
+            "trace: connect(127.0.0.1:{port}) -> error: connection refused\n\
+             error: could not connect to 127.0.0.1:{port}: connection refused (is simple-server running?)\n"
+        )
+    );
+}
+
+#[test]
 fn client_gives_up_when_the_server_never_replies() {
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port();
@@ -236,6 +252,8 @@ fn trace_shows_each_socket_call_and_its_result_on_stderr() {
     assert_eq!(
         lines,
         [
+            "trace: socket(), setsockopt(SO_REUSEADDR), bind(127.0.0.1:0), listen(1) -> ok"
+                .to_string(),
             format!("listening on 127.0.0.1:{port}"),
             format!("trace: accept() -> {client}"),
             format!("accepted connection from {client}"),

@@ -3,6 +3,7 @@
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
+use crate::show::explain_io;
 use crate::{ClientOptions, Error, Traced, trace};
 
 /// Connects to the server at `--host` and `port`, waiting at most `--timeout`, and sets that
@@ -66,7 +67,13 @@ fn connect_one(address: SocketAddr, timeout: Duration, server: &str) -> Result<T
         timeout,
         source,
     };
-    let stream = TcpStream::connect_timeout(&address, timeout).map_err(failed)?;
+    let stream = match TcpStream::connect_timeout(&address, timeout) {
+        Ok(stream) => stream,
+        Err(source) => {
+            trace!("connect({address}) -> error: {}", explain_io(&source));
+            return Err(failed(source));
+        }
+    };
     trace!("connect({address}) -> ok");
     stream.set_read_timeout(Some(timeout)).map_err(failed)?;
     stream.set_write_timeout(Some(timeout)).map_err(failed)?;

@@ -87,11 +87,14 @@ pub fn seconds(duration: Duration) -> String {
 ///
 /// let reset = Error::from(ErrorKind::ConnectionReset);
 /// assert_eq!(netlesson::show::explain_io(&reset), "connection reset by the peer");
+/// let refused = Error::from(ErrorKind::ConnectionRefused);
+/// assert_eq!(netlesson::show::explain_io(&refused), "connection refused");
 /// ```
 pub fn explain_io(error: &io::Error) -> String {
     match error.kind() {
         // SO_RCVTIMEO / SO_SNDTIMEO expiring shows up as EAGAIN ("would block") on Linux.
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => "timed out".into(),
+        io::ErrorKind::ConnectionRefused => "connection refused".into(),
         io::ErrorKind::ConnectionReset => "connection reset by the peer".into(),
         io::ErrorKind::ConnectionAborted => "connection aborted".into(),
         io::ErrorKind::BrokenPipe => "the peer has closed the connection (broken pipe)".into(),

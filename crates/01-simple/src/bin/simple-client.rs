@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use netlesson::show::show_bytes;
+use netlesson::show::{explain_io, show_bytes};
 use netlesson::{ClientOptions, Limit, Traced, trace};
 
 /// simple-server's port, from the Python original (Tutorial 5).
@@ -52,6 +52,7 @@ fn run(options: &Options) -> Result<()> {
         Ok(stream) => stream,
         // Say which address, and what to do about it (netlesson::Error explains each error).
         Err(source) => {
+            trace!("connect({address}) -> error: {}", explain_io(&source));
             let error = netlesson::Error::Connect {
                 address,
                 server: "simple-server".to_string(),

@@ -55,6 +55,7 @@ fn run(options: &Options) -> Result<()> {
         // Say which address, and what to do about it (netlesson::Error explains each error).
         Err(source) => return Err(netlesson::Error::Listen { address, source }.into()),
     };
+    trace!("socket(), setsockopt(SO_REUSEADDR), bind({address}), listen({BACKLOG}) -> ok");
     netlesson::announce(&listener)?;
     let server = &options.server;
     // ANCHOR: loop
