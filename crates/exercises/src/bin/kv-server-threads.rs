@@ -31,7 +31,8 @@
 //! - At most `--max-clients` clients (64 unless told otherwise) are served at once. A client
 //!   that connects while that many are connected gets the reply `ERR server full` at once,
 //!   before it sends anything (`00000015ERR server full`), and its connection is closed; it
-//!   does not count. As soon as a client leaves, its place is free for the next one.
+//!   does not count. As soon as a client leaves, however it leaves (it closes, resets, is
+//!   dropped for --idle-timeout, or is refused for a broken frame), its place is free again.
 //! - A client that sends nothing for `--idle-timeout` seconds is closed (that one client only).
 //!
 //! An example, with two clients connected at the same time:

@@ -152,6 +152,9 @@ const CAP: usize = 3;
 /// The options for those steps.
 const CAP_ARGS: &[&str] = &["--max-clients", "3"];
 
+/// Who is refused in the steps about the cap, for their failures.
+const FOURTH: &str = "The fourth client (3 connected, --max-clients 3)";
+
 /// The reply to a client past the cap (a string, framed as every reply).
 const FULL: &[u8] = b"ERR server full";
 
@@ -164,8 +167,10 @@ const LEAVING: Duration = Duration::from_secs(1);
 /// the quiet ones are dropped is caught.
 const NOT_DELAYED: Duration = Duration::from_millis(500);
 
-/// How many clients send INCR at once, and how many each.
+/// How many clients send INCR at once.
 const CLIENTS: usize = 50;
+
+/// How many INCRs each of them sends, in one write.
 const INCRS: usize = 100;
 
 /// How many times the 50 clients count, each time on a key of its own: two INCRs meet only
@@ -237,14 +242,11 @@ pub fn past_the_cap(lab: &mut Lab) -> StepResult {
     lab.use_extra_args(CAP_ARGS)?;
     let mut clients = Vec::new();
     for number in 1..=CAP {
-        clients.push(admitted(lab, number, &too_soon(number))?);
+        let client = admitted(lab, number, &too_soon(number));
+        clients.push(client.map_err(|failure| with_cap_reproduce(failure, lab))?);
     }
     let mut fourth = lab.connect()?;
-    expect_full(
-        lab,
-        &mut fourth,
-        "The fourth client, with 3 connected under --max-clients 3",
-    )?;
+    expect_full(lab, &mut fourth, FOURTH)?;
     for (index, client) in clients.iter_mut().enumerate() {
         let number = index + 1;
         ask(
@@ -266,14 +268,11 @@ pub fn places_given_back(lab: &mut Lab) -> StepResult {
                       server full: a client's place must be given back when its thread ends.";
     let mut leaving = Vec::new();
     for number in 1..=CAP {
-        leaving.push(admitted(lab, number, still_held)?);
+        let client = admitted(lab, number, still_held);
+        leaving.push(client.map_err(|failure| with_places_reproduce(failure, lab))?);
     }
     let mut refused = lab.connect()?;
-    expect_full(
-        lab,
-        &mut refused,
-        "The fourth client, with 3 connected under --max-clients 3",
-    )?;
+    expect_full(lab, &mut refused, FOURTH)?;
     // Each leaves its own way.
     let [closes, resets, mut broken] = <[Conn; CAP]>::try_from(leaving)
         .map_err(|_| Failure::new("the checker lost count of its clients"))?;
@@ -287,10 +286,15 @@ pub fn places_given_back(lab: &mut Lab) -> StepResult {
                 ended (with an error too).";
     let mut clients = Vec::new();
     for number in CAP + 1..=2 * CAP {
-        clients.push(admitted(lab, number, held)?);
+        let client = admitted(lab, number, held);
+        clients.push(client.map_err(|failure| with_places_reproduce(failure, lab))?);
     }
     let mut over = lab.connect()?;
-    expect_full(lab, &mut over, "With 3 new clients connected, the next one")?;
+    expect_full(
+        lab,
+        &mut over,
+        "The client after 3 new ones (--max-clients 3)",
+    )?;
     for (client, number) in clients.iter_mut().zip(CAP + 1..) {
         ask(
             client,
@@ -506,8 +510,9 @@ fn explain_full(failure: Failure, got: &[u8], waited: Duration, who: &str) -> Fa
     if got.is_empty() && waited >= NOT_DELAYED {
         return failure.with_note(format!(
             "{who} got no reply, and was closed only after --idle-timeout: it was let in. \
-             Count the clients connected, and refuse the one too many before serving it: send \
-             it `ERR server full`, then close."
+             Count the clients connected, and refuse a new one when --max-clients are \
+             connected already (`>=`, not `>`), before serving it: send it `ERR server full`, \
+             then close."
         ));
     }
     if got.is_empty() {
@@ -541,6 +546,25 @@ fn with_cap_reproduce(mut failure: Failure, lab: &Lab) -> Failure {
         format!(
             "nc 127.0.0.1 {port}    (the fourth: it should print 00000015ERR server full, and \
              end)"
+        ),
+    ];
+    failure
+}
+
+/// Commands that show by hand that a client that left frees its place: the server with
+/// `--max-clients 3`, then four clients one after another.
+fn with_places_reproduce(mut failure: Failure, lab: &Lab) -> Failure {
+    let port = lab.default_port;
+    failure.reproduce = vec![
+        lab.server_command(""),
+        format!(
+            "for i in 1 2 3 4; do printf '00000008GET name' | nc -N 127.0.0.1 {port}; echo; done    \
+             (four clients, one after another: none should get ERR server full)"
+        ),
+        format!(
+            "for i in 1 2 3 4; do printf 'abcdefgh' | nc -N 127.0.0.1 {port}; echo; done    (four \
+             clients refused for a bad header: each should get ERR bad header, not ERR server \
+             full)"
         ),
     ];
     failure
