@@ -10,7 +10,7 @@
 //! Two exercises need a little more: `file-server` calls [`serve_uploads`], which adds
 //! `--out-dir DIR`, and `udp-pinger`, a client, calls [`run_pinger`], which reads its options.
 //!
-//! A server that serves many clients at once (lesson 9) calls `exercises::listen(PORT)`
+//! A server that serves many clients at once (lessons 8 and 9) calls `exercises::listen(PORT)`
 //! instead, and runs its own accept loop on the listening socket it returns.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -79,7 +79,7 @@ fn listen_and_serve(
     Ok(())
 }
 
-// Threaded exercises (budget-chat, lesson 9): the server keeps its own accept loop and starts
+// Threaded exercises (kv-server-threads, lesson 8; budget-chat, lesson 9): the server keeps its own accept loop and starts
 // a thread per client, so the plumbing only reads the options, listens and says it is ready.
 
 /// What a threaded exercise server needs to know of its options.
@@ -87,6 +87,9 @@ fn listen_and_serve(
 pub struct Settings {
     /// `--idle-timeout`: how long a client may take to send its name, or to take a line sent to it.
     pub idle_timeout: Duration,
+    /// `--max-clients`: the most clients a server that caps them serves at once (64 unless
+    /// told otherwise); the next one is told `ERR server full` and closed.
+    pub max_clients: usize,
 }
 
 /// The options of every threaded exercise server. The default port is each exercise's own.
@@ -106,11 +109,18 @@ struct ThreadedOptions {
     /// connection
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = netlesson::parse_seconds)]
     idle_timeout: Duration,
+
+    /// The most clients served at once, by a server that caps them (kv-server-threads); the
+    /// next one is told `ERR server full` and closed
+    #[arg(long, value_name = "N", default_value_t = 64,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    max_clients: usize,
 }
 
 /// For a server that serves many clients at once: reads the options (`--port`, default
-/// `default_port`; `--host`; `--idle-timeout`), listens, prints `listening on <ip>:<port>`, and
-/// returns the listening socket, for your own accept loop, with the settings.
+/// `default_port`; `--host`; `--idle-timeout`; `--max-clients`), listens, prints
+/// `listening on <ip>:<port>`, and returns the listening socket, for your own accept loop, with
+/// the settings.
 pub fn listen(default_port: u16) -> Result<(TcpListener, Settings)> {
     let options: ThreadedOptions = match parse_options(default_port) {
         Ok(options) => options,
@@ -121,6 +131,7 @@ pub fn listen(default_port: u16) -> Result<(TcpListener, Settings)> {
     netlesson::announce(&listener)?;
     let settings = Settings {
         idle_timeout: options.idle_timeout,
+        max_clients: options.max_clients,
     };
     Ok((listener, settings))
 }

@@ -8,6 +8,8 @@ use super::checks::{
     budget_chat, command_server, count_server, file_server, kv_server, rfc868_time_server,
     udp_pinger,
 };
+// kv-server-threads (lesson 8)
+use super::checks::kv_server_threads;
 use super::{Exercise, Kind, no_setup};
 
 /// Every exercise, in lesson order.
@@ -257,6 +259,63 @@ pub const ALL: &[Exercise] = &[
         setup: no_setup,
         steps: udp_pinger::STEPS,
         fixtures: udp_pinger::FIXTURES,
+    },
+    // kv-server-threads (lesson 8)
+    Exercise {
+        name: "kv-server-threads",
+        kind: Kind::Server,
+        lesson: 8,
+        title: "kv-server for many clients at once: one shared store, a thread per client",
+        port: 8890,
+        section: "lessons/08-many-clients.md#exercise-kv-server-threads",
+        hints: &[
+            "Lesson 8's threaded-server is the model. Its `run` is yours, with \
+             `exercises::listen(PORT)?` instead of its first two lines; its `admit` and `refuse` \
+             are yours with a plain number, `Mutex<usize>`, instead of `Counts`. The store is \
+             made once, before the loop: `Arc::new(Mutex::new(Store::new()))`, and each \
+             client's thread gets an `Arc::clone` of it. `reply_locked` is one line, \
+             `reply_to(request, &mut lock(store))`: the guard is a temporary, so the lock is \
+             held for this one request, and released before the reply is sent.",
+            concat!(
+                "The cap, nearly whole. `admit` checks and counts under one lock:\n",
+                "    let mut connected = lock(connected);\n",
+                "    if *connected >= max_clients {\n",
+                "        return false;\n",
+                "    }\n",
+                "    *connected += 1;\n",
+                "    true\n",
+                "`leave` is `*lock(connected) -= 1;`, called by the client's thread when \
+                 `serve_client` returns, whatever it returned. `refuse` sends the string with \
+                 `send_string(&mut client, \"ERR server full\")`, and `log!`s one line \
+                 whether that worked or not; `client` is closed when the function returns.",
+            ),
+            concat!(
+                "`run`, after `exercises::listen`, nearly whole:\n",
+                "    let store = Arc::new(Mutex::new(Store::new()));\n",
+                "    let connected = Arc::new(Mutex::new(0));\n",
+                "    loop {\n",
+                "        let (client, peer) = match listener.accept() {\n",
+                "            Ok(accepted) => accepted,\n",
+                "            Err(error) => { log!(\"accept failed: {error}\"); continue; }\n",
+                "        };\n",
+                "        if !admit(&connected, settings.max_clients) {\n",
+                "            refuse(client, peer, settings.max_clients);\n",
+                "            continue;\n",
+                "        }\n",
+                "        // The thread's own handles: `move` takes them, with `client` and `peer`.\n",
+                "        let store = Arc::clone(&store);\n",
+                "        let connected = Arc::clone(&connected);\n",
+                "        thread::spawn(move || {\n",
+                "            let result = serve_client(client, &store, settings);\n",
+                "            leave(&connected);\n",
+                "            report_client(peer, result, settings.idle_timeout);\n",
+                "        });\n",
+                "    }",
+            ),
+        ],
+        setup: no_setup,
+        steps: kv_server_threads::STEPS,
+        fixtures: kv_server_threads::FIXTURES,
     },
     // budget-chat (lesson 9)
     Exercise {

@@ -89,6 +89,9 @@ pub struct Lab {
     pub default_port: u16,
     /// Options every start of the server gets besides `--port` (e.g. `--idle-timeout 0.5`).
     server_args: Vec<String>,
+    /// Options of the server running now only, for the steps that need them
+    /// ([`Lab::use_extra_args`], e.g. `--max-clients 3`).
+    extra_args: Vec<String>,
     server: Option<Server>,
     /// A folder the step may use (file-server's `--out-dir`), removed at the end.
     scratch: Option<PathBuf>,
@@ -110,6 +113,7 @@ impl Lab {
             by_hand,
             default_port,
             server_args: vec!["--idle-timeout".into(), IDLE_TIMEOUT.into()],
+            extra_args: Vec::new(),
             server: None,
             scratch: None,
             helpers: Vec::new(),
@@ -145,6 +149,22 @@ impl Lab {
             .extend(args.iter().map(|arg| arg.to_string()));
     }
 
+    /// Makes sure the server runs with `extra` options besides the usual ones (e.g.
+    /// `["--max-clients", "3"]`): if the server running has other extra options (or none), it
+    /// is stopped and a fresh one started on `--port 0`. `&[]` goes back to the usual options.
+    /// For a step that needs the server started differently; the steps after it keep `extra`
+    /// until another step changes it.
+    pub fn use_extra_args(&mut self, extra: &[&str]) -> StepResult {
+        let extra: Vec<String> = extra.iter().map(|arg| arg.to_string()).collect();
+        if extra != self.extra_args {
+            if let Some(mut server) = self.server.take() {
+                let _ = server.kill();
+            }
+            self.extra_args = extra;
+        }
+        self.start()
+    }
+
     /// A fresh empty folder for this check (created on first use).
     pub fn scratch_dir(&mut self) -> Result<PathBuf, Failure> {
         if let Some(dir) = &self.scratch {
@@ -162,9 +182,14 @@ impl Lab {
         Ok(dir)
     }
 
-    /// The command that starts the server by hand on its usual port, with `extra` options.
+    /// The command that starts the server by hand on its usual port, with the extra options of
+    /// the server running now ([`Lab::use_extra_args`]) and `extra`.
     pub fn server_command(&self, extra: &str) -> String {
         let mut command = format!("{} --port {}", self.by_hand, self.default_port);
+        for arg in &self.extra_args {
+            command.push(' ');
+            command.push_str(arg);
+        }
         if !extra.is_empty() {
             command.push(' ');
             command.push_str(extra);
@@ -188,6 +213,7 @@ impl Lab {
     fn start_with_port(&mut self, port: &str) -> StepResult {
         let mut args = vec!["--port", port];
         args.extend(self.server_args.iter().map(String::as_str));
+        args.extend(self.extra_args.iter().map(String::as_str));
         match Server::start_with_env(&self.program, &args, QUIET_PANICS) {
             Ok(server) => {
                 self.server = Some(server);

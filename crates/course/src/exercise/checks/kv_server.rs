@@ -290,7 +290,7 @@ impl KvClient {
 }
 
 /// The size a header says, if it is 8 ASCII digits.
-fn parse_header(header: &[u8]) -> Option<usize> {
+pub fn parse_header(header: &[u8]) -> Option<usize> {
     let text = std::str::from_utf8(header).ok()?;
     match header.iter().all(u8::is_ascii_digit) {
         true => text.parse().ok(),

@@ -14,5 +14,8 @@ pub mod rfc868_time_server;
 pub mod file_server;
 pub mod udp_pinger;
 
+// kv-server-threads (lesson 8)
+pub mod kv_server_threads;
+
 // budget-chat (lesson 9)
 pub mod budget_chat;
