@@ -35,7 +35,7 @@ fn main() -> ExitCode {
 
 /// Listens, then serves each client on a thread of its own, all of them with one store.
 fn run() -> Result<()> {
-    let (listener, settings) = exercises::listen(PORT)?;
+    let (listener, settings) = exercises::listen_capped(PORT)?;
     // One store for the whole server, and the number of clients connected now. Every client's
     // thread owns a share of both (`Arc`), and changes them only through their lock (`Mutex`).
     let store = Arc::new(Mutex::new(Store::new()));

@@ -87,8 +87,9 @@ fn listen_and_serve(
 pub struct Settings {
     /// `--idle-timeout`: how long a client may take to send its name, or to take a line sent to it.
     pub idle_timeout: Duration,
-    /// `--max-clients`: the most clients a server that caps them serves at once (64 unless
-    /// told otherwise); the next one is told `ERR server full` and closed.
+    /// `--max-clients`: the most clients served at once (64 unless told otherwise; the next one
+    /// is told `ERR server full` and closed), for a server started with [`listen_capped`].
+    /// [`listen`] has no such option, and no cap: `usize::MAX`.
     pub max_clients: usize,
 }
 
@@ -109,29 +110,48 @@ struct ThreadedOptions {
     /// connection
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = netlesson::parse_seconds)]
     idle_timeout: Duration,
+}
 
-    /// The most clients served at once, by a server that caps them (kv-server-threads); the
-    /// next one is told `ERR server full` and closed
+/// The options of a threaded exercise server with a cap on clients (kv-server-threads).
+#[derive(Parser)]
+#[command(about = "An exercise server of the socket course (see the top of its file)")]
+struct CappedOptions {
+    #[command(flatten)]
+    threaded: ThreadedOptions,
+
+    /// The most clients served at once; the next one is told `ERR server full` and closed
     #[arg(long, value_name = "N", default_value_t = 64,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     max_clients: usize,
 }
 
 /// For a server that serves many clients at once: reads the options (`--port`, default
-/// `default_port`; `--host`; `--idle-timeout`; `--max-clients`), listens, prints
-/// `listening on <ip>:<port>`, and returns the listening socket, for your own accept loop, with
-/// the settings.
+/// `default_port`; `--host`; `--idle-timeout`), listens, prints `listening on <ip>:<port>`, and
+/// returns the listening socket, for your own accept loop, with the settings.
 pub fn listen(default_port: u16) -> Result<(TcpListener, Settings)> {
     let options: ThreadedOptions = match parse_options(default_port) {
         Ok(options) => options,
         Err(error) => error.exit(),
     };
+    listen_with(&options, usize::MAX)
+}
+
+/// [`listen`] for a server that caps how many clients it serves at once: `--max-clients` too.
+pub fn listen_capped(default_port: u16) -> Result<(TcpListener, Settings)> {
+    let options: CappedOptions = match parse_options(default_port) {
+        Ok(options) => options,
+        Err(error) => error.exit(),
+    };
+    listen_with(&options.threaded, options.max_clients)
+}
+
+fn listen_with(options: &ThreadedOptions, max_clients: usize) -> Result<(TcpListener, Settings)> {
     let address = netlesson::resolve(&options.host, options.port)?;
     let listener = netlesson::listen(address, THREADED_BACKLOG)?;
     netlesson::announce(&listener)?;
     let settings = Settings {
         idle_timeout: options.idle_timeout,
-        max_clients: options.max_clients,
+        max_clients,
     };
     Ok((listener, settings))
 }

@@ -48,7 +48,7 @@
 //! server to C:      00000015ERR server full, then the server closes C's connection
 //! ```
 //!
-//! Everything around your part is done: `exercises::listen` reads the options (`--port`,
+//! Everything around your part is done: `exercises::listen_capped` reads the options (`--port`,
 //! default 8890; `--host`; `--idle-timeout`; `--max-clients`), listens, prints
 //! `listening on <ip>:<port>`, and returns the listening socket and the settings.
 //! `serve_client` serves one client to the end, with its idle timeout, and the requests are
@@ -95,7 +95,7 @@ fn main() -> ExitCode {
 
 /// Listens, then serves each client on a thread of its own, all of them with one store.
 fn run() -> Result<()> {
-    let (listener, settings) = exercises::listen(PORT)?;
+    let (listener, settings) = exercises::listen_capped(PORT)?;
     // TODO (lesson 8, "A thread per client" and "Sharing numbers between threads"): make ONE
     // store for the whole server, `Arc::new(Mutex::new(Store::new()))`, and the number of
     // clients connected now, `Arc::new(Mutex::new(0))`. Then loop: accept a client; if `admit`
