@@ -308,7 +308,7 @@ pub fn places_given_back(lab: &mut Lab) -> StepResult {
 /// 50 clients connect, then each sends 100 `INCR counter` in one write, all at once: the
 /// replies are the numbers 1 to 5000, each once, and `GET counter` is `5000`. Lost counts show
 /// only when two INCRs meet, which may not happen every time: the same 50 clients do it again
-/// on `counter2`, `counter3`, ... ([`ROUNDS`] in all).
+/// on `counter2`, `counter3`, ... (`ROUNDS` in all).
 pub fn fifty_clients_count(lab: &mut Lab) -> StepResult {
     // A fresh server with the usual cap of 64.
     lab.use_extra_args(&[])?;
