@@ -71,6 +71,6 @@ fn count_until_half_close(client: &mut Traced<TcpStream>) -> Result<usize> {
 /// Sends the one reply line, `<count> bytes\n`.
 fn send_count(client: &mut Traced<TcpStream>, count: usize) -> Result<()> {
     // TODO (lesson 3, "2. Echo until the client is done"): build the line, then send all of
-    // it, as `echo` sends each piece back.
+    // it with `client.write_all(...)` (echo's `send_all` is the same, plus a clearer message).
     todo!("send `<count> bytes\\n`")
 }

@@ -61,7 +61,7 @@ fn send_time(client: &mut Traced<TcpStream>, address: SocketAddr) -> Result<()> 
 
 /// The seconds since 1900-01-01 00:00 UTC, now, as RFC 868's 32-bit number.
 fn seconds_since_1900() -> Result<u32> {
-    // TODO (lesson 2, "4. The time, as C's `ctime` writes it"): `SystemTime::now()` knows the
-    // time since UNIX_EPOCH (1970-01-01 00:00 UTC); RFC 868 counts from 1900.
+    // TODO (lessons/rust-you-need.md, "Time and numbers as bytes"): `SystemTime::now()` knows
+    // the time since UNIX_EPOCH (1970-01-01 00:00 UTC); RFC 868 counts from 1900.
     todo!("the seconds since 1900-01-01 00:00 UTC")
 }
