@@ -76,7 +76,14 @@ impl User {
     /// The next line, without its `\n`.
     fn next_line(&mut self) -> String {
         let mut line = Vec::new();
-        let read = self.reader.read_until(b'\n', &mut line).expect("a line");
+        let read = match self.reader.read_until(b'\n', &mut line) {
+            Ok(read) => read,
+            // The read timeout of every probe: the server sent nothing more for that long.
+            Err(error) if matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                panic!("no line arrived within {STEP_TIMEOUT:?}: the server sent nothing more")
+            }
+            Err(error) => panic!("could not read a line: {error}"),
+        };
         assert!(
             read > 0,
             "the server closed the connection; a line was expected"

@@ -335,8 +335,8 @@ pub const ALL: &[Exercise] = &[
          `outgoing.send(...)` and hands `outgoing.clone()` to `join`, so the room can queue \
          lines too. The writer's `for line in queue` ends when both copies are dropped: \
          `talk`'s when it returns, the room's when `leave` removes the member. Start the \
-         writer with `thread::scope(|scope| { let writer = scope.spawn(...); ... })` so that \
-         `serve_client` waits for it.",
+         writer with `thread::spawn(move || send_queued(clone, queue))` (it owns what it \
+         uses) and `join` it at the end, so that `serve_client` waits for it.",
             "In `broadcast`, never `send` (it waits while a queue is full, and one user who does \
          not read would stop everyone): `try_send`, and collect the ids whose queue was \
          `Err(TrySendError::Full(_))`. After the loop, for each: `remove` it, \

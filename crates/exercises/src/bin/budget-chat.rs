@@ -39,6 +39,26 @@
 //! `--host`; `--idle-timeout`) with `exercises::listen`, which also prints
 //! `listening on <ip>:<port>`, and starts a thread running `serve_client` for each client.
 //!
+//! The design is lesson 9's, with simpler plumbing where the check does not look. If you adapt
+//! the lesson's `chat-server.rs`, mind the differences (or change the types here to the
+//! lesson's: any program that keeps the protocol passes):
+//!
+//! - The connection is a plain `TcpStream`. The writer thread owns a `try_clone` of it, and the
+//!   room keeps another, to shut it down (lessons/rust-you-need.md, "A second handle:
+//!   try_clone"); the lesson shares one `Arc<Traced<TcpStream>>` instead. So the writer
+//!   borrows nothing: `thread::spawn` and `join` do, where the lesson needs a `thread::scope`.
+//! - A line to send is a `String`, copied into each queue; the lesson's `Line` is an
+//!   `Arc<str>`, one copy that every queue shares (rust-you-need, "Shared text: Arc of str").
+//! - A member's number is a plain `u64`; the lesson wraps it in `MemberId`.
+//! - `read_line` returns a `String` and refuses a line that is not UTF-8; the lesson's returns
+//!   the bytes, and its `read_name` and `relay` check them.
+//! - `Room::join` takes the name as a `&str`, and no `peer`: the lesson uses `peer` only to log
+//!   `alice joined from ...`, and the check does not read the server's log. `Room::leave` returns nothing: the lesson's
+//!   returns whether the member was still in, so as not to report a writer that failed because
+//!   the room had dropped its client.
+//! - There is no `tell`: to tell a client what went wrong, `try_send` it `ERR <problem>\n`
+//!   (`try_send`: the client may have stopped reading).
+//!
 //! - Run it:    `cargo run -p exercises --bin budget-chat`, then in two or three more
 //!   terminals `nc 127.0.0.1 7778` (type a name, then lines), or
 //!   `cargo run --bin chat-client -- --port 7778 --name alice`.
@@ -61,7 +81,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use exercises::Settings;
 use netlesson::framing::{FrameError, read_until_delimiter};
 use netlesson::log;
-use netlesson::server::report_client;
+use netlesson::server::{report_client, set_timeouts};
 
 /// The port budget-chat listens on unless `--port` says otherwise.
 const PORT: u16 = 7778;
@@ -107,17 +127,20 @@ fn run() -> Result<()> {
 /// client sends; a writer thread sends it every line queued for it. An error you return is
 /// printed as one line about the client.
 fn serve_client(client: TcpStream, room: &Mutex<Room>, settings: Settings) -> Result<()> {
-    // TODO (lesson 9, "2. Two threads for each client"): give the connection its timeouts,
-    // make its queue (`mpsc::sync_channel(QUEUE)`), start the writer thread (`send_queued`, on
-    // a `try_clone` of the connection) in a `thread::scope`, run `talk`, then wait for the
-    // writer.
+    // TODO (lesson 9, "2. Two threads for each client"): give the connection its timeouts
+    // (`set_timeouts(&client, settings.idle_timeout)`) and `set_nodelay(true)`; make its queue
+    // (`mpsc::sync_channel(QUEUE)`); start the writer thread, `send_queued` on a `try_clone` of
+    // the connection (`thread::spawn(move || ...)`: it owns the clone and the queue, so no
+    // `thread::scope` is needed); run `talk`; then `join` the writer.
     todo!("start the writer thread, talk, wait for the writer")
 }
 
 /// The reader's part: the welcome, the name, then each line to the room, then leaving.
 fn talk(client: &TcpStream, room: &Mutex<Room>, outgoing: SyncSender<String>) -> Result<()> {
     // TODO (lesson 9, "3. The reader: a name, then lines"): queue the welcome; read the name
-    // (an error line for a bad or taken one); join; relay the lines; leave.
+    // (for a bad or taken one, queue an error line and return the problem); join, giving the
+    // room `outgoing.clone()` and a `try_clone` of `client`; no read timeout for a member
+    // (`client.set_read_timeout(None)`); relay the lines; leave.
     todo!("welcome, name, join, relay, leave")
 }
 
@@ -147,6 +170,7 @@ fn read_line(lines: &mut impl BufRead) -> Result<Option<String>> {
 fn send_queued(mut client: TcpStream, queue: Receiver<String>) -> Result<()> {
     // TODO (lesson 9, "5. The writer"): a `for` loop over the queue, `write_all` each line;
     // if a send fails, shut the connection down (that wakes the reader) and return the error.
+    // When the queue ends, half-close: `shutdown(Shutdown::Write)`.
     todo!("send every queued line")
 }
 
