@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use course::exercise::{Exercise, catalog, progress};
+use checker::{Exercise, catalog, progress};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
@@ -27,7 +27,7 @@ fn problems_of(exercise: &Exercise, manifest: &str) -> Vec<String> {
             problems.push(format!("{name}: {problem}"));
         }
     };
-    let starter = progress::starter_file(exercise);
+    let starter = progress::starter_file(exercise).expect("the workspace is found");
     need(
         starter.exists(),
         format!("no starter {}", starter.display()),
@@ -43,7 +43,7 @@ fn problems_of(exercise: &Exercise, manifest: &str) -> Vec<String> {
             "the starter must mark each place to write with `// TODO` and `todo!()`".into(),
         );
     }
-    let solution = progress::solution_file(exercise);
+    let solution = progress::solution_file(exercise).expect("the workspace is found");
     need(
         solution.exists(),
         format!("no solution {}", solution.display()),
@@ -65,7 +65,7 @@ fn problems_of(exercise: &Exercise, manifest: &str) -> Vec<String> {
         );
     }
     for fixture in exercise.fixtures {
-        let file = progress::fixture_file(exercise, fixture.name);
+        let file = progress::fixture_file(exercise, fixture.name).expect("the workspace is found");
         need(
             file.exists(),
             format!("no known-bad program {}", file.display()),
@@ -90,7 +90,7 @@ fn problems_of(exercise: &Exercise, manifest: &str) -> Vec<String> {
 
 /// The lesson has the section the entry names, and it links the student's file.
 fn section_problems(exercise: &Exercise) -> Vec<String> {
-    let root = course::bins::workspace_root();
+    let root = testkit::bins::workspace_root().expect("the course's workspace is found");
     let Some((file, anchor)) = exercise.section.split_once('#') else {
         return vec![format!(
             "{}: section {} has no #anchor",
@@ -124,7 +124,11 @@ fn section_problems(exercise: &Exercise) -> Vec<String> {
 
 #[test]
 fn every_exercise_is_complete() {
-    let manifest = read(&progress::package_dir().join("Cargo.toml"));
+    let manifest = read(
+        &progress::package_dir()
+            .expect("the workspace is found")
+            .join("Cargo.toml"),
+    );
     let problems: Vec<String> = catalog::ALL
         .iter()
         .flat_map(|exercise| problems_of(exercise, &manifest))
@@ -134,7 +138,7 @@ fn every_exercise_is_complete() {
 
 #[test]
 fn every_program_file_belongs_to_an_exercise() {
-    let dir = progress::package_dir();
+    let dir = progress::package_dir().expect("the workspace is found");
     let names: Vec<&str> = catalog::ALL.iter().map(|exercise| exercise.name).collect();
     let stem = |path: &Path| {
         path.file_stem()
@@ -152,7 +156,7 @@ fn every_program_file_belongs_to_an_exercise() {
     }
     for entry in std::fs::read_dir(dir.join("fixtures")).expect("fixtures/ exists") {
         let folder = entry.expect("a readable entry").path();
-        let Some(exercise) = course::exercise::find(&stem(&folder)) else {
+        let Some(exercise) = checker::find(&stem(&folder)) else {
             strays.push(folder.display().to_string());
             continue;
         };

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use regex_lite::Regex;
 
-use crate::exercise::lab::{Failure, Lab, StepResult, describe_exit};
-use crate::exercise::{Fixture, Step};
+use crate::{Fixture, Step};
+use contract::lab::{Failure, Lab, StepResult, describe_exit};
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[

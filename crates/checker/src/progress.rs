@@ -9,32 +9,32 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::Exercise;
-use crate::bins;
+use crate::Exercise;
+use testkit::bins;
 
-/// The folder of the exercises package.
-pub fn package_dir() -> PathBuf {
-    bins::workspace_root().join("crates/exercises")
+/// The folder of the exercises package, in the copy of the course the current directory is in.
+pub fn package_dir() -> Result<PathBuf> {
+    Ok(bins::workspace_root()?.join("crates/exercises"))
 }
 
 /// The student's file: `crates/exercises/src/bin/NAME.rs`.
-pub fn student_file(exercise: &Exercise) -> PathBuf {
-    package_dir().join(format!("src/bin/{}.rs", exercise.name))
+pub fn student_file(exercise: &Exercise) -> Result<PathBuf> {
+    Ok(package_dir()?.join(format!("src/bin/{}.rs", exercise.name)))
 }
 
 /// The starter as shipped: `crates/exercises/starters/NAME.rs`.
-pub fn starter_file(exercise: &Exercise) -> PathBuf {
-    package_dir().join(format!("starters/{}.rs", exercise.name))
+pub fn starter_file(exercise: &Exercise) -> Result<PathBuf> {
+    Ok(package_dir()?.join(format!("starters/{}.rs", exercise.name)))
 }
 
 /// The reference solution: `crates/exercises/solutions/NAME.rs`.
-pub fn solution_file(exercise: &Exercise) -> PathBuf {
-    package_dir().join(format!("solutions/{}.rs", exercise.name))
+pub fn solution_file(exercise: &Exercise) -> Result<PathBuf> {
+    Ok(package_dir()?.join(format!("solutions/{}.rs", exercise.name)))
 }
 
 /// A known-bad program: `crates/exercises/fixtures/NAME/BAD.rs`.
-pub fn fixture_file(exercise: &Exercise, bad: &str) -> PathBuf {
-    package_dir().join(format!("fixtures/{}/{bad}.rs", exercise.name))
+pub fn fixture_file(exercise: &Exercise, bad: &str) -> Result<PathBuf> {
+    Ok(package_dir()?.join(format!("fixtures/{}/{bad}.rs", exercise.name)))
 }
 
 /// What the record keeps of one exercise.
@@ -95,18 +95,16 @@ impl Progress {
 
 /// Whether the student's file is still the starter, byte for byte (not started).
 pub fn untouched(exercise: &Exercise) -> bool {
-    match (
-        std::fs::read(student_file(exercise)),
-        std::fs::read(starter_file(exercise)),
-    ) {
-        (Ok(student), Ok(starter)) => student == starter,
+    let read = |path: Result<PathBuf>| path.ok().and_then(|path| std::fs::read(path).ok());
+    match (read(student_file(exercise)), read(starter_file(exercise))) {
+        (Some(student), Some(starter)) => student == starter,
         _ => false,
     }
 }
 
 /// One phrase for `cargo exercise list`: `passed`, `fails at step 2 (...)`, `not started`, ...
 pub fn status(exercise: &Exercise, progress: &Progress) -> String {
-    if !student_file(exercise).exists() {
+    if !student_file(exercise).is_ok_and(|file| file.exists()) {
         return format!(
             "missing: restore it with `cargo exercise reset {} --yes`",
             exercise.name
@@ -126,7 +124,7 @@ pub fn status(exercise: &Exercise, progress: &Progress) -> String {
 /// A fingerprint of the student's file as it is now (`None` if it cannot be read).
 pub fn fingerprint(exercise: &Exercise) -> Option<u64> {
     use std::hash::{Hash, Hasher};
-    let bytes = std::fs::read(student_file(exercise)).ok()?;
+    let bytes = std::fs::read(student_file(exercise).ok()?).ok()?;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut hasher);
     Some(hasher.finish())
@@ -134,8 +132,8 @@ pub fn fingerprint(exercise: &Exercise) -> Option<u64> {
 
 /// Copies the starter over the student's file.
 pub fn reset(exercise: &Exercise) -> Result<()> {
-    let from = starter_file(exercise);
-    let to = student_file(exercise);
+    let from = starter_file(exercise)?;
+    let to = student_file(exercise)?;
     std::fs::copy(&from, &to)
         .with_context(|| format!("could not copy {} to {}", from.display(), to.display()))?;
     Ok(())

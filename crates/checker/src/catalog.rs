@@ -3,14 +3,14 @@
 //! in its Cargo.toml), its check in `checks/`, a section in its lesson, and an entry here; the
 //! test `every_exercise_is_complete` (crates/course/tests) says what is missing.
 
-use super::checks::greet_server;
-use super::checks::{
+use crate::checks::greet_server;
+use crate::checks::{
     budget_chat, command_server, count_server, file_server, kv_server, rfc868_time_server,
     udp_pinger,
 };
 // kv-server-threads (lesson 8)
-use super::checks::kv_server_threads;
-use super::{Exercise, Kind, no_setup};
+use crate::checks::kv_server_threads;
+use crate::{Exercise, Kind, no_setup};
 
 /// Every exercise, in lesson order.
 pub const ALL: &[Exercise] = &[

@@ -2,9 +2,9 @@
 //! server replies `<N> bytes\n` (always `bytes`, even for 1) and closes. A wrong count is
 //! explained: stopped reading too soon, counted characters, more than was sent.
 
-use super::common;
-use crate::exercise::lab::{Conn, Failure, Lab, StepResult};
-use crate::exercise::{Fixture, Step};
+use crate::{Fixture, Step};
+use contract::lab::{Conn, Failure, Lab, StepResult};
+use contract::steps as common;
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[

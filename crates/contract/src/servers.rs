@@ -5,7 +5,7 @@
 //! arrives before or after the server's read), each is listed; nothing else passes.
 
 use super::{NotText, Subject};
-use crate::exercise::lab::{Lab, StepResult};
+use crate::lab::{Lab, StepResult};
 
 /// Every TCP server of the lessons that serves clients until it is stopped (lesson 5's
 /// stream-server serves one client and exits, and UDP has no connections: their own tests

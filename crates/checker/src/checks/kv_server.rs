@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
-use super::common;
-use crate::exercise::lab::{Conn, Failure, IDLE_TIMEOUT, Lab, StepResult, show_text_and_bytes};
-use crate::exercise::{Fixture, Step};
+use crate::{Fixture, Step};
+use contract::lab::{Conn, Failure, IDLE_TIMEOUT, Lab, StepResult, show_text_and_bytes};
+use contract::steps as common;
 
 /// The largest request body a server must take.
 pub const MAX_REQUEST: usize = 70_000;

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use netlesson::show::show_bytes;
 
 use super::kv_server::{self, KvClient, frame, parse_header};
-use crate::exercise::lab::{Conn, Failure, Lab, StepResult};
-use crate::exercise::{Fixture, Step};
+use crate::{Fixture, Step};
+use contract::lab::{Conn, Failure, Lab, StepResult};
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[

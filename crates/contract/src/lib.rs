@@ -1,6 +1,7 @@
 //! One contract for every server of the course, checked the same way for all of them.
 //!
-//! DESIGN.md promises what every server does, whatever the lesson: it prints its ready line
+//! Every server of the course promises the same things, whatever the lesson (CONTRIBUTING.md,
+//! "Every server"): it prints its ready line
 //! on `--port 0`, serves clients one after another, survives a client that closes at once,
 //! resets in the middle of a message, goes silent or sends bytes that are not text (one line
 //! naming that client, then the next client is served), binds its port again at once after a
@@ -9,19 +10,23 @@
 //! the exact lines it prints about each misbehaving client); each [`Case`] is one promise,
 //! run over every subject (`tests/main.rs` runs them all, in parallel per case).
 //!
-//! The cases are built from the same pieces as the exercises' checks
-//! ([`crate::exercise::lab`], [`crate::exercise::checks::common`]), so a failure reads like a
-//! failed exercise step: what was sent, expected and received.
+//! The cases are built from the same pieces as the exercises' checks: [`lab`] (the server
+//! under test, and connections that record every byte) and [`steps`] (the steps every server
+//! shares), so a failure reads like a failed exercise step: what was sent, expected and
+//! received. The exercise checker (crate `checker`) uses both, and runs the cases its steps
+//! lack on each exercise's solution.
 
+pub mod lab;
 mod servers;
+pub mod steps;
 
 pub use servers::{CLIENTS, Client, PROGRAMS, SERVERS};
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use crate::exercise::checks::common::{self, Served};
-use crate::exercise::lab::{Failure, Lab, StepResult};
+use crate::lab::{Failure, Lab, StepResult};
+use crate::steps::{self as common, Served};
 
 /// A server the contract applies to.
 pub struct Subject {

@@ -7,9 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use netlesson::show::{hex, show_bytes};
 
-use super::common;
-use crate::exercise::lab::{Conn, Failure, Lab, StepResult};
-use crate::exercise::{Fixture, Step};
+use crate::{Fixture, Step};
+use contract::lab::{Conn, Failure, Lab, StepResult};
+use contract::steps as common;
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[

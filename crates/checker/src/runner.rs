@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use super::lab::{Failure, Lab};
-use super::{Exercise, catalog};
-use crate::bins;
+use crate::{Exercise, catalog};
+use contract::lab::{Failure, Lab};
+use testkit::bins;
 
 /// The package that holds the exercises.
 pub const PACKAGE: &str = "exercises";
@@ -123,7 +123,11 @@ fn cargo_build(what: &[&str], show_cargo: bool) -> Result<(), String> {
         .args(["build", "--package", PACKAGE])
         .args(what)
         .arg("--manifest-path")
-        .arg(bins::workspace_root().join("Cargo.toml"));
+        .arg(
+            bins::workspace_root()
+                .map_err(|error| format!("{error:#}"))?
+                .join("Cargo.toml"),
+        );
     if !cfg!(debug_assertions) {
         command.arg("--release");
     }
@@ -220,7 +224,7 @@ pub fn verify(say: &mut dyn FnMut(&str)) -> Result<Vec<String>> {
             })?;
             expectations.push((Target::Fixture(fixture.name), Some(step)));
         }
-        if exercise.kind == super::Kind::Server {
+        if exercise.kind == crate::Kind::Server {
             let binary = Target::Solution.binary(exercise);
             match keeps_the_contract(exercise) {
                 Ok(()) => say(&format!("  ok    {binary:<40} keeps the servers' contract")),
@@ -268,7 +272,7 @@ fn judge(outcome: &Outcome, expected_step: Option<usize>) -> Result<(), String> 
         ));
     }
     if outcome.target == Target::Starter {
-        let text = super::report::failure_text(outcome);
+        let text = crate::report::failure_text(outcome);
         let hint = format!("cargo exercise hint {}", outcome.exercise.name);
         if !text.contains(&hint) {
             return Err(format!("its failure does not point to `{hint}`"));
@@ -279,8 +283,8 @@ fn judge(outcome: &Outcome, expected_step: Option<usize>) -> Result<(), String> 
 
 /// The student's file must be the starter as shipped (in the course's own repository).
 fn student_file_is_starter(exercise: &Exercise) -> Result<Vec<String>> {
-    let student = super::progress::student_file(exercise);
-    let starter = super::progress::starter_file(exercise);
+    let student = crate::progress::student_file(exercise)?;
+    let starter = crate::progress::starter_file(exercise)?;
     let read = |path: &PathBuf| {
         std::fs::read(path).with_context(|| format!("could not read {}", path.display()))
     };
@@ -296,7 +300,7 @@ fn student_file_is_starter(exercise: &Exercise) -> Result<Vec<String>> {
 
 /// Files in `src/bin` that are no exercise's (the course ships only the students' files there).
 fn stray_student_files() -> Result<Vec<String>> {
-    let dir = super::progress::package_dir().join("src/bin");
+    let dir = crate::progress::package_dir()?.join("src/bin");
     let mut strays = Vec::new();
     for entry in
         std::fs::read_dir(&dir).with_context(|| format!("could not list {}", dir.display()))?
@@ -305,7 +309,7 @@ fn stray_student_files() -> Result<Vec<String>> {
         let name = path
             .file_stem()
             .map(|stem| stem.to_string_lossy().into_owned());
-        if name.as_deref().and_then(super::find).is_none() {
+        if name.as_deref().and_then(crate::find).is_none() {
             strays.push(format!(
                 "{} belongs to no exercise in the catalog",
                 path.display()
@@ -316,7 +320,7 @@ fn stray_student_files() -> Result<Vec<String>> {
 }
 
 /// A case of `course::contract` that takes the server's normal exchange.
-type ContractCase = fn(&mut Lab, crate::exercise::checks::common::Served) -> super::StepResult;
+type ContractCase = fn(&mut Lab, contract::steps::Served) -> contract::lab::StepResult;
 
 /// The promises of `course::contract` that an exercise's steps do not check already, on its
 /// solution: it keeps serving with its stdout closed, serves a client after a flood of 1000
@@ -331,11 +335,11 @@ fn keeps_the_contract(exercise: &'static Exercise) -> Result<(), String> {
     let cases: [(&str, ContractCase); 2] = [
         (
             "with its stdout closed",
-            crate::contract::keeps_serving_with_stdout_closed,
+            contract::keeps_serving_with_stdout_closed,
         ),
         (
             "after a flood of connections",
-            crate::contract::serves_after_a_flood,
+            contract::serves_after_a_flood,
         ),
     ];
     for (what, case) in cases {

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use super::progress::{self, Progress};
-use super::runner::{self, Outcome, Target};
-use super::{Exercise, catalog, report};
+use crate::progress::{self, Progress};
+use crate::runner::{self, Outcome, Target};
+use crate::{Exercise, catalog, report};
 
 /// What `cargo exercise` can do.
 #[derive(Debug, clap::Subcommand)]
@@ -90,7 +90,7 @@ pub fn run(action: Option<Action>) -> Result<ExitCode> {
 }
 
 fn find(name: &str) -> Result<&'static Exercise> {
-    super::find(name).with_context(|| {
+    crate::find(name).with_context(|| {
         let names: Vec<&str> = catalog::ALL.iter().map(|exercise| exercise.name).collect();
         format!(
             "there is no exercise `{name}`; the exercises are: {}",
@@ -208,7 +208,7 @@ fn hint(exercise: &Exercise) -> Result<ExitCode> {
 }
 
 fn solution(exercise: &Exercise) -> Result<ExitCode> {
-    let path = progress::solution_file(exercise);
+    let path = progress::solution_file(exercise)?;
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("could not read {}", path.display()))?;
     if !Progress::load().entry(exercise).passed {
@@ -224,7 +224,7 @@ fn solution(exercise: &Exercise) -> Result<ExitCode> {
 }
 
 fn reset(exercise: &Exercise, yes: bool) -> Result<ExitCode> {
-    let file = progress::student_file(exercise);
+    let file = progress::student_file(exercise)?;
     if !yes {
         bail!(
             "this overwrites {} with the starter, and your version is lost; run it again with \

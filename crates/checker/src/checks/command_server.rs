@@ -4,9 +4,9 @@
 //! Lesson 8's servers speak the same protocol (with threads, and more commands): their checks
 //! reuse these steps and helpers ([`ask`], [`served`], the `pub fn` steps) and add their own.
 
-use super::common;
-use crate::exercise::lab::{Conn, Failure, Lab, StepResult, show_text_and_bytes};
-use crate::exercise::{Fixture, Step};
+use crate::{Fixture, Step};
+use contract::lab::{Conn, Failure, Lab, StepResult, show_text_and_bytes};
+use contract::steps as common;
 
 /// The longest request line, in bytes, without its `\n` or `\r\n`.
 pub const MAX_LINE: usize = 1024;

@@ -5,8 +5,9 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
-use super::runner::{Outcome, StepOutcome};
-use super::{Exercise, lab::Failure};
+use crate::Exercise;
+use crate::runner::{Outcome, StepOutcome};
+use contract::lab::Failure;
 
 /// How many lines of the program's output a failure shows (the last ones).
 const OUTPUT_LINES: usize = 15;

@@ -10,18 +10,17 @@
 //!
 //! A check builds the program, starts it, runs the steps in order and stops at the first
 //! failure, which it shows with the bytes sent, expected and received and the commands that
-//! reproduce it by hand ([`lab`]). Steps are black-box: they only talk to the program over
+//! reproduce it by hand (`contract::lab`). Steps are black-box: they only talk to the program over
 //! sockets, so any program that speaks the protocol passes, whoever wrote it.
 
 pub mod catalog;
 pub mod checks;
 pub mod cli;
-pub mod lab;
 pub mod progress;
 pub mod report;
 pub mod runner;
 
-pub use lab::{Failure, Lab, StepResult};
+pub use contract::lab::{Failure, Lab, StepResult};
 pub use runner::{Outcome, StepOutcome, Target, check, verify};
 
 /// One exercise: what the student writes, how it is checked, and the hints.

@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use netlesson::show::show_bytes;
 
-use super::common;
-use crate::exercise::lab::{Conn, Failure, Lab, REPLY_TIMEOUT, StepResult, printf_escape};
-use crate::exercise::{Fixture, Step};
+use crate::{Fixture, Step};
+use contract::lab::{Conn, Failure, Lab, REPLY_TIMEOUT, StepResult, printf_escape};
+use contract::steps as common;
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::exercise::lab::{Conn, Failure, Lab, StepResult};
+use crate::lab::{Conn, Failure, Lab, StepResult};
 
 /// An exchange with one well-behaved client, checked byte for byte.
 pub type Served = fn(&mut Lab) -> StepResult;

@@ -1,9 +1,9 @@
 //! The check of `greet-server` (lesson 1): one receive is the message; the reply is
 //! `Hello, <message>!`, then the server closes; bytes that are not UTF-8 get no reply.
 
-use super::common;
-use crate::exercise::lab::{Lab, StepResult};
-use crate::exercise::{Fixture, Step};
+use crate::{Fixture, Step};
+use contract::lab::{Lab, StepResult};
+use contract::steps as common;
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[

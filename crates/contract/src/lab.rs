@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
-use crate::procs::{Running, Server, StdoutClosed};
+use testkit::procs::{Running, Server, StdoutClosed};
 
 /// How long a reply may take before a step says that nothing came. Generous for a loaded
 /// machine, short enough that a whole check stays quick.
@@ -131,8 +131,8 @@ impl Lab {
         bin: &str,
         args: &[&str],
     ) -> Result<SocketAddr, Failure> {
-        crate::bins::build(&[package])?;
-        let server = Server::start(&crate::bins::path(bin)?, args)?;
+        testkit::bins::build(&[package])?;
+        let server = Server::start(&testkit::bins::path(bin)?, args)?;
         let address = server.address;
         self.helpers.push(server);
         Ok(address)
@@ -240,8 +240,8 @@ impl Lab {
     /// under test: the course-wide contract suite checks every server with the same steps
     /// as the exercises.
     pub fn for_course_binary(package: &str, bin: &str, default_port: u16) -> Result<Lab, Failure> {
-        crate::bins::build(&[package])?;
-        let program = crate::bins::path(bin)?;
+        testkit::bins::build(&[package])?;
+        let program = testkit::bins::path(bin)?;
         let by_hand = format!("cargo run -q --bin {bin} --");
         Ok(Lab::new(&program, by_hand, default_port))
     }

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
-use crate::exercise::lab::{Failure, Lab, REPLY_TIMEOUT, StepResult};
-use crate::exercise::{Fixture, Step};
+use crate::{Fixture, Step};
+use contract::lab::{Failure, Lab, REPLY_TIMEOUT, StepResult};
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[

@@ -11,14 +11,44 @@ use std::sync::OnceLock;
 
 use anyhow::{Context, Result, bail};
 
-/// The root of the course repository (where the workspace `Cargo.toml` is).
-pub fn workspace_root() -> PathBuf {
-    let course_crate = Path::new(env!("CARGO_MANIFEST_DIR"));
-    course_crate
-        .ancestors()
-        .nth(2)
-        .unwrap_or(course_crate)
-        .to_path_buf()
+/// The root of the copy of the course that the current directory is in (the folder of the
+/// workspace `Cargo.toml`), as cargo itself finds it: `cargo locate-project --workspace`.
+///
+/// It is found at run time, never compiled in: a copy of the course that was moved, or that
+/// shares its target dir with other copies (an instructor grading a class), acts on its own
+/// files. Asked once per process.
+pub fn workspace_root() -> Result<PathBuf> {
+    static ROOT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    ROOT.get_or_init(|| locate_workspace().map_err(|error| format!("{error:#}")))
+        .clone()
+        .map_err(anyhow::Error::msg)
+}
+
+fn locate_workspace() -> Result<PathBuf> {
+    let here = std::env::current_dir().context("could not read the current directory")?;
+    let output = Command::new(cargo())
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .stderr(Stdio::piped())
+        .output()
+        .context("could not run `cargo locate-project` (is cargo installed?)")?;
+    if !output.status.success() {
+        bail!(
+            "{} is not inside a copy of the course: run this from the course's folder or below \
+             ({})",
+            here.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    let manifest = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    manifest
+        .parent()
+        .map(Path::to_path_buf)
+        .context("cargo located a workspace manifest without a folder")
+}
+
+/// The cargo that runs us (`cargo run` and `cargo test` set `CARGO`), or the one on the PATH.
+pub fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
 /// The directory with this build's binaries, e.g. `target/debug`.
@@ -56,13 +86,12 @@ pub fn build(packages: &[&str]) -> Result<()> {
     if BUILT.get().is_some_and(Result::is_ok) {
         return Ok(());
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
+    let mut command = Command::new(cargo());
     command
         .arg("build")
         .arg("--bins")
         .arg("--manifest-path")
-        .arg(workspace_root().join("Cargo.toml"));
+        .arg(workspace_root()?.join("Cargo.toml"));
     for package in packages {
         command.args(["--package", package]);
     }
