@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::progress::{self, Progress};
 use crate::runner::{self, Outcome, Target};
+use crate::workspace::Workspace;
 use crate::{Exercise, catalog, report};
 
 /// What `cargo exercise` can do.
@@ -65,8 +66,9 @@ pub enum Format {
 
 /// Runs one `cargo exercise` command.
 pub fn run(action: Option<Action>) -> Result<ExitCode> {
+    let workspace = &Workspace::find()?;
     match action.unwrap_or(Action::List) {
-        Action::List => list(),
+        Action::List => list(workspace),
         Action::Check {
             name,
             all,
@@ -78,20 +80,23 @@ pub fn run(action: Option<Action>) -> Result<ExitCode> {
                 false => Target::Student,
             };
             match (name, all) {
-                (Some(name), false) => check_one(find(&name)?, target, format),
-                _ => check_all(target, format),
+                (Some(name), false) => check_one(workspace, find(&name)?, target, format),
+                _ => check_all(workspace, target, format),
             }
         }
-        Action::Hint { name } => hint(find(&name)?),
-        Action::Solution { name } => solution(find(&name)?),
-        Action::Reset { name, yes } => reset(find(&name)?, yes),
-        Action::Verify => verify(),
+        Action::Hint { name } => hint(workspace, find(&name)?),
+        Action::Solution { name } => solution(workspace, find(&name)?),
+        Action::Reset { name, yes } => reset(workspace, find(&name)?, yes),
+        Action::Verify => verify(workspace),
     }
 }
 
 fn find(name: &str) -> Result<&'static Exercise> {
     crate::find(name).with_context(|| {
-        let names: Vec<&str> = catalog::ALL.iter().map(|exercise| exercise.name).collect();
+        let names: Vec<&str> = catalog::all()
+            .iter()
+            .map(|exercise| exercise.name)
+            .collect();
         format!(
             "there is no exercise `{name}`; the exercises are: {}",
             names.join(", ")
@@ -99,17 +104,17 @@ fn find(name: &str) -> Result<&'static Exercise> {
     })
 }
 
-fn list() -> Result<ExitCode> {
-    let progress = Progress::load();
-    let width = catalog::ALL
+fn list(workspace: &Workspace) -> Result<ExitCode> {
+    let progress = Progress::load(workspace);
+    let width = catalog::all()
         .iter()
         .map(|exercise| exercise.name.len())
         .max()
         .unwrap_or(0);
-    println!("Exercises (your files are in crates/exercises/src/bin/):\n");
+    println!("Exercises (yours is crates/exercises/NAME/NAME.rs):\n");
     let mut next = None;
-    for exercise in catalog::ALL {
-        let status = progress::status(exercise, &progress);
+    for exercise in catalog::all() {
+        let status = progress::status(workspace, exercise, &progress);
         if next.is_none() && !progress.entry(exercise).passed {
             next = Some(exercise);
         }
@@ -120,41 +125,52 @@ fn list() -> Result<ExitCode> {
     }
     match next {
         Some(exercise) => println!(
-            "\nNext: {} ({}). Write crates/exercises/src/bin/{}.rs, then run\n  cargo exercise check {}\nThe task is at the top of the file and in {}.",
-            exercise.name, exercise.title, exercise.name, exercise.name, exercise.section
+            "\nNext: {} ({}). Write crates/exercises/{}/{}.rs, then run\n  cargo exercise check {}\nThe task is at the top of the file and in {}.",
+            exercise.name,
+            exercise.title,
+            exercise.name,
+            exercise.name,
+            exercise.name,
+            exercise.section
         ),
         None => println!("\nEvery exercise passes. Well done!"),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn check_one(exercise: &'static Exercise, target: Target, format: Format) -> Result<ExitCode> {
+fn check_one(
+    workspace: &Workspace,
+    exercise: &'static Exercise,
+    target: Target,
+    format: Format,
+) -> Result<ExitCode> {
     if format != Format::Text {
-        let outcome = runner::check(exercise, target, false, &mut |_| {});
+        let outcome = runner::check(workspace, exercise, target, false, &mut |_| {});
         return finish_all(vec![outcome], format);
     }
     let binary = target.binary(exercise);
     println!("{}\n", report::heading(exercise, &binary));
-    let outcome = runner::check(exercise, target, true, &mut |step| {
+    let student = target == Target::Student;
+    let outcome = runner::check(workspace, exercise, target, true, &mut |step| {
         println!("{}", report::step_line(step));
         let _ = std::io::stdout().flush();
     });
     print!("{}", report::failure_text(&outcome));
-    if target == Target::Student {
-        record(&outcome);
+    if student {
+        record(workspace, &outcome);
     }
     Ok(exit_code(outcome.passed()))
 }
 
-fn check_all(target: Target, format: Format) -> Result<ExitCode> {
+fn check_all(workspace: &Workspace, target: Target, format: Format) -> Result<ExitCode> {
     let mut outcomes = Vec::new();
-    for exercise in catalog::ALL {
-        let outcome = runner::check(exercise, target, false, &mut |_| {});
+    for exercise in catalog::all() {
+        let outcome = runner::check(workspace, exercise, target.clone(), false, &mut |_| {});
         if format == Format::Text {
             println!("{:<40} {}", target.binary(exercise), outcome.status());
         }
         if target == Target::Student {
-            record(&outcome);
+            record(workspace, &outcome);
         }
         outcomes.push(outcome);
     }
@@ -172,23 +188,23 @@ fn finish_all(outcomes: Vec<Outcome>, format: Format) -> Result<ExitCode> {
 }
 
 /// Remembers the result of a check of the student's program, for `list`.
-fn record(outcome: &Outcome) {
-    let mut saved = Progress::load();
+fn record(workspace: &Workspace, outcome: &Outcome) {
+    let mut saved = Progress::load(workspace);
     let entry = saved.entry_mut(outcome.exercise);
     entry.last_check = Some(outcome.status());
     entry.passed = outcome.passed();
-    entry.checked_file = progress::fingerprint(outcome.exercise);
+    entry.checked_file = progress::fingerprint(workspace, outcome.exercise);
     // The record is a convenience: a check still counts if it cannot be written.
-    let _ = saved.save();
+    let _ = saved.save(workspace);
 }
 
-fn hint(exercise: &Exercise) -> Result<ExitCode> {
-    let mut progress = Progress::load();
+fn hint(workspace: &Workspace, exercise: &Exercise) -> Result<ExitCode> {
+    let mut progress = Progress::load(workspace);
     let total = exercise.hints.len();
     let entry = progress.entry_mut(exercise);
     let shown = (entry.hints_shown + 1).min(total);
     entry.hints_shown = shown;
-    progress.save()?;
+    progress.save(workspace)?;
     for (index, hint) in exercise.hints.iter().take(shown).enumerate() {
         println!("Hint {} of {total} for {}:", index + 1, exercise.name);
         println!("{}\n", report::wrap(hint, "  "));
@@ -207,11 +223,11 @@ fn hint(exercise: &Exercise) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn solution(exercise: &Exercise) -> Result<ExitCode> {
-    let path = progress::solution_file(exercise)?;
+fn solution(workspace: &Workspace, exercise: &Exercise) -> Result<ExitCode> {
+    let path = workspace.solution_file(exercise);
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("could not read {}", path.display()))?;
-    if !Progress::load().entry(exercise).passed {
+    if !Progress::load(workspace).entry(exercise).passed {
         println!(
             "(You have not passed {} yet: the solution teaches most once you have tried. \
              `cargo exercise hint {}` gives a smaller push.)\n",
@@ -223,8 +239,8 @@ fn solution(exercise: &Exercise) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn reset(exercise: &Exercise, yes: bool) -> Result<ExitCode> {
-    let file = progress::student_file(exercise)?;
+fn reset(workspace: &Workspace, exercise: &Exercise, yes: bool) -> Result<ExitCode> {
+    let file = workspace.student_file(exercise);
     if !yes {
         bail!(
             "this overwrites {} with the starter, and your version is lost; run it again with \
@@ -232,16 +248,16 @@ fn reset(exercise: &Exercise, yes: bool) -> Result<ExitCode> {
             file.display()
         );
     }
-    progress::reset(exercise)?;
-    let mut record = Progress::load();
+    progress::reset(workspace, exercise)?;
+    let mut record = Progress::load(workspace);
     *record.entry_mut(exercise) = progress::Entry::default();
-    let _ = record.save();
+    let _ = record.save(workspace);
     println!("{} is the starter again.", file.display());
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify() -> Result<ExitCode> {
-    let problems = runner::verify(&mut |line| println!("{line}"))?;
+fn verify(workspace: &Workspace) -> Result<ExitCode> {
+    let problems = runner::verify(workspace, &mut |line| println!("{line}"))?;
     if problems.is_empty() {
         println!(
             "\nevery check is honest: solutions pass, starters and known-bad programs fail where they should"

@@ -8,40 +8,44 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{Exercise, catalog};
 use contract::lab::{Failure, Lab};
 use testkit::bins;
+
+use crate::known_bad::{self, KnownBad};
+use crate::workspace::Workspace;
+use crate::{Exercise, catalog};
 
 /// The package that holds the exercises.
 pub const PACKAGE: &str = "exercises";
 
 /// Which program of an exercise a check runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// The student's file, `src/bin/NAME.rs`.
+    /// The student's program, `NAME/NAME.rs`.
     Student,
-    /// The reference solution, `solutions/NAME.rs`.
+    /// The reference solution, `NAME/solution.rs`.
     Solution,
-    /// The starter as shipped, `starters/NAME.rs`.
+    /// The starter as shipped, `NAME/starter.rs`.
     Starter,
-    /// A known-bad program, `fixtures/NAME/BAD.rs`.
-    Fixture(&'static str),
+    /// A known-bad program, `NAME/known-bad/BAD.rs`.
+    KnownBad(String),
 }
 
 impl Target {
-    /// The binary's name: `greet-server`, `greet-server-solution`, `greet-server-bad-panics`.
-    pub fn binary(self, exercise: &Exercise) -> String {
+    /// The binary's name: `greet-server`, `greet-server-solution`,
+    /// `greet-server-known-bad-panics`.
+    pub fn binary(&self, exercise: &Exercise) -> String {
         let name = exercise.name;
         match self {
             Target::Student => name.to_string(),
             Target::Solution => format!("{name}-solution"),
             Target::Starter => format!("{name}-starter"),
-            Target::Fixture(bad) => format!("{name}-bad-{bad}"),
+            Target::KnownBad(bad) => format!("{name}-known-bad-{bad}"),
         }
     }
 
     /// The command that runs it by hand from the root of the course (options go after it).
-    pub fn by_hand(self, exercise: &Exercise) -> String {
+    pub fn by_hand(&self, exercise: &Exercise) -> String {
         format!(
             "cargo run -q -p {PACKAGE} --bin {} --",
             self.binary(exercise)
@@ -105,29 +109,30 @@ impl Outcome {
 
 /// Builds the binary of `target`; with `show_cargo`, cargo's messages (compile errors
 /// included) go straight to the terminal, as `cargo build` shows them.
-pub fn build(exercise: &Exercise, target: Target, show_cargo: bool) -> Result<PathBuf, String> {
+pub fn build(
+    workspace: &Workspace,
+    exercise: &Exercise,
+    target: &Target,
+    show_cargo: bool,
+) -> Result<PathBuf, String> {
     let binary = target.binary(exercise);
-    cargo_build(&["--bin", &binary], show_cargo)?;
+    cargo_build(workspace, &["--bin", &binary], show_cargo)?;
     bins::path(&binary).map_err(|error| format!("{error:#}"))
 }
 
 /// Builds every binary of the exercises package, quietly: for `verify` and `check --all`.
-pub fn build_all() -> Result<(), String> {
-    cargo_build(&["--bins"], false)
+pub fn build_all(workspace: &Workspace) -> Result<(), String> {
+    cargo_build(workspace, &["--bins"], false)
 }
 
-fn cargo_build(what: &[&str], show_cargo: bool) -> Result<(), String> {
+fn cargo_build(workspace: &Workspace, what: &[&str], show_cargo: bool) -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .args(["build", "--package", PACKAGE])
         .args(what)
         .arg("--manifest-path")
-        .arg(
-            bins::workspace_root()
-                .map_err(|error| format!("{error:#}"))?
-                .join("Cargo.toml"),
-        );
+        .arg(workspace.manifest());
     if !cfg!(debug_assertions) {
         command.arg("--release");
     }
@@ -150,9 +155,10 @@ fn cargo_build(what: &[&str], show_cargo: bool) -> Result<(), String> {
     }
 }
 
-/// Checks `target` of `exercise`: builds it (unless `built`), runs the steps in order and
-/// stops at the first failure. `on_step` hears of each step as it ends, for live output.
+/// Checks `target` of `exercise` in `workspace`: builds it, runs the steps in order and stops
+/// at the first failure. `on_step` hears of each step as it ends, for live output.
 pub fn check(
+    workspace: &Workspace,
     exercise: &'static Exercise,
     target: Target,
     show_cargo: bool,
@@ -164,14 +170,14 @@ pub fn check(
         build_error: None,
         steps: Vec::new(),
     };
-    let program = match build(exercise, target, show_cargo) {
+    let program = match build(workspace, exercise, &outcome.target, show_cargo) {
         Ok(program) => program,
         Err(error) => {
             outcome.build_error = Some(error);
             return outcome;
         }
     };
-    let mut lab = Lab::new(&program, target.by_hand(exercise), exercise.port);
+    let mut lab = Lab::new(&program, outcome.target.by_hand(exercise), exercise.port);
     let setup = (exercise.setup)(&mut lab);
     for (index, step) in exercise.steps.iter().enumerate() {
         let started = Instant::now();
@@ -204,25 +210,26 @@ pub fn check(
 
 /// Proves every check honest: each solution passes every step; each starter fails at step 1
 /// with a message that points to the first hint; each known-bad program fails at the step
-/// meant to catch it; and each student file as shipped is its starter. Prints a line per
-/// program checked; returns the problems found.
-pub fn verify(say: &mut dyn FnMut(&str)) -> Result<Vec<String>> {
+/// meant to catch it. Prints a line per program checked; returns the problems found.
+pub fn verify(workspace: &Workspace, say: &mut dyn FnMut(&str)) -> Result<Vec<String>> {
     say("building every exercise program (solutions, starters, known-bad programs)...");
-    if let Err(error) = build_all() {
+    if let Err(error) = build_all(workspace) {
         bail!("the exercises package does not build: {error}");
     }
-    let mut problems = stray_student_files()?;
-    for exercise in catalog::ALL {
-        problems.extend(student_file_is_starter(exercise)?);
+    let mut problems = stray_folders(workspace)?;
+    for exercise in catalog::all() {
         let mut expectations = vec![(Target::Solution, None), (Target::Starter, Some(1))];
-        for fixture in exercise.fixtures {
-            let step = exercise.step_number(fixture.caught_by).with_context(|| {
+        for KnownBad {
+            name, caught_by, ..
+        } in known_bad::list(workspace, exercise)?
+        {
+            let step = exercise.step_number(&caught_by).with_context(|| {
                 format!(
-                    "{}: fixture {} names a step that does not exist: {}",
-                    exercise.name, fixture.name, fixture.caught_by
+                    "{}: known-bad program {name} names a step that does not exist: {caught_by}",
+                    exercise.name
                 )
             })?;
-            expectations.push((Target::Fixture(fixture.name), Some(step)));
+            expectations.push((Target::KnownBad(name), Some(step)));
         }
         if exercise.kind == crate::Kind::Server {
             let binary = Target::Solution.binary(exercise);
@@ -235,10 +242,9 @@ pub fn verify(say: &mut dyn FnMut(&str)) -> Result<Vec<String>> {
             }
         }
         for (target, expected_step) in expectations {
-            let outcome = check(exercise, target, false, &mut |_| {});
-            let verdict = judge(&outcome, expected_step);
             let binary = target.binary(exercise);
-            match verdict {
+            let outcome = check(workspace, exercise, target, false, &mut |_| {});
+            match judge(&outcome, expected_step) {
                 Ok(()) => say(&format!("  ok    {binary:<40} {}", outcome.status())),
                 Err(problem) => {
                     say(&format!("  WRONG {binary:<40} {problem}"));
@@ -281,35 +287,22 @@ fn judge(outcome: &Outcome, expected_step: Option<usize>) -> Result<(), String> 
     Ok(())
 }
 
-/// The student's file must be the starter as shipped (in the course's own repository).
-fn student_file_is_starter(exercise: &Exercise) -> Result<Vec<String>> {
-    let student = crate::progress::student_file(exercise)?;
-    let starter = crate::progress::starter_file(exercise)?;
-    let read = |path: &PathBuf| {
-        std::fs::read(path).with_context(|| format!("could not read {}", path.display()))
-    };
-    Ok(match read(&student)? == read(&starter)? {
-        true => Vec::new(),
-        false => vec![format!(
-            "{} differs from {}: ship the starter as the student's file",
-            student.display(),
-            starter.display()
-        )],
-    })
-}
-
-/// Files in `src/bin` that are no exercise's (the course ships only the students' files there).
-fn stray_student_files() -> Result<Vec<String>> {
-    let dir = crate::progress::package_dir()?.join("src/bin");
+/// Folders in `crates/exercises` that are no exercise's (every folder there but `src` must be
+/// one in the catalog).
+fn stray_folders(workspace: &Workspace) -> Result<Vec<String>> {
+    let dir = workspace.exercises_dir();
     let mut strays = Vec::new();
     for entry in
         std::fs::read_dir(&dir).with_context(|| format!("could not list {}", dir.display()))?
     {
         let path = entry?.path();
         let name = path
-            .file_stem()
-            .map(|stem| stem.to_string_lossy().into_owned());
-        if name.as_deref().and_then(crate::find).is_none() {
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned());
+        if path.is_dir()
+            && name.as_deref() != Some("src")
+            && name.as_deref().and_then(crate::find).is_none()
+        {
             strays.push(format!(
                 "{} belongs to no exercise in the catalog",
                 path.display()

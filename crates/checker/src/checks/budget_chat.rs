@@ -11,94 +11,69 @@ use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
-use crate::{Fixture, Step};
+use crate::Step;
+use crate::catalog::Check;
 use contract::lab::{Failure, Lab, REPLY_TIMEOUT, StepResult};
+
+/// The exercise: its folder is `crates/exercises/budget-chat/`.
+pub const CHECK: Check = Check {
+    name: "budget-chat",
+    info: include_str!("../../../exercises/budget-chat/exercise.toml"),
+    setup: crate::no_setup,
+    steps: STEPS,
+};
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
     Step {
+        id: "welcome",
         name: "the welcome line",
         run: welcome,
     },
     Step {
+        id: "bad-names",
         name: "bad names are refused: an error line, then the close",
         run: bad_names,
     },
     Step {
+        id: "presence",
         name: "a newcomer hears who is in the room",
         run: presence,
     },
     Step {
+        id: "notices",
         name: "the others hear who comes and goes (and nothing of a refused name)",
         run: notices,
     },
     Step {
+        id: "messages",
         name: "a line goes to all the others, in order, never back to its sender",
         run: messages,
     },
     Step {
+        id: "ten-at-once",
         name: "ten users at once",
         run: ten_at_once,
     },
     Step {
+        id: "never-reads",
         name: "a user who never reads does not delay the others, and is dropped",
         run: never_reads,
     },
     Step {
+        id: "mid-line",
         name: "a user who leaves in mid-line",
         run: mid_line,
     },
     Step {
+        id: "line-limit",
         name: "a line of 1000 bytes passes; a longer one gets an error line and the close",
         run: line_limit,
     },
     Step {
+        id: "idle",
         name: "a client that sends no name is closed after --idle-timeout; a quiet member stays",
         run: idle,
-    },
-];
-
-/// Known-bad programs, and the step that catches each.
-pub const FIXTURES: &[Fixture] = &[
-    Fixture {
-        name: "accepts-any-name",
-        mistake: "lets in any name, spaces and all",
-        caught_by: "bad names are refused: an error line, then the close",
-    },
-    Fixture {
-        name: "lists-the-newcomer-too",
-        mistake: "adds the newcomer to the room before telling it who is there",
-        caught_by: "a newcomer hears who is in the room",
-    },
-    Fixture {
-        name: "forgets-the-leave-notice",
-        mistake: "takes a member out of the room without telling the others",
-        caught_by: "the others hear who comes and goes (and nothing of a refused name)",
-    },
-    Fixture {
-        name: "echoes-to-the-sender",
-        mistake: "sends each line to every member, the sender too",
-        caught_by: "a line goes to all the others, in order, never back to its sender",
-    },
-    Fixture {
-        name: "blocks-on-a-full-queue",
-        mistake: "uses `send`, which waits while a queue is full, instead of `try_send`",
-        caught_by: "a user who never reads does not delay the others, and is dropped",
-    },
-    Fixture {
-        name: "passes-on-a-half-line",
-        mistake: "reads with `BufRead::lines`, which returns a last line cut short as if it were whole",
-        caught_by: "a user who leaves in mid-line",
-    },
-    Fixture {
-        name: "no-line-limit",
-        mistake: "reads lines with `read_line`, which has no limit",
-        caught_by: "a line of 1000 bytes passes; a longer one gets an error line and the close",
-    },
-    Fixture {
-        name: "times-out-quiet-members",
-        mistake: "keeps the --idle-timeout on reads after the name, so a quiet member is thrown out",
-        caught_by: "a client that sends no name is closed after --idle-timeout; a quiet member stays",
     },
 ];
 

@@ -4,113 +4,98 @@
 //! Lesson 8's servers speak the same protocol (with threads, and more commands): their checks
 //! reuse these steps and helpers ([`ask`], [`served`], the `pub fn` steps) and add their own.
 
-use crate::{Fixture, Step};
+use crate::Step;
+use crate::catalog::Check;
 use contract::lab::{Conn, Failure, Lab, StepResult, show_text_and_bytes};
 use contract::steps as common;
 
 /// The longest request line, in bytes, without its `\n` or `\r\n`.
 pub const MAX_LINE: usize = 1024;
 
+/// The exercise: its folder is `crates/exercises/command-server/`.
+pub const CHECK: Check = Check {
+    name: "command-server",
+    info: include_str!("../../../exercises/command-server/exercise.toml"),
+    setup: crate::no_setup,
+    steps: STEPS,
+};
+
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
     Step {
+        id: "answers-the-commands",
         name: "answers UPPER, REVERSE and QUIT",
         run: answers_the_commands,
     },
     Step {
+        id: "empty-text",
         name: "UPPER and REVERSE without text reply an empty line",
         run: empty_text,
     },
     Step {
+        id: "unknown-commands",
         name: "anything else gets ERR unknown command",
         run: unknown_commands,
     },
     Step {
+        id: "carriage-return",
         name: "a \\r before the \\n is not part of the line",
         run: carriage_return,
     },
     Step {
+        id: "one-after-another",
         name: "serves clients one after another",
         run: one_after_another,
     },
     Step {
+        id: "bytewise",
         name: "requests sent one byte per write",
         run: bytewise,
     },
     Step {
+        id: "several-in-one-write",
         name: "several requests in one write",
         run: several_in_one_write,
     },
     Step {
+        id: "client-closes",
         name: "a client that closes: replies to its whole lines, then closes",
         run: client_closes,
     },
     Step {
+        id: "not-utf8",
         name: "a line that is not UTF-8 gets ERR not UTF-8, and the session goes on",
         run: not_utf8,
     },
     Step {
+        id: "line-limit",
         name: "a line of 1024 bytes is answered, one of 1025 gets ERR line too long",
         run: line_limit,
     },
     Step {
+        id: "endless-line",
         name: "a line is refused as soon as it is too long, before its \\n comes",
         run: endless_line,
     },
     Step {
+        id: "closes-at-once",
         name: "a client that connects and closes without sending",
         run: closes_at_once,
     },
     Step {
+        id: "resets",
         name: "a client that resets the connection in the middle of a line",
         run: resets,
     },
     Step {
+        id: "silent",
         name: "a silent client is dropped after --idle-timeout",
         run: silent,
     },
     Step {
+        id: "restarts",
         name: "restarts at once on the same port",
         run: restarts,
-    },
-];
-
-/// Known-bad programs, and the step that catches each.
-pub const FIXTURES: &[Fixture] = &[
-    Fixture {
-        name: "ascii-uppercase",
-        mistake: "upper-cases with to_ascii_uppercase, which leaves `ß` as it is",
-        caught_by: "answers UPPER, REVERSE and QUIT",
-    },
-    Fixture {
-        name: "stays-open-after-quit",
-        mistake: "replies BYE to QUIT, then goes on reading instead of closing",
-        caught_by: "answers UPPER, REVERSE and QUIT",
-    },
-    Fixture {
-        name: "one-read-is-one-line",
-        mistake: "takes whatever one read returns as a line, without looking for the `\\n`",
-        caught_by: "requests sent one byte per write",
-    },
-    Fixture {
-        name: "drops-the-rest-of-the-read",
-        mistake: "receives until a `\\n` as id-client does, and throws away what came after it",
-        caught_by: "several requests in one write",
-    },
-    Fixture {
-        name: "replies-to-an-unfinished-line",
-        mistake: "treats the bytes after the last `\\n` as a line when the client closes",
-        caught_by: "a client that closes: replies to its whole lines, then closes",
-    },
-    Fixture {
-        name: "panics-on-non-utf8",
-        mistake: "decodes with from_utf8(...).expect(...), so a line that is not UTF-8 crashes it",
-        caught_by: "a line that is not UTF-8 gets ERR not UTF-8, and the session goes on",
-    },
-    Fixture {
-        name: "checks-length-after-newline",
-        mistake: "checks a line's length only once its `\\n` has come, storing any amount before",
-        caught_by: "a line is refused as soon as it is too long, before its \\n comes",
     },
 ];
 

@@ -2,98 +2,80 @@
 //! server replies `<N> bytes\n` (always `bytes`, even for 1) and closes. A wrong count is
 //! explained: stopped reading too soon, counted characters, more than was sent.
 
-use crate::{Fixture, Step};
+use crate::Step;
+use crate::catalog::Check;
 use contract::lab::{Conn, Failure, Lab, StepResult};
 use contract::steps as common;
+
+/// The exercise: its folder is `crates/exercises/count-server/`.
+pub const CHECK: Check = Check {
+    name: "count-server",
+    info: include_str!("../../../exercises/count-server/exercise.toml"),
+    setup: crate::no_setup,
+    steps: STEPS,
+};
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
     Step {
+        id: "counts-one-client",
         name: "counts one client's bytes: `Hello, world` gets `12 bytes`",
         run: counts_one_client,
     },
     Step {
+        id: "one-after-another",
         name: "serves clients one after another",
         run: one_after_another,
     },
     Step {
+        id: "bytes-not-characters",
         name: "counts bytes, not characters (`Zoë` is 4 bytes)",
         run: bytes_not_characters,
     },
     Step {
+        id: "one-byte",
         name: "one byte gets `1 bytes` (the format never changes)",
         run: one_byte,
     },
     Step {
+        id: "nothing-sent",
         name: "a client that half-closes at once gets `0 bytes`",
         run: nothing_sent,
     },
     Step {
+        id: "bytewise",
         name: "the message in 1-byte writes",
         run: bytewise,
     },
     Step {
+        id: "large",
         name: "a large message (1 MiB) in one write",
         run: large,
     },
     Step {
+        id: "not-utf8",
         name: "bytes that are not UTF-8 are counted like any others",
         run: not_utf8,
     },
     Step {
+        id: "closes-at-once",
         name: "a client that connects and closes at once",
         run: closes_at_once,
     },
     Step {
+        id: "resets",
         name: "a client that resets the connection mid-message",
         run: resets,
     },
     Step {
+        id: "silent",
         name: "a silent client is dropped after --idle-timeout",
         run: silent,
     },
     Step {
+        id: "restarts",
         name: "restarts at once on the same port",
         run: restarts,
-    },
-];
-
-/// Known-bad programs, and the step that catches each.
-pub const FIXTURES: &[Fixture] = &[
-    Fixture {
-        name: "forgets-the-newline",
-        mistake: "replies `12 bytes` without the `\\n`",
-        caught_by: "counts one client's bytes: `Hello, world` gets `12 bytes`",
-    },
-    Fixture {
-        name: "counts-characters",
-        mistake: "counts the characters of the text, not the bytes",
-        caught_by: "counts bytes, not characters (`Zoë` is 4 bytes)",
-    },
-    Fixture {
-        name: "says-1-byte",
-        mistake: "replies `1 byte` for one byte, in good English and against the protocol",
-        caught_by: "one byte gets `1 bytes` (the format never changes)",
-    },
-    Fixture {
-        name: "single-read",
-        mistake: "reads once, as lesson 1's server does, and counts what that read returned",
-        caught_by: "the message in 1-byte writes",
-    },
-    Fixture {
-        name: "fills-one-buffer",
-        mistake: "collects the bytes in one 64 KiB buffer and stops when it is full",
-        caught_by: "a large message (1 MiB) in one write",
-    },
-    Fixture {
-        name: "reads-text-only",
-        mistake: "reads into a String, so bytes that are not UTF-8 get no reply",
-        caught_by: "bytes that are not UTF-8 are counted like any others",
-    },
-    Fixture {
-        name: "unwraps-the-read",
-        mistake: "unwraps the result of read, so a client that resets crashes the server",
-        caught_by: "a client that resets the connection mid-message",
     },
 ];
 

@@ -11,115 +11,95 @@ use std::time::Duration;
 
 use netlesson::show::show_bytes;
 
-use crate::{Fixture, Step};
+use crate::Step;
+use crate::catalog::Check;
 use contract::lab::{Conn, Failure, Lab, REPLY_TIMEOUT, StepResult, printf_escape};
 use contract::steps as common;
+
+/// The exercise: its folder is `crates/exercises/file-server/`.
+pub const CHECK: Check = Check {
+    name: "file-server",
+    info: include_str!("../../../exercises/file-server/exercise.toml"),
+    setup,
+    steps: STEPS,
+};
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
     Step {
+        id: "saves-one-file",
         name: "saves one file and replies `saved <name> <size>`",
         run: saves_one_file,
     },
     Step {
+        id: "saves-a-big-binary-file",
         name: "a 1 MiB file of every byte value, saved byte for byte",
         run: saves_a_big_binary_file,
     },
     Step {
+        id: "one-after-another",
         name: "clients one after another (one file is empty)",
         run: one_after_another,
     },
     Step {
+        id: "bytewise",
         name: "the upload in 1-byte writes",
         run: bytewise,
     },
     Step {
+        id: "never-overwrites",
         name: "a name that exists already is refused, the file kept",
         run: never_overwrites,
     },
     Step {
+        id: "unsafe-names",
         name: "unsafe names are refused; nothing is written outside --out-dir",
         run: unsafe_names,
     },
     Step {
+        id: "name-not-utf8",
         name: "a name that is not UTF-8 is refused",
         run: name_not_utf8,
     },
     Step {
+        id: "headers-not-digits",
         name: "headers that are not digits are refused",
         run: headers_not_digits,
     },
     Step {
+        id: "limits",
         name: "the limits: a size over 10 MiB or a name length over 100 is refused at once",
         run: limits,
     },
     Step {
+        id: "truncated",
         name: "a truncated upload leaves no file",
         run: truncated,
     },
     Step {
+        id: "named-when-complete",
         name: "the file gets its name only when it is complete",
         run: named_when_complete,
     },
     Step {
+        id: "closes-at-once",
         name: "a client that connects and closes without sending",
         run: closes_at_once,
     },
     Step {
+        id: "resets",
         name: "a client that resets mid-upload leaves no file",
         run: resets,
     },
     Step {
+        id: "silent",
         name: "a silent client is dropped after --idle-timeout",
         run: silent,
     },
     Step {
+        id: "restarts",
         name: "restarts at once on the same port",
         run: restarts,
-    },
-];
-
-/// Known-bad programs, and the step that catches each.
-pub const FIXTURES: &[Fixture] = &[
-    Fixture {
-        name: "reads-once",
-        mistake: "reads the file's bytes with one `read`, which returns only what has arrived",
-        caught_by: "a 1 MiB file of every byte value, saved byte for byte",
-    },
-    Fixture {
-        name: "header-in-one-read",
-        mistake: "reads each header with one `read`, which may return fewer bytes than the digits",
-        caught_by: "the upload in 1-byte writes",
-    },
-    Fixture {
-        name: "overwrites",
-        mistake: "renames the temporary file onto the final name, replacing an existing file",
-        caught_by: "a name that exists already is refused, the file kept",
-    },
-    Fixture {
-        name: "trusts-the-name",
-        mistake: "only checks the name's length, so `../escape` writes next to --out-dir",
-        caught_by: "unsafe names are refused; nothing is written outside --out-dir",
-    },
-    Fixture {
-        name: "panics-on-non-utf8-name",
-        mistake: "uses expect on from_utf8 for the name, so bytes that are not UTF-8 crash it",
-        caught_by: "a name that is not UTF-8 is refused",
-    },
-    Fixture {
-        name: "no-size-limit",
-        mistake: "accepts any size, and waits for bytes it should have refused",
-        caught_by: "the limits: a size over 10 MiB or a name length over 100 is refused at once",
-    },
-    Fixture {
-        name: "leaves-partial-file",
-        mistake: "writes the bytes to the final name as they come, and keeps what it has on error",
-        caught_by: "a truncated upload leaves no file",
-    },
-    Fixture {
-        name: "writes-under-final-name",
-        mistake: "writes to the final name as the bytes come (removing it on error)",
-        caught_by: "the file gets its name only when it is complete",
     },
 ];
 

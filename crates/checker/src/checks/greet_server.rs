@@ -1,72 +1,60 @@
 //! The check of `greet-server` (lesson 1): one receive is the message; the reply is
 //! `Hello, <message>!`, then the server closes; bytes that are not UTF-8 get no reply.
 
-use crate::{Fixture, Step};
+use crate::Step;
+use crate::catalog::Check;
 use contract::lab::{Lab, StepResult};
 use contract::steps as common;
+
+/// The exercise: its folder is `crates/exercises/greet-server/`.
+pub const CHECK: Check = Check {
+    name: "greet-server",
+    info: include_str!("../../../exercises/greet-server/exercise.toml"),
+    setup: crate::no_setup,
+    steps: STEPS,
+};
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
     Step {
+        id: "answers-one-client",
         name: "answers one client",
         run: answers_one_client,
     },
     Step {
+        id: "one-after-another",
         name: "serves clients one after another",
         run: one_after_another,
     },
     Step {
+        id: "long-message",
         name: "a long message (1000 bytes)",
         run: long_message,
     },
     Step {
+        id: "closes-at-once",
         name: "a client that connects and closes without sending",
         run: closes_at_once,
     },
     Step {
+        id: "resets",
         name: "a client that resets the connection",
         run: resets,
     },
     Step {
+        id: "not-utf8",
         name: "a message that is not UTF-8 gets no reply",
         run: not_utf8,
     },
     Step {
+        id: "silent",
         name: "a silent client is dropped after --idle-timeout",
         run: silent,
     },
     Step {
+        id: "restarts",
         name: "restarts at once on the same port",
         run: restarts,
-    },
-];
-
-/// Known-bad programs, and the step that catches each.
-pub const FIXTURES: &[Fixture] = &[
-    Fixture {
-        name: "forgets-the-bang",
-        mistake: "replies `Hello, Ada` without the `!`",
-        caught_by: "answers one client",
-    },
-    Fixture {
-        name: "keeps-the-connection-open",
-        mistake: "replies, then waits for more instead of closing",
-        caught_by: "answers one client",
-    },
-    Fixture {
-        name: "indexes-an-empty-message",
-        mistake: "looks at the message's first byte, which panics when nothing arrived",
-        caught_by: "a client that connects and closes without sending",
-    },
-    Fixture {
-        name: "replies-to-non-utf8",
-        mistake: "turns any bytes into text with from_utf8_lossy and replies",
-        caught_by: "a message that is not UTF-8 gets no reply",
-    },
-    Fixture {
-        name: "panics-on-non-utf8",
-        mistake: "uses expect on from_utf8, so bytes that are not UTF-8 crash the server",
-        caught_by: "a message that is not UTF-8 gets no reply",
     },
 ];
 

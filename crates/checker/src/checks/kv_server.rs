@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
-use crate::{Fixture, Step};
+use crate::Step;
+use crate::catalog::Check;
 use contract::lab::{Conn, Failure, IDLE_TIMEOUT, Lab, StepResult, show_text_and_bytes};
 use contract::steps as common;
 
@@ -19,106 +20,95 @@ pub const MAX_REQUEST: usize = 70_000;
 /// The length of a header: 8 ASCII digits.
 const HEADER_LEN: usize = 8;
 
+/// The exercise: its folder is `crates/exercises/kv-server/`.
+pub const CHECK: Check = Check {
+    name: "kv-server",
+    info: include_str!("../../../exercises/kv-server/exercise.toml"),
+    setup: crate::no_setup,
+    steps: STEPS,
+};
+
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
     Step {
+        id: "set-and-get",
         name: "SET stores a value (spaces included) and GET returns it",
         run: set_and_get,
     },
     Step {
+        id: "missing-keys-and-del",
         name: "GET and DEL of a missing key reply NOT FOUND; DEL removes a key",
         run: missing_keys_and_del,
     },
     Step {
+        id: "incr",
         name: "INCR counts from 0 and refuses what is not an i64",
         run: incr,
     },
     Step {
+        id: "unknown-commands",
         name: "anything else gets ERR unknown command",
         run: unknown_commands,
     },
     Step {
+        id: "store-outlives-clients",
         name: "the store outlives its clients, served one after another",
         run: store_outlives_clients,
     },
     Step {
+        id: "bytewise",
         name: "requests sent one byte per write",
         run: bytewise,
     },
     Step {
+        id: "several-in-one-write",
         name: "several requests in one write",
         run: several_in_one_write,
     },
     Step {
+        id: "not-utf8",
         name: "a body that is not UTF-8 gets ERR not UTF-8, and the connection goes on",
         run: not_utf8,
     },
     Step {
+        id: "largest-request",
         name: "a request of 70000 bytes is read whole",
         run: largest_request,
     },
     Step {
+        id: "too-long",
         name: "a length over 70000 gets an ERR reply and the close, before any body",
         run: too_long,
     },
     Step {
+        id: "bad-headers",
         name: "a header that is not 8 digits gets an ERR reply and the close",
         run: bad_headers,
     },
     Step {
+        id: "closes-mid-request",
         name: "a client that closes in the middle of a request",
         run: closes_mid_request,
     },
     Step {
+        id: "closes-at-once",
         name: "a client that connects and closes without sending",
         run: closes_at_once,
     },
     Step {
+        id: "resets",
         name: "a client that resets the connection in the middle of a request",
         run: resets,
     },
     Step {
+        id: "silent",
         name: "a silent client is dropped after --idle-timeout",
         run: silent,
     },
     Step {
+        id: "restarts",
         name: "restarts at once on the same port",
         run: restarts,
-    },
-];
-
-/// Known-bad programs, and the step that catches each.
-pub const FIXTURES: &[Fixture] = &[
-    Fixture {
-        name: "incr-overflows",
-        mistake: "adds 1 with `+`, which panics on i64::MAX (and wraps in a release build)",
-        caught_by: "INCR counts from 0 and refuses what is not an i64",
-    },
-    Fixture {
-        name: "indexes-missing-words",
-        mistake: "splits the request into words and indexes them, which panics on `GET` alone",
-        caught_by: "anything else gets ERR unknown command",
-    },
-    Fixture {
-        name: "store-per-client",
-        mistake: "makes a new store for each client, so a value is gone when its client leaves",
-        caught_by: "the store outlives its clients, served one after another",
-    },
-    Fixture {
-        name: "one-read-per-request",
-        mistake: "takes one read for a whole request, as lesson 5's stream-server does",
-        caught_by: "requests sent one byte per write",
-    },
-    Fixture {
-        name: "uses-read-string",
-        mistake: "reads with read_string, whose error for a body that is not UTF-8 ends the \
-                  connection",
-        caught_by: "a body that is not UTF-8 gets ERR not UTF-8, and the connection goes on",
-    },
-    Fixture {
-        name: "closes-without-err",
-        mistake: "ends the connection on a broken frame with `?`, without an ERR reply",
-        caught_by: "a length over 70000 gets an ERR reply and the close, before any body",
     },
 ];
 

@@ -11,138 +11,121 @@ use std::time::{Duration, Instant};
 use netlesson::show::show_bytes;
 
 use super::kv_server::{self, KvClient, frame, parse_header};
-use crate::{Fixture, Step};
+use crate::Step;
+use crate::catalog::Check;
 use contract::lab::{Conn, Failure, Lab, StepResult};
+
+/// The exercise: its folder is `crates/exercises/kv-server-threads/`.
+pub const CHECK: Check = Check {
+    name: "kv-server-threads",
+    info: include_str!("../../../exercises/kv-server-threads/exercise.toml"),
+    setup: crate::no_setup,
+    steps: STEPS,
+};
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
     // kv-server's steps, on one connection at a time.
     Step {
+        id: "set-and-get",
         name: "SET stores a value (spaces included) and GET returns it",
         run: kv_server::set_and_get,
     },
     Step {
+        id: "missing-keys-and-del",
         name: "GET and DEL of a missing key reply NOT FOUND; DEL removes a key",
         run: kv_server::missing_keys_and_del,
     },
     Step {
+        id: "incr",
         name: "INCR counts from 0 and refuses what is not an i64",
         run: kv_server::incr,
     },
     Step {
+        id: "unknown-commands",
         name: "anything else gets ERR unknown command",
         run: kv_server::unknown_commands,
     },
     Step {
+        id: "store-outlives-clients",
         name: "the store outlives its clients, served one after another",
         run: kv_server::store_outlives_clients,
     },
     Step {
+        id: "bytewise",
         name: "requests sent one byte per write",
         run: kv_server::bytewise,
     },
     Step {
+        id: "several-in-one-write",
         name: "several requests in one write",
         run: kv_server::several_in_one_write,
     },
     Step {
+        id: "not-utf8",
         name: "a body that is not UTF-8 gets ERR not UTF-8, and the connection goes on",
         run: kv_server::not_utf8,
     },
     Step {
+        id: "largest-request",
         name: "a request of 70000 bytes is read whole",
         run: kv_server::largest_request,
     },
     Step {
+        id: "too-long",
         name: "a length over 70000 gets an ERR reply and the close, before any body",
         run: kv_server::too_long,
     },
     Step {
+        id: "bad-headers",
         name: "a header that is not 8 digits gets an ERR reply and the close",
         run: kv_server::bad_headers,
     },
     Step {
+        id: "closes-mid-request",
         name: "a client that closes in the middle of a request",
         run: kv_server::closes_mid_request,
     },
     Step {
+        id: "closes-at-once",
         name: "a client that connects and closes without sending",
         run: kv_server::closes_at_once,
     },
     Step {
+        id: "resets",
         name: "a client that resets the connection in the middle of a request",
         run: kv_server::resets,
     },
     // Many clients at once.
     Step {
+        id: "quiet-clients-delay-nobody",
         name: "a client that has gone quiet, and one that never spoke, delay nobody",
         run: quiet_clients_delay_nobody,
     },
     Step {
+        id: "past-the-cap",
         name: "the client past --max-clients gets ERR server full, and the close",
         run: past_the_cap,
     },
     Step {
+        id: "places-given-back",
         name: "a place is free again as soon as a client leaves, however it leaves",
         run: places_given_back,
     },
     Step {
+        id: "fifty-clients-count",
         name: "50 clients send 100 INCR counter each, all at once: no count is lost",
         run: fifty_clients_count,
     },
     Step {
+        id: "silent",
         name: "a silent client is dropped after --idle-timeout",
         run: kv_server::silent,
     },
     Step {
+        id: "restarts",
         name: "restarts at once on the same port",
         run: kv_server::restarts,
-    },
-];
-
-/// Known-bad programs, and the step that catches each.
-pub const FIXTURES: &[Fixture] = &[
-    Fixture {
-        name: "store-per-client",
-        mistake: "makes a new store for each client it accepts",
-        caught_by: "the store outlives its clients, served one after another",
-    },
-    Fixture {
-        name: "one-at-a-time",
-        mistake: "serves each client in the accept loop itself, without a thread",
-        caught_by: "a client that has gone quiet, and one that never spoke, delay nobody",
-    },
-    Fixture {
-        name: "locks-while-reading",
-        mistake: "locks the store once per client, for the whole conversation, so it holds the \
-                  lock while it waits for its client",
-        caught_by: "a client that has gone quiet, and one that never spoke, delay nobody",
-    },
-    Fixture {
-        name: "no-cap",
-        mistake: "lets every client in, whatever --max-clients says",
-        caught_by: "the client past --max-clients gets ERR server full, and the close",
-    },
-    Fixture {
-        name: "one-too-many",
-        mistake: "compares with `>` where `>=` is needed, and lets in one client too many",
-        caught_by: "the client past --max-clients gets ERR server full, and the close",
-    },
-    Fixture {
-        name: "never-gives-the-place-back",
-        mistake: "counts clients in, never out",
-        caught_by: "a place is free again as soon as a client leaves, however it leaves",
-    },
-    Fixture {
-        name: "frees-the-place-only-on-success",
-        mistake: "gives the place back only when serving the client ended without an error",
-        caught_by: "a place is free again as soon as a client leaves, however it leaves",
-    },
-    Fixture {
-        name: "incr-in-two-locks",
-        mistake: "locks the store for each get and insert, so INCR reads and writes under two \
-                  locks, and two INCRs at once can store the same number",
-        caught_by: "50 clients send 100 INCR counter each, all at once: no count is lost",
     },
 ];
 

@@ -7,65 +7,45 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use netlesson::show::{hex, show_bytes};
 
-use crate::{Fixture, Step};
+use crate::Step;
+use crate::catalog::Check;
 use contract::lab::{Conn, Failure, Lab, StepResult};
 use contract::steps as common;
+
+/// The exercise: its folder is `crates/exercises/rfc868-time-server/`.
+pub const CHECK: Check = Check {
+    name: "rfc868-time-server",
+    info: include_str!("../../../exercises/rfc868-time-server/exercise.toml"),
+    setup: crate::no_setup,
+    steps: STEPS,
+};
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
     Step {
+        id: "sends-the-time",
         name: "sends the time now: 4 bytes, big-endian, then closes",
         run: sends_the_time,
     },
     Step {
+        id: "one-after-another",
         name: "serves clients one after another, each the time it connects",
         run: one_after_another,
     },
     Step {
+        id: "closes-at-once",
         name: "a client that connects and closes at once",
         run: closes_at_once,
     },
     Step {
+        id: "resets",
         name: "a client that resets the connection",
         run: resets,
     },
     Step {
+        id: "restarts",
         name: "restarts at once on the same port",
         run: restarts,
-    },
-];
-
-/// Known-bad programs, and the step that catches each.
-pub const FIXTURES: &[Fixture] = &[
-    Fixture {
-        name: "little-endian",
-        mistake: "sends the right 4 bytes in the wrong order (to_le_bytes)",
-        caught_by: "sends the time now: 4 bytes, big-endian, then closes",
-    },
-    Fixture {
-        name: "counts-from-1970",
-        mistake: "sends Unix time, the seconds since 1970, not since 1900",
-        caught_by: "sends the time now: 4 bytes, big-endian, then closes",
-    },
-    Fixture {
-        name: "sends-text",
-        mistake: "sends the number's digits as a line of text",
-        caught_by: "sends the time now: 4 bytes, big-endian, then closes",
-    },
-    Fixture {
-        name: "waits-for-a-request",
-        mistake: "reads before it answers, as lesson 1's server does, and RFC 868's client sends nothing",
-        caught_by: "sends the time now: 4 bytes, big-endian, then closes",
-    },
-    Fixture {
-        name: "keeps-the-connection-open",
-        mistake: "sends the time, then waits for the client to close",
-        caught_by: "sends the time now: 4 bytes, big-endian, then closes",
-    },
-    Fixture {
-        name: "time-fixed-at-start",
-        mistake: "works out the time once, when it starts, and sends it to every client",
-        caught_by: "serves clients one after another, each the time it connects",
     },
 ];
 

@@ -12,59 +12,44 @@ use std::time::Duration;
 
 use regex_lite::Regex;
 
-use crate::{Fixture, Step};
+use crate::Step;
+use crate::catalog::Check;
 use contract::lab::{Failure, Lab, StepResult, describe_exit};
+
+/// The exercise: its folder is `crates/exercises/udp-pinger/`.
+pub const CHECK: Check = Check {
+    name: "udp-pinger",
+    info: include_str!("../../../exercises/udp-pinger/exercise.toml"),
+    setup: crate::no_setup,
+    steps: STEPS,
+};
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
     Step {
+        id: "all-answered",
         name: "ten pings to a server that answers each one",
         run: all_answered,
     },
     Step {
+        id: "lossy-network",
         name: "a lossy network (wiretap --drop 0.3 --seed 3) loses pings 2, 6 and 8",
         run: lossy_network,
     },
     Step {
+        id: "late-reply-and-copy",
         name: "a late reply or a copy is not taken for a later ping's reply",
         run: late_reply_and_copy,
     },
     Step {
+        id: "not-text",
         name: "a datagram that is not text is ignored",
         run: not_text,
     },
     Step {
+        id: "never-answers",
         name: "a server that never answers: every ping times out",
         run: never_answers,
-    },
-];
-
-/// Known-bad programs, and the step that catches each.
-pub const FIXTURES: &[Fixture] = &[
-    Fixture {
-        name: "ignores-the-timeout",
-        mistake: "waits a fixed second for each reply instead of --timeout",
-        caught_by: "a lossy network (wiretap --drop 0.3 --seed 3) loses pings 2, 6 and 8",
-    },
-    Fixture {
-        name: "takes-any-reply",
-        mistake: "takes whatever datagram comes next for the reply",
-        caught_by: "a late reply or a copy is not taken for a later ping's reply",
-    },
-    Fixture {
-        name: "times-in-seconds",
-        mistake: "prints the round trip in seconds where the protocol says milliseconds",
-        caught_by: "a late reply or a copy is not taken for a later ping's reply",
-    },
-    Fixture {
-        name: "panics-on-bytes-that-are-not-text",
-        mistake: "turns every datagram into a &str with expect, so bytes that are not UTF-8 crash it",
-        caught_by: "a datagram that is not text is ignored",
-    },
-    Fixture {
-        name: "rtt-line-without-replies",
-        mistake: "prints the rtt line even with no reply (inf/NaN/0.000)",
-        caught_by: "a server that never answers: every ping times out",
     },
 ];
 
