@@ -245,3 +245,122 @@ fn exercise_names_are_unique_and_in_lesson_order() {
         "two exercises share a name"
     );
 }
+
+/// The words of a starter's `//!` header, as one line with single spaces.
+fn header_words(starter: &str) -> String {
+    let header: Vec<&str> = starter
+        .lines()
+        .take_while(|line| line.starts_with("//!"))
+        .map(|line| line.trim_start_matches("//!"))
+        .collect();
+    single_spaces(&header.join(" "))
+}
+
+fn single_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What is wrong with `exercise`'s table of rules (`RULES` in its check module): each rule is
+/// in the header's words, names a step of the check and known-bad programs that exist and say
+/// `caught by:` that step; every known-bad program is some rule's.
+fn rule_problems(workspace: &Workspace, exercise: &Exercise) -> Vec<String> {
+    let name = exercise.name;
+    let mut problems = Vec::new();
+    if exercise.rules.is_empty() {
+        problems.push(format!("{name}: its check has no table of rules (RULES)"));
+    }
+    let header = header_words(&read(&workspace.starter_file(exercise)));
+    let programs = known_bad::list(workspace, exercise).expect("known-bad programs");
+    for rule in exercise.rules {
+        let words = single_spaces(rule.rule);
+        if !header.contains(&words) {
+            problems.push(format!(
+                "{name}: the rule {words:?} is not in the words of the starter's header"
+            ));
+        }
+        if exercise.step_number(rule.step).is_none() {
+            problems.push(format!(
+                "{name}: the rule {words:?} names the step {}, which the check does not have",
+                rule.step
+            ));
+        }
+        if rule.known_bad.is_empty() {
+            problems.push(format!(
+                "{name}: the rule {words:?} has no known-bad program to prove it"
+            ));
+        }
+        for bad in rule.known_bad {
+            match programs.iter().find(|program| program.name == *bad) {
+                None => problems.push(format!(
+                    "{name}: the rule {words:?} names known-bad/{bad}.rs, which does not exist"
+                )),
+                Some(program) if program.caught_by != rule.step => problems.push(format!(
+                    "{name}: known-bad/{bad}.rs says `caught by: {}`, but its rule {words:?} \
+                     is checked by the step {}",
+                    program.caught_by, rule.step
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    for program in &programs {
+        let proves = exercise
+            .rules
+            .iter()
+            .any(|rule| rule.known_bad.contains(&program.name.as_str()));
+        if !proves {
+            problems.push(format!(
+                "{name}: known-bad/{}.rs breaks no rule of the table (add it to a rule of RULES \
+                 in crates/checker/src/checks/)",
+                program.name
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_rule_of_a_header_has_a_step_and_a_known_bad_program_and_every_known_bad_program_a_rule() {
+    let workspace = workspace();
+    let problems: Vec<String> = catalog::all()
+        .iter()
+        .flat_map(|exercise| rule_problems(&workspace, exercise))
+        .collect();
+    assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
+}
+
+#[test]
+fn a_rule_table_that_misses_a_program_or_names_a_missing_step_is_refused() {
+    // The test above must be able to fail: a table with a wrong step, a program that does not
+    // exist, and none at all for the real known-bad programs.
+    static RULES: &[checker::Rule] = &[checker::Rule {
+        rule: "reply `Hello, <message>!`",
+        step: "no-such-step",
+        known_bad: &["no-such-program"],
+    }];
+    let workspace = workspace();
+    let real = checker::find("greet-server").expect("greet-server is an exercise");
+    let exercise = Exercise {
+        name: real.name,
+        lesson: real.lesson,
+        title: real.title.clone(),
+        kind: real.kind,
+        port: real.port,
+        points: real.points,
+        section: real.section.clone(),
+        hints: real.hints.clone(),
+        setup: real.setup,
+        steps: real.steps,
+        rules: RULES,
+    };
+    let problems = rule_problems(&workspace, &exercise).join("\n");
+    assert!(problems.contains("the step no-such-step"), "{problems}");
+    assert!(
+        problems.contains("no-such-program.rs, which does not exist"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("forgets-the-bang.rs breaks no rule"),
+        "{problems}"
+    );
+}

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use crate::{Exercise, Kind, Step, StepResult};
+use crate::{Exercise, Kind, Rule, Step, StepResult};
 use contract::lab::Lab;
 
 /// What a check module declares about its exercise.
@@ -24,6 +24,8 @@ pub struct Check {
     pub setup: fn(&mut Lab) -> StepResult,
     /// The steps, in order.
     pub steps: &'static [Step],
+    /// The rules of the starter's header: which step and known-bad programs prove each.
+    pub rules: &'static [Rule],
 }
 
 /// Every exercise, in lesson order.
@@ -72,6 +74,7 @@ fn load(check: &Check) -> Exercise {
         hints: info.hints.into_iter().map(|hint| hint.text).collect(),
         setup: check.setup,
         steps: check.steps,
+        rules: check.rules,
     }
 }
 

@@ -47,6 +47,8 @@ pub struct Exercise {
     pub setup: fn(&mut Lab) -> StepResult,
     /// The steps of the check, in order.
     pub steps: &'static [Step],
+    /// The rules the starter's header states, each with its step and known-bad programs.
+    pub rules: &'static [Rule],
 }
 
 /// What kind of program an exercise is.
@@ -69,6 +71,25 @@ pub struct Step {
     pub name: &'static str,
     /// The step itself.
     pub run: fn(&mut Lab) -> StepResult,
+}
+
+/// One rule that an exercise's starter states in its `//!` header (a format, an order, a limit,
+/// a deadline, a name rule, a "never"), and how the check proves that it holds: the step that a
+/// program breaking this rule, and only it, fails, and the known-bad programs that break it
+/// (`cargo exercise verify` runs each and sees it fail at that step).
+///
+/// Each check module keeps its exercise's rules in a table, `RULES`: the audit of its header,
+/// sentence by sentence. The course-wide test `exercises` checks the table against the files:
+/// each rule's words are in the header, its step and its known-bad programs exist, each of
+/// those programs says `caught by:` that step, and every known-bad program is some rule's.
+#[derive(Debug)]
+pub struct Rule {
+    /// The rule in the header's own words (an excerpt, whitespace aside).
+    pub rule: &'static str,
+    /// The id of the step that catches a program breaking it.
+    pub step: &'static str,
+    /// The known-bad programs (`known-bad/NAME.rs`) that break it, and nothing else.
+    pub known_bad: &'static [&'static str],
 }
 
 impl Exercise {

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::lab::{Conn, Failure, Lab, StepResult};
+use crate::lab::{Conn, Failure, Lab, PROMPT_CLOSE, StepResult};
 
 /// An exchange with one well-behaved client, checked byte for byte.
 pub type Served = fn(&mut Lab) -> StepResult;
@@ -76,4 +76,62 @@ pub fn next_client_served(lab: &mut Lab, served: Served, what: &str) -> StepResu
             ..failure
         }
     })
+}
+
+/// The server must close the connection at once and send nothing: no reply to `what` the
+/// client sent (`bytes that are not UTF-8`). Unlike [`Conn::expect_close`], which follows a
+/// reply, its failure says that no reply was expected at all.
+pub fn expect_no_reply(conn: &mut Conn, what: &str) -> StepResult {
+    let start = conn.received().len() - conn.unchecked().len();
+    let ended = conn.closes_within(PROMPT_CLOSE);
+    let replied = conn.received().len() > start;
+    if conn.closed() && !replied {
+        return Ok(());
+    }
+    let problem = no_reply_problem(what, replied, ended);
+    Err(conn.mismatch(start, b"", NO_REPLY, &problem))
+}
+
+/// What a server that should close without a word did wrong, in a sentence.
+pub fn no_reply_problem(what: &str, replied: bool, ended: bool) -> String {
+    match (replied, ended) {
+        (true, _) => format!(
+            "the server replied to {what}: no reply is expected, only the close of the \
+             connection"
+        ),
+        (false, false) => format!(
+            "the server neither replied to {what} nor closed the connection within {} s: it \
+             must close it at once, without a reply",
+            PROMPT_CLOSE.as_secs_f64()
+        ),
+        (false, true) => format!(
+            "the connection failed after {what}, where the server should close it normally, \
+             without a reply"
+        ),
+    }
+}
+
+/// What a client that should get no reply expects, in the failure report.
+pub const NO_REPLY: &str = "no reply: nothing, then the connection closed at once";
+
+#[cfg(test)]
+mod tests {
+    use super::{NO_REPLY, no_reply_problem};
+
+    #[test]
+    fn a_reply_where_none_is_expected_is_called_a_reply_not_more_than_the_reply() {
+        let said = no_reply_problem("bytes that are not UTF-8", true, true);
+        assert_eq!(
+            said,
+            "the server replied to bytes that are not UTF-8: no reply is expected, only the \
+             close of the connection"
+        );
+        assert!(!said.contains("more than the reply"));
+        assert!(!NO_REPLY.starts_with("then"));
+        let said = no_reply_problem("bytes that are not UTF-8", false, false);
+        assert!(
+            said.contains("nor closed the connection within 0.5 s"),
+            "{said}"
+        );
+    }
 }

@@ -2,8 +2,10 @@
 //!
 //! The task: for each client, receive one message, as lesson 1's server does (one read of at
 //! most 1024 bytes; the client sends its message in one piece), reply `Hello, <message>!`,
-//! and close the connection. A message that is not UTF-8 text gets no reply at all: close the
-//! connection and serve the next client. Nothing a client does may stop the server.
+//! and close the connection. The message is every byte that read returned, as it is: spaces
+//! and newlines included (`printf 'Ada\n'` gets `Hello, Ada\n!`). A message that is not UTF-8
+//! text gets no reply at all: close the connection and serve the next client. Nothing a client
+//! does may stop the server.
 //!
 //! An example exchange:
 //!

@@ -4,8 +4,8 @@
 //! Lesson 8's servers speak the same protocol (with threads, and more commands): their checks
 //! reuse these steps and helpers ([`ask`], [`served`], the `pub fn` steps) and add their own.
 
-use crate::Step;
 use crate::catalog::Check;
+use crate::{Rule, Step};
 use contract::lab::{Conn, Failure, Lab, StepResult, show_text_and_bytes};
 use contract::steps as common;
 
@@ -18,7 +18,12 @@ pub const CHECK: Check = Check {
     info: include_str!("../../../exercises/command-server/exercise.toml"),
     setup: crate::no_setup,
     steps: STEPS,
+    rules: RULES,
 };
+
+/// The rules of the starter's header, each with the step and the known-bad programs that
+/// prove the check enforces it.
+pub const RULES: &[Rule] = &[];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[

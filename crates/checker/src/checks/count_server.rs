@@ -2,8 +2,8 @@
 //! server replies `<N> bytes\n` (always `bytes`, even for 1) and closes. A wrong count is
 //! explained: stopped reading too soon, counted characters, more than was sent.
 
-use crate::Step;
 use crate::catalog::Check;
+use crate::{Rule, Step};
 use contract::lab::{Conn, Failure, Lab, StepResult};
 use contract::steps as common;
 
@@ -13,7 +13,12 @@ pub const CHECK: Check = Check {
     info: include_str!("../../../exercises/count-server/exercise.toml"),
     setup: crate::no_setup,
     steps: STEPS,
+    rules: RULES,
 };
+
+/// The rules of the starter's header, each with the step and the known-bad programs that
+/// prove the check enforces it.
+pub const RULES: &[Rule] = &[];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[

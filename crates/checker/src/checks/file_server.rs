@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use netlesson::show::show_bytes;
 
-use crate::Step;
 use crate::catalog::Check;
+use crate::{Rule, Step};
 use contract::lab::{Conn, Failure, Lab, REPLY_TIMEOUT, StepResult, printf_escape};
 use contract::steps as common;
 
@@ -22,7 +22,12 @@ pub const CHECK: Check = Check {
     info: include_str!("../../../exercises/file-server/exercise.toml"),
     setup,
     steps: STEPS,
+    rules: RULES,
 };
+
+/// The rules of the starter's header, each with the step and the known-bad programs that
+/// prove the check enforces it.
+pub const RULES: &[Rule] = &[];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[

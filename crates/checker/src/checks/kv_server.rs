@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
-use crate::Step;
 use crate::catalog::Check;
+use crate::{Rule, Step};
 use contract::lab::{Conn, Failure, IDLE_TIMEOUT, Lab, StepResult, show_text_and_bytes};
 use contract::steps as common;
 
@@ -26,7 +26,12 @@ pub const CHECK: Check = Check {
     info: include_str!("../../../exercises/kv-server/exercise.toml"),
     setup: crate::no_setup,
     steps: STEPS,
+    rules: RULES,
 };
+
+/// The rules of the starter's header, each with the step and the known-bad programs that
+/// prove the check enforces it.
+pub const RULES: &[Rule] = &[];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[

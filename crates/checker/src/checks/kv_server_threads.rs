@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use netlesson::show::show_bytes;
 
 use super::kv_server::{self, KvClient, frame, parse_header};
-use crate::Step;
 use crate::catalog::Check;
+use crate::{Rule, Step};
 use contract::lab::{Conn, Failure, Lab, StepResult};
 
 /// The exercise: its folder is `crates/exercises/kv-server-threads/`.
@@ -21,7 +21,12 @@ pub const CHECK: Check = Check {
     info: include_str!("../../../exercises/kv-server-threads/exercise.toml"),
     setup: crate::no_setup,
     steps: STEPS,
+    rules: RULES,
 };
+
+/// The rules of the starter's header, each with the step and the known-bad programs that
+/// prove the check enforces it.
+pub const RULES: &[Rule] = &[];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[

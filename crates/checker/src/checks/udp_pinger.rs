@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use regex_lite::Regex;
 
-use crate::Step;
 use crate::catalog::Check;
+use crate::{Rule, Step};
 use contract::lab::{Failure, Lab, StepResult, describe_exit};
 
 /// The exercise: its folder is `crates/exercises/udp-pinger/`.
@@ -22,7 +22,12 @@ pub const CHECK: Check = Check {
     info: include_str!("../../../exercises/udp-pinger/exercise.toml"),
     setup: crate::no_setup,
     steps: STEPS,
+    rules: RULES,
 };
+
+/// The rules of the starter's header, each with the step and the known-bad programs that
+/// prove the check enforces it.
+pub const RULES: &[Rule] = &[];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
