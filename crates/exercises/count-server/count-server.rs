@@ -14,6 +14,10 @@
 //!   need to know English plurals;
 //! - then the server closes the connection and serves the next client.
 //!
+//! A client that stops sending without half-closing gets no reply: after `--idle-timeout`
+//! seconds without a byte (default 10), the server closes its connection. Nothing a client
+//! does may stop the server.
+//!
 //! An example exchange:
 //!
 //! ```text

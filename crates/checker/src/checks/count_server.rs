@@ -2,6 +2,8 @@
 //! server replies `<N> bytes\n` (always `bytes`, even for 1) and closes. A wrong count is
 //! explained: stopped reading too soon, counted characters, more than was sent.
 
+use std::time::Duration;
+
 use crate::catalog::Check;
 use crate::{Rule, Step};
 use contract::lab::{Conn, Failure, Lab, StepResult};
@@ -18,7 +20,64 @@ pub const CHECK: Check = Check {
 
 /// The rules of the starter's header, each with the step and the known-bad programs that
 /// prove the check enforces it.
-pub const RULES: &[Rule] = &[];
+pub const RULES: &[Rule] = &[
+    Rule {
+        rule: "the client sends any bytes, as many as it likes",
+        step: "large",
+        known_bad: &["fills-one-buffer"],
+    },
+    Rule {
+        rule: "(none at all is fine)",
+        step: "nothing-sent",
+        known_bad: &["refuses-an-empty-message"],
+    },
+    Rule {
+        rule: "in as many pieces as it likes",
+        step: "bytewise",
+        known_bad: &["single-read"],
+    },
+    Rule {
+        rule: "They need not be text: count every byte, whatever it is",
+        step: "bytes-not-characters",
+        known_bad: &["counts-characters"],
+    },
+    Rule {
+        rule: "They need not be text: count every byte, whatever it is",
+        step: "not-utf8",
+        known_bad: &["reads-text-only"],
+    },
+    Rule {
+        rule: "then it half-closes. Only then does the server reply",
+        step: "silent",
+        known_bad: &["takes-a-timeout-for-the-end"],
+    },
+    Rule {
+        rule: "A client that stops sending without half-closing gets no reply",
+        step: "silent",
+        known_bad: &["takes-a-timeout-for-the-end"],
+    },
+    Rule {
+        rule: "with one line: the number of bytes received, in decimal, a space, `bytes`, and a \
+               newline (`\\n`)",
+        step: "counts-one-client",
+        known_bad: &["forgets-the-newline"],
+    },
+    Rule {
+        rule: "The word is always `bytes`, even for one byte (`1 bytes`)",
+        step: "one-byte",
+        known_bad: &["says-1-byte"],
+    },
+    Rule {
+        rule: "then the server closes the connection and serves the next client",
+        step: "counts-one-client",
+        known_bad: &["waits-before-closing"],
+    },
+    Rule {
+        rule: "Nothing a client does may stop the server.",
+        step: "resets",
+        known_bad: &["unwraps-the-read"],
+    },
+];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
@@ -74,7 +133,7 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         id: "silent",
-        name: "a silent client is dropped after --idle-timeout",
+        name: "a client that goes quiet without half-closing gets no reply, and is dropped",
         run: silent,
     },
     Step {
@@ -157,8 +216,38 @@ fn resets(lab: &mut Lab) -> StepResult {
     common::resets(lab, b"Hello", served)
 }
 
+/// A client sends `Hello` and goes quiet without half-closing: it has not finished, so it
+/// gets no count; the server drops it after --idle-timeout (the checker gives 1 s), and the
+/// next client, already waiting, is served.
 fn silent(lab: &mut Lab) -> StepResult {
-    common::silent_client_dropped(lab, served)
+    let mut quiet = lab.connect()?;
+    quiet.send(b"Hello")?;
+    served(lab).map_err(|failure| Failure {
+        problem: format!(
+            "While a client that had sent `Hello` and gone quiet was connected, the next client \
+             was not served: a server must drop a client that sends nothing for --idle-timeout \
+             seconds (the checker gives 1) and go on.\n{}",
+            failure.problem
+        ),
+        ..failure
+    })?;
+    if !quiet.closes_within(Duration::from_secs(2)) {
+        return Err(quiet.failure(
+            "the server never closed the connection of the client that went quiet".into(),
+        ));
+    }
+    if !quiet.received().is_empty() {
+        return Err(quiet.mismatch(
+            0,
+            b"",
+            "no reply: nothing, then the connection closed after --idle-timeout",
+            "the client sent `Hello` and went quiet without half-closing, and the server \
+             replied a count. Only the half-close (a read of 0 bytes) ends the message: a read \
+             that timed out means the client is gone quiet, so drop it without a reply (return \
+             the read's error)",
+        ));
+    }
+    Ok(())
 }
 
 fn restarts(lab: &mut Lab) -> StepResult {

@@ -23,7 +23,44 @@ pub const CHECK: Check = Check {
 
 /// The rules of the starter's header, each with the step and the known-bad programs that
 /// prove the check enforces it.
-pub const RULES: &[Rule] = &[];
+pub const RULES: &[Rule] = &[
+    Rule {
+        rule: "as soon as a client connects, send it the time",
+        step: "one-after-another",
+        known_bad: &["time-fixed-at-start"],
+    },
+    Rule {
+        rule: "the server speaks first and reads nothing",
+        step: "sends-the-time",
+        known_bad: &["waits-for-a-request"],
+    },
+    Rule {
+        rule: "the number of seconds since 1900-01-01 00:00 UTC (not 1970: RFC 868 is older than \
+               Unix time)",
+        step: "sends-the-time",
+        known_bad: &["counts-from-1970"],
+    },
+    Rule {
+        rule: "RFC 868 sends a number, in binary",
+        step: "sends-the-time",
+        known_bad: &["sends-text"],
+    },
+    Rule {
+        rule: "as exactly 4 bytes, an unsigned 32-bit number",
+        step: "sends-the-time",
+        known_bad: &["sends-8-bytes"],
+    },
+    Rule {
+        rule: "most significant byte first (\"big-endian\", the order of most Internet protocols)",
+        step: "sends-the-time",
+        known_bad: &["little-endian"],
+    },
+    Rule {
+        rule: "then the server closes the connection, and serves the next client",
+        step: "sends-the-time",
+        known_bad: &["keeps-the-connection-open"],
+    },
+];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
