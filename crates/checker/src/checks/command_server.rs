@@ -23,7 +23,96 @@ pub const CHECK: Check = Check {
 
 /// The rules of the starter's header, each with the step and the known-bad programs that
 /// prove the check enforces it.
-pub const RULES: &[Rule] = &[];
+pub const RULES: &[Rule] = &[
+    Rule {
+        rule: "Every line ends with `\\n`",
+        step: "bytewise",
+        known_bad: &["one-read-is-one-line"],
+    },
+    Rule {
+        rule: "for each line the server sends back one reply line",
+        step: "several-in-one-write",
+        known_bad: &["drops-the-rest-of-the-read"],
+    },
+    Rule {
+        rule: "a `\\r` just before the `\\n` (as `nc -C`, telnet and Windows send) is not part of \
+               the line",
+        step: "carriage-return",
+        known_bad: &["keeps-the-carriage-return"],
+    },
+    Rule {
+        rule: "Replies end with `\\n` alone.",
+        step: "answers-the-commands",
+        known_bad: &["replies-with-crlf"],
+    },
+    Rule {
+        rule: "the text in capital letters, as Rust's `to_uppercase` makes",
+        step: "answers-the-commands",
+        known_bad: &["ascii-uppercase"],
+    },
+    Rule {
+        rule: "the text's characters in reverse order",
+        step: "answers-the-commands",
+        known_bad: &["reverses-bytes"],
+    },
+    Rule {
+        rule: "`BYE`, then the server closes the connection",
+        step: "answers-the-commands",
+        known_bad: &["stays-open-after-quit"],
+    },
+    Rule {
+        rule: "The command is the line up to its first space, exactly as written (`upper` is \
+               unknown)",
+        step: "unknown-commands",
+        known_bad: &["ignores-case", "splits-at-any-whitespace"],
+    },
+    Rule {
+        rule: "Only the exact line `QUIT` quits: `QUIT now` is an unknown command",
+        step: "unknown-commands",
+        known_bad: &["quits-on-quit-and-more"],
+    },
+    Rule {
+        rule: "the text is everything after that first space, spaces included",
+        step: "empty-text",
+        known_bad: &["trims-the-text"],
+    },
+    Rule {
+        rule: "With no text (`UPPER`, or `UPPER ` with its space) the reply is an empty line.",
+        step: "empty-text",
+        known_bad: &["needs-a-space"],
+    },
+    Rule {
+        rule: "`ERR not UTF-8`, and the session goes on",
+        step: "not-utf8",
+        known_bad: &["closes-after-not-utf8"],
+    },
+    Rule {
+        rule: "Nothing a client does may stop the server.",
+        step: "not-utf8",
+        known_bad: &["panics-on-non-utf8"],
+    },
+    Rule {
+        rule: "`ERR line too long`, then the server closes the connection",
+        step: "line-limit",
+        known_bad: &["stays-open-after-a-long-line"],
+    },
+    Rule {
+        rule: "The limit counts the bytes of the line without its `\\n` (or `\\r\\n`): 1024 are \
+               fine, 1025 are too long.",
+        step: "line-limit",
+        known_bad: &["limit-off-by-one", "limit-counts-the-carriage-return"],
+    },
+    Rule {
+        rule: "Do not wait for the `\\n` of a line that is already too long",
+        step: "endless-line",
+        known_bad: &["checks-length-after-newline"],
+    },
+    Rule {
+        rule: "Bytes after its last `\\n` are not a line: they get no reply.",
+        step: "client-closes",
+        known_bad: &["replies-to-an-unfinished-line"],
+    },
+];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
@@ -185,11 +274,11 @@ pub fn empty_text(lab: &mut Lab) -> StepResult {
 /// Unknown commands, lower case, an empty line and `QUIT` with more after it.
 pub fn unknown_commands(lab: &mut Lab) -> StepResult {
     let mut conn = lab.connect()?;
-    for request in ["HELLO", "upper hi", "", "QUIT now", "UPPERhi"] {
+    for request in ["HELLO", "upper hi", "", "QUIT now", "UPPERhi", "UPPER\thi"] {
         ask(&mut conn, request, "ERR unknown command").map_err(|failure| {
             failure.with_note(
-                "The command is the line up to its first space, exactly as written: only \
-                 `UPPER`, `REVERSE` and the exact line `QUIT` are commands.",
+                "The command is the line up to its first space (not a tab), exactly as \
+                 written: only `UPPER`, `REVERSE` and the exact line `QUIT` are commands.",
             )
         })?;
     }

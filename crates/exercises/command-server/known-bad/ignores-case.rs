@@ -1,0 +1,18 @@
+//! A known-bad command-server, kept to prove that `cargo exercise check command-server` catches
+//! its mistake: it takes commands in any case (`upper hi` gets `HI`), where a command is
+//! exactly as written.
+//!
+//! mistake: takes commands in any case, where `upper` is unknown
+//! caught by: unknown-commands
+//!
+//! It is the reference solution, `command-server/solution.rs`, with the change below:
+//! `build.rs` makes the program from the two (each text to replace must appear exactly once).
+//!
+//! ```text
+//! replace:
+//!     match command {
+//! with:
+//!     // The mistake: `upper` is not `UPPER`.
+//!     match command.to_ascii_uppercase().as_str() {
+//! ```
+include!(concat!(env!("OUT_DIR"), "/", env!("CARGO_BIN_NAME"), ".rs"));
