@@ -11,7 +11,9 @@ use netlesson::show::show_bytes;
 
 use crate::catalog::Check;
 use crate::{Rule, Step};
-use contract::lab::{Conn, Failure, IDLE_TIMEOUT, Lab, StepResult, show_text_and_bytes};
+use contract::lab::{
+    Conn, Failure, IDLE_TIMEOUT, Lab, StepResult, printf_escape, show_text_and_bytes,
+};
 use contract::steps as common;
 
 /// The largest request body a server must take.
@@ -31,7 +33,97 @@ pub const CHECK: Check = Check {
 
 /// The rules of the starter's header, each with the step and the known-bad programs that
 /// prove the check enforces it.
-pub const RULES: &[Rule] = &[];
+pub const RULES: &[Rule] = &[
+    Rule {
+        rule: "a client sends requests, as many as it likes on one connection, and gets one reply \
+               for each",
+        step: "set-and-get",
+        known_bad: &["one-request-per-connection"],
+    },
+    Rule {
+        rule: "what one client stores, the next client finds",
+        step: "store-outlives-clients",
+        known_bad: &["store-per-client"],
+    },
+    Rule {
+        rule: "Every request and every reply is one of lesson 5's strings: the length of its body \
+               in bytes, as 8 ASCII digits with leading zeros, then the body",
+        step: "set-and-get",
+        known_bad: &["replies-without-a-header"],
+    },
+    Rule {
+        rule: "Every request and every reply is one of lesson 5's strings",
+        step: "bytewise",
+        known_bad: &["one-read-per-request"],
+    },
+    Rule {
+        rule: "Every request and every reply is one of lesson 5's strings",
+        step: "several-in-one-write",
+        known_bad: &["new-reader-per-request"],
+    },
+    Rule {
+        rule: "`ERR not UTF-8`, and the connection goes on",
+        step: "not-utf8",
+        known_bad: &["uses-read-string"],
+    },
+    Rule {
+        rule: "The command is the body up to its first space, exactly as written (`get` is \
+               unknown).",
+        step: "unknown-commands",
+        known_bad: &["ignores-case"],
+    },
+    Rule {
+        rule: "A key is one or more characters without spaces, after the command and one space.",
+        step: "unknown-commands",
+        known_bad: &["set-takes-an-empty-key"],
+    },
+    Rule {
+        rule: "`GET`, `DEL` and `INCR` take the key alone.",
+        step: "unknown-commands",
+        known_bad: &["get-takes-the-rest", "incr-takes-the-rest"],
+    },
+    Rule {
+        rule: "`SET note` without the space after the key",
+        step: "unknown-commands",
+        known_bad: &["set-without-a-value"],
+    },
+    Rule {
+        rule: "Nothing a client does may stop the server.",
+        step: "unknown-commands",
+        known_bad: &["indexes-missing-words"],
+    },
+    Rule {
+        rule: "A value that is not an i64 (`abc`, `2.5`), or that adding 1 would overflow, gets \
+               `ERR not an integer`, and stays as it was.",
+        step: "incr",
+        known_bad: &["incr-counts-text-as-0", "incr-overflows"],
+    },
+    Rule {
+        rule: "(70000 is fine)",
+        step: "largest-request",
+        known_bad: &["limit-of-64-kib"],
+    },
+    Rule {
+        rule: "a length over 70000 gets `ERR too long`",
+        step: "too-long",
+        known_bad: &["closes-without-err"],
+    },
+    Rule {
+        rule: "then the server closes the connection at once, without reading any body",
+        step: "too-long",
+        known_bad: &["checks-the-length-after-the-body"],
+    },
+    Rule {
+        rule: "a header that is not 8 ASCII digits gets the reply `ERR bad header`",
+        step: "bad-headers",
+        known_bad: &["parses-the-header-with-parse"],
+    },
+    Rule {
+        rule: "A client that closes in the middle of a request gets no reply.",
+        step: "closes-mid-request",
+        known_bad: &["replies-to-a-cut-request"],
+    },
+];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
@@ -141,6 +233,9 @@ const REFUSAL: &str = "a string that starts with \"ERR \", like \"00000014ERR ba
 pub struct KvClient {
     conn: Conn,
     requests: Vec<Vec<u8>>,
+    /// The requests of the clients that came before this one in the step, whose effect it
+    /// counts on (a SET it GETs): the commands to reproduce a failure send them first.
+    earlier: Vec<Vec<Vec<u8>>>,
     bytewise: bool,
     port: u16,
 }
@@ -151,9 +246,20 @@ impl KvClient {
         Ok(KvClient {
             conn: lab.connect()?,
             requests: Vec::new(),
+            earlier: Vec::new(),
             bytewise: false,
             port: lab.default_port,
         })
+    }
+
+    /// Connects after `before` has left: a failure's commands send `before`'s requests (and
+    /// those of the clients before it) first, one client after another.
+    pub fn connect_after(lab: &mut Lab, before: KvClient) -> Result<KvClient, Failure> {
+        let mut client = KvClient::connect(lab)?;
+        client.earlier = before.earlier;
+        client.earlier.push(before.requests);
+        drop(before.conn);
+        Ok(client)
     }
 
     /// The connection, for steps that send bytes of their own.
@@ -262,26 +368,67 @@ impl KvClient {
         failure
     }
 
-    /// Puts the string-client command that sends the same requests first, when it can, and
-    /// the `nc` line as the other way.
+    /// Puts the command that sends the same requests, as lesson 5's string-client, in place of
+    /// the `nc` line when it can (with the `nc` line as the other way, in the same command: it
+    /// is not one more terminal); with the requests of the clients before this one first.
     fn with_string_client(&self, mut failure: Failure) -> Failure {
-        let mut command = format!("cargo run -q --bin string-client -- --port {}", self.port);
-        for request in &self.requests {
-            let Ok(text) = std::str::from_utf8(request) else {
-                return failure;
-            };
-            command.push_str(&format!(" --message '{}'", text.replace('\'', "'\\''")));
+        let mut clients = self.earlier.clone();
+        clients.push(self.requests.clone());
+        // The connection's own `nc` line sends this client's bytes only (one byte per write,
+        // with its note, for a bytewise step); with clients before it, send theirs too.
+        let nc = match self.earlier.is_empty() {
+            true => failure.reproduce.first().cloned(),
+            false => Some(nc_command(self.port, &clients)),
+        };
+        if let Some(command) = reproduce_command(self.port, &clients, nc.as_deref()) {
+            failure.reproduce = vec![command];
+        } else if let Some(nc) = nc {
+            failure.reproduce = vec![nc];
         }
-        if command.len() > 400 {
-            return failure;
-        }
-        let others = failure
-            .reproduce
-            .iter()
-            .map(|line| format!("or, with nc: {line}"));
-        failure.reproduce = std::iter::once(command).chain(others).collect();
         failure
     }
+}
+
+/// One command that sends each client's requests, as lesson 5's string-client, one client
+/// after another, and then `nc_alternative` as the other way; `None` when the requests are
+/// not text, or too long to type.
+fn reproduce_command(
+    port: u16,
+    clients: &[Vec<Vec<u8>>],
+    nc_alternative: Option<&str>,
+) -> Option<String> {
+    let mut runs = Vec::new();
+    for requests in clients {
+        let mut command = format!("cargo run -q --bin string-client -- --port {port}");
+        for request in requests {
+            let text = std::str::from_utf8(request).ok()?;
+            command.push_str(&format!(" --message '{}'", text.replace('\'', "'\\''")));
+        }
+        runs.push(command);
+    }
+    let command = runs.join("; ");
+    if command.len() > 400 {
+        return None;
+    }
+    Some(match nc_alternative {
+        Some(nc) => format!("{command}    (or, with nc: {nc})"),
+        None => command,
+    })
+}
+
+/// The `nc` commands that send each client's requests, framed, one client after another.
+fn nc_command(port: u16, clients: &[Vec<Vec<u8>>]) -> String {
+    clients
+        .iter()
+        .map(|requests| {
+            let bytes: Vec<u8> = requests.iter().flat_map(|request| frame(request)).collect();
+            format!(
+                "printf '{}' | nc -N 127.0.0.1 {port}",
+                printf_escape(&bytes)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The size a header says, if it is 8 ASCII digits.
@@ -378,7 +525,19 @@ pub fn incr(lab: &mut Lab) -> StepResult {
 /// Bodies that are no command: the reply says so, and the connection goes on.
 pub fn unknown_commands(lab: &mut Lab) -> StepResult {
     let mut client = KvClient::connect(lab)?;
-    for request in ["PING", "get name", "", "GET", "SET lonely", "INCR", "DEL"] {
+    for request in [
+        "PING",
+        "get name",
+        "",
+        "GET",
+        "SET lonely",
+        "INCR",
+        "DEL",
+        "GET a b",
+        "DEL a b",
+        "INCR a b",
+        "SET  empty-key",
+    ] {
         client.ask(request, "ERR unknown command")?;
     }
     client.ask("SET still here", "OK")?;
@@ -390,16 +549,14 @@ pub fn store_outlives_clients(lab: &mut Lab) -> StepResult {
     let mut first = KvClient::connect(lab)?;
     first.ask("SET shared from the first client", "OK")?;
     first.ask("INCR clients", "1")?;
-    drop(first);
-    let mut second = KvClient::connect(lab)?;
+    let mut second = KvClient::connect_after(lab, first)?;
     let note = "The store lives as long as the server, not as long as one client: keep it \
                 outside the function that serves a client (in `main`).";
     second
         .ask("GET shared", "from the first client")
         .map_err(|failure| failure.with_note(note))?;
     second.ask("INCR clients", "2")?;
-    drop(second);
-    let mut third = KvClient::connect(lab)?;
+    let mut third = KvClient::connect_after(lab, second)?;
     third.ask("INCR clients", "3")
 }
 
@@ -473,7 +630,7 @@ pub fn too_long(lab: &mut Lab) -> StepResult {
 
 /// Headers that are not 8 digits, each on a connection of its own.
 pub fn bad_headers(lab: &mut Lab) -> StepResult {
-    for header in ["abcdefgh", "-0000001", " 0000005"] {
+    for header in ["abcdefgh", "-0000001", " 0000005", "+0000005"] {
         let mut client = KvClient::connect(lab)?;
         let started = Instant::now();
         client.conn().send(header.as_bytes())?;
@@ -488,13 +645,15 @@ pub fn closes_mid_request(lab: &mut Lab) -> StepResult {
     let mut conn = lab.connect()?;
     conn.send(b"00000012SET ha")?;
     conn.half_close()?;
-    conn.expect_close().map_err(|failure| {
-        failure.with_note(
-            "The client closed its side in the middle of a request: it will send nothing more, \
+    common::expect_no_reply(&mut conn, "a request cut short by the client's close").map_err(
+        |failure| {
+            failure.with_note(
+                "The client closed its side in the middle of a request: it will send nothing more, \
              so there is nothing to answer. Close the connection (`read_frame` returns \
              Truncated).",
-        )
-    })?;
+            )
+        },
+    )?;
     lab.expect_running()?;
     served(lab)
 }
@@ -521,7 +680,29 @@ pub fn restarts(lab: &mut Lab) -> StepResult {
 
 #[cfg(test)]
 mod tests {
-    use super::{frame, frames, parse_header};
+    use super::{frame, frames, nc_command, parse_header, reproduce_command};
+
+    #[test]
+    fn a_second_clients_failure_is_reproduced_with_the_first_clients_requests_in_one_terminal() {
+        let first: Vec<Vec<u8>> = vec![
+            b"SET shared from the first client".to_vec(),
+            b"INCR clients".to_vec(),
+        ];
+        let second: Vec<Vec<u8>> = vec![b"GET shared".to_vec()];
+        let clients = [first, second];
+        let nc = nc_command(8889, &clients);
+        let command = reproduce_command(8889, &clients, Some(&nc)).expect("a command");
+        assert_eq!(
+            command,
+            "cargo run -q --bin string-client -- --port 8889 --message 'SET shared from the \
+             first client' --message 'INCR clients'; cargo run -q --bin string-client -- --port \
+             8889 --message 'GET shared'    (or, with nc: printf '00000032SET shared from the \
+             first client00000012INCR clients' | nc -N 127.0.0.1 8889; printf '00000010GET \
+             shared' | nc -N 127.0.0.1 8889)"
+        );
+        // Not text: no string-client command, the nc line is used instead.
+        assert_eq!(reproduce_command(8889, &[vec![vec![0xff]]], None), None);
+    }
 
     #[test]
     fn frames_carry_their_length_in_8_digits() {
