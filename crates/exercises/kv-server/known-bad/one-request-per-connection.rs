@@ -10,6 +10,11 @@
 //!
 //! ```text
 //! replace:
+//! fn answer_requests(client: &mut Traced<TcpStream>, store: &mut Store) -> Result<()> {
+//! with:
+//! #[allow(clippy::never_loop)] // the mistake: the loop never goes round
+//! fn answer_requests(client: &mut Traced<TcpStream>, store: &mut Store) -> Result<()> {
+//! replace:
 //!         send_string(client, &reply).context("could not send the reply")?;
 //!     }
 //! with:
