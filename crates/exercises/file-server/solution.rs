@@ -2,15 +2,19 @@
 //! is `crates/exercises/file-server/file-server.rs`.
 //!
 //! Each client uploads one file: an 8-digit name length, the name, a 16-digit size, the bytes.
-//! The server checks each part as soon as it has it, saves the file under `--out-dir` without
-//! ever replacing one or showing a half-written one, and replies `saved <name> <size>` or
-//! `error: <why>`.
+//! The server checks each part as soon as it has it, writes the bytes as they come to a hidden
+//! temporary file with a random name, and gives it its name under `--out-dir` once it is
+//! complete: it never replaces a file nor shows a half-written one. It replies
+//! `saved <name> <size>` or `error: <why>`.
 
+use std::collections::hash_map::RandomState;
 use std::fs::{self, File};
-use std::io::{ErrorKind, Read, Write};
+use std::hash::{BuildHasher, Hasher};
+use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
 use netlesson::Traced;
@@ -49,7 +53,8 @@ fn handle_upload(
 }
 
 /// Reads one upload (name length, name, size, bytes), checks each part as soon as it has it,
-/// and saves the file in `out_dir`. Returns the name and the size, for the reply.
+/// and saves the file in `out_dir` as its bytes come. Returns the name and the size, for the
+/// reply.
 fn receive_and_save(client: &mut impl Read, out_dir: &Path) -> Result<(String, u64)> {
     let name_length = read_number(client, 8).context("could not read the name's length")?;
     // Checked before reading the name: a client announcing 99999999 bytes gets its answer at
@@ -69,8 +74,7 @@ fn receive_and_save(client: &mut impl Read, out_dir: &Path) -> Result<(String, u
     if out_dir.join(&name).exists() {
         bail!("{name} exists already (choose another name: files are never replaced)");
     }
-    let bytes = read_exactly(client, size).context("could not read the file's bytes")?;
-    save_new(out_dir, &name, &bytes)?;
+    save_new(out_dir, &name, client, size)?;
     Ok((name, size))
 }
 
@@ -123,20 +127,48 @@ fn check_name(name: &[u8]) -> Result<&str> {
     Ok(name)
 }
 
-/// Saves `bytes` as `out_dir/name`, never replacing a file, and never letting a half-written
-/// file appear under that name.
-fn save_new(out_dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let temporary = out_dir.join(format!(".{name}.part"));
-    let result = write_then_link(&temporary, &out_dir.join(name), bytes);
+/// Receives the file's `size` bytes from `client` into `out_dir/name`, never replacing a file,
+/// and never letting a half-written file appear under that name: the bytes go to a temporary
+/// file as they come, which gets its final name once they are all there.
+fn save_new(out_dir: &Path, name: &str, client: &mut impl Read, size: u64) -> Result<()> {
+    let (temporary, file) = create_temporary(out_dir)?;
+    let result = receive_then_link(file, client, size, &temporary, &out_dir.join(name));
     // After a link the file lives on under its final name; after a failure this removes the
     // partial bytes. Either way the temporary name must go.
     let _ = fs::remove_file(&temporary);
     result.with_context(|| format!("could not save {name}"))
 }
 
-fn write_then_link(temporary: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
-    let mut file = File::create(temporary).context("could not create a temporary file")?;
-    file.write_all(bytes)?;
+/// Creates a new temporary file in `out_dir` under a name nobody can guess, and returns its
+/// path and the open file. `create_new` never opens a file that exists, nor follows a symbolic
+/// link planted under that name: such a name is taken, and another random one is tried.
+fn create_temporary(out_dir: &Path) -> Result<(PathBuf, File)> {
+    for _ in 0..TEMPORARY_TRIES {
+        let path = out_dir.join(temporary_name());
+        match File::create_new(&path) {
+            Ok(file) => return Ok((path, file)),
+            Err(error) if error.kind() == ErrorKind::AlreadyExists => continue,
+            Err(error) => return Err(error).context("could not create a temporary file"),
+        }
+    }
+    bail!("no free temporary name in {TEMPORARY_TRIES} tries")
+}
+
+/// Copies exactly `size` bytes from `client` into `file`, flushes them to the disk, and links
+/// the file under its final name, `target`.
+fn receive_then_link(
+    mut file: File,
+    client: &mut impl Read,
+    size: u64,
+    temporary: &Path,
+    target: &Path,
+) -> Result<()> {
+    // `take` stops after `size` bytes; `io::copy` reads and writes a piece (8 KiB) at a time,
+    // so the server holds no more than that of a file in memory, however big the file.
+    let copied = io::copy(&mut client.take(size), &mut file)?;
+    if copied < size {
+        bail!("the connection closed before all {size} bytes had come ({copied} came)");
+    }
     // The bytes reach the disk before the file gets a name that says "complete".
     file.sync_all()?;
     drop(file);
@@ -145,4 +177,20 @@ fn write_then_link(temporary: &Path, target: &Path, bytes: &[u8]) -> Result<()> 
         ErrorKind::AlreadyExists => anyhow::anyhow!("the name exists already"),
         _ => error.into(),
     })
+}
+
+/// How many random temporary names to try before giving up (each is taken only if a file of
+/// that name exists: almost never).
+const TEMPORARY_TRIES: u32 = 100;
+
+/// A random hidden name for a temporary file: `.upload-` and 16 hexadecimal digits, then
+/// `.part`. Hidden (it starts with `.`), so that nobody takes it for a saved file, and random,
+/// so that nobody can plant a file (or a symbolic link) under it in advance.
+fn temporary_name() -> String {
+    // std's `RandomState` seeds each hasher from the operating system's randomness; hashing
+    // a count makes each name new. (Production code uses the `tempfile` crate.)
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u64(COUNT.fetch_add(1, Ordering::Relaxed));
+    format!(".upload-{:016x}.part", hasher.finish())
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
@@ -27,7 +27,90 @@ pub const CHECK: Check = Check {
 
 /// The rules of the starter's header, each with the step and the known-bad programs that
 /// prove the check enforces it.
-pub const RULES: &[Rule] = &[];
+pub const RULES: &[Rule] = &[
+    Rule {
+        rule: "the length of the file's name: 8 ASCII digits, zero-padded",
+        step: "bytewise",
+        known_bad: &["header-in-one-read"],
+    },
+    Rule {
+        rule: "the file's bytes: exactly that many, any byte values",
+        step: "saves-a-big-binary-file",
+        known_bad: &["reads-once"],
+    },
+    Rule {
+        rule: "a header is not all digits (`0000000x`, `-000000000000005`, `+000000000000005`)",
+        step: "headers-not-digits",
+        known_bad: &["parses-the-size-with-parse"],
+    },
+    Rule {
+        rule: "the name is not 1 to 100 characters from `A-Z a-z 0-9 . _ -`",
+        step: "unsafe-names",
+        known_bad: &["trusts-the-name"],
+    },
+    Rule {
+        rule: "or starts with `.`",
+        step: "unsafe-names",
+        known_bad: &["allows-a-leading-dot"],
+    },
+    Rule {
+        rule: "a name that is not UTF-8 is refused too",
+        step: "name-not-utf8",
+        known_bad: &["panics-on-non-utf8-name"],
+    },
+    Rule {
+        rule: "a file of that name exists in the folder already (never overwrite)",
+        step: "never-overwrites",
+        known_bad: &["overwrites"],
+    },
+    Rule {
+        rule: "the size is over 10 MiB (10485760 bytes)",
+        step: "limits",
+        known_bad: &["no-size-limit", "size-limit-off-by-one"],
+    },
+    Rule {
+        rule: "Refuse a name length over 100 and a size over 10 MiB as soon as you have read that \
+               header",
+        step: "limits",
+        known_bad: &["checks-the-name-length-late"],
+    },
+    Rule {
+        rule: "the connection ends before all the bytes have come (a truncated upload)",
+        step: "truncated",
+        known_bad: &["leaves-partial-file"],
+    },
+    Rule {
+        rule: "remove the temporary file whatever happens",
+        step: "truncated",
+        known_bad: &["leaves-the-temporary-file"],
+    },
+    Rule {
+        rule: "As the bytes come, write them to a temporary file in the same folder",
+        step: "named-when-complete",
+        known_bad: &["writes-once-under-the-final-name"],
+    },
+    Rule {
+        rule: "Give it its final name only when it is complete",
+        step: "named-when-complete",
+        known_bad: &["writes-under-final-name"],
+    },
+    Rule {
+        rule: "`.upload-` and 16 hexadecimal digits, `.part`: hidden",
+        step: "named-when-complete",
+        known_bad: &["visible-temporary-name"],
+    },
+    Rule {
+        rule: "made with `File::create_new` under the name `temporary_name()` picks at random",
+        step: "temporary-name",
+        known_bad: &["predictable-temporary-name"],
+    },
+    Rule {
+        rule: "A client that sends nothing for `--idle-timeout` seconds (default 10), before or \
+               during its upload, is refused the same way",
+        step: "stalls",
+        known_bad: &["retries-a-timed-out-read"],
+    },
+];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
@@ -83,8 +166,15 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         id: "named-when-complete",
-        name: "the file gets its name only when it is complete",
+        name: "while the bytes come they go to a hidden temporary file; the file gets its name \
+               only when it is complete",
         run: named_when_complete,
+    },
+    Step {
+        id: "temporary-name",
+        name: "the temporary file's name is random: a symbolic link planted under it is never \
+               followed",
+        run: temporary_name,
     },
     Step {
         id: "closes-at-once",
@@ -97,9 +187,10 @@ pub const STEPS: &[Step] = &[
         run: resets,
     },
     Step {
-        id: "silent",
-        name: "a silent client is dropped after --idle-timeout",
-        run: silent,
+        id: "stalls",
+        name: "a client that stops sending mid-upload is refused after --idle-timeout; nothing \
+               is left",
+        run: stalls,
     },
     Step {
         id: "restarts",
@@ -262,7 +353,7 @@ fn entries(folder: &Path) -> BTreeSet<String> {
 /// The server must refuse what `conn` sent: one line `error: <why>\n`, then the end of the
 /// connection (a close; or a reset, when it refused before reading all we sent), within
 /// `within`.
-fn expect_refusal(conn: &mut Conn, within: Duration, what: &str) -> StepResult {
+fn expect_refusal(lab: &mut Lab, conn: &mut Conn, within: Duration, what: &str) -> StepResult {
     let start = conn.received().len();
     let ended = conn.closes_within(within);
     let reply = &conn.received()[start..];
@@ -273,10 +364,7 @@ fn expect_refusal(conn: &mut Conn, within: Duration, what: &str) -> StepResult {
         return Ok(());
     }
     let problem = match (reply.is_empty(), ended) {
-        (true, false) => format!(
-            "{what}, but no answer came within {:.1} s",
-            within.as_secs_f64()
-        ),
+        (true, false) => no_answer(what, within, was_accepted(lab, conn)),
         (_, false) => format!("{what}: the server answered, but did not close the connection"),
         _ if reply.starts_with(b"saved ") => format!("{what}, but the server saved it"),
         _ => format!("{what}: the answer must be one line `error: <why>`"),
@@ -287,6 +375,37 @@ fn expect_refusal(conn: &mut Conn, within: Duration, what: &str) -> StepResult {
         "`error: <why>\\n` (one line), then the connection closed",
         &problem,
     ))
+}
+
+/// Whether the server has said that it accepted `conn` (`exercises::serve` prints
+/// `accepted connection from <address>` for each client it takes).
+fn was_accepted(lab: &mut Lab, conn: &Conn) -> bool {
+    let Some(address) = conn.local_addr() else {
+        return true;
+    };
+    lab.lines_about(address)
+        .iter()
+        .any(|line| line.contains("accepted"))
+}
+
+/// What it means that no answer to `what` came within `within`: the server did not refuse
+/// at once, or (`accepted` false) it was still busy with an earlier client, and never got to
+/// this one.
+fn no_answer(what: &str, within: Duration, accepted: bool) -> String {
+    let waited = format!(
+        "{what}, but no answer came within {:.1} s",
+        within.as_secs_f64()
+    );
+    match accepted {
+        true => waited,
+        false => format!(
+            "{waited}. The server had not even accepted this connection (it printed no \
+             `accepted connection from` line for it): it was still busy with the client before \
+             this one, which it had answered. A server that serves one client at a time takes \
+             the next only once its function for the previous one has returned: after the \
+             reply, return at once, without waiting for that client to send more or to close"
+        ),
+    }
 }
 
 /// No entry of `folder` is new since `before` (a refused or broken upload saves nothing, not
@@ -375,6 +494,7 @@ fn never_overwrites(lab: &mut Lab) -> StepResult {
     let mut conn = lab.connect()?;
     conn.send(&upload(b"notes.txt", 9, b"replaced\n"))?;
     expect_refusal(
+        lab,
         &mut conn,
         REPLY_TIMEOUT,
         "a second upload named notes.txt must be refused (never overwrite)",
@@ -421,7 +541,7 @@ fn unsafe_names(lab: &mut Lab) -> StepResult {
         let mut conn = lab.connect()?;
         conn.send(&upload(name.as_bytes(), 5, b"oops\n"))?;
         let what = format!("the name {name:?} must be refused");
-        let refused = expect_refusal(&mut conn, REPLY_TIMEOUT, &what);
+        let refused = expect_refusal(lab, &mut conn, REPLY_TIMEOUT, &what);
         // The folder above --out-dir: where `../escape` would land. Worse than any reply.
         if let Some(escaped) = entries(&parent).difference(&around).next() {
             return Err(conn.failure(format!(
@@ -442,6 +562,7 @@ fn name_not_utf8(lab: &mut Lab) -> StepResult {
     let mut conn = lab.connect()?;
     conn.send(&upload(&[0xff, 0xfe, b'.', b't', b'x', b't'], 5, b"oops\n"))?;
     expect_refusal(
+        lab,
         &mut conn,
         REPLY_TIMEOUT,
         "a name that is not UTF-8 (ff fe .txt) must be refused",
@@ -454,18 +575,23 @@ fn name_not_utf8(lab: &mut Lab) -> StepResult {
 
 fn headers_not_digits(lab: &mut Lab) -> StepResult {
     let folder = out_dir(lab)?;
-    let cases: [(&[u8], &str); 3] = [
+    // Each with a name of its own that no file has: a refusal must be for the header alone.
+    let cases: [(&[u8], &str); 4] = [
         (
             b"0000000xhello.txt0000000000000005hello",
             "a name length `0000000x`",
         ),
         (
-            b"00000009hello.txt-000000000000005hello",
+            b"00000009minus.txt-000000000000005hello",
             "a size `-000000000000005`",
         ),
         (
-            b"00000009hello.txt 000000000000005hello",
+            b"00000009space.txt 000000000000005hello",
             "a size ` 000000000000005`",
+        ),
+        (
+            b"00000008plus.txt+000000000000005hello",
+            "a size `+000000000000005`",
         ),
     ];
     for (wire, what) in cases {
@@ -473,6 +599,7 @@ fn headers_not_digits(lab: &mut Lab) -> StepResult {
         let mut conn = lab.connect()?;
         conn.send(wire)?;
         expect_refusal(
+            lab,
             &mut conn,
             REPLY_TIMEOUT,
             &format!("{what} is not all digits and must be refused"),
@@ -490,19 +617,25 @@ fn limits(lab: &mut Lab) -> StepResult {
     let mut conn = lab.connect()?;
     conn.send(format!("00000007big.bin{:016}", MAX_SIZE + 1).as_bytes())?;
     expect_refusal(
+        lab,
         &mut conn,
         AT_ONCE,
         "a size of 10485761 bytes (10 MiB + 1) must be refused as soon as the size is read, \
          before any of the file's bytes (the client sent none)",
     )?;
+    // Closed before the next client comes: a server may wait for its client to close before
+    // it takes the next one (one that drains what is left to read, say).
+    drop(conn);
     let mut conn = lab.connect()?;
     conn.send(b"99999999")?;
     expect_refusal(
+        lab,
         &mut conn,
         AT_ONCE,
         "a name length of 99999999 must be refused as soon as it is read, before the name (the \
          client sent none)",
     )?;
+    drop(conn);
     nothing_new(&folder, &before, "refusing uploads over the limits")?;
     // The limit itself is allowed.
     saves(lab, "limit.bin", &binary_content(MAX_SIZE as usize))
@@ -515,6 +648,7 @@ fn truncated(lab: &mut Lab) -> StepResult {
     conn.send(&upload(b"cut.bin", 1000, &binary_content(400)))?;
     conn.half_close()?;
     expect_refusal(
+        lab,
         &mut conn,
         REPLY_TIMEOUT,
         "the client announced 1000 bytes, sent 400 and closed its side: the upload must be \
@@ -533,19 +667,13 @@ fn named_when_complete(lab: &mut Lab) -> StepResult {
     let (first, rest) = wire.split_at(wire.len() - 1000);
     let mut conn = lab.connect()?;
     conn.send(first)?;
-    // Time for the server to read and store the first half.
-    std::thread::sleep(Duration::from_millis(300));
-    if folder.join("halfway.bin").exists() {
-        let mut failure = conn.failure(
-            "halfway through the upload, --out-dir already shows halfway.bin: anyone who opens \
-             it now gets half a file. Write to a temporary name starting with `.`, and give the \
-             file its name once all the bytes are there"
-                .to_string(),
-        );
+    let midway = new_entries_within(&folder, &before, MIDWAY);
+    if let Some(problem) = judge_midway(&midway, "halfway.bin") {
+        let mut failure = conn.failure(problem);
         failure.reproduce = vec![
             "{ printf '00000011halfway.bin0000000000002000'; head -c 1000 /dev/urandom; sleep 5; \
-             head -c 1000 /dev/urandom; } | nc -N 127.0.0.1 50002    (and look into the folder \
-             during the 5 seconds)"
+             head -c 1000 /dev/urandom; } | nc -N 127.0.0.1 50002    (and look into the folder, \
+             with `ls -a`, during the 5 seconds)"
                 .to_string(),
         ];
         return Err(failure);
@@ -554,6 +682,128 @@ fn named_when_complete(lab: &mut Lab) -> StepResult {
     conn.expect_then_close(b"saved halfway.bin 2000\n")
         .map_err(|failure| shorter_reproduce(failure, "halfway.bin", 2000, 2000))?;
     check_saved(lab, &conn, "halfway.bin", &content, &before)
+}
+
+/// How long the server may take to start writing a file once its headers have come.
+const MIDWAY: Duration = Duration::from_secs(2);
+
+/// The entries of `folder` that are not in `before`, as soon as there is one (waiting up to
+/// `limit`); none if none came.
+fn new_entries_within(folder: &Path, before: &BTreeSet<String>, limit: Duration) -> Vec<String> {
+    let deadline = Instant::now() + limit;
+    loop {
+        let new: Vec<String> = entries(folder).difference(before).cloned().collect();
+        if !new.is_empty() || Instant::now() >= deadline {
+            return new;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// What is wrong with the folder halfway through the upload of `name`, where `new` are its
+/// new entries: it must hold the bytes so far in a hidden temporary file, and nothing else.
+fn judge_midway(new: &[String], name: &str) -> Option<String> {
+    if new.iter().any(|entry| entry == name) {
+        return Some(format!(
+            "halfway through the upload, --out-dir already shows {name}: anyone who opens it now \
+             gets half a file. Write the bytes to a temporary file whose name starts with `.`, \
+             and give the file its name once all of them are there"
+        ));
+    }
+    if let Some(visible) = new.iter().find(|entry| !entry.starts_with('.')) {
+        return Some(format!(
+            "halfway through the upload of {name}, --out-dir shows `{visible}`, which looks like \
+             a saved file: the temporary file's name must start with `.` (`temporary_name()`)"
+        ));
+    }
+    if new.is_empty() {
+        return Some(format!(
+            "halfway through the upload of {name} (its headers and 1000 of its 2000 bytes had \
+             come), --out-dir held no temporary file after {} s: write the bytes to a temporary \
+             file as they come. (A server that keeps them in memory until the end holds up to \
+             10 MiB per client, and one that then writes them with one `fs::write` to the \
+             final name shows a half-written file while it writes)",
+            MIDWAY.as_secs()
+        ));
+    }
+    None
+}
+
+/// A client uploads `secret.bin` and stops halfway (the upload is refused); while it was
+/// uploading, the checker saw the name of the temporary file. It plants a symbolic link under
+/// that name, to a file outside --out-dir, and uploads `secret.bin` again: a server that picks
+/// its temporary names at random never meets the link; one that uses the same name again
+/// (`File::create` follows the link and writes outside the folder; `File::create_new` fails).
+fn temporary_name(lab: &mut Lab) -> StepResult {
+    let folder = out_dir(lab)?;
+    let outside = lab.scratch_dir()?.join("planted-target");
+    let content = binary_content(2000);
+    let wire = upload(b"secret.bin", 2000, &content);
+
+    let before = entries(&folder);
+    let mut cut = lab.connect()?;
+    cut.send(&wire[..wire.len() - 1000])?;
+    let midway = new_entries_within(&folder, &before, MIDWAY);
+    let Some(temporary) = midway.iter().find(|entry| entry.starts_with('.')).cloned() else {
+        return Err(cut.failure(judge_midway(&midway, "secret.bin").unwrap_or_default()));
+    };
+    cut.half_close()?;
+    expect_refusal(
+        lab,
+        &mut cut,
+        REPLY_TIMEOUT,
+        "the client announced 2000 bytes, sent 1000 and closed its side: the upload must be \
+         refused",
+    )?;
+    drop(cut);
+    nothing_new(&folder, &before, "an upload cut short")?;
+
+    let planted = folder.join(&temporary);
+    plant_link(&outside, &planted)?;
+    let before = entries(&folder);
+    let mut conn = lab.connect()?;
+    conn.send(&wire)?;
+    let saved = conn.expect_then_close(b"saved secret.bin 2000\n");
+    let wrote_outside = outside.exists();
+    let _ = std::fs::remove_file(&planted);
+    let _ = std::fs::remove_file(&outside);
+    if wrote_outside {
+        return Err(conn.failure(format!(
+            "the checker planted a symbolic link named `{temporary}` (the name of the temporary \
+             file of the upload before) in --out-dir, pointing to a file outside it, and the \
+             server wrote through it, outside --out-dir. Create the temporary file with \
+             `File::create_new`, which never follows a link, under a name nobody can guess \
+             (`temporary_name()` picks a random one each time)"
+        )));
+    }
+    saved.map_err(|failure| {
+        failure.with_note(format!(
+            "The checker had planted a symbolic link named `{temporary}` (the temporary file's \
+             name in the upload before) in --out-dir: a server that picks its temporary names at \
+             random (`temporary_name()`) never meets it, and saves the file."
+        ))
+    })?;
+    let mut before = before;
+    before.remove(&temporary);
+    check_saved(lab, &conn, "secret.bin", &content, &before)
+}
+
+/// A symbolic link at `link` to `target` (on systems without them, an empty file: then the
+/// step only checks that a file under the temporary name does not stop the upload).
+fn plant_link(target: &Path, link: &Path) -> StepResult {
+    #[cfg(unix)]
+    let planted = std::os::unix::fs::symlink(target, link);
+    #[cfg(not(unix))]
+    let planted = {
+        let _ = target;
+        std::fs::write(link, b"")
+    };
+    planted.map_err(|error| {
+        Failure::new(format!(
+            "the checker could not plant a link at {}: {error}",
+            link.display()
+        ))
+    })
 }
 
 fn closes_at_once(lab: &mut Lab) -> StepResult {
@@ -578,10 +828,67 @@ fn resets(lab: &mut Lab) -> StepResult {
     }
 }
 
-fn silent(lab: &mut Lab) -> StepResult {
-    common::silent_client_dropped(lab, served)
+/// How long a client that stopped sending may wait for its refusal: the checker's
+/// --idle-timeout (1 s), and room for a busy machine.
+const STALLED: Duration = Duration::from_millis(2500);
+
+/// A client sends its headers and 300 of the 1000 bytes it announced, then nothing: after
+/// --idle-timeout the server refuses it, leaves nothing in the folder, and serves the next.
+fn stalls(lab: &mut Lab) -> StepResult {
+    let folder = out_dir(lab)?;
+    let before = entries(&folder);
+    let mut stalled = lab.connect()?;
+    stalled.send(&upload(b"stalled.bin", 1000, &binary_content(300)))?;
+    expect_refusal(
+        lab,
+        &mut stalled,
+        STALLED,
+        "the client sent 300 of the 1000 bytes it announced, then nothing: after --idle-timeout \
+         (the checker gives 1 s), the upload must be refused",
+    )
+    .map_err(|failure| shorter_reproduce(failure, "stalled.bin", 1000, 300))?;
+    drop(stalled);
+    nothing_new(&folder, &before, "refusing a client that stopped sending")?;
+    lab.expect_running()?;
+    served(lab)
 }
 
 fn restarts(lab: &mut Lab) -> StepResult {
     common::restarts_at_once(lab, served)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{judge_midway, no_answer};
+
+    #[test]
+    fn no_answer_blames_the_client_before_when_the_server_never_accepted_this_one() {
+        let what = "a name length of 99999999 must be refused as soon as it is read";
+        let accepted = no_answer(what, Duration::from_millis(700), true);
+        assert_eq!(accepted, format!("{what}, but no answer came within 0.7 s"));
+        let busy = no_answer(what, Duration::from_millis(700), false);
+        assert!(busy.starts_with(&accepted), "{busy}");
+        assert!(
+            busy.contains("had not even accepted this connection"),
+            "{busy}"
+        );
+        assert!(
+            busy.contains("still busy with the client before this one"),
+            "{busy}"
+        );
+    }
+
+    #[test]
+    fn halfway_the_folder_holds_a_hidden_temporary_file_and_nothing_else() {
+        let said = |new: &[&str]| {
+            let new: Vec<String> = new.iter().map(|entry| entry.to_string()).collect();
+            judge_midway(&new, "halfway.bin")
+        };
+        assert_eq!(said(&[".upload-0123456789abcdef.part"]), None);
+        assert!(said(&["halfway.bin"]).is_some_and(|s| s.contains("already shows halfway.bin")));
+        assert!(said(&["halfway.bin.part"]).is_some_and(|s| s.contains("must start with `.`")));
+        assert!(said(&[]).is_some_and(|s| s.contains("as they come")));
+    }
 }
