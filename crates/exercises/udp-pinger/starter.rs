@@ -36,8 +36,9 @@
 //! rtt min/avg/max = 0.098/0.126/0.153 ms
 //! ```
 //!
-//! Lost pings are results, not errors: the pinger exits with status 0. Only when it cannot run
-//! at all (no socket, say) does it print `error: ...` and exit with 1 (return an error).
+//! Lost pings are results, not errors: the pinger exits with status 0. Only when it cannot do
+//! its job (no socket, or a ping it cannot send, as to `--port 0`) does it print `error: ...`
+//! and exit with 1 (return the error).
 //!
 //! Everything around your part is done: `exercises::run_pinger` reads the options and calls
 //! `ping_all` with them; `ping_all` prints the line of each ping.

@@ -8,7 +8,11 @@
 //! loss` (L rounded down), then `rtt min/avg/max = MIN/AVG/MAX ms` if any reply came.
 
 use std::net::{SocketAddr, UdpSocket};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use netlesson::show::show_bytes;
 
 use regex_lite::Regex;
 
@@ -27,13 +31,102 @@ pub const CHECK: Check = Check {
 
 /// The rules of the starter's header, each with the step and the known-bad programs that
 /// prove the check enforces it.
-pub const RULES: &[Rule] = &[];
+pub const RULES: &[Rule] = &[
+    Rule {
+        rule: "From one UDP socket",
+        step: "all-answered",
+        known_bad: &["socket-per-ping"],
+    },
+    Rule {
+        rule: "send `--count` pings (default 10)",
+        step: "late-reply-and-copy",
+        known_bad: &["ignores-count"],
+    },
+    Rule {
+        rule: "one after another",
+        step: "all-answered",
+        known_bad: &["sends-all-pings-first"],
+    },
+    Rule {
+        rule: "Ping number N is one datagram holding exactly the text `Ping N`.",
+        step: "all-answered",
+        known_bad: &["sends-a-newline"],
+    },
+    Rule {
+        rule: "wait at most `--timeout` seconds (default 1; decimals allowed, such as 0.2) for \
+               its reply",
+        step: "lossy-network",
+        known_bad: &["ignores-the-timeout"],
+    },
+    Rule {
+        rule: "Anything else that arrives meanwhile is not its reply: a late reply to an earlier \
+               ping, a second copy of a reply",
+        step: "late-reply-and-copy",
+        known_bad: &["takes-any-reply"],
+    },
+    Rule {
+        rule: "bytes that are not text",
+        step: "not-text",
+        known_bad: &["panics-on-bytes-that-are-not-text"],
+    },
+    Rule {
+        rule: "Ignore it and go on waiting",
+        step: "not-text",
+        known_bad: &["gives-up-at-a-stray"],
+    },
+    Rule {
+        rule: "until the same deadline",
+        step: "never-answers",
+        known_bad: &["restarts-the-timeout"],
+    },
+    Rule {
+        rule: "in milliseconds with exactly three decimals",
+        step: "late-reply-and-copy",
+        known_bad: &["times-in-seconds"],
+    },
+    Rule {
+        rule: "in milliseconds with exactly three decimals",
+        step: "all-answered",
+        known_bad: &["two-decimals"],
+    },
+    Rule {
+        rule: "or `Ping N: timed out`",
+        step: "lossy-network",
+        known_bad: &["says-no-reply"],
+    },
+    Rule {
+        rule: "where L = (S - R) * 100 / S in whole numbers, rounded down",
+        step: "late-reply-and-copy",
+        known_bad: &["rounds-the-loss"],
+    },
+    Rule {
+        rule: "the shortest, the mean and the longest round trip",
+        step: "lossy-network",
+        known_bad: &["averages-over-all-pings"],
+    },
+    Rule {
+        rule: "With no reply at all, no such line.",
+        step: "never-answers",
+        known_bad: &["rtt-line-without-replies"],
+    },
+    Rule {
+        rule: "Lost pings are results, not errors: the pinger exits with status 0.",
+        step: "lossy-network",
+        known_bad: &["exits-1-on-loss"],
+    },
+    Rule {
+        rule: "Only when it cannot do its job (no socket, or a ping it cannot send, as to \
+               `--port 0`) does it print `error: ...` and exit with 1",
+        step: "cannot-send",
+        known_bad: &["ignores-send-errors"],
+    },
+];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
     Step {
         id: "all-answered",
-        name: "ten pings to a server that answers each one",
+        name: "ten pings, `Ping 1` to `Ping 10`, from one socket, to a server that answers each",
         run: all_answered,
     },
     Step {
@@ -43,18 +136,25 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         id: "late-reply-and-copy",
-        name: "a late reply or a copy is not taken for a later ping's reply",
+        name: "a late reply or a copy is not taken for a later ping's reply (2 of 3 lost: 66% \
+               loss)",
         run: late_reply_and_copy,
     },
     Step {
         id: "not-text",
-        name: "a datagram that is not text is ignored",
+        name: "a datagram that is not text is ignored, and the reply still awaited",
         run: not_text,
     },
     Step {
         id: "never-answers",
-        name: "a server that never answers: every ping times out",
+        name: "a server that never answers, and sends junk every 50 ms: every ping times out on \
+               time",
         run: never_answers,
+    },
+    Step {
+        id: "cannot-send",
+        name: "a ping that cannot be sent (--port 0) is an error: `error: ...`, exit status 1",
+        run: cannot_send,
     },
 ];
 
@@ -99,18 +199,25 @@ struct Run<'a> {
 }
 
 fn all_answered(lab: &mut Lab) -> StepResult {
-    let server = start_udp_server(lab)?;
-    run_and_compare(
-        lab,
-        Run {
-            port: server.port(),
-            count: None,
-            fates: &[FAST; 10],
-            story: "udp-server --reply upper answered every ping at once",
-            by_hand: vec![udp_server_by_hand()],
-            by_hand_options: &format!("--timeout {TIMEOUT}"),
-        },
-    )
+    // Each reply after a moment's wait, so that a ping sent before its predecessor's reply
+    // came shows (a pinger waits for each reply, or for --timeout, before the next ping).
+    let server = ScriptedServer::start(10, |number| {
+        vec![
+            Act::Wait(Duration::from_millis(2)),
+            Act::Send(format!("PING {number}").into_bytes()),
+        ]
+    })?;
+    let story = "the checker's server answered every ping, 2 ms after it came";
+    let run = Run {
+        port: server.address.port(),
+        count: None,
+        fates: &[FAST; 10],
+        story,
+        by_hand: vec![udp_server_by_hand()],
+        by_hand_options: &format!("--timeout {TIMEOUT}"),
+    };
+    let result = run_and_compare(lab, &run);
+    server.judge(lab, 10, &run, result)
 }
 
 fn lossy_network(lab: &mut Lab) -> StepResult {
@@ -132,7 +239,7 @@ fn lossy_network(lab: &mut Lab) -> StepResult {
     let wiretap = lab.start_helper("wiretap", "wiretap", &args)?;
     run_and_compare(
         lab,
-        Run {
+        &Run {
             port: wiretap.port(),
             count: None,
             fates: &[FAST, LOST, FAST, FAST, FAST, LOST, FAST, LOST, FAST, FAST],
@@ -150,62 +257,59 @@ fn lossy_network(lab: &mut Lab) -> StepResult {
 }
 
 fn late_reply_and_copy(lab: &mut Lab) -> StepResult {
-    let server = start_scripted_server(5, |number| match number {
-        1 => vec![Act::Wait(DELAY), Act::Send(b"PING 1".to_vec())],
-        // Ping 2 gets no reply in time; its reply comes late, while the pinger waits for 3,
-        // which gets none.
-        2 => vec![],
-        3 => vec![Act::Send(b"PING 2".to_vec())],
-        // Ping 4's reply comes twice; the copy arrives while the pinger waits for 5.
-        4 => vec![
+    let server = ScriptedServer::start(3, |number| match number {
+        // Ping 1's reply comes twice; the copy arrives while the pinger waits for ping 2,
+        // which gets no reply.
+        1 => vec![
             Act::Wait(DELAY),
-            Act::Send(b"PING 4".to_vec()),
-            Act::Send(b"PING 4".to_vec()),
+            Act::Send(b"PING 1".to_vec()),
+            Act::Send(b"PING 1".to_vec()),
         ],
+        // Ping 2's reply comes late, just after ping 3 came, which gets no reply.
+        3 => vec![Act::Send(b"PING 2".to_vec())],
         _ => vec![],
     })?;
-    run_and_compare(
-        lab,
-        Run {
-            port: server.port(),
-            count: Some(5),
-            fates: &[DELAYED, LOST, LOST, DELAYED, LOST],
-            story: "the checker's server answered ping 1 after 40 ms; did not answer ping 2 in \
-                    time but sent `PING 2` late, just after ping 3 came; did not answer ping 3; \
-                    answered ping 4 after 40 ms, twice; did not answer ping 5. Only `PING N` \
-                    answers ping N: a late reply or a copy answers nothing",
-            by_hand: vec![
-                udp_server_by_hand(),
-                "cargo run -q --bin wiretap -- udp --listen 127.0.0.1:5006 --to 127.0.0.1:5005 \
-                 --duplicate 1 --seed 1    (every datagram twice: the nearest by hand; \
-                 wiretap's lines show each copy)"
-                    .to_string(),
-            ],
-            by_hand_options: &format!("--port 5006 --timeout {TIMEOUT}"),
-        },
-    )
+    let run = Run {
+        port: server.address.port(),
+        count: Some(3),
+        fates: &[DELAYED, LOST, LOST],
+        story: "the checker's server answered ping 1 after 40 ms, twice; did not answer ping 2 \
+                in time but sent `PING 2` late, just after ping 3 came; did not answer ping 3. \
+                Only `PING N` answers ping N: a late reply or a copy answers nothing. 2 of 3 \
+                lost is 66% loss: (3 - 1) * 100 / 3, rounded down",
+        by_hand: vec![
+            udp_server_by_hand(),
+            "cargo run -q --bin wiretap -- udp --listen 127.0.0.1:5006 --to 127.0.0.1:5005 \
+             --duplicate 1 --seed 1    (every datagram twice: the nearest by hand; wiretap's \
+             lines show each copy)"
+                .to_string(),
+        ],
+        by_hand_options: &format!("--port 5006 --count 3 --timeout {TIMEOUT}"),
+    };
+    let result = run_and_compare(lab, &run);
+    server.judge(lab, 3, &run, result)
 }
 
 fn not_text(lab: &mut Lab) -> StepResult {
-    let server = start_scripted_server(2, |number| {
-        let mut acts = vec![Act::Send(vec![0xff, 0xfe, 0xfd])];
-        acts.push(Act::Wait(DELAY));
-        acts.push(Act::Send(format!("PING {number}").into_bytes()));
-        acts
+    let server = ScriptedServer::start(2, |number| {
+        vec![
+            Act::Send(vec![0xff, 0xfe, 0xfd]),
+            Act::Wait(DELAY),
+            Act::Send(format!("PING {number}").into_bytes()),
+        ]
     })?;
-    run_and_compare(
-        lab,
-        Run {
-            port: server.port(),
-            count: Some(2),
-            fates: &[DELAYED, DELAYED],
-            story: "the checker's server sent the bytes ff fe fd (not UTF-8 text) at once, then \
-                    the reply `PING N` after 40 ms, for each ping",
-            by_hand: vec![udp_server_by_hand()],
-            by_hand_options: "--count 100",
-        },
-    )
-    .map_err(|failure| {
+    let run = Run {
+        port: server.address.port(),
+        count: Some(2),
+        fates: &[DELAYED, DELAYED],
+        story: "the checker's server sent the bytes ff fe fd (not UTF-8 text) at once, then \
+                the reply `PING N` after 40 ms, for each ping: ignore what is not the reply, \
+                and go on waiting for it",
+        by_hand: vec![udp_server_by_hand()],
+        by_hand_options: "--count 100",
+    };
+    let result = run_and_compare(lab, &run);
+    server.judge(lab, 2, &run, result).map_err(|failure| {
         failure.with_reproduce(
             "printf '\\377\\376\\375' | nc -u -w1 127.0.0.1 PORT    (PORT: the pinger's own, \
              from `ss -uanp | grep udp-pinger`, while it pings)",
@@ -214,31 +318,77 @@ fn not_text(lab: &mut Lab) -> StepResult {
 }
 
 fn never_answers(lab: &mut Lab) -> StepResult {
-    // A socket that receives and never answers: the datagrams wait in its queue, unread.
-    let silent = UdpSocket::bind("127.0.0.1:0")
-        .map_err(|error| Failure::new(format!("could not create a UDP socket: {error}")))?;
-    let port = silent
-        .local_addr()
-        .map_err(|error| Failure::new(format!("could not find the socket's port: {error}")))?
-        .port();
-    let result = run_and_compare(
-        lab,
-        Run {
-            port,
-            count: Some(2),
-            fates: &[LOST, LOST],
-            story: "the checker's server received both pings and answered neither",
-            by_hand: vec![
-                udp_server_by_hand(),
-                "cargo run -q --bin wiretap -- udp --listen 127.0.0.1:5006 --to 127.0.0.1:5005 \
-                 --drop 1 --seed 1    (loses everything)"
-                    .to_string(),
-            ],
-            by_hand_options: &format!("--port 5006 --count 2 --timeout {TIMEOUT}"),
-        },
-    );
-    drop(silent);
-    result
+    // Junk more often than --timeout: a pinger that starts its wait again at each datagram
+    // it ignores never gets to the end.
+    let server = ScriptedServer::start(2, |number| match number {
+        1 => vec![Act::JunkEvery(JUNK_EVERY)],
+        _ => vec![],
+    })?;
+    let run = Run {
+        port: server.address.port(),
+        count: Some(2),
+        fates: &[LOST, LOST],
+        story: "the checker's server received both pings and answered neither; from the first \
+                ping on it sent junk (`PONG`, and bytes that are not text) every 50 ms. Each \
+                ping waits --timeout from its send, whatever arrives meanwhile",
+        by_hand: vec![
+            udp_server_by_hand(),
+            "cargo run -q --bin wiretap -- udp --listen 127.0.0.1:5006 --to 127.0.0.1:5005 \
+             --drop 1 --seed 1    (loses everything)"
+                .to_string(),
+        ],
+        by_hand_options: &format!("--port 5006 --count 2 --timeout {TIMEOUT}"),
+    };
+    let result = run_and_compare(lab, &run);
+    server.judge(lab, 2, &run, result)
+}
+
+/// `--port 0`: no datagram can be sent there (the system refuses it), so the pinger cannot do
+/// its job: it must say so in an `error: ...` line and exit with 1, not report lost pings.
+fn cannot_send(lab: &mut Lab) -> StepResult {
+    let args = ["--port", "0", "--count", "2", "--timeout", TIMEOUT];
+    let reproduce = vec![lab.program_command("--port 0 --count 2")];
+    let finished = lab
+        .run_program(&args, Duration::from_secs(2))
+        .map_err(|failure| Failure {
+            reproduce: reproduce.clone(),
+            ..failure
+        })?;
+    let error_line = finished
+        .lines
+        .iter()
+        .any(|line| line.starts_with("error: "));
+    if finished.status.code() == Some(1) && error_line {
+        return Ok(());
+    }
+    Err(Failure {
+        problem: cannot_send_problem(&describe_exit(finished.status), error_line),
+        expected: Some("a line `error: ...` (the send's error), then exit status 1".to_string()),
+        received: Some(match finished.lines.is_empty() {
+            true => format!("nothing, then {}", describe_exit(finished.status)),
+            false => format!(
+                "{} (then {})",
+                finished.lines.join(" | "),
+                describe_exit(finished.status)
+            ),
+        }),
+        reproduce,
+        ..Failure::default()
+    })
+}
+
+/// What a pinger that did not fail on a send it could not make did wrong.
+fn cannot_send_problem(exit: &str, error_line: bool) -> String {
+    let printed = match error_line {
+        true => "",
+        false => " without an `error: ...` line",
+    };
+    format!(
+        "With --port 0 no ping can be sent (`send_to` fails: the system refuses port 0), and \
+         the pinger ended with {exit}{printed}. A ping that cannot be sent is not a lost ping: \
+         the pinger cannot do its job, so return the send's error (`?`), and `run_pinger` \
+         prints `error: ...` and exits with 1"
+    )
 }
 
 /// Starts `udp-server --reply upper` on a free port; returns its address.
@@ -255,7 +405,7 @@ fn udp_server_by_hand() -> String {
 }
 
 /// Runs the pinger as `run` says and compares its output with the fates, line by line.
-fn run_and_compare(lab: &mut Lab, run: Run) -> StepResult {
+fn run_and_compare(lab: &mut Lab, run: &Run) -> StepResult {
     let port = run.port.to_string();
     let count = run.count.map(|count| count.to_string());
     let mut args = vec!["--host", "127.0.0.1", "--port", &port, "--timeout", TIMEOUT];
@@ -266,19 +416,18 @@ fn run_and_compare(lab: &mut Lab, run: Run) -> StepResult {
     // Each lost ping costs one --timeout; the rest are quick. Plenty of room on top, but a
     // pinger that waits a whole second per lost ping cannot make it.
     let limit = Duration::from_secs_f64(TIMEOUT_MS / 1000.0 * lost as f64 + 1.5);
-    let mut reproduce = run.by_hand.clone();
-    reproduce.push(lab.program_command(run.by_hand_options));
+    let reproduce = reproduce_commands(lab, run);
     let finished = lab.run_program(&args, limit).map_err(|failure| {
         explained(
             format!(
                 "{}. With --timeout {TIMEOUT} and {lost} {} lost it needs about {:.1} s: does \
-                 it wait --timeout seconds (not a fixed second) for each reply, and stop after \
-                 --count pings?",
+                 it give each ping --timeout seconds from its send (not a fixed second, and not \
+                 again from each datagram it ignores), and stop after --count pings?",
                 failure.problem,
                 if lost == 1 { "ping" } else { "pings" },
                 TIMEOUT_MS / 1000.0 * lost as f64
             ),
-            &run,
+            run,
             &reproduce,
         )
     })?;
@@ -289,14 +438,21 @@ fn run_and_compare(lab: &mut Lab, run: Run) -> StepResult {
                  pings are results, not errors",
                 describe_exit(finished.status)
             ),
-            &run,
+            run,
             &reproduce,
         ));
     }
-    compare(&finished.lines, &run).map_err(|failure| Failure {
+    compare(&finished.lines, run).map_err(|failure| Failure {
         reproduce: reproduce.clone(),
         ..failure
     })
+}
+
+/// The commands that run `run` by hand: its server side, then the pinger.
+fn reproduce_commands(lab: &Lab, run: &Run) -> Vec<String> {
+    let mut reproduce = run.by_hand.clone();
+    reproduce.push(lab.program_command(run.by_hand_options));
+    reproduce
 }
 
 /// A failure with the run's story and the commands that reproduce it.
@@ -513,49 +669,177 @@ fn line_failure(run: &Run, index: usize, want: &str, line: &str, problem: &str) 
 
 /// What the checker's own server does when a ping arrives.
 enum Act {
-    /// Wait this long.
+    /// Wait this long (and note whether another datagram came meanwhile: the pinger did not
+    /// wait for this reply before it sent more).
     Wait(Duration),
     /// Send these bytes to the pinger.
     Send(Vec<u8>),
+    /// From now on, send junk (`PONG`, then bytes that are not text, in turn) to the pinger
+    /// this often, until the step ends.
+    JunkEvery(Duration),
 }
 
-/// Starts a UDP server in a thread that answers ping N (a datagram `Ping N`) with the acts
-/// `script(N)`, for `count` pings; returns its address. The thread ends after the last ping,
-/// or when nothing comes for a few seconds.
-fn start_scripted_server(count: u32, script: fn(u32) -> Vec<Act>) -> Result<SocketAddr, Failure> {
-    let socket = UdpSocket::bind("127.0.0.1:0")
-        .and_then(|socket| {
-            socket.set_read_timeout(Some(Duration::from_secs(3)))?;
-            Ok(socket)
-        })
-        .map_err(|error| Failure::new(format!("could not start the checker's server: {error}")))?;
-    let address = socket
-        .local_addr()
-        .map_err(|error| Failure::new(format!("could not find the server's port: {error}")))?;
-    std::thread::spawn(move || {
-        let mut buffer = [0u8; 1024];
-        let mut answered = 0;
-        while answered < count {
-            let Ok((size, pinger)) = socket.recv_from(&mut buffer) else {
-                return;
-            };
-            let number = std::str::from_utf8(&buffer[..size])
-                .ok()
-                .and_then(|text| text.strip_prefix("Ping "))
-                .and_then(|number| number.parse::<u32>().ok());
-            let Some(number) = number else {
-                continue;
-            };
-            for act in script(number) {
-                match act {
-                    Act::Wait(pause) => std::thread::sleep(pause),
-                    Act::Send(bytes) => {
-                        let _ = socket.send_to(&bytes, pinger);
+/// How often the server of `never-answers` sends junk: more often than --timeout.
+const JUNK_EVERY: Duration = Duration::from_millis(50);
+
+/// A UDP server of the checker's, in a thread: it answers ping N (a datagram `Ping N`) with
+/// the acts `script(N)`, and notes every datagram that came and who sent it, so that the step
+/// can say what the pinger sent. It stops when it is dropped, at the end of the step.
+struct ScriptedServer {
+    address: SocketAddr,
+    log: Arc<Mutex<Log>>,
+    stop: Arc<AtomicBool>,
+}
+
+/// What a [`ScriptedServer`] saw.
+#[derive(Default)]
+struct Log {
+    /// Every datagram that came, with its sender, in order.
+    arrived: Vec<(SocketAddr, Vec<u8>)>,
+    /// The first ping whose reply the server was still waiting to send (`Act::Wait`) when
+    /// another datagram came: the pinger did not wait for that reply.
+    overtaken: Option<u32>,
+}
+
+impl ScriptedServer {
+    /// Starts the server for `count` pings; the thread ends after the last, when nothing comes
+    /// for a few seconds, or when the server is dropped.
+    fn start(count: u32, script: fn(u32) -> Vec<Act>) -> Result<ScriptedServer, Failure> {
+        let socket = UdpSocket::bind("127.0.0.1:0").map_err(|error| {
+            Failure::new(format!("could not start the checker's server: {error}"))
+        })?;
+        let address = socket
+            .local_addr()
+            .map_err(|error| Failure::new(format!("could not find the server's port: {error}")))?;
+        let log = Arc::new(Mutex::new(Log::default()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (thread_log, thread_stop) = (Arc::clone(&log), Arc::clone(&stop));
+        std::thread::spawn(move || serve_script(&socket, count, script, &thread_log, &thread_stop));
+        Ok(ScriptedServer { address, log, stop })
+    }
+
+    /// The step's result, unless what the pinger sent breaks the protocol: then that, first
+    /// (the output of a pinger that sends the wrong pings says little). `count` pings were
+    /// expected.
+    fn judge(&self, lab: &Lab, count: u32, run: &Run, result: StepResult) -> StepResult {
+        let log = self.log.lock().unwrap_or_else(PoisonError::into_inner);
+        match wrong_pings(&log, count) {
+            Some(problem) => Err(explained(problem, run, &reproduce_commands(lab, run))),
+            None => result,
+        }
+    }
+}
+
+impl Drop for ScriptedServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// What is wrong with the pings that `log` saw, if anything: each `Ping N` exactly, N from 1
+/// on, one after another (each once its predecessor's reply came), all from one socket.
+fn wrong_pings(log: &Log, count: u32) -> Option<String> {
+    let pings: Vec<&(SocketAddr, Vec<u8>)> = log.arrived.iter().take(count as usize).collect();
+    for (index, (_, bytes)) in pings.iter().enumerate() {
+        let want = format!("Ping {}", index + 1);
+        if bytes.as_slice() != want.as_bytes() {
+            return Some(format!(
+                "the pinger's datagram number {} was {}, where ping {} is exactly the text \
+                 `{want}` (no newline, nothing else)",
+                index + 1,
+                show_bytes(bytes),
+                index + 1
+            ));
+        }
+    }
+    if let Some(number) = log.overtaken {
+        return Some(format!(
+            "the checker's server was about to answer ping {number} when the next ping came: \
+             send a ping only once the reply to the one before has come, or its --timeout has \
+             passed (the pings go one after another)"
+        ));
+    }
+    let first = pings.first()?.0;
+    if let Some((other, _)) = pings.iter().find(|(sender, _)| *sender != first) {
+        return Some(format!(
+            "the pings came from more than one socket ({first} and {other}): send every ping \
+             from one UDP socket, made once, so that a late reply still reaches the pinger"
+        ));
+    }
+    None
+}
+
+/// The server's thread: receives the pings and plays their acts.
+fn serve_script(
+    socket: &UdpSocket,
+    count: u32,
+    script: fn(u32) -> Vec<Act>,
+    log: &Mutex<Log>,
+    stop: &Arc<AtomicBool>,
+) {
+    let lock = || log.lock().unwrap_or_else(PoisonError::into_inner);
+    let _ = socket.set_read_timeout(Some(Duration::from_millis(100)));
+    let mut buffer = [0u8; 1024];
+    let mut answered = 0;
+    let mut quiet = Duration::ZERO;
+    while answered < count && quiet < Duration::from_secs(3) && !stop.load(Ordering::Relaxed) {
+        let Ok((size, pinger)) = socket.recv_from(&mut buffer) else {
+            quiet += Duration::from_millis(100);
+            continue;
+        };
+        quiet = Duration::ZERO;
+        lock().arrived.push((pinger, buffer[..size].to_vec()));
+        // The ping's number, even in a ping with more than `Ping N` (the log says what is
+        // wrong with it), so that the pinger is answered and goes on.
+        let number = std::str::from_utf8(&buffer[..size])
+            .ok()
+            .and_then(|text| text.strip_prefix("Ping "))
+            .and_then(|number| number.trim_end().parse::<u32>().ok());
+        let Some(number) = number else {
+            continue;
+        };
+        for act in script(number) {
+            match act {
+                Act::Wait(pause) => {
+                    std::thread::sleep(pause);
+                    if something_waiting(socket) {
+                        lock().overtaken.get_or_insert(number);
                     }
                 }
+                Act::Send(bytes) => {
+                    let _ = socket.send_to(&bytes, pinger);
+                }
+                Act::JunkEvery(interval) => send_junk(socket, pinger, interval, stop),
             }
-            answered += 1;
+        }
+        answered += 1;
+    }
+}
+
+/// Whether a datagram waits to be read on `socket`, now.
+fn something_waiting(socket: &UdpSocket) -> bool {
+    let _ = socket.set_nonblocking(true);
+    let mut byte = [0u8; 1];
+    let waiting = socket.peek_from(&mut byte).is_ok();
+    let _ = socket.set_nonblocking(false);
+    waiting
+}
+
+/// Starts a thread that sends junk to `pinger` every `interval`, until `stop` (or 5 s).
+fn send_junk(socket: &UdpSocket, pinger: SocketAddr, interval: Duration, stop: &Arc<AtomicBool>) {
+    let Ok(socket) = socket.try_clone() else {
+        return;
+    };
+    let stop = Arc::clone(stop);
+    std::thread::spawn(move || {
+        let started = Instant::now();
+        let junk: [&[u8]; 2] = [b"PONG", &[0xff, 0xfe, 0xfd]];
+        for piece in junk.iter().cycle() {
+            if stop.load(Ordering::Relaxed) || started.elapsed() > Duration::from_secs(5) {
+                return;
+            }
+            let _ = socket.send_to(piece, pinger);
+            std::thread::sleep(interval);
         }
     });
-    Ok(address)
 }
