@@ -2,12 +2,13 @@
 //! at once.
 //!
 //! The task: the same key-value store as lesson 5's exercise `kv-server`, with the same
-//! protocol, but each client is served on a thread of its own, so that a slow or silent client
-//! delays nobody else. All clients share ONE store: what one client stores, every other client
-//! finds at once, even while the first is still connected; and when many clients send
-//! `INCR counter` at the same time, no count is lost (50 clients sending 100 each leave
-//! `GET counter` at `5000`). The kv protocol is written below already; your part is the
-//! sharing and the threads.
+//! protocol, but each client is served on a thread of its own, so that a client that is slow,
+//! silent or not reading its replies delays nobody else (never hold the store's lock while a
+//! read or a send waits for a client). All clients share ONE store: what one client stores,
+//! every other client finds at once, even while the first is still connected; and when many
+//! clients send `INCR counter` at the same time, no count is lost (50 clients sending 100 each
+//! leave `GET counter` at `5000`). The kv protocol is written below already (its rules are
+//! kv-server's, checked by the same steps); your part is the sharing and the threads.
 //!
 //! Every request and every reply is one of lesson 5's strings: the length of its body in bytes,
 //! as 8 ASCII digits with leading zeros, then the body, UTF-8 text (`00000005Hello`).
@@ -31,8 +32,11 @@
 //! - At most `--max-clients` clients (64 unless told otherwise) are served at once. A client
 //!   that connects while that many are connected gets the reply `ERR server full` at once,
 //!   before it sends anything (`00000015ERR server full`), and its connection is closed; it
-//!   does not count. As soon as a client leaves, however it leaves (it closes, resets, is
-//!   dropped for --idle-timeout, or is refused for a broken frame), its place is free again.
+//!   does not count. Clients count from the moment they are accepted, in the order they
+//!   connected: of six that connect at once under `--max-clients 2`, the first two are served
+//!   and the other four refused. As soon as a client leaves, however it leaves (it closes,
+//!   resets, is dropped for --idle-timeout, or is refused for a broken frame), its place is
+//!   free again.
 //! - A client that sends nothing for `--idle-timeout` seconds is closed (that one client only).
 //!
 //! An example, with two clients connected at the same time:

@@ -26,7 +26,63 @@ pub const CHECK: Check = Check {
 
 /// The rules of the starter's header, each with the step and the known-bad programs that
 /// prove the check enforces it.
-pub const RULES: &[Rule] = &[];
+pub const RULES: &[Rule] = &[
+    Rule {
+        rule: "each client is served on a thread of its own",
+        step: "quiet-clients-delay-nobody",
+        known_bad: &["one-at-a-time"],
+    },
+    Rule {
+        rule: "so that a client that is slow, silent or not reading its replies delays nobody \
+               else (never hold the store's lock while a read or a send waits for a client)",
+        step: "quiet-clients-delay-nobody",
+        known_bad: &["locks-while-reading"],
+    },
+    Rule {
+        rule: "so that a client that is slow, silent or not reading its replies delays nobody \
+               else (never hold the store's lock while a read or a send waits for a client)",
+        step: "slow-reader-delays-nobody",
+        known_bad: &["replies-under-the-lock"],
+    },
+    Rule {
+        rule: "All clients share ONE store: what one client stores, every other client finds at \
+               once",
+        step: "store-outlives-clients",
+        known_bad: &["store-per-client"],
+    },
+    Rule {
+        rule: "when many clients send `INCR counter` at the same time, no count is lost",
+        step: "fifty-clients-count",
+        known_bad: &["incr-in-two-locks"],
+    },
+    Rule {
+        rule: "At most `--max-clients` clients (64 unless told otherwise) are served at once.",
+        step: "past-the-cap",
+        known_bad: &["no-cap", "one-too-many"],
+    },
+    Rule {
+        rule: "Clients count from the moment they are accepted, in the order they connected: of \
+               six that connect at once under `--max-clients 2`, the first two are served and \
+               the other four refused.",
+        step: "cap-at-accept",
+        known_bad: &["counts-once-it-speaks"],
+    },
+    Rule {
+        rule: "As soon as a client leaves, however it leaves (it closes, resets, is dropped for \
+               --idle-timeout, or is refused for a broken frame), its place is free again.",
+        step: "places-given-back",
+        known_bad: &[
+            "frees-the-place-only-on-success",
+            "never-gives-the-place-back",
+        ],
+    },
+    Rule {
+        rule: "A client that sends nothing for `--idle-timeout` seconds is closed (that one \
+               client only).",
+        step: "silent",
+        known_bad: &["no-idle-timeout"],
+    },
+];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
@@ -108,6 +164,11 @@ pub const STEPS: &[Step] = &[
         run: quiet_clients_delay_nobody,
     },
     Step {
+        id: "slow-reader-delays-nobody",
+        name: "a client that stops reading its replies delays nobody",
+        run: slow_reader_delays_nobody,
+    },
+    Step {
         id: "past-the-cap",
         name: "the client past --max-clients gets ERR server full, and the close",
         run: past_the_cap,
@@ -116,6 +177,12 @@ pub const STEPS: &[Step] = &[
         id: "places-given-back",
         name: "a place is free again as soon as a client leaves, however it leaves",
         run: places_given_back,
+    },
+    Step {
+        id: "cap-at-accept",
+        name: "six clients connect at once under --max-clients 2: the first two are served, the \
+               other four refused at once",
+        run: cap_at_accept,
     },
     Step {
         id: "fifty-clients-count",
@@ -224,6 +291,79 @@ pub fn quiet_clients_delay_nobody(lab: &mut Lab) -> StepResult {
     Err(failure)
 }
 
+/// The value the client that stops reading asks for, again and again: big, so that its
+/// replies fill the connection's buffers at once.
+const BIG_VALUE: usize = 60_000;
+
+/// How many times it asks: 12 MB of replies, far more than a connection's buffers hold.
+const BIG_GETS: usize = 200;
+
+/// How long the checker lets the server fill those buffers before the next client asks.
+const FILL_TIME: Duration = Duration::from_millis(300);
+
+/// A client stores a big value, then asks for it 200 times in one write and reads none of the
+/// replies: its thread soon waits to send, until --idle-timeout. Meanwhile another client must
+/// be answered at once: a server that holds the store's lock while it sends a reply makes it
+/// wait for the client that does not read.
+pub fn slow_reader_delays_nobody(lab: &mut Lab) -> StepResult {
+    let mut slow = KvClient::connect(lab)?;
+    slow.ask(&format!("SET big {}", "b".repeat(BIG_VALUE)), "OK")?;
+    let gets = frame(b"GET big").repeat(BIG_GETS);
+    slow.conn().send(&gets)?;
+    std::thread::sleep(FILL_TIME);
+    let started = Instant::now();
+    let mut next = KvClient::connect(lab)?;
+    let asked = next.ask("INCR while-slow", "1");
+    let waited = started.elapsed();
+    drop(slow);
+    if asked.is_ok() && waited < NOT_DELAYED {
+        return Ok(());
+    }
+    let mut failure = next
+        .conn()
+        .failure(slow_reader_problem(waited, asked.err()));
+    failure.expected = Some(format!(
+        "{} within {} ms",
+        show_bytes(&frame(b"1")),
+        NOT_DELAYED.as_millis()
+    ));
+    failure.received = Some(format!(
+        "{} after {} ms",
+        show_bytes(next.conn().received()),
+        waited.as_millis()
+    ));
+    failure.reproduce = vec![
+        format!(
+            "{{ printf '00060008SET big '; head -c 60000 /dev/zero | tr '\\0' b; for i in $(seq \
+             200); do printf '00000007GET big'; done; sleep 30; }} | nc 127.0.0.1 {} | sleep 30 &    \
+             (a client that asks and reads nothing: `sleep` never reads what nc prints)",
+            lab.default_port
+        ),
+        format!(
+            "cargo run -q --bin string-client -- --port {} --message 'INCR while-slow'    (is it \
+             answered at once?)",
+            lab.default_port
+        ),
+    ];
+    Err(failure)
+}
+
+/// What a client waiting `waited` behind a client that does not read means.
+fn slow_reader_problem(waited: Duration, failure: Option<Failure>) -> String {
+    let mut problem = format!(
+        "A client waited {} ms for the reply to its INCR, while another client had asked for a \
+         60000-byte value 200 times and read none of the replies (its thread was waiting to \
+         send them). A client that stops reading delays nobody else: hold the store's lock for \
+         the request only (`reply_locked`), and let it go before sending the reply, which may \
+         wait for the client.",
+        waited.as_millis()
+    );
+    if let Some(failure) = failure {
+        problem.push_str(&format!("\nWhat the client saw: {}", failure.problem));
+    }
+    problem
+}
+
 /// With `--max-clients 3` and three clients connected, the fourth is told `ERR server full`
 /// and closed; the three are still served.
 pub fn past_the_cap(lab: &mut Lab) -> StepResult {
@@ -244,6 +384,74 @@ pub fn past_the_cap(lab: &mut Lab) -> StepResult {
         )?;
     }
     Ok(())
+}
+
+/// The clients of [`cap_at_accept`], and its cap.
+const AT_ONCE: usize = 6;
+const AT_ONCE_CAP: &[&str] = &["--max-clients", "2"];
+
+/// With `--max-clients 2`, six clients connect one right after the other and send nothing:
+/// when the third connects, two are connected, so it and the three after it get
+/// `ERR server full` at once, and the first two are served. A server that counts a client
+/// only once its thread runs (or once it speaks) lets in whoever comes before the count.
+pub fn cap_at_accept(lab: &mut Lab) -> StepResult {
+    lab.use_extra_args(AT_ONCE_CAP)?;
+    let mut clients = Vec::with_capacity(AT_ONCE);
+    for _ in 0..AT_ONCE {
+        clients.push(lab.connect()?);
+    }
+    let (first_two, others) = clients.split_at_mut(2);
+    for (index, client) in others.iter_mut().enumerate() {
+        let who = format!(
+            "Client {} of six that connected one right after the other (--max-clients 2)",
+            index + 3
+        );
+        let started = Instant::now();
+        client
+            .expect_then_close(&frame(FULL))
+            .map_err(|failure| explain_not_counted(failure, client.received(), started, &who))
+            .map_err(|failure| with_at_once_reproduce(failure, lab))?;
+    }
+    for (index, client) in first_two.iter_mut().enumerate() {
+        let number = index + 1;
+        ask(client, &format!("SET early{number} client {number}"), "OK").map_err(|failure| {
+            failure.with_note(format!(
+                "Client {number} connected before the others, when fewer than 2 were connected: \
+                 it is one of the two served."
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// Adds what a client past the cap that was not refused most likely means.
+fn explain_not_counted(failure: Failure, got: &[u8], started: Instant, who: &str) -> Failure {
+    if !got.is_empty() && !got.starts_with(&frame(FULL)) {
+        return failure.with_note(format!("{who} must get the string `ERR server full`."));
+    }
+    if !got.is_empty() {
+        return failure;
+    }
+    let waited = started.elapsed().as_millis();
+    failure.with_note(format!(
+        "{who} got nothing in {waited} ms, where two clients were connected before it: it was \
+         let in. Count a client in the accept loop, right when it is accepted, before its \
+         thread starts (`admit`, then `thread::spawn`): a count that a client's thread makes \
+         when it runs comes too late for the clients accepted meanwhile."
+    ))
+}
+
+/// Commands that connect six clients at once by hand, under `--max-clients 2`.
+fn with_at_once_reproduce(mut failure: Failure, lab: &Lab) -> Failure {
+    let port = lab.default_port;
+    failure.reproduce = vec![
+        lab.server_command(""),
+        format!(
+            "for i in 1 2 3 4 5 6; do sleep 5 | nc 127.0.0.1 {port} & done; wait    (six clients \
+             at once: four print 00000015ERR server full at once)"
+        ),
+    ];
+    failure
 }
 
 /// With `--max-clients 3`: three clients leave, one by closing, one by resetting its

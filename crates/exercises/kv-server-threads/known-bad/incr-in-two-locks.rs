@@ -15,7 +15,7 @@
 //! with:
 //!     // The mistake: INCR reads the number under one lock and writes it under another; in
 //!     // between, another client's INCR can read the same number, and one count is lost.
-//!     if let Some(key) = request.strip_prefix("INCR ") {
+//!     if let Some(key) = request.strip_prefix("INCR ").filter(|key| is_key(key)) {
 //!         let mut copy = Store::new();
 //!         if let Some(value) = lock(store).get(key) {
 //!             copy.insert(key.to_string(), value.clone());
