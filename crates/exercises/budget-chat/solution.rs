@@ -20,7 +20,7 @@ use netlesson::log;
 use netlesson::server::report_client;
 
 /// The port budget-chat listens on unless `--port` says otherwise.
-const PORT: u16 = 7778;
+const PORT: u16 = 7779;
 
 /// The first line every client hears.
 const WELCOME: &str = "Welcome to budgetchat! What shall I call you?\n";

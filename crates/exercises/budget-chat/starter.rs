@@ -2,9 +2,9 @@
 //!
 //! The task: write the chat server of lesson 9 yourself, on the same design. A thread per
 //! client reads what it sends; the room, shared behind a `Mutex`, knows who is in it; each
-//! member has a queue of at most `QUEUE` lines, which a writer thread of its own sends. Putting
-//! a line in a queue must never wait: a member whose queue is full is not reading, and is
-//! dropped. The protocol is Protohackers' "Budget Chat", exactly. Every line ends with `\n`.
+//! member has a queue of at most `QUEUE` lines (1000), which a writer thread of its own sends.
+//! Putting a line in a queue must never wait: a member whose queue is full is not reading, and
+//! is dropped. The protocol is Protohackers' "Budget Chat", exactly. Every line ends with `\n`.
 //!
 //! - On connect, the server sends `Welcome to budgetchat! What shall I call you?`.
 //! - The client's first line is its name: 1 to 16 ASCII letters or digits (no spaces, no
@@ -19,8 +19,9 @@
 //!   `* NAME has left the room`. A line cut short by the close (no `\n`) goes to nobody.
 //! - A line is at most 1000 bytes, without its `\n` (`MAX_LINE`). A longer one gets an error
 //!   line, then the connection closes (and the others hear that the member left).
-//! - A client that sends no name within `--idle-timeout` seconds is closed. A member may stay
-//!   quiet as long as it likes.
+//! - A client that sends nothing for `--idle-timeout` seconds before its name is whole gets one
+//!   error line, as for a bad name, then the connection closes. A member may stay quiet as
+//!   long as it likes.
 //!
 //! An example exchange, alice already in the room:
 //!
@@ -35,7 +36,7 @@
 //! server to alice: * bob has left the room
 //! ```
 //!
-//! Everything around your part is done: `main` reads the options (`--port`, default 7778;
+//! Everything around your part is done: `main` reads the options (`--port`, default 7779;
 //! `--host`; `--idle-timeout`) with `exercises::listen`, which also prints
 //! `listening on <ip>:<port>`, and starts a thread running `serve_client` for each client.
 //!
@@ -60,8 +61,8 @@
 //!   (`try_send`: the client may have stopped reading).
 //!
 //! - Run it:    `cargo run -p exercises --bin budget-chat`, then in two or three more
-//!   terminals `nc 127.0.0.1 7778` (type a name, then lines), or
-//!   `cargo run --bin chat-client -- --port 7778 --name alice`.
+//!   terminals `nc 127.0.0.1 7779` (type a name, then lines), or
+//!   `cargo run --bin chat-client -- --port 7779 --name alice`.
 //! - Check it:  `cargo exercise check budget-chat`
 //! - Stuck?     `cargo exercise hint budget-chat`; the lesson: `lessons/09-chat.md`, section
 //!   "Exercise: budget-chat".
@@ -84,7 +85,7 @@ use netlesson::log;
 use netlesson::server::{report_client, set_timeouts};
 
 /// The port budget-chat listens on unless `--port` says otherwise.
-const PORT: u16 = 7778;
+const PORT: u16 = 7779;
 
 /// The first line every client hears.
 const WELCOME: &str = "Welcome to budgetchat! What shall I call you?\n";
@@ -161,7 +162,8 @@ fn relay(lines: &mut impl BufRead, id: u64, room: &Mutex<Room>) -> Result<()> {
 /// The next line without its `\n`; `None` when the client closed the connection between two
 /// lines. A line longer than MAX_LINE, cut short by the close, or not UTF-8 is an error.
 fn read_line(lines: &mut impl BufRead) -> Result<Option<String>> {
-    // TODO (lesson 5, "The helpers"; lesson 9, "3. The reader: a name, then lines"): lesson 5's
+    // TODO (lessons/05-framing-helpers.md, "`read_until_delimiter` and `read_line`: a marker at
+    // the end"; lesson 9, "3. The reader: a name, then lines"): lesson 5's
     // `read_until_delimiter` with the limit MAX_LINE, then the bytes to a String.
     todo!("read one line of at most MAX_LINE bytes")
 }

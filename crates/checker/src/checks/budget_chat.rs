@@ -26,7 +26,100 @@ pub const CHECK: Check = Check {
 
 /// The rules of the starter's header, each with the step and the known-bad programs that
 /// prove the check enforces it.
-pub const RULES: &[Rule] = &[];
+pub const RULES: &[Rule] = &[
+    Rule {
+        rule: "Every line ends with `\\n`.",
+        step: "welcome",
+        known_bad: &["welcome-without-newline"],
+    },
+    Rule {
+        rule: "The client's first line is its name: 1 to 16 ASCII letters or digits (no spaces, \
+               no `\\r`, nothing else).",
+        step: "bad-names",
+        known_bad: &["accepts-any-name", "trims-the-name"],
+    },
+    Rule {
+        rule: "Any other name, or a name a member has now, gets one error line (any text; ours \
+               start with `ERR `), then the connection closes",
+        step: "bad-names",
+        known_bad: &["refuses-a-name-silently"],
+    },
+    Rule {
+        rule: "or a name a member has now",
+        step: "notices",
+        known_bad: &["allows-a-taken-name"],
+    },
+    Rule {
+        rule: "and nobody else hears of it",
+        step: "notices",
+        known_bad: &["announces-before-checking-the-name"],
+    },
+    Rule {
+        rule: "The newcomer hears who is in the room, in the order they came in",
+        step: "presence",
+        known_bad: &["lists-the-newcomer-too", "lists-names-sorted"],
+    },
+    Rule {
+        rule: "`* The room contains:` (nothing after the colon, not even a space) when it is \
+               alone",
+        step: "presence",
+        known_bad: &["space-after-the-colon"],
+    },
+    Rule {
+        rule: "Everyone already in hears `* NAME has entered the room`.",
+        step: "notices",
+        known_bad: &["tells-the-newcomer-it-entered"],
+    },
+    Rule {
+        rule: "Each line a member sends goes to every other member as `[NAME] line`, in the \
+               order sent; never back to the sender.",
+        step: "messages",
+        known_bad: &["echoes-to-the-sender", "sends-what-waits-newest-first"],
+    },
+    Rule {
+        rule: "When a member leaves (closes, resets, or is dropped), the others hear `* NAME has \
+               left the room`.",
+        step: "notices",
+        known_bad: &["forgets-the-leave-notice", "leaves-silently-on-error"],
+    },
+    Rule {
+        rule: "A line cut short by the close (no `\\n`) goes to nobody.",
+        step: "mid-line",
+        known_bad: &["passes-on-a-half-line"],
+    },
+    Rule {
+        rule: "A line is at most 1000 bytes, without its `\\n` (`MAX_LINE`). A longer one gets \
+               an error line, then the connection closes",
+        step: "line-limit",
+        known_bad: &["no-line-limit", "counts-the-newline-in-the-limit"],
+    },
+    Rule {
+        rule: "A client that sends nothing for `--idle-timeout` seconds before its name is whole \
+               gets one error line, as for a bad name, then the connection closes.",
+        step: "idle",
+        known_bad: &[
+            "never-times-out-a-nameless-client",
+            "closes-a-nameless-client-silently",
+        ],
+    },
+    Rule {
+        rule: "A member may stay quiet as long as it likes.",
+        step: "idle",
+        known_bad: &["times-out-quiet-members"],
+    },
+    Rule {
+        rule: "each member has a queue of at most `QUEUE` lines (1000), which a writer thread of \
+               its own sends.",
+        step: "never-reads",
+        known_bad: &["queue-far-too-long", "writes-with-the-room-locked"],
+    },
+    Rule {
+        rule: "Putting a line in a queue must never wait: a member whose queue is full is not \
+               reading, and is dropped.",
+        step: "never-reads",
+        known_bad: &["blocks-on-a-full-queue"],
+    },
+];
 
 /// The steps, in order.
 pub const STEPS: &[Step] = &[
@@ -56,6 +149,11 @@ pub const STEPS: &[Step] = &[
         run: messages,
     },
     Step {
+        id: "line-limit",
+        name: "a line of 1000 bytes passes; a longer one gets an error line and the close",
+        run: line_limit,
+    },
+    Step {
         id: "ten-at-once",
         name: "ten users at once",
         run: ten_at_once,
@@ -71,13 +169,9 @@ pub const STEPS: &[Step] = &[
         run: mid_line,
     },
     Step {
-        id: "line-limit",
-        name: "a line of 1000 bytes passes; a longer one gets an error line and the close",
-        run: line_limit,
-    },
-    Step {
         id: "idle",
-        name: "a client that sends no name is closed after --idle-timeout; a quiet member stays",
+        name: "a client that sends no name gets an error line and is closed after --idle-timeout; \
+               a quiet member stays",
         run: idle,
     },
 ];
@@ -114,9 +208,10 @@ fn bad_names(lab: &mut Lab) -> StepResult {
 }
 
 fn presence(lab: &mut Lab) -> StepResult {
-    let _alice = User::join_first(lab, "alice")?;
-    let _bob = User::join(lab, "bob", &["alice"])?;
-    let _carol = User::join(lab, "carol", &["alice", "bob"])?;
+    // Not in alphabetical order: the list is in the order they came in.
+    let _zoe = User::join_first(lab, "zoe")?;
+    let _alice = User::join(lab, "alice", &["zoe"])?;
+    let _mia = User::join(lab, "mia", &["zoe", "alice"])?;
     Ok(())
 }
 
@@ -140,9 +235,14 @@ fn notices(lab: &mut Lab) -> StepResult {
     alice.expect("* bob has left the room")?;
     carol.expect("* bob has left the room")?;
     // The name is free again.
-    let _bob = User::join(lab, "bob", &["alice", "carol"])?;
+    let mut bob = User::join(lab, "bob", &["alice", "carol"])?;
     alice.expect("* bob has entered the room")?;
-    carol.expect("* bob has entered the room")
+    carol.expect("* bob has entered the room")?;
+
+    // Leaving by a reset, as a client that crashed.
+    carol.reset()?;
+    alice.expect("* carol has left the room")?;
+    bob.expect("* carol has left the room")
 }
 
 fn messages(lab: &mut Lab) -> StepResult {
@@ -199,8 +299,9 @@ fn ten_at_once(lab: &mut Lab) -> StepResult {
 fn never_reads(lab: &mut Lab) -> StepResult {
     /// Lines of 1000 bytes in one write of the talker's.
     const BATCH: usize = 50;
-    /// The talker stops after 16 MB: more than a connection's buffers and a queue of 1000.
-    const MOST_LINES: usize = 16_000;
+    /// The talker stops after 10 MB: a queue of QUEUE (1000) lines and a connection's
+    /// buffers (4 MB or so) hold half of it.
+    const MOST_LINES: usize = 10_000;
 
     let mut listener = User::join_first(lab, "listener")?;
     let mut talker = User::join(lab, "talker", &["listener"])?;
@@ -214,10 +315,10 @@ fn never_reads(lab: &mut Lab) -> StepResult {
     while !slow_left {
         if sent >= MOST_LINES {
             return Err(listener.failure(format!(
-                "slow has read nothing while talker sent {sent} lines of 1000 bytes (16 MB), and \
-                 is still in the room. Its queue must hold at most QUEUE lines: when `try_send` \
-                 finds it full, drop slow (shut its connection down, take it out of the room, \
-                 tell the others)."
+                "slow has read nothing while talker sent {sent} lines of 1000 bytes (10 MB), and \
+                 is still in the room. Its queue must hold at most QUEUE (1000) lines: make it \
+                 with `mpsc::sync_channel(QUEUE)`, and when `try_send` finds it full, drop slow \
+                 (shut its connection down, take it out of the room, tell the others)."
             )));
         }
         let batch: String = (sent..sent + BATCH).map(numbered_line).collect();
@@ -288,21 +389,46 @@ fn idle(lab: &mut Lab) -> StepResult {
     let mut alice = User::join_first(lab, "alice")?;
     // The checker starts the server with --idle-timeout 1.
     let limit = Duration::from_millis(2500);
-    while nameless.line_within(limit)?.is_some() {}
-    if nameless.end.is_none() {
-        return Err(nameless.failure(format!(
-            "a client that sends no name must be closed after --idle-timeout seconds (the \
-             checker gives 1); it was still connected after {} s",
-            limit.as_secs_f64()
-        )));
+    match nameless.line_within(limit)? {
+        Some(line) if line.starts_with("* The room contains") => {
+            return Err(nameless.failure(format!(
+                "a client that sent nothing was let into the room ({line:?})"
+            )));
+        }
+        Some(_) => {
+            if nameless.line_within(PROMPT)?.is_some() || nameless.end.is_none() {
+                return Err(nameless.failure(
+                    "after the error line for a client that sent no name, the server should \
+                     close the connection at once"
+                        .into(),
+                ));
+            }
+        }
+        None => {
+            let problem = match nameless.end {
+                Some(_) => "a client that sends no name within --idle-timeout seconds gets one \
+                            error line (as a bad name does), then the close; the server closed \
+                            it without the error line"
+                    .to_string(),
+                None => format!(
+                    "a client that sends no name must get an error line and be closed after \
+                     --idle-timeout seconds (the checker gives 1); it was still connected, \
+                     without a word, after {} s",
+                    limit.as_secs_f64()
+                ),
+            };
+            return Err(nameless.failure(problem));
+        }
     }
-    // Alice has been quiet for longer than the idle timeout: she is still in the room.
+    // Alice has been quiet for longer than the idle timeout: she is still in the room, and
+    // heard nothing of the nameless client.
     let heard = alice.line_within(Duration::from_millis(100))?;
     if heard.is_some() || alice.end.is_some() {
         return Err(alice.failure(
-            "alice, in the room, was quiet for longer than --idle-timeout, and was thrown out. \
-             That is her right: the idle timeout is for clients that send no name (once a \
-             client has joined, its reads need no time limit: `set_read_timeout(None)`)."
+            "alice, in the room, was quiet for longer than --idle-timeout, and was thrown out \
+             (or heard of a client that never joined). Staying quiet is her right: the idle \
+             timeout is for clients that send no name (once a client has joined, its reads \
+             need no time limit: `set_read_timeout(None)`)."
                 .into(),
         ));
     }
@@ -331,6 +457,32 @@ fn presence_line(names: &[&str]) -> String {
     match names.is_empty() {
         true => "* The room contains:".to_string(),
         false => format!("* The room contains: {}", names.join(", ")),
+    }
+}
+
+/// What a user received, for a failure: its last lines heard, then the lines that came but
+/// were not read yet, then an unfinished line (the only bytes labelled `no \n yet`), then how
+/// the connection ended.
+fn received_summary(heard: &[String], pending: &[u8], end: Option<&str>) -> String {
+    let recent = heard.len().saturating_sub(4);
+    let mut received: Vec<String> = heard[recent..]
+        .iter()
+        .map(|line| show_bytes(format!("{line}\n").as_bytes()))
+        .collect();
+    let (whole, partial) = match pending.iter().rposition(|&byte| byte == b'\n') {
+        Some(at) => pending.split_at(at + 1),
+        None => (&pending[..0], pending),
+    };
+    if !whole.is_empty() {
+        received.push(format!("{} (not read yet)", show_bytes(whole)));
+    }
+    if !partial.is_empty() {
+        received.push(format!("{} (no \\n yet)", show_bytes(partial)));
+    }
+    received.extend(end.map(str::to_string));
+    match received.is_empty() {
+        true => "nothing".to_string(),
+        false => received.join(", "),
     }
 }
 
@@ -436,6 +588,13 @@ impl User {
     /// Closes the connection.
     fn quit(self) {
         let _ = self.stream.shutdown(Shutdown::Both);
+    }
+
+    /// Closes the connection with a reset (RST), as a client that crashed.
+    fn reset(self) -> StepResult {
+        socket2::SockRef::from(&self.stream)
+            .set_linger(Some(Duration::ZERO))
+            .map_err(|error| Failure::new(format!("could not set SO_LINGER: {error}")))
     }
 
     /// The next line, without its `\n`, if one comes within `limit`; `None` if none does
@@ -619,21 +778,7 @@ impl User {
             true => "nothing".to_string(),
             false => show_bytes(&self.sent),
         };
-        let recent = self.heard.len().saturating_sub(4);
-        let mut received: Vec<String> = self.heard[recent..]
-            .iter()
-            .map(|line| show_bytes(format!("{line}\n").as_bytes()))
-            .collect();
-        if !self.pending.is_empty() {
-            received.push(format!("{} (no \\n yet)", show_bytes(&self.pending)));
-        }
-        if let Some(end) = &self.end {
-            received.push(end.clone());
-        }
-        let received = match received.is_empty() {
-            true => "nothing".to_string(),
-            false => received.join(", "),
-        };
+        let received = received_summary(&self.heard, &self.pending, self.end.as_deref());
         Failure {
             problem,
             sent: Some(format!("(by {}) {sent}", self.who)),
@@ -644,5 +789,27 @@ impl User {
                 format!("nc 127.0.0.1 {}    (another user)", self.port),
             ],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::received_summary;
+
+    #[test]
+    fn only_an_unfinished_line_is_labelled_no_newline_yet() {
+        let heard = vec!["* The room contains: alice".to_string()];
+        let summary = received_summary(&heard, b"[alice] hi\n", None);
+        assert_eq!(
+            summary,
+            r#""* The room contains: alice\n", "[alice] hi\n" (not read yet)"#
+        );
+        assert!(!summary.contains("no \\n yet"), "{summary}");
+        let summary = received_summary(&[], b"[alice] hi\n[bo", Some("then the connection closed"));
+        assert_eq!(
+            summary,
+            r#""[alice] hi\n" (not read yet), "[bo" (no \n yet), then the connection closed"#
+        );
+        assert_eq!(received_summary(&[], b"", None), "nothing");
     }
 }
