@@ -163,7 +163,8 @@ fn answer_requests(client: &mut TcpStream, store: &Mutex<Store>) -> Result<()> {
 /// The reply to one request, with the store locked for exactly as long as it takes.
 fn reply_locked(request: &str, store: &Mutex<Store>) -> String {
     // TODO (lesson 8, "Sharing numbers between threads"): lock the store, and give what the
-    // guard holds to `reply_to`. Hold the lock for the whole request and no longer: never
+    // guard holds to `reply_to` (lessons/rust-you-need.md, "A guard where a reference is
+    // wanted"). Hold the lock for the whole request and no longer: never
     // while waiting for a client.
     todo!("the reply to `request`, with the store locked")
 }

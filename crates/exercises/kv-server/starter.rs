@@ -92,9 +92,10 @@ fn answer_requests(client: &mut Traced<TcpStream>, store: &mut Store) -> Result<
     // TODO (lesson 5, "The exercise: an average server"): average-server's loop, with
     // `read_frame(client, MAX_REQUEST)` instead of `read_string`, because a body that is not
     // UTF-8 gets a reply here (`std::str::from_utf8` tells). `Ok(None)`: the client is done.
-    // `Err(FrameError::BadHeader { .. })` or `Err(FrameError::TooLarge { .. })`: send
-    // `ERR bad header` or `ERR too long`, then return an error. Any other error: return it.
-    // Send each reply with `send_string`.
+    // `Err(FrameError::BadHeader { .. })` or `Err(FrameError::TooLarge { .. })` (the `..`:
+    // lessons/rust-you-need.md, "Patterns that skip fields"): send `ERR bad header` or
+    // `ERR too long`, then return an error. Any other error: return it. Send each reply with
+    // `send_string`.
     todo!("read each request with read_frame and send the reply to it")
 }
 
