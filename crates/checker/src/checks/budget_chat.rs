@@ -149,6 +149,11 @@ pub const STEPS: &[Step] = &[
         run: messages,
     },
     Step {
+        id: "mid-line",
+        name: "a user who leaves in mid-line",
+        run: mid_line,
+    },
+    Step {
         id: "line-limit",
         name: "a line of 1000 bytes passes; a longer one gets an error line and the close",
         run: line_limit,
@@ -162,11 +167,6 @@ pub const STEPS: &[Step] = &[
         id: "never-reads",
         name: "a user who never reads does not delay the others, and is dropped",
         run: never_reads,
-    },
-    Step {
-        id: "mid-line",
-        name: "a user who leaves in mid-line",
-        run: mid_line,
     },
     Step {
         id: "idle",
