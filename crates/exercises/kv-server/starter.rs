@@ -89,8 +89,9 @@ fn main() -> ExitCode {
 /// connection closes when this returns; an error you return is printed as one line, and the
 /// server goes on to the next client.
 fn answer_requests(client: &mut Traced<TcpStream>, store: &mut Store) -> Result<()> {
-    // TODO (lesson 5, "The exercise: an average server"): average-server's loop, with
-    // `read_frame(client, MAX_REQUEST)` instead of `read_string`, because a body that is not
+    // TODO (lesson 5, "The exercise: an average server"; the helpers `read_frame` and
+    // `send_string`, line by line, are on its Going-deeper page, lessons/05-framing-helpers.md):
+    // average-server's loop, with `read_frame(client, MAX_REQUEST)`, because a body that is not
     // UTF-8 gets a reply here (`std::str::from_utf8` tells). `Ok(None)`: the client is done.
     // `Err(FrameError::BadHeader { .. })` or `Err(FrameError::TooLarge { .. })` (the `..`:
     // lessons/rust-you-need.md, "Patterns that skip fields"): send `ERR bad header` or
@@ -101,16 +102,18 @@ fn answer_requests(client: &mut Traced<TcpStream>, store: &mut Store) -> Result<
 
 /// The reply to one request (its body, decoded).
 fn reply_to(request: &str, store: &mut Store) -> String {
-    // TODO (lesson 5, "The exercise: an average server", `reply_to`): split the request at its
-    // first space into the command and the rest, and match on the command: SET, GET, DEL,
-    // INCR (with `increment`), anything else `ERR unknown command`.
+    // TODO (average-server's `reply_to`, on lesson 5's Going-deeper page,
+    // lessons/05-framing-deeper.md, "Computing the average"): split the request at its first
+    // space into the command and the rest, and match on the command: SET, GET, DEL, INCR (with
+    // `increment`), anything else `ERR unknown command`.
     todo!("the reply to `request`: SET, GET, DEL, INCR or ERR unknown command")
 }
 
 /// Adds 1 to the number stored under `key` (a missing key counts as 0), stores it, and returns
 /// it as the reply; or `ERR not an integer`.
 fn increment(store: &mut Store, key: &str) -> String {
-    // TODO (lesson 5, "The exercise: an average server", `average_of`): `parse::<i64>()` reads
-    // the number, and `checked_add(1)` adds 1 without overflowing.
+    // TODO (average-server's `average_of`, on lesson 5's Going-deeper page,
+    // lessons/05-framing-deeper.md, "Computing the average"): `parse::<i64>()` reads the
+    // number, and `checked_add(1)` adds 1 without overflowing.
     todo!("the number under `key`, plus 1")
 }
