@@ -156,7 +156,8 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         id: "limits",
-        name: "the limits: a size over 10 MiB or a name length over 100 is refused at once",
+        name: "the limits: a size over 10 MiB or a name length over 100 is refused at once; 10 MiB \
+               itself is taken",
         run: limits,
     },
     Step {
@@ -637,8 +638,67 @@ fn limits(lab: &mut Lab) -> StepResult {
     )?;
     drop(conn);
     nothing_new(&folder, &before, "refusing uploads over the limits")?;
-    // The limit itself is allowed.
-    saves(lab, "limit.bin", &binary_content(MAX_SIZE as usize))
+    accepts_the_limit(lab)
+}
+
+/// A size of exactly 10 MiB is allowed. Rather than send all of it, the checker sends the
+/// headers and 64 KiB, and watches: a server that takes the upload makes its temporary file,
+/// one that refuses the size replies at once. Then the client stops halfway, and the upload
+/// must be refused, leaving nothing.
+fn accepts_the_limit(lab: &mut Lab) -> StepResult {
+    let folder = out_dir(lab)?;
+    let before = entries(&folder);
+    let mut conn = lab.connect()?;
+    conn.send(&upload(b"limit.bin", MAX_SIZE, &binary_content(64 * 1024)))?;
+    let deadline = Instant::now() + MIDWAY;
+    loop {
+        let started = entries(&folder)
+            .difference(&before)
+            .any(|entry| entry.starts_with('.'));
+        if started {
+            break;
+        }
+        let ended = conn.closes_within(Duration::from_millis(5));
+        if ended || !conn.received().is_empty() || Instant::now() >= deadline {
+            let problem = match conn.received().is_empty() && !ended {
+                true => format!(
+                    "a size of exactly 10485760 bytes (10 MiB) is allowed, but after its headers \
+                     and 64 KiB of its bytes, --out-dir held no temporary file for it within {} \
+                     s: write the bytes to a temporary file as they come",
+                    MIDWAY.as_secs()
+                ),
+                false => "a size of exactly 10485760 bytes (10 MiB) is allowed: only a size over \
+                          it is refused (`>`, not `>=`)"
+                    .to_string(),
+            };
+            let mut failure = conn.mismatch(
+                0,
+                b"",
+                "no answer yet: the server receives the 10 MiB",
+                &problem,
+            );
+            failure.sent = Some(
+                "\"00000009limit.bin0000000010485760\" and 65536 bytes of the file (in one write)"
+                    .to_string(),
+            );
+            return Err(shorter_reproduce(
+                failure,
+                "limit.bin",
+                MAX_SIZE as usize,
+                64 * 1024,
+            ));
+        }
+    }
+    conn.half_close()?;
+    expect_refusal(
+        lab,
+        &mut conn,
+        REPLY_TIMEOUT,
+        "the client announced 10485760 bytes, sent 65536 and closed its side: the upload must \
+         be refused",
+    )?;
+    drop(conn);
+    nothing_new(&folder, &before, "an upload of 10 MiB cut short")
 }
 
 fn truncated(lab: &mut Lab) -> StepResult {
