@@ -1,8 +1,9 @@
 //! The check of `file-server` (lesson 6): each client uploads one file (an 8-digit name
 //! length, the name, a 16-digit size, the bytes); the server saves it under `--out-dir` and
 //! replies `saved <name> <size>\n`, or refuses with `error: <why>\n`. Besides the replies, the
-//! steps look at the folder itself: the file's bytes, exactly; nothing left half-written,
-//! replaced, or written outside `--out-dir`.
+//! steps look at the folder itself: the file's bytes, exactly; halfway through an upload, a
+//! hidden temporary file and nothing else; a symbolic link planted under the temporary file's
+//! name never followed; nothing left half-written, replaced, or written outside `--out-dir`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -2,9 +2,10 @@
 //! clients at once, with one store for all of them and a cap on how many are connected.
 //!
 //! Every step of kv-server's check still applies and is reused as it is (the `pub fn`s of
-//! [`kv_server`]). This check adds clients connected at the same time: quiet clients delay
-//! nobody; the client past `--max-clients` is refused, and a client that leaves frees its
-//! place; 50 clients sending `INCR` at once lose no count.
+//! [`kv_server`]). This check adds clients connected at the same time: quiet clients, and a
+//! client that stops reading its replies, delay nobody; the client past `--max-clients` is
+//! refused, a client that leaves frees its place, and six that connect at once are counted
+//! as they are accepted; 50 clients sending `INCR` at once lose no count.
 
 use std::time::{Duration, Instant};
 

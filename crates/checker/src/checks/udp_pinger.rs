@@ -1,7 +1,9 @@
 //! The check of `udp-pinger` (lesson 7), a client. The checker runs the pinger against
-//! `udp-server --reply upper`, directly and through `wiretap udp` with a seed whose losses are
-//! known, and against small servers of its own that answer late, twice, with bytes that are
-//! not text, or never; then it compares the pinger's output with the protocol, line by line.
+//! `udp-server --reply upper` through `wiretap udp` with a seed whose losses are known, and
+//! against small servers of its own that answer at once, late, twice, with bytes that are not
+//! text, or never (sending junk all the while), and note what the pinger sent (exactly
+//! `Ping N`, one after another, from one socket); then it compares the pinger's output with the
+//! protocol, line by line.
 //!
 //! The output the pinger must print (see its starter's header): `Ping N: reply in T ms` (T in
 //! milliseconds, three decimals) or `Ping N: timed out` per ping, then `S sent, R received, L%
