@@ -18,6 +18,8 @@
 //! Nothing here touches a socket: [`answer`] turns one request line into its reply, whichever
 //! way the server waits for its sockets. The walkthrough is `lessons/10-async.md`.
 
+pub mod bench;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 

@@ -147,7 +147,11 @@ mod protocol {
             client.send(requests.as_bytes());
             for n in 0..1000 {
                 let expected: String = format!("{n:04}").chars().rev().collect();
-                assert_eq!(client.reply(), format!("{expected}\n").as_bytes(), "{program}");
+                assert_eq!(
+                    client.reply(),
+                    format!("{expected}\n").as_bytes(),
+                    "{program}"
+                );
             }
         }
     }
@@ -358,7 +362,9 @@ mod many_clients {
         for program in SERVERS {
             let mut server = start(program, &[]);
             let idle: Vec<TcpStream> = (0..1000)
-                .map(|_| TcpStream::connect_timeout(&server.address, STEP_TIMEOUT).expect("connect"))
+                .map(|_| {
+                    TcpStream::connect_timeout(&server.address, STEP_TIMEOUT).expect("connect")
+                })
                 .collect();
             wait_for_lines(&mut server, "accepted connection from ", 1000);
             let mut client = Client::connect(server.address);
@@ -397,7 +403,10 @@ mod many_clients {
             .collect();
         wait_for_lines(&mut server, "accepted connection from ", IDLE);
         let mut client = Client::connect(server.address);
-        assert_eq!(client.ask(b"STATS\n"), b"clients 10001 active 10001 lines 1\n");
+        assert_eq!(
+            client.ask(b"STATS\n"),
+            b"clients 10001 active 10001 lines 1\n"
+        );
         if let Some(threads) = threads_of(server.id()) {
             assert_eq!(threads, 1);
         }
@@ -480,7 +489,11 @@ mod cap {
             let peer = leaving.address();
             wait_for_lines(&mut server, &format!("closed connection from {peer}"), 1);
             let mut next = Client::connect(server.address);
-            assert_eq!(next.ask(b"STATS\n"), b"clients 4 active 3 lines 5\n", "{program}");
+            assert_eq!(
+                next.ask(b"STATS\n"),
+                b"clients 4 active 3 lines 5\n",
+                "{program}"
+            );
         }
     }
 }
@@ -573,7 +586,13 @@ mod help {
 
     #[test]
     fn both_servers_explain_their_options() {
-        let options = ["--port", "--host", "--idle-timeout", "--max-clients", "--trace"];
+        let options = [
+            "--port",
+            "--host",
+            "--idle-timeout",
+            "--max-clients",
+            "--trace",
+        ];
         for program in SERVERS {
             expect_help_mentions(Path::new(program), &[], &options).expect("the help");
         }

@@ -1,0 +1,1 @@
+//! Budget Chat load (being written).
