@@ -39,9 +39,13 @@ struct Options {
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
     interval: Duration,
 
-    /// The last rows: the largest room, each member saying a line this often (0: skip them)
+    /// The last rows: the largest room, each member saying a line this often
     #[arg(long, value_name = "SECONDS", default_value = "0.1", value_parser = parse_seconds)]
     busy_interval: Duration,
+
+    /// Leave out the last rows, the busy room
+    #[arg(long)]
+    no_busy: bool,
 
     /// Members of each room that never read what arrives
     #[arg(long, value_name = "N", default_value_t = 5)]
@@ -116,7 +120,7 @@ fn run(options: &Options) -> Result<()> {
         .map(|&members| (members, options.interval))
         .collect();
     if let Some(&largest) = options.members.iter().max()
-        && !options.busy_interval.is_zero()
+        && !options.no_busy
     {
         rows.push((largest, options.busy_interval));
     }

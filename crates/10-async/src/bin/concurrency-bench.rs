@@ -287,7 +287,8 @@ fn idle_clients(contenders: &[Contender], count: usize) -> Result<()> {
             bench::wait_for_threads(server.pid(), count as u64 + 1, Duration::from_secs(20));
         }
         // Let the server take the last ones out of its listen queue.
-        std::thread::sleep(Duration::from_millis(500));
+        let settle = Duration::from_millis(50) + Duration::from_micros(50) * count as u32;
+        std::thread::sleep(settle.min(Duration::from_millis(500)));
         let pid = server.pid();
         let (threads, rss) = (
             bench::status_field(pid, "Threads:"),
