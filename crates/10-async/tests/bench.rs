@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use course::procs::STEP_TIMEOUT;
+use testkit::procs::STEP_TIMEOUT;
 
 const CONCURRENCY: &str = env!("CARGO_BIN_EXE_concurrency-bench");
 const CHAT: &str = env!("CARGO_BIN_EXE_chat-bench");
@@ -11,7 +11,7 @@ const CHAT: &str = env!("CARGO_BIN_EXE_chat-bench");
 /// The benchmarks start lesson 8's and lesson 9's servers too, which this package does not
 /// build: build them (once per test binary; quick when they are up to date).
 fn build_other_lessons() {
-    course::bins::build(&["lesson-concurrency", "lesson-chat"]).expect("lessons 8 and 9 build");
+    testkit::bins::build(&["lesson-concurrency", "lesson-chat"]).expect("lessons 8 and 9 build");
 }
 
 /// Runs `program` with `args`; returns its stdout, which must come with exit status 0 and

@@ -4,15 +4,15 @@
 //! each sender's lines in order, fifty users at once, a user who stops reading, the limits.
 //!
 //! Every server runs on `--port 0` and is used only after its `listening on` line; every read
-//! and wait has a time limit (see `course::procs`).
+//! and wait has a time limit (see `testkit::procs`).
 
 use std::io::{BufRead, BufReader, ErrorKind, Read};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use course::probe::Probe;
-use course::procs::{STEP_TIMEOUT, Server};
+use testkit::probe::Probe;
+use testkit::procs::{STEP_TIMEOUT, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_async-chat-server");
 
@@ -23,7 +23,7 @@ fn start_server(extra: &[&str]) -> Server {
         .expect("async-chat-server should print its ready line")
 }
 
-/// A chat user played by the test: a `course::probe::Probe` (every read and write has a time
+/// A chat user played by the test: a `testkit::probe::Probe` (every read and write has a time
 /// limit) and a line reader on the same connection.
 struct User {
     probe: Probe,

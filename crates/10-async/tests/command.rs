@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use course::procs::{STEP_TIMEOUT, Server};
+use testkit::procs::{STEP_TIMEOUT, Server};
 
 const POLL: &str = env!("CARGO_BIN_EXE_poll-server");
 const ASYNC: &str = env!("CARGO_BIN_EXE_async-server");
@@ -580,7 +580,7 @@ mod abuse {
 }
 
 mod help {
-    use course::procs::expect_help_mentions;
+    use testkit::procs::expect_help_mentions;
 
     use super::*;
 

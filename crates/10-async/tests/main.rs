@@ -5,7 +5,7 @@
 //! and the benchmarks' tables.
 //!
 //! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
-//! has a time limit (see `course::procs`).
+//! has a time limit (see `testkit::procs`).
 //!
 //! One test binary with a module per file of this folder: cargo links it once, instead of
 //! once per file.
