@@ -1,4 +1,4 @@
-//! The servers of lessons 1 to 7 as subjects of the contract: how one normal client is
+//! The servers of lessons 1 to 10 as subjects of the contract: how one normal client is
 //! served by each, and the exact lines each prints about a client that misbehaves.
 //!
 //! Where the operating system's timing allows more than one correct outcome (a reset that
@@ -235,25 +235,37 @@ pub const SERVERS: &[Subject] = &[
         bin: "chat-server",
         package: "lesson-chat",
         port: 7777,
-        needs_out_dir: false,
-        threaded: true,
-        served: chat,
-        on_close_at_once: &[&["client {client}: closed the connection without sending a name"]],
-        on_reset: (
-            b"ali",
-            &[&["client {client}: did not send a name: connection reset by the peer"]],
-        ),
-        on_silence: &[&[
-            "client {client}: did not send a name: nothing arrived for 1 s (--idle-timeout)",
-        ]],
-        on_not_text: Some(NotText {
-            sent: b"\xff\xfe\n",
-            answer: b"Welcome to budgetchat! What shall I call you?\nERR the name ff fe is not 1 to 16 letters or digits\n",
-            lines: &[&["client {client}: the name ff fe is not 1 to 16 letters or digits"]],
-        }),
+        ..CHAT
     },
     threaded_server(),
     pool_server(),
+    Subject {
+        bin: "poll-server",
+        package: "lesson-async",
+        port: 12004,
+        ..COMMAND_PROTOCOL
+    },
+    Subject {
+        bin: "async-server",
+        package: "lesson-async",
+        port: 12005,
+        ..COMMAND_PROTOCOL
+    },
+    Subject {
+        bin: "async-chat-server",
+        package: "lesson-async",
+        port: 7778,
+        // It sends the welcome when its one thread gets to the new client's task, which may be
+        // after the reset has arrived: then the welcome's send is what fails.
+        on_reset: (
+            b"ali",
+            &[
+                &["client {client}: did not send a name: connection reset by the peer"],
+                &["client {client}: could not send the welcome: connection reset by the peer"],
+            ],
+        ),
+        ..CHAT
+    },
 ];
 
 /// Lesson 8's thread-per-client server, with its default cap of 64 clients.
@@ -276,8 +288,32 @@ const fn pool_server() -> Subject {
     }
 }
 
-/// What lesson 8's two servers share: exercise command-server's line protocol, served from
-/// many threads at once.
+/// What lesson 9's Budget Chat servers share (chat-server, and lesson 10's
+/// async-chat-server): the protocol, and the lines about clients that never join.
+const CHAT: Subject = Subject {
+bin: "",
+package: "",
+port: 0,
+    needs_out_dir: false,
+    threaded: true,
+    served: chat,
+    on_close_at_once: &[&["client {client}: closed the connection without sending a name"]],
+    on_reset: (
+        b"ali",
+        &[&["client {client}: did not send a name: connection reset by the peer"]],
+    ),
+    on_silence: &[&[
+        "client {client}: did not send a name: nothing arrived for 1 s (--idle-timeout)",
+    ]],
+    on_not_text: Some(NotText {
+        sent: b"\xff\xfe\n",
+        answer: b"Welcome to budgetchat! What shall I call you?\nERR the name ff fe is not 1 to 16 letters or digits\n",
+        lines: &[&["client {client}: the name ff fe is not 1 to 16 letters or digits"]],
+    }),
+};
+
+/// What lesson 8's two servers and lesson 10's poll-server and async-server share: exercise
+/// command-server's line protocol, served to many clients at once.
 const COMMAND_PROTOCOL: Subject = Subject {
     bin: "",
     package: "",
@@ -437,9 +473,13 @@ pub const PROGRAMS: &[&str] = &[
     "threaded-server",
     "pool-server",
     "load-client",
-    "concurrency-bench",
     "chat-server",
     "chat-client",
+    "poll-server",
+    "async-server",
+    "async-chat-server",
+    "concurrency-bench",
+    "chat-bench",
     "wiretap",
 ];
 

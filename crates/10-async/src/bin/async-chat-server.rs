@@ -174,6 +174,13 @@ async fn serve_client(
     limits: Limits,
 ) -> Result<()> {
     client.set_nodelay(true)?;
+    // The welcome goes at once, from here: a new connection's send buffer is empty, so a
+    // non-blocking write takes the whole line. (Left to the writer task, it would wait until
+    // the scheduler runs that task, and a client that resets meanwhile would see its reset
+    // reported by the writer instead of the reader.)
+    client
+        .try_write(WELCOME.as_bytes())
+        .context("could not send the welcome")?;
     // Two halves that two tasks can own: the reader's and the writer's.
     let (reading, writing) = client.into_split();
     let (outgoing, queue) = mpsc::channel::<Line>(limits.queue);
@@ -222,7 +229,6 @@ async fn talk(
     writer: &mut JoinHandle<Result<()>>,
     limits: Limits,
 ) -> Result<Ending> {
-    let _ = outgoing.try_send(Arc::from(WELCOME)); // our own queue is empty: never full
     let mut lines = LineReader::default();
     let name = match read_name(&mut reading, &mut lines, limits.idle_timeout).await {
         Ok(name) => name,
@@ -468,7 +474,7 @@ impl Room {
         let count = self.members.len() + 1;
         self.log
             .push(format!("{name} joined from {peer} ({count} in the room)"));
-        // The newcomer's queue holds at most the welcome line: there is room (--queue >= 2).
+        // The newcomer's queue is empty: there is room (--queue >= 2).
         let _ = outgoing.try_send(Arc::from(self.presence_line()));
         self.broadcast(&format!("* {name} has entered the room\n"), None);
         self.members.push(Member {
