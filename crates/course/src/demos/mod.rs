@@ -18,6 +18,7 @@ mod lesson06;
 mod lesson07;
 mod lesson08;
 mod lesson09;
+mod lesson10;
 mod wiretap;
 
 /// Every demo, in lesson order.
@@ -31,6 +32,7 @@ pub const ALL: &[Demo] = &[
     lesson07::DEMO,
     lesson08::DEMO,
     lesson09::DEMO,
+    lesson10::DEMO,
 ];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
@@ -57,6 +59,9 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson08::COUNTS_IN_A_REFCELL,
     lesson08::LOAD_CLIENT_THREADED,
     lesson09::SLOW_READER,
+    lesson10::LAZY,
+    lesson10::TOKIO_SLEEP,
+    lesson10::BLOCKING_SLEEP,
     wiretap::TCP,
     wiretap::HEX,
     wiretap::CHUNK,
