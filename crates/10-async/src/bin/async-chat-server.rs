@@ -14,7 +14,7 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -113,12 +113,12 @@ async fn run(options: &Options) -> Result<()> {
     netlesson::announce(&listener)?;
     let listener = TcpListener::from_std(listener)?;
 
-    let room = Arc::new(Mutex::new(Room::new(options.queue)));
-    let connected = Arc::new(AtomicUsize::new(0));
     let limits = Limits {
         idle_timeout: options.server.idle_timeout,
         queue: options.queue,
     };
+    let room = Arc::new(Mutex::new(Room::new(limits)));
+    let connected = Arc::new(AtomicUsize::new(0));
     loop {
         let (client, peer) = accept(&listener).await;
         if connected.fetch_add(1, Ordering::SeqCst) >= options.max_clients {
@@ -184,8 +184,11 @@ async fn serve_client(
     // Two halves that two tasks can own: the reader's and the writer's.
     let (reading, writing) = client.into_split();
     let (outgoing, queue) = mpsc::channel::<Line>(limits.queue);
-    let mut writer = tokio::spawn(send_queued(writing, queue, limits.idle_timeout));
-    let talked = talk(reading, peer, room, outgoing, &mut writer, limits).await;
+    // Set while the writer waits for the socket to take more: the client is not reading.
+    let stuck = Arc::new(AtomicBool::new(false));
+    let mut writer = tokio::spawn(send_queued(writing, queue, Arc::clone(&stuck), limits));
+    let member = NewMember { outgoing, stuck };
+    let talked = talk(reading, peer, room, member, &mut writer, limits).await;
     match talked {
         // Dropped for not reading: what waits in its queue will never be read. Aborting the
         // writer cancels it at its current `.await`; its half of the socket is dropped.
@@ -225,19 +228,21 @@ async fn talk(
     mut reading: OwnedReadHalf,
     peer: SocketAddr,
     room: &Mutex<Room>,
-    outgoing: Sender<Line>,
+    member: NewMember,
     writer: &mut JoinHandle<Result<()>>,
     limits: Limits,
 ) -> Result<Ending> {
+    let outgoing = member.outgoing.clone();
     let mut lines = LineReader::default();
     let name = match read_name(&mut reading, &mut lines, limits.idle_timeout).await {
         Ok(name) => name,
         Err(problem) => return Err(tell(&outgoing, problem, limits)),
     };
     let dropped = Arc::new(Notify::new());
-    let joined = with_room(room, |room| {
-        room.join(name, peer, outgoing.clone(), Arc::clone(&dropped))
-    });
+    let joined = in_room(room, |room| {
+        room.join(name, peer, member, Arc::clone(&dropped))
+    })
+    .await;
     let id = match joined {
         Ok(id) => id,
         Err(problem) => return Err(tell(&outgoing, problem, limits)),
@@ -245,7 +250,7 @@ async fn talk(
 
     // A member may stay quiet as long as it likes: no time limit on its reads any more.
     let relayed = relay(&mut reading, &mut lines, id, room, &dropped, writer).await;
-    let was_in_the_room = with_room(room, |room| room.leave(id));
+    let was_in_the_room = in_room(room, |room| room.leave(id)).await;
     match relayed {
         _ if !was_in_the_room => Ok(Ending::Dropped),
         Ok(ending) => Ok(ending),
@@ -274,7 +279,7 @@ async fn relay(
                 let Ok(text) = String::from_utf8(line) else {
                     bail!("sent a line that is not UTF-8 text");
                 };
-                with_room(room, |room| room.say(id, &text));
+                in_room(room, |room| room.say(id, &text)).await;
             }
             // The room dropped this member (its queue was full): stop reading at once. The
             // other branch's future is dropped, which cancels its read.
@@ -379,7 +384,8 @@ impl LineReader {
 async fn send_queued(
     mut writing: OwnedWriteHalf,
     mut queue: Receiver<Line>,
-    idle: Duration,
+    stuck: Arc<AtomicBool>,
+    limits: Limits,
 ) -> Result<()> {
     let mut lines = Vec::with_capacity(LINES_PER_WRITE);
     let mut bytes = Vec::new();
@@ -388,7 +394,10 @@ async fn send_queued(
         for line in lines.drain(..) {
             bytes.extend_from_slice(line.as_bytes());
         }
-        let sent = timeout(idle, writing.write_all(&bytes)).await;
+        // While this `.await` waits, the socket's send buffer is full: the client is behind.
+        stuck.store(true, Ordering::Relaxed);
+        let sent = timeout(limits.idle_timeout, writing.write_all(&bytes)).await;
+        stuck.store(false, Ordering::Relaxed);
         lesson_async::trace_send(&bytes, &Ok(bytes.len()));
         match sent {
             Ok(result) => result.context("could not send")?,
@@ -413,11 +422,14 @@ struct MemberId(u64);
 struct Room {
     members: Vec<Member>,
     next_id: u64,
-    /// `--queue`, for the line that says why a member was dropped.
-    queue: usize,
+    limits: Limits,
     /// Lines to log once the lock is released: a log line can wait for a slow terminal, and
     /// nobody waits while holding the room.
     log: Vec<String>,
+    /// Lines for members whose queue was full while they read: the server is behind. They are
+    /// sent once the lock is released, by the task that said them, which waits for room in
+    /// those queues (and so reads no more from its own client meanwhile).
+    late: Vec<(Sender<Line>, Line)>,
 }
 
 /// A member of the room.
@@ -426,34 +438,53 @@ struct Member {
     name: String,
     /// The sending end of the member's queue.
     outgoing: Sender<Line>,
+    /// Whether its writer waits for the socket: then a full queue means it does not read.
+    stuck: Arc<AtomicBool>,
     /// Wakes the member's reader when the room drops it.
     dropped: Arc<Notify>,
+}
+
+/// What a newcomer brings to the room: its queue, and its writer's flag.
+struct NewMember {
+    outgoing: Sender<Line>,
+    stuck: Arc<AtomicBool>,
 }
 // ANCHOR_END: room
 
 // ANCHOR: with_room
-/// Runs `change` on the room under its lock, then logs what it had to say, unlocked. No
-/// `.await` can happen inside: `change` is an ordinary closure.
-fn with_room<T>(room: &Mutex<Room>, change: impl FnOnce(&mut Room) -> T) -> T {
-    let (result, log) = {
+/// Runs `change` on the room under its lock; then, unlocked, logs what the room had to say
+/// and sends the lines that found a reader's queue full (waiting at most --idle-timeout for
+/// each). No `.await` can happen under the lock: `change` is an ordinary closure, and the
+/// guard is dropped at the end of its block.
+async fn in_room<T>(room: &Mutex<Room>, change: impl FnOnce(&mut Room) -> T) -> T {
+    let (result, log, late, idle) = {
         let mut room = lock(room);
         let result = change(&mut room);
-        (result, std::mem::take(&mut room.log))
+        let (log, late) = (
+            std::mem::take(&mut room.log),
+            std::mem::take(&mut room.late),
+        );
+        (result, log, late, room.limits.idle_timeout)
     };
     for line in log {
         log!("{line}");
+    }
+    for (queue, line) in late {
+        // An error means the member has left, or was dropped meanwhile: nothing to do.
+        let _ = timeout(idle, queue.send(line)).await;
     }
     result
 }
 // ANCHOR_END: with_room
 
 impl Room {
-    fn new(queue: usize) -> Room {
+    fn new(limits: Limits) -> Room {
         Room {
             members: Vec::new(),
             next_id: 1,
-            queue,
+            limits,
             log: Vec::new(),
+            late: Vec::new(),
         }
     }
 
@@ -463,7 +494,7 @@ impl Room {
         &mut self,
         name: String,
         peer: SocketAddr,
-        outgoing: Sender<Line>,
+        newcomer: NewMember,
         dropped: Arc<Notify>,
     ) -> Result<MemberId> {
         if self.members.iter().any(|member| member.name == name) {
@@ -475,12 +506,13 @@ impl Room {
         self.log
             .push(format!("{name} joined from {peer} ({count} in the room)"));
         // The newcomer's queue is empty: there is room (--queue >= 2).
-        let _ = outgoing.try_send(Arc::from(self.presence_line()));
+        let _ = newcomer.outgoing.try_send(Arc::from(self.presence_line()));
         self.broadcast(&format!("* {name} has entered the room\n"), None);
         self.members.push(Member {
             id,
             name,
-            outgoing,
+            outgoing: newcomer.outgoing,
+            stuck: newcomer.stuck,
             dropped,
         });
         Ok(id)
@@ -509,8 +541,10 @@ impl Room {
     }
 
     // ANCHOR: broadcast
-    /// Puts `line` in the queue of every member but `except`. This never waits: a member whose
-    /// queue is full has stopped reading, and is dropped.
+    /// Puts `line` in the queue of every member but `except`. This never waits. A full queue
+    /// whose writer waits for its socket belongs to a member that does not read: it is
+    /// dropped. A full queue whose writer does not wait means that this one thread is behind:
+    /// the line goes in `late`, sent by the speaker's task once the room is unlocked.
     fn broadcast(&mut self, line: &str, except: Option<MemberId>) {
         let line: Line = Arc::from(line);
         let mut not_reading = Vec::new();
@@ -518,8 +552,11 @@ impl Room {
             if Some(member.id) == except {
                 continue;
             }
-            if let Err(TrySendError::Full(_)) = member.outgoing.try_send(Arc::clone(&line)) {
-                not_reading.push(member.id);
+            if let Err(TrySendError::Full(line)) = member.outgoing.try_send(Arc::clone(&line)) {
+                match member.stuck.load(Ordering::Relaxed) {
+                    true => not_reading.push(member.id),
+                    false => self.late.push((member.outgoing.clone(), line)),
+                }
             }
         }
         for id in not_reading {
@@ -548,7 +585,7 @@ impl Room {
             return;
         };
         member.dropped.notify_one();
-        let (queue, count) = (self.queue, self.members.len());
+        let (queue, count) = (self.limits.queue, self.members.len());
         self.log.push(format!(
             "{} dropped: not reading, {queue} lines wait in its queue (--queue {queue}) ({count} in the room)",
             member.name

@@ -100,8 +100,11 @@ async fn run(options: &Options) -> Result<()> {
             continue;
         }
         log!("accepted connection from {peer}");
+        // ANCHOR: spawn
+        // A task of its own for this client; the loop goes straight back to `accept`.
         let counts = Arc::clone(&counts);
         tokio::spawn(async move { serve_client(client, peer, &counts, idle).await });
+        // ANCHOR_END: spawn
     }
 }
 // ANCHOR_END: run

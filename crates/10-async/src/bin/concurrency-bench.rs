@@ -147,7 +147,7 @@ fn run(options: &Options) -> Result<()> {
     println!(
         "one load generator (one thread, a closed loop: each client sends a request, checks the \
          reply, sends the next; after {} requests it says QUIT and connects again); {} of \
-         warm-up, then {} measured per row; p99 and max include the requests still waiting at \
+         warm-up (0.5 ms per client if more), then {} measured per row; p99 and max include the requests still waiting at \
          the end; CPU is the server's processor time / the window (100% = one core), µs/req \
          that time per reply\n",
         options.session,
@@ -193,10 +193,15 @@ fn run(options: &Options) -> Result<()> {
 /// Starts a fresh server, runs the load against it, and samples it during the window.
 fn measure(contender: &Contender, clients: usize, options: &Options) -> Result<Row> {
     let server = Server::start(&contender.program, &contender.args)?;
+    // Thousands of clients take a while to connect (a few hundred at a time): half a
+    // millisecond each, at least, before the window opens.
+    let warmup = options
+        .warmup
+        .max(Duration::from_micros(500) * clients as u32);
     let settings = load::Settings {
         clients,
         session: options.session,
-        warmup: options.warmup,
+        warmup,
         window: options.seconds,
     };
     let pid = server.pid();

@@ -9,6 +9,7 @@ pub mod count_server;
 pub mod file_server;
 pub mod greet_server;
 pub mod kv_server;
+pub mod kv_server_async;
 pub mod kv_server_threads;
 pub mod rfc868_time_server;
 pub mod udp_pinger;
@@ -24,4 +25,5 @@ pub const ALL: &[Check] = &[
     udp_pinger::CHECK,
     kv_server_threads::CHECK,
     budget_chat::CHECK,
+    kv_server_async::CHECK,
 ];

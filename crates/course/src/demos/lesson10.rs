@@ -274,3 +274,43 @@ pub const BLOCKING_SLEEP: Scenario = Scenario {
     packages: &["lesson-async"],
     script: |session| session.run("run", "runtime-demo", &["sleep", "--blocking"], ""),
 };
+
+/// Scenario `poll-server-trace`, shown in lesson 10: every call of the event loop for one
+/// client, "would block" included.
+pub const POLL_TRACE: Scenario = Scenario {
+    name: "poll-server-trace",
+    packages: &["lesson-async"],
+    script: poll_trace,
+};
+
+/// A client connects to `poll-server --trace`, sends two requests in one write, then QUIT.
+fn poll_trace(session: &mut Session) -> Result<()> {
+    let args = ["--port", "0", "--trace"];
+    let mut server = session.start_server("server", "poll-server", &args)?;
+    let stream = TcpStream::connect(server.address).context("could not connect")?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    session.say("client | connects");
+    // The first event of a new connection says "writable"; reading then finds nothing.
+    session.show_until("server", &mut server, |line| line.contains("would block"))?;
+    let mut replies = BufReader::new(&stream);
+    for (request, count) in [("UPPER hi\nREVERSE abc\n", 2), ("QUIT\n", 1)] {
+        (&stream).write_all(request.as_bytes())?;
+        let mut got = Vec::new();
+        for _ in 0..count {
+            let mut line = String::new();
+            replies.read_line(&mut line).context("no reply")?;
+            got.push(format!("{:?}", line.trim_end()));
+        }
+        session.say(&format!(
+            "client | sends {request:?} in one write, gets {}",
+            got.join(", ")
+        ));
+        let last = if count == 2 {
+            "send("
+        } else {
+            "closed connection from "
+        };
+        session.show_until("server", &mut server, |line| line.contains(last))?;
+    }
+    session.stop("server", &mut server)
+}

@@ -59,6 +59,7 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson08::COUNTS_IN_A_REFCELL,
     lesson08::LOAD_CLIENT_THREADED,
     lesson09::SLOW_READER,
+    lesson10::POLL_TRACE,
     lesson10::LAZY,
     lesson10::TOKIO_SLEEP,
     lesson10::BLOCKING_SLEEP,
