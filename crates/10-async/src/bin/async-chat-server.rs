@@ -5,8 +5,11 @@
 //! lines waiting to be sent to it; and a writer task, which sends what is queued, as many
 //! lines per write as are waiting. The room (who is in it, and each member's queue) sits
 //! behind a `Mutex` that is never held across an `.await`. Putting a line in a queue never
-//! waits (`try_send`): a member whose queue is full is not reading, and is dropped, so one
-//! member who stops reading can never slow the others down.
+//! waits (`try_send`). A full queue whose writer waits for its socket belongs to a member who
+//! does not read: it is dropped, so one member who stops reading can never slow the others
+//! down. A full queue whose writer does not wait means that the server itself is behind: then
+//! the speaker's task waits for room (and reads no more from its own client meanwhile), so the
+//! room slows its speakers down instead of dropping members who read.
 //!
 //! Run it with `cargo run --bin async-chat-server`, then `cargo run --bin chat-client --
 //! --port 7778` (or `nc 127.0.0.1 7778`) in two or three more terminals. The walkthrough is
