@@ -284,7 +284,7 @@ async fn relay(
                 };
                 in_room(room, |room| room.say(id, &text)).await;
             }
-            // The room dropped this member (its queue was full): stop reading at once. The
+            // The room dropped this member (it does not read): stop reading at once. The
             // other branch's future is dropped, which cancels its read.
             () = dropped.notified() => return Ok(Ending::Dropped),
             finished = &mut *writer => {
@@ -454,7 +454,7 @@ struct NewMember {
 }
 // ANCHOR_END: room
 
-// ANCHOR: with_room
+// ANCHOR: in_room
 /// Runs `change` on the room under its lock; then, unlocked, logs what the room had to say
 /// and sends the lines that found a reader's queue full (waiting at most --idle-timeout for
 /// each). No `.await` can happen under the lock: `change` is an ordinary closure, and the
@@ -478,7 +478,7 @@ async fn in_room<T>(room: &Mutex<Room>, change: impl FnOnce(&mut Room) -> T) -> 
     }
     result
 }
-// ANCHOR_END: with_room
+// ANCHOR_END: in_room
 
 impl Room {
     fn new(limits: Limits) -> Room {
