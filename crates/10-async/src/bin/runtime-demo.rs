@@ -43,15 +43,9 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .context("could not start the tokio runtime");
-    let result = runtime.and_then(|runtime| match options.experiment {
-        Experiment::Lazy => {
-            runtime.block_on(lazy());
-            Ok(())
-        }
-        Experiment::Sleep { blocking } => {
-            runtime.block_on(ticker_and_sleeper(blocking));
-            Ok(())
-        }
+    let result = runtime.map(|runtime| match options.experiment {
+        Experiment::Lazy => runtime.block_on(lazy()),
+        Experiment::Sleep { blocking } => runtime.block_on(ticker_and_sleeper(blocking)),
     });
     netlesson::finish(result, None)
 }
