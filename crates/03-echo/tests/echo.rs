@@ -11,7 +11,8 @@ use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use testkit::probe::{self, Probe, random_bytes};
+use testkit::client::Conn;
+use testkit::probe::{self, random_bytes};
 use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_echo-server");
@@ -31,7 +32,7 @@ fn run_client(args: &[&str], stdin: &[u8]) -> procs::Output {
 /// Sends `data` from one thread while this one reads, half-closes after sending, and returns
 /// everything received until the server closed.
 fn echo_through(address: SocketAddr, data: &[u8]) -> (SocketAddr, Vec<u8>) {
-    let mut probe = Probe::connect(address).expect("connect");
+    let mut probe = Conn::connect(address).expect("connect");
     let client = probe.local_addr().expect("address");
     let mut writer = probe.stream().try_clone().expect("a second handle");
     let received = thread::scope(|scope| {
@@ -40,7 +41,7 @@ fn echo_through(address: SocketAddr, data: &[u8]) -> (SocketAddr, Vec<u8>) {
             writer.shutdown(Shutdown::Write).expect("half-close");
         });
         probe
-            .receive_to_end()
+            .read_to_close(usize::MAX)
             .expect("the whole echo, then the close")
     });
     (client, received)
@@ -108,15 +109,15 @@ fn server_echoes_a_mebibyte_exactly_with_a_large_buffer_and_with_a_tiny_one() {
 #[test]
 fn server_honours_half_close_and_sends_everything_back_before_closing() {
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send(b"first part, ").expect("send");
     probe.send(b"second part").expect("send");
     probe
-        .shutdown_write()
+        .half_close()
         .expect("half-close: we send nothing more");
     assert_eq!(
         probe
-            .receive_to_end()
+            .read_to_close(usize::MAX)
             .expect("echo, then the server's close"),
         b"first part, second part"
     );
@@ -128,13 +129,13 @@ fn server_honours_half_close_and_sends_everything_back_before_closing() {
 fn server_echoes_each_piece_at_once_for_a_client_that_waits_before_closing() {
     // The Python original's client sends, then waits for the echo without closing anything.
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send(b"Hello, world").expect("send");
-    assert_eq!(probe.receive_exact(12).expect("echo"), b"Hello, world");
+    assert_eq!(probe.receive(12).expect("echo"), b"Hello, world");
     probe
         .send(b"and again")
         .expect("send more on the same connection");
-    assert_eq!(probe.receive_exact(9).expect("echo"), b"and again");
+    assert_eq!(probe.receive(9).expect("echo"), b"and again");
     let client = probe.local_addr().expect("address");
     drop(probe);
     assert_echoed(&mut server, client, "21 bytes");
@@ -153,10 +154,13 @@ fn server_echoes_invalid_utf8_unchanged() {
 #[test]
 fn server_echoes_a_message_sent_one_byte_per_write() {
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send_bytewise(b"Hello, world").expect("send");
-    probe.shutdown_write().expect("half-close");
-    assert_eq!(probe.receive_to_end().expect("echo"), b"Hello, world");
+    probe.half_close().expect("half-close");
+    assert_eq!(
+        probe.read_to_close(usize::MAX).expect("echo"),
+        b"Hello, world"
+    );
     let client = probe.local_addr().expect("address");
     assert_echoed(&mut server, client, "12 bytes");
     assert_serves_a_client(&mut server);
@@ -174,9 +178,9 @@ fn server_echoes_several_messages_sent_in_one_write() {
 #[test]
 fn server_drops_client_that_goes_quiet_halfway_and_says_how_much_it_echoed() {
     let mut server = start_server(&["--idle-timeout", "0.2"]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send(b"hello").expect("send");
-    assert_eq!(probe.receive_exact(5).expect("echo"), b"hello");
+    assert_eq!(probe.receive(5).expect("echo"), b"hello");
     let client = probe.local_addr().expect("address");
     server
         .expect_accepted_then_problem(
@@ -233,7 +237,7 @@ fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next(
     // deadline this client would hold the one-at-a-time server for as long as it liked.
     let mut server = start_server(&["--client-deadline", "0.4"]);
     let started = Instant::now();
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     let client = probe.local_addr().expect("address");
     let mut writer = probe.stream().try_clone().expect("a second handle");
     let held = thread::scope(|scope| {

@@ -12,7 +12,8 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 
-use testkit::probe::{self, Probe};
+use testkit::client::Conn;
+use testkit::probe;
 use testkit::procs::{self, Running, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_id-server");
@@ -50,9 +51,9 @@ fn assert_serves_a_client(server: &mut Server) {
 }
 
 /// A probe that has connected and received the whole question.
-fn questioned(server: &Server) -> Probe {
-    let mut probe = Probe::connect(server.address).expect("connect");
-    let question = probe.receive_exact(QUESTION.len()).expect("the question");
+fn questioned(server: &Server) -> Conn {
+    let mut probe = Conn::connect(server.address).expect("connect");
+    let question = probe.receive(QUESTION.len()).expect("the question");
     assert_eq!(question, QUESTION);
     probe
 }
@@ -71,7 +72,10 @@ fn server_speaks_first_and_prints_the_answer_in_capitals() {
     let mut server = start_server(&[]);
     let mut probe = questioned(&server);
     probe.send("straße-7".as_bytes()).expect("answer");
-    assert_eq!(probe.receive_to_end().expect("the server closes"), b"");
+    assert_eq!(
+        probe.read_to_close(usize::MAX).expect("the server closes"),
+        b""
+    );
     let client = probe.local_addr().expect("address");
     server.expect_accepted_from(client).expect("accept line");
     // Decoded first, then upper-cased: ß becomes SS (upper-casing the bytes would keep ß).
@@ -85,7 +89,10 @@ fn server_reports_an_answer_that_is_not_utf8_in_one_line() {
     let mut server = start_server(&[]);
     let mut probe = questioned(&server);
     probe.send(&[0xff, 0xfe]).expect("send");
-    assert_eq!(probe.receive_to_end().expect("the server closes"), b"");
+    assert_eq!(
+        probe.read_to_close(usize::MAX).expect("the server closes"),
+        b""
+    );
     let client = probe.local_addr().expect("address");
     server
         .expect_accepted_then_problem(client, "answered with data that is not UTF-8 text: ff fe")
@@ -98,7 +105,10 @@ fn server_reads_once_so_an_answer_sent_byte_by_byte_is_cut_to_its_first_piece() 
     let mut server = start_server(&[]);
     let mut probe = questioned(&server);
     probe.send_bytewise(b"b").expect("send");
-    assert_eq!(probe.receive_to_end().expect("the server closes"), b"");
+    assert_eq!(
+        probe.read_to_close(usize::MAX).expect("the server closes"),
+        b""
+    );
     let client = probe.local_addr().expect("address");
     server.expect_accepted_from(client).expect("accept line");
     server
@@ -113,7 +123,10 @@ fn server_takes_several_lines_sent_in_one_write_as_one_answer() {
     let mut server = start_server(&[]);
     let mut probe = questioned(&server);
     probe.send(b"b1\nb2\n").expect("send");
-    assert_eq!(probe.receive_to_end().expect("the server closes"), b"");
+    assert_eq!(
+        probe.read_to_close(usize::MAX).expect("the server closes"),
+        b""
+    );
     let client = probe.local_addr().expect("address");
     server.expect_accepted_from(client).expect("accept line");
     server

@@ -10,7 +10,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::sync::mpsc;
 
-use testkit::probe::{self, Probe};
+use testkit::client::Conn;
+use testkit::probe;
 use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_uppercase-server");
@@ -51,9 +52,11 @@ fn assert_serves_a_client(server: &mut Server) {
 
 /// Sends `sentence` from a probe that keeps its side open, and returns the whole reply.
 fn ask(server: &Server, sentence: &[u8]) -> (SocketAddr, Vec<u8>) {
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send(sentence).expect("send");
-    let reply = probe.receive_to_end().expect("the reply, then the end");
+    let reply = probe
+        .read_to_close(usize::MAX)
+        .expect("the reply, then the end");
     (probe.local_addr().expect("address"), reply)
 }
 
@@ -94,9 +97,9 @@ fn server_reads_once_so_a_sentence_sent_byte_by_byte_is_cut_to_its_first_piece()
     // The server takes what one recv returns. Send a single byte and wait: that byte is all
     // it gets, and all it answers. (Lesson 5 fixes this with framing.)
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send_bytewise(b"h").expect("send");
-    assert_eq!(probe.receive_to_end().expect("reply"), b"H");
+    assert_eq!(probe.read_to_close(usize::MAX).expect("reply"), b"H");
     let client = probe.local_addr().expect("address");
     server.expect_accepted_from(client).expect("accept line");
     server

@@ -7,7 +7,8 @@ use crate::common;
 use std::path::Path;
 
 use common::{Framed, frame};
-use testkit::probe::{self, Probe};
+use testkit::client::Conn;
+use testkit::probe;
 use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_average-server");
@@ -40,14 +41,14 @@ fn assert_serves_a_client(server: &mut Server) {
 }
 
 /// Sends `request` in a frame on `probe` and returns the reply frame's text.
-fn ask(probe: &mut Probe, request: &[u8]) -> String {
+fn ask(probe: &mut Conn, request: &[u8]) -> String {
     probe.send(&frame(request)).expect("send the request");
-    let header = probe.receive_exact(8).expect("the reply's header");
+    let header = probe.receive(8).expect("the reply's header");
     let size: usize = String::from_utf8(header)
         .expect("an ASCII header")
         .parse()
         .expect("8 digits");
-    String::from_utf8(probe.receive_exact(size).expect("the reply")).expect("UTF-8")
+    String::from_utf8(probe.receive(size).expect("the reply")).expect("UTF-8")
 }
 
 #[test]
@@ -102,7 +103,7 @@ fn three_largest_f64_average_to_the_largest_f64_not_null() {
     // Their sum is infinite, and so is the sum of their thirds (each rounds up a little):
     // JSON has no infinity, so a server that overflows replies `null`.
     let mut server = AVERAGE.start(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     let max = "1.7976931348623157e308";
     assert_eq!(
         ask(&mut probe, format!("[{max}, {max}, {max}]").as_bytes()),
@@ -204,13 +205,10 @@ fn bad_requests_get_a_json_error_and_the_connection_stays_open() {
 #[test]
 fn replies_are_length_prefixed_json_byte_for_byte() {
     let mut server = AVERAGE.start(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send(b"00000002[]").expect("an empty list");
     let error = br#"{"error":"the list is empty: an average needs at least one number"}"#;
-    assert_eq!(
-        probe.receive_exact(8 + error.len()).expect("reply"),
-        frame(error)
-    );
+    assert_eq!(probe.receive(8 + error.len()).expect("reply"), frame(error));
     assert_eq!(ask(&mut probe, b"[1, 2]"), "1.5");
     let client = probe.local_addr().expect("address");
     drop(probe);
@@ -224,7 +222,7 @@ fn replies_are_length_prefixed_json_byte_for_byte() {
 #[test]
 fn invalid_utf8_in_a_whole_frame_is_a_bad_request_not_a_broken_connection() {
     let mut server = AVERAGE.start(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     assert_eq!(
         ask(&mut probe, b"[1, \xff]"),
         r#"{"error":"the request is not UTF-8 text"}"#
@@ -251,16 +249,16 @@ fn invalid_utf8_in_a_whole_frame_is_a_bad_request_not_a_broken_connection() {
 #[test]
 fn several_requests_in_one_write_and_one_sent_byte_by_byte_are_all_answered() {
     let mut server = AVERAGE.start(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe
         .send(&[frame(b"[1]"), frame(b"[2, 4]")].concat())
         .expect("two requests in one write");
     probe
         .send_bytewise(&frame(b"[10, 20]"))
         .expect("byte by byte");
-    probe.shutdown_write().expect("done");
+    probe.half_close().expect("done");
     assert_eq!(
-        probe.receive_to_end().expect("three replies"),
+        probe.read_to_close(usize::MAX).expect("three replies"),
         [frame(b"1.0"), frame(b"3.0"), frame(b"15.0")].concat()
     );
     let client = probe.local_addr().expect("address");
@@ -322,7 +320,7 @@ fn server_reports_a_header_promising_more_bytes_than_the_client_sends() {
         "the connection closed in the middle of a message: 4 of 10 bytes never arrived",
         |mut probe| {
             probe.send(b"00000010[1, 2]").expect("send");
-            probe.shutdown_write().expect("close our side");
+            probe.half_close().expect("close our side");
             Some(probe)
         },
     );

@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use testkit::probe::{self, Probe};
+use testkit::client::Conn;
+use testkit::probe;
 use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_stream-server");
@@ -167,26 +168,31 @@ fn trace_shows_two_sends_and_one_recv_that_returns_both() {
 #[test]
 fn server_serves_one_client_and_exits_even_without_once() {
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send(b"bye\n").expect("send");
     assert_eq!(server_side(&mut server), served(":bye\\n:"));
-    assert_eq!(probe.receive_to_end().expect("closed"), b"");
+    assert_eq!(probe.read_to_close(usize::MAX).expect("closed"), b"");
 }
 
 #[test]
 fn server_prints_only_the_first_byte_of_a_message_sent_byte_by_byte() {
     // One byte, then wait: that byte is all the one read returns.
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send_bytewise(b"H").expect("one byte");
-    assert_eq!(probe.receive_to_end().expect("closed after the read"), b"");
+    assert_eq!(
+        probe
+            .read_to_close(usize::MAX)
+            .expect("closed after the read"),
+        b""
+    );
     assert_eq!(server_side(&mut server), served(":H:"));
 }
 
 #[test]
 fn server_prints_what_arrived_before_a_reset() {
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     server
         .expect_accepted_from(probe.local_addr().expect("address"))
         .expect("accept line");
@@ -200,7 +206,7 @@ fn server_prints_what_arrived_before_a_reset() {
 #[test]
 fn server_reports_invalid_utf8_and_exits() {
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send(&[0xff, 0xfe]).expect("send");
     let client = probe.local_addr().expect("address");
     let rest = server.finish().expect("exit").rest;
@@ -216,7 +222,7 @@ fn server_reports_invalid_utf8_and_exits() {
 #[test]
 fn server_drops_a_client_that_sends_nothing_after_the_idle_timeout() {
     let mut server = start_server(&["--idle-timeout", "0.2"]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     let client = probe.local_addr().expect("address");
     let rest = server.finish().expect("exit").rest;
     assert_eq!(
@@ -228,7 +234,7 @@ fn server_drops_a_client_that_sends_nothing_after_the_idle_timeout() {
             ),
         ]
     );
-    assert_eq!(probe.receive_to_end().expect("closed"), b"");
+    assert_eq!(probe.read_to_close(usize::MAX).expect("closed"), b"");
 }
 
 #[test]

@@ -9,7 +9,8 @@ use std::net::TcpListener;
 use std::path::Path;
 
 use common::{Framed, frame};
-use testkit::probe::{self, Probe};
+use testkit::client::Conn;
+use testkit::probe;
 use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_string-server");
@@ -76,14 +77,14 @@ fn the_header_counts_utf8_bytes_not_characters_and_empty_strings_work() {
 #[test]
 fn server_answers_each_of_several_frames_sent_in_one_write() {
     let mut server = STRINGS.start(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     let client = probe.local_addr().expect("address");
     let frames = [frame(b"Hello"), frame(b""), frame(b"World")].concat();
     assert_eq!(frames, b"00000005Hello0000000000000005World");
     probe.send(&frames).expect("three frames in one write");
-    probe.shutdown_write().expect("done sending");
+    probe.half_close().expect("done sending");
     assert_eq!(
-        probe.receive_to_end().expect("replies"),
+        probe.read_to_close(usize::MAX).expect("replies"),
         b"00000005Hello0000000000000005World"
     );
     server
@@ -101,12 +102,12 @@ fn server_answers_each_of_several_frames_sent_in_one_write() {
 #[test]
 fn server_reassembles_a_frame_sent_one_byte_per_write() {
     let mut server = STRINGS.start(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe
         .send_bytewise(&frame("grüße".as_bytes()))
         .expect("one byte at a time");
     assert_eq!(
-        probe.receive_exact(15).expect("the reply"),
+        probe.receive(15).expect("the reply"),
         frame("grüße".as_bytes())
     );
     let client = probe.local_addr().expect("address");
@@ -188,7 +189,7 @@ fn server_reports_a_header_promising_more_bytes_than_the_client_sends() {
         "the connection closed in the middle of a message: 5 of 10 bytes never arrived",
         |mut probe| {
             probe.send(b"00000010Hello").expect("send");
-            probe.shutdown_write().expect("close our side");
+            probe.half_close().expect("close our side");
             Some(probe)
         },
     );
@@ -201,7 +202,7 @@ fn server_reports_a_connection_closed_inside_the_header() {
         "the connection closed in the middle of a message: 5 of 8 bytes never arrived",
         |mut probe| {
             probe.send(b"000").expect("send");
-            probe.shutdown_write().expect("close our side");
+            probe.half_close().expect("close our side");
             Some(probe)
         },
     );

@@ -18,7 +18,8 @@ use common::{
     tutorial_message,
 };
 use lesson_image::picture::{Pattern, Size, encode_png, generate};
-use testkit::probe::{self, Probe};
+use testkit::client::Conn;
+use testkit::probe;
 use testkit::procs::{self, Server};
 use testkit::text::normalize;
 
@@ -42,10 +43,10 @@ fn expect_lines(server: &mut Server, client: SocketAddr, expected: &[&str]) {
 /// Checks that `server` still saves a picture sent by the tutorial's kind of client.
 fn assert_serves_a_client(server: &mut Server, folder: &TempFolder) {
     let png = gradient_png(5, 4);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send(&named_message(&png, "check.png")).expect("send");
-    probe.shutdown_write().expect("shut down");
-    let reply = probe.receive_to_end().expect("reply");
+    probe.half_close().expect("shut down");
+    let reply = probe.read_to_close(usize::MAX).expect("reply");
     let name = String::from_utf8(reply).expect("a text reply");
     let name = name
         .strip_prefix("saved ")
@@ -61,10 +62,10 @@ fn assert_serves_a_client(server: &mut Server, folder: &TempFolder) {
 
 /// Sends `data` as a client that then closes its side, and returns the server's reply.
 fn send_and_read_reply(server: &Server, data: &[u8]) -> (SocketAddr, String) {
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send(data).expect("send");
-    probe.shutdown_write().expect("shut down");
-    let reply = probe.receive_to_end().expect("reply");
+    probe.half_close().expect("shut down");
+    let reply = probe.read_to_close(usize::MAX).expect("reply");
     let client = probe.local_addr().expect("address");
     (client, String::from_utf8(reply).expect("a text reply"))
 }
@@ -176,7 +177,7 @@ fn server_takes_a_tutorial_client_that_closes_right_after_sending() {
     let folder = TempFolder::new("tutorial");
     let mut server = start_server(&folder, &[]);
     let png = gradient_png(3, 3);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send(&tutorial_message(&png)).expect("send");
     let client = probe.local_addr().expect("address");
     drop(probe);
@@ -198,11 +199,11 @@ fn server_takes_a_reset_right_after_a_whole_picture_as_a_goodbye() {
     let folder = TempFolder::new("reset-after");
     let mut server = start_server(&folder, &[]);
     let png = gradient_png(3, 3);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send(&tutorial_message(&png)).expect("send");
     let answer = saved_reply("image-1.png", &png, 3, 3);
     assert_eq!(
-        probe.receive_exact(answer.len()).expect("the answer"),
+        probe.receive(answer.len()).expect("the answer"),
         answer.as_bytes()
     );
     let client = probe.local_addr().expect("address");
@@ -225,24 +226,24 @@ fn server_finds_a_delimiter_split_across_reads_and_a_message_sent_byte_by_byte()
     let message = named_message(&png, "split.png");
     let (body, delimiter) = message.split_at(message.len() - 7);
 
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe.send(body).expect("send all but the delimiter");
     probe
         .send_bytewise(delimiter)
         .expect("the delimiter, a byte at a time");
-    probe.shutdown_write().expect("shut down");
+    probe.half_close().expect("shut down");
     assert_eq!(
-        String::from_utf8(probe.receive_to_end().expect("reply")).expect("text"),
+        String::from_utf8(probe.read_to_close(usize::MAX).expect("reply")).expect("text"),
         saved_reply("split.png", &png, 2, 2)
     );
 
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     probe
         .send_bytewise(&message)
         .expect("send a byte at a time");
-    probe.shutdown_write().expect("shut down");
+    probe.half_close().expect("shut down");
     assert_eq!(
-        String::from_utf8(probe.receive_to_end().expect("reply")).expect("text"),
+        String::from_utf8(probe.read_to_close(usize::MAX).expect("reply")).expect("text"),
         saved_reply("split-1.png", &png, 2, 2)
     );
     assert_eq!(folder.read("split.png"), png);
@@ -309,9 +310,9 @@ fn a_name_with_a_path_never_leaves_the_output_folder_and_never_replaces_a_file()
 
 /// Everything the server sends until it closes the connection. A server that closes with bytes
 /// of ours unread makes its system reset the connection: what arrived before counts.
-fn reply_until_closed(probe: &mut Probe) -> String {
+fn reply_until_closed(probe: &mut Conn) -> String {
     let mut reply = Vec::new();
-    while let Ok(piece) = probe.receive(4096) {
+    while let Ok(piece) = probe.receive_some(4096) {
         if piece.is_empty() {
             break;
         }
@@ -329,10 +330,10 @@ fn assert_refused(extra: &[&str], data: &[u8], before: &[&str], problem: &str) {
         lesson_image::picture::crc32(data)
     ));
     let mut server = start_server(&folder, extra);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     // The server may stop reading halfway (that is the point of some of these tests).
     let _ = probe.send(data);
-    let _ = probe.shutdown_write();
+    let _ = probe.half_close();
     let client = probe.local_addr().expect("address");
     if !data.is_empty() {
         assert_eq!(
@@ -478,7 +479,7 @@ fn server_reports_an_empty_image() {
 fn server_stops_endless_data_without_a_delimiter_at_max_bytes() {
     let folder = TempFolder::new("endless");
     let mut server = start_server(&folder, &["--max-bytes", "10000"]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut probe = Conn::connect(server.address).expect("connect");
     let client = probe.local_addr().expect("address");
     probe.send(b"{\"image\": \"").expect("send the start");
     // Base64 forever (well, until the server hangs up: it stops reading at the limit).
@@ -568,8 +569,8 @@ fn server_leaves_no_file_when_a_client_resets_mid_transfer() {
     let mut server = start_server(&folder, &[]);
     // Keep the server busy with a first client, so that the second one's data and its reset
     // are both queued before the server reads them: the outcome does not depend on timing.
-    let mut busy = Probe::connect(server.address).expect("connect the first client");
-    let mut resetting = Probe::connect(server.address).expect("connect the second client");
+    let mut busy = Conn::connect(server.address).expect("connect the first client");
+    let mut resetting = Conn::connect(server.address).expect("connect the second client");
     let message = tutorial_message(&gradient_png(30, 30));
     resetting
         .send(&message[..message.len() / 2])
@@ -578,8 +579,8 @@ fn server_leaves_no_file_when_a_client_resets_mid_transfer() {
     resetting.reset().expect("reset");
     let png = gradient_png(2, 2);
     busy.send(&named_message(&png, "first.png")).expect("send");
-    busy.shutdown_write().expect("shut down");
-    busy.receive_to_end().expect("reply");
+    busy.half_close().expect("shut down");
+    busy.read_to_close(usize::MAX).expect("reply");
     server
         .wait_for_closed(busy.local_addr().expect("address"))
         .expect("first client served");

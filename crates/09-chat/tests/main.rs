@@ -11,7 +11,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use testkit::probe::Probe;
+use testkit::client::Conn;
 use testkit::procs::{STEP_TIMEOUT, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_chat-server");
@@ -24,10 +24,10 @@ fn start_server(extra: &[&str]) -> Server {
         .expect("chat-server should print its ready line")
 }
 
-/// A chat user played by the test: a `testkit::probe::Probe` (every read and write has a time
+/// A chat user played by the test: a `testkit::probe::Conn` (every read and write has a time
 /// limit) and a line reader on the same connection.
 struct User {
-    probe: Probe,
+    probe: Conn,
     reader: BufReader<TcpStream>,
 }
 
@@ -40,7 +40,7 @@ impl User {
     /// Connects to the server at `address` and reads the welcome line (for threads, which
     /// cannot share a `Server`).
     fn connect_to(address: SocketAddr) -> User {
-        let mut probe = Probe::connect(address).expect("connect");
+        let mut probe = Conn::connect(address).expect("connect");
         let reading = probe.stream().try_clone().expect("a second handle");
         let mut user = User {
             probe,
@@ -428,9 +428,9 @@ mod limits {
         let bob = User::connect(&server);
         server.expect_accepted_from(bob.address()).expect("accept");
 
-        let mut third = Probe::connect(server.address).expect("connect");
+        let mut third = Conn::connect(server.address).expect("connect");
         assert_eq!(
-            third.receive_to_end().expect("the refusal"),
+            third.read_to_close(usize::MAX).expect("the refusal"),
             b"ERR server full\n"
         );
         let address = third.local_addr().expect("address");

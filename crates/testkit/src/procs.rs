@@ -13,18 +13,23 @@
 //!   [`Running::expect_closed`] and friends. Like [`Running::expect_line`], they check the
 //!   exact line, and when it is not there they fail with the program's output so far.
 //!
-//! Every wait has a time limit ([`STEP_TIMEOUT`] unless told otherwise), and a program still
-//! running when its handle is dropped is killed, so a failing test never leaves one behind.
+//! Every wait has a time limit ([`STEP_TIMEOUT`] unless told otherwise). A program runs in a
+//! process group of its own, which is killed whole when its handle is dropped (and by
+//! [`Running::kill`]), so neither a failing test nor a program that starts others leaves a
+//! process behind; and what is kept of its output is bounded ([`crate::contain`]).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+
+use crate::contain::{self, Collected, Cut, collected_text, kill_group, own_group};
 
 /// How long any single step (a server getting ready, a line arriving, a program exiting) may
 /// take before we give up. Generous: a loaded CI machine can be slow, and nothing waits this
@@ -49,6 +54,8 @@ pub struct Running {
     child: Child,
     stdin: Option<ChildStdin>,
     lines: Receiver<String>,
+    /// What the line reader left out (long lines, output past the limit).
+    cut: Arc<Cut>,
     seen: Vec<String>,
     timeout: Duration,
 }
@@ -70,6 +77,18 @@ impl Running {
 
     /// [`Running::start`] with extra environment variables, e.g. `("RUST_BACKTRACE", "0")`.
     pub fn start_with_env(program: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Running> {
+        Running::start_with_limit(program, args, env, contain::TEST_OUTPUT_LIMIT)
+    }
+
+    /// [`Running::start_with_env`] keeping at most `output_limit` bytes of the program's
+    /// output in all (see [`crate::contain`]): [`contain::OUTPUT_LIMIT`] for a program that
+    /// may print anything.
+    pub fn start_with_limit(
+        program: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        output_limit: usize,
+    ) -> Result<Running> {
         let name = display_name(program);
         let (reader, writer) = std::io::pipe().context("could not create a pipe")?;
         let mut command = Command::new(program);
@@ -79,6 +98,7 @@ impl Running {
             .stdin(Stdio::piped())
             .stdout(writer.try_clone().context("could not clone a pipe")?)
             .stderr(writer);
+        own_group(&mut command);
         let mut child = command
             .spawn()
             .with_context(|| format!("could not start {}", program.display()))?;
@@ -86,12 +106,14 @@ impl Running {
         // see the end of the output.
         drop(command);
         let stdin = child.stdin.take();
+        let (lines, cut) = contain::read_lines(reader, output_limit);
         Ok(Running {
             name,
             program: program.to_path_buf(),
             child,
             stdin,
-            lines: read_lines(reader),
+            lines,
+            cut,
             seen: Vec::new(),
             timeout: STEP_TIMEOUT,
         })
@@ -115,6 +137,14 @@ impl Running {
     /// Every line read so far.
     pub fn seen(&self) -> &[String] {
         &self.seen
+    }
+
+    /// Every line read so far, then, if the output was too much to keep whole, one line
+    /// saying what was left out ([`Cut::note`]): what a report shows.
+    pub fn seen_with_note(&self) -> Vec<String> {
+        let mut lines = self.seen.clone();
+        lines.extend(self.cut.note());
+        lines
     }
 
     /// Types `text` into the program's stdin (add `\n` yourself to end a line).
@@ -238,27 +268,36 @@ impl Running {
     }
 
     /// Waits for the program to exit by itself (within the step timeout) and collects the
-    /// lines not read yet. Kills it and fails if it does not exit in time.
+    /// lines not read yet. Kills it and fails if it does not exit in time. Once it has exited,
+    /// what is left of its process group (children it started and left running, which may
+    /// hold its output open) is killed.
     pub fn finish(&mut self) -> Result<Finished> {
         self.stdin = None;
         let deadline = Instant::now() + self.timeout;
         let mut rest = Vec::new();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
+            // Look up now and then whether the program has exited: its children may keep the
+            // output open after it.
+            match self.lines.recv_timeout(left.min(Duration::from_millis(50))) {
                 Ok(line) => {
                     self.seen.push(line.clone());
                     rest.push(line);
                 }
                 Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => {
-                    let _ = self.child.kill();
+                Err(RecvTimeoutError::Timeout) if left.is_zero() => {
+                    kill_group(&mut self.child);
                     bail!(
                         "{} did not exit within {:?}; killed it. Its output:\n{}",
                         self.name,
                         self.timeout,
                         self.seen.join("\n")
                     );
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Ok(Some(_)) = self.child.try_wait() {
+                        kill_group(&mut self.child);
+                    }
                 }
             }
         }
@@ -267,6 +306,7 @@ impl Running {
             .child
             .wait()
             .context("could not wait for the program")?;
+        kill_group(&mut self.child);
         Ok(Finished { status, rest })
     }
 
@@ -301,9 +341,10 @@ impl Running {
         Ok(())
     }
 
-    /// Stops the program now (SIGKILL, like a crash or `kill -9`) and collects what it printed.
+    /// Stops the program now (SIGKILL, like a crash or `kill -9`), with every process of its
+    /// group, and collects what it printed.
     pub fn kill(&mut self) -> Result<Finished> {
-        let _ = self.child.kill();
+        kill_group(&mut self.child);
         self.finish()
     }
 
@@ -328,11 +369,11 @@ impl Running {
 }
 
 impl Drop for Running {
+    /// Kills the program's whole process group, whether the program is still running or not:
+    /// children it left behind go too.
     fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+        kill_group(&mut self.child);
+        let _ = self.child.wait();
     }
 }
 
@@ -353,7 +394,18 @@ impl Server {
 
     /// [`Server::start`] with extra environment variables.
     pub fn start_with_env(program: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Server> {
-        let mut process = Running::start_with_env(program, args, env)?;
+        Server::start_with_limit(program, args, env, contain::TEST_OUTPUT_LIMIT)
+    }
+
+    /// [`Server::start_with_env`] keeping at most `output_limit` bytes of the server's output
+    /// ([`Running::start_with_limit`]).
+    pub fn start_with_limit(
+        program: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        output_limit: usize,
+    ) -> Result<Server> {
+        let mut process = Running::start_with_limit(program, args, env, output_limit)?;
         let address = wait_until_ready(&mut process)?;
         Ok(Server { address, process })
     }
@@ -418,6 +470,7 @@ pub struct StdoutClosed {
     name: String,
     child: Child,
     stderr: Collected,
+    stderr_cut: Arc<Cut>,
     stderr_done: Receiver<()>,
 }
 
@@ -426,15 +479,18 @@ impl StdoutClosed {
     /// the reading end of its stdout: every later write to stdout fails.
     pub fn start(program: &Path, args: &[&str]) -> Result<StdoutClosed> {
         let name = display_name(program);
-        let mut child = Command::new(program)
+        let mut command = Command::new(program);
+        command
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stderr(Stdio::piped());
+        own_group(&mut command);
+        let mut child = command
             .spawn()
             .with_context(|| format!("could not start {}", program.display()))?;
         let (done, stderr_done) = mpsc::channel();
-        let stderr = read_all(child.stderr.take(), done);
+        let (stderr, stderr_cut) = contain::read_all(child.stderr.take(), done);
         let stdout = child.stdout.take().context("no stdout pipe")?;
         // Read the first line in a thread, so that waiting for it has a time limit.
         let (sender, first_line) = mpsc::channel();
@@ -448,11 +504,11 @@ impl StdoutClosed {
         let line = match first_line.recv_timeout(STEP_TIMEOUT) {
             Ok(Ok(line)) => line,
             Ok(Err(error)) => {
-                let _ = child.kill();
+                kill_group(&mut child);
                 bail!("could not read {name}'s stdout: {error}");
             }
             Err(_) => {
-                let _ = child.kill();
+                kill_group(&mut child);
                 bail!("{name} printed no ready line within {STEP_TIMEOUT:?}");
             }
         };
@@ -461,7 +517,7 @@ impl StdoutClosed {
             .strip_prefix(READY_PREFIX)
             .and_then(|address| address.parse().ok());
         let Some(address) = address else {
-            let _ = child.kill();
+            kill_group(&mut child);
             bail!("{name}'s first line is not a ready line: {line:?}");
         };
         Ok(StdoutClosed {
@@ -469,6 +525,7 @@ impl StdoutClosed {
             name,
             child,
             stderr,
+            stderr_cut,
             stderr_done,
         })
     }
@@ -478,23 +535,26 @@ impl StdoutClosed {
         matches!(self.child.try_wait(), Ok(None))
     }
 
-    /// Stops the server (SIGKILL) and returns everything it wrote to stderr.
+    /// Stops the server (SIGKILL, its whole process group) and returns what it wrote to
+    /// stderr (the first [`contain::OUTPUT_LIMIT`] bytes, then a note if there was more).
     pub fn stop(mut self) -> Result<String> {
-        let _ = self.child.kill();
+        kill_group(&mut self.child);
         let _ = self.child.wait();
         self.stderr_done
             .recv_timeout(STEP_TIMEOUT)
             .with_context(|| format!("{}'s stderr did not end", self.name))?;
-        Ok(collect(self.stderr.clone()))
+        let mut text = collected_text(&self.stderr);
+        if let Some(note) = self.stderr_cut.note() {
+            text.push_str(&note);
+        }
+        Ok(text)
     }
 }
 
 impl Drop for StdoutClosed {
     fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+        kill_group(&mut self.child);
+        let _ = self.child.wait();
     }
 }
 
@@ -588,8 +648,8 @@ pub fn run_with_timeout(
         // A program may exit without reading all its input: ignore the broken pipe.
         thread::spawn(move || pipe.write_all(&input));
     }
-    let stdout = read_all(child.stdout.take(), done.clone());
-    let stderr = read_all(child.stderr.take(), done);
+    let (stdout, _) = contain::read_all(child.stdout.take(), done.clone());
+    let (stderr, _) = contain::read_all(child.stderr.take(), done);
     let deadline = Instant::now() + timeout;
     for _ in 0..2 {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -599,65 +659,17 @@ pub fn run_with_timeout(
             bail!(
                 "{} did not finish within {timeout:?}; killed it. Its stdout:\n{}\nIts stderr:\n{}",
                 display_name(program),
-                collect(stdout),
-                collect(stderr)
+                collected_text(&stdout),
+                collected_text(&stderr)
             );
         }
     }
     let status = child.wait().context("could not wait for the program")?;
     Ok(Output {
         status,
-        stdout: collect(stdout),
-        stderr: collect(stderr),
+        stdout: collected_text(&stdout),
+        stderr: collected_text(&stderr),
     })
-}
-
-type Collected = std::sync::Arc<std::sync::Mutex<Vec<u8>>>;
-
-fn read_all(pipe: Option<impl Read + Send + 'static>, done: mpsc::Sender<()>) -> Collected {
-    let collected = Collected::default();
-    let sink = collected.clone();
-    thread::spawn(move || {
-        if let Some(mut pipe) = pipe {
-            let mut chunk = [0u8; 8192];
-            while let Ok(count @ 1..) = pipe.read(&mut chunk) {
-                if let Ok(mut bytes) = sink.lock() {
-                    bytes.extend_from_slice(&chunk[..count]);
-                }
-            }
-        }
-        let _ = done.send(());
-    });
-    collected
-}
-
-fn collect(collected: Collected) -> String {
-    match collected.lock() {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(_) => String::new(),
-    }
-}
-
-fn read_lines(pipe: impl Read + Send + 'static) -> Receiver<String> {
-    let (sender, receiver) = mpsc::channel();
-    thread::spawn(move || {
-        let mut reader = BufReader::new(pipe);
-        let mut line = Vec::new();
-        loop {
-            line.clear();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    let text = String::from_utf8_lossy(&line);
-                    let text = text.trim_end_matches(['\n', '\r']).to_string();
-                    if sender.send(text).is_err() {
-                        break;
-                    }
-                }
-            }
-        }
-    });
-    receiver
 }
 
 fn display_name(program: &Path) -> String {

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use crate::demo::{Demo, Scenario, Session};
-use testkit::probe::Probe;
+use testkit::client::Conn;
 use testkit::procs::Server;
 
 /// `cargo demo 6`.
@@ -86,9 +86,9 @@ fn delimiter_in_a_string(session: &mut Session) -> Result<()> {
         "probe  $ send {}",
         String::from_utf8_lossy(careless)
     ));
-    let mut probe = Probe::connect(server.address)?;
+    let mut probe = Conn::connect(server.address)?;
     probe.send(careless)?;
-    let answer = probe.receive(1024)?;
+    let answer = probe.receive_some(1024)?;
     session.say(&format!(
         "probe  | answer: {}",
         String::from_utf8_lossy(&answer).trim_end()
@@ -141,9 +141,9 @@ fn bad_clients(session: &mut Session) -> Result<()> {
     ];
     for (shown, data) in attempts {
         session.say(&format!("probe  $ send {shown}"));
-        let mut probe = Probe::connect(server.address)?;
+        let mut probe = Conn::connect(server.address)?;
         probe.send(data)?;
-        probe.shutdown_write()?;
+        probe.half_close()?;
         show_until_client_line(session, &mut server)?;
     }
     session.stop("server", &mut server)

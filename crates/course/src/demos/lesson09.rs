@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use crate::demo::{Demo, Scenario, Session};
-use testkit::probe::Probe;
+use testkit::client::Conn;
 use testkit::procs::{Running, Server};
 
 /// `cargo demo 9`.
@@ -180,14 +180,14 @@ fn numbered_line(number: usize) -> String {
 
 /// A chat user played by the scenario: a probe, and a line reader on the same connection.
 struct ChatUser {
-    probe: Probe,
+    probe: Conn,
     lines: BufReader<TcpStream>,
 }
 
 impl ChatUser {
     /// Connects, sends `name`, and reads the welcome and the list of those present.
     fn join(address: SocketAddr, name: &str) -> Result<ChatUser> {
-        let mut probe = Probe::connect(address)?;
+        let mut probe = Conn::connect(address)?;
         let reading = probe.stream().try_clone().context("a second handle")?;
         let mut user = ChatUser {
             probe,
@@ -203,7 +203,7 @@ impl ChatUser {
     }
 
     fn send(&mut self, bytes: &[u8]) -> Result<()> {
-        self.probe.send(bytes)
+        Ok(self.probe.send(bytes)?)
     }
 
     fn next_line(&mut self) -> Result<String> {
