@@ -365,3 +365,103 @@ pub fn describe_exit(status: std::process::ExitStatus) -> String {
 fn seconds(duration: Duration) -> String {
     format!("{:.1} s", duration.as_secs_f64())
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    //! The program under test is contained: whatever it starts ends with the step that stops
+    //! it or with the check.
+
+    use std::path::{Path, PathBuf};
+    use std::time::{Duration, Instant};
+
+    use testkit::contain::live_processes_in_group;
+
+    use super::Lab;
+
+    /// A program of the test's own, a shell script in a fresh folder, which writes its process
+    /// id (and so its group's) to `pid` in that folder before `body`.
+    fn script(name: &str, body: &str) -> (PathBuf, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("lab-test-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temp folder");
+        let program = dir.join(name);
+        let pid = dir.join("pid");
+        let text = format!("#!/bin/sh\necho $$ > '{}'\n{body}\n", pid.display());
+        std::fs::write(&program, text).expect("the script is written");
+        let mut permissions = std::fs::metadata(&program)
+            .expect("it exists")
+            .permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+        std::fs::set_permissions(&program, permissions).expect("it is executable");
+        (program, pid)
+    }
+
+    fn group_of(pid_file: &Path) -> u32 {
+        let text = std::fs::read_to_string(pid_file).expect("the script wrote its id");
+        text.trim().parse().expect("a process id")
+    }
+
+    /// Waits (at most 5 s) until no process of `group` is alive; returns those still alive.
+    fn survivors(group: u32) -> Vec<u32> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let alive = live_processes_in_group(group);
+            if alive.is_empty() || Instant::now() > deadline {
+                return alive;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn a_server_that_starts_children_leaves_none_after_the_check() {
+        let (program, pid) = script(
+            "forking-server",
+            "sleep 300 &\nsh -c 'sleep 300 & wait' &\necho 'listening on 127.0.0.1:9'\nwait",
+        );
+        let mut lab = Lab::new(&program, "forking-server".into(), 9);
+        lab.start().expect("its ready line");
+        let group = group_of(&pid);
+        // The inner sh may not have started its sleep yet.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while live_processes_in_group(group).len() < 4 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(
+            live_processes_in_group(group).len(),
+            4,
+            "sh, sh and two sleeps"
+        );
+        lab.finish();
+        assert_eq!(survivors(group), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_server_restarted_by_a_step_leaves_no_child_of_its_first_run() {
+        let (program, pid) = script(
+            "restarted-server",
+            "sleep 300 &\necho 'listening on 127.0.0.1:9'\nwait",
+        );
+        let mut lab = Lab::new(&program, "restarted-server".into(), 9);
+        lab.start().expect("its ready line");
+        let first = group_of(&pid);
+        lab.use_extra_args(&["--max-clients", "3"])
+            .expect("started again");
+        assert_eq!(survivors(first), Vec::<u32>::new());
+        let second = group_of(&pid);
+        assert_ne!(first, second);
+        drop(lab);
+        assert_eq!(survivors(second), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_client_that_exits_leaving_a_child_is_over_at_once_and_leaves_nothing() {
+        let (program, pid) = script("orphaning-client", "sleep 300 &\necho done");
+        let mut lab = Lab::new(&program, "orphaning-client".into(), 9);
+        let run = lab
+            .run_program(&[], Duration::from_secs(10))
+            .expect("it ran to its end");
+        assert!(run.status.success());
+        assert_eq!(run.lines, ["done"]);
+        assert_eq!(survivors(group_of(&pid)), Vec::<u32>::new());
+    }
+}

@@ -27,6 +27,10 @@ pub const LINE_LIMIT: usize = 64 * 1024;
 /// only): the checker's memory stays small whatever a student's program prints.
 pub const OUTPUT_LIMIT: usize = 1024 * 1024;
 
+/// What one kept line costs against the limit besides its bytes (the `String` and the queue
+/// it waits in), so that a flood of empty lines is bounded too.
+const LINE_COST: usize = 64;
+
 /// The most of a course program's output a test keeps in all: enough for wiretap's log of a
 /// byte-by-byte transfer, still a bound.
 pub const TEST_OUTPUT_LIMIT: usize = 64 * 1024 * 1024;
@@ -123,18 +127,18 @@ pub fn read_lines(pipe: impl Read + Send + 'static, limit: usize) -> (Receiver<S
             };
             let length = chunk.len();
             for line in lines.push(chunk, &counts) {
-                if kept + line.len() > limit {
+                if kept + line.len() + LINE_COST > limit {
                     counts.left_out(line.len() + 1);
                     continue;
                 }
-                kept += line.len();
+                kept += line.len() + LINE_COST;
                 // The receiver is gone: nobody wants the lines, but keep draining the pipe.
                 let _ = sender.send(line);
             }
             reader.consume(length);
         }
         if let Some(line) = lines.finish()
-            && kept + line.len() <= limit
+            && kept + line.len() + LINE_COST <= limit
         {
             let _ = sender.send(line);
         }
@@ -202,6 +206,31 @@ impl LineCutter {
         self.line.clear();
         text
     }
+}
+
+/// The processes of process group `group` that are still alive (zombies, dead but not yet
+/// reaped by their parent, do not count), read from `/proc`: for tests that check that
+/// nothing a program started survives it.
+#[cfg(target_os = "linux")]
+pub fn live_processes_in_group(group: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| {
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                return false;
+            };
+            // `pid (name) state ppid pgrp ...`: the name may hold spaces and parentheses.
+            let Some((_, after_name)) = stat.rsplit_once(')') else {
+                return false;
+            };
+            let fields: Vec<&str> = after_name.split_whitespace().collect();
+            fields.first() != Some(&"Z") && fields.get(2) == Some(&group.to_string().as_str())
+        })
+        .collect()
 }
 
 /// Bytes collected by [`read_all`], shared with its thread.

@@ -702,3 +702,114 @@ pub fn expect_help_mentions(program: &Path, args: &[&str], wanted: &[&str]) -> R
     }
     Ok(())
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    //! A program that starts others, and one that floods its output: nothing survives it, and
+    //! what is kept of its output stays small.
+
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    use super::{Running, STEP_TIMEOUT};
+    use crate::contain::{LINE_LIMIT, OUTPUT_LIMIT, live_processes_in_group};
+
+    /// Waits (at most 5 s) until no process of `group` is alive; returns those still alive.
+    fn survivors(group: u32) -> Vec<u32> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let alive = live_processes_in_group(group);
+            if alive.is_empty() || Instant::now() > deadline {
+                return alive;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn sh(script: &str) -> Running {
+        Running::start_with_limit(Path::new("sh"), &["-c", script], &[], OUTPUT_LIMIT)
+            .expect("sh starts")
+    }
+
+    #[test]
+    fn kill_ends_the_program_and_every_process_it_started() {
+        let mut program = sh("sleep 300 & sleep 300 & (sleep 300 &) ; echo started; wait");
+        program
+            .expect_line("started")
+            .expect("the children are started");
+        let group = program.id();
+        assert_eq!(
+            live_processes_in_group(group).len(),
+            4,
+            "sh and three sleeps"
+        );
+        program.kill().expect("killed");
+        assert_eq!(survivors(group), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn dropping_a_program_ends_every_process_it_started() {
+        let mut program = sh("sleep 300 & sleep 300 & echo started; wait");
+        program
+            .expect_line("started")
+            .expect("the children are started");
+        let group = program.id();
+        drop(program);
+        assert_eq!(survivors(group), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_program_that_exits_leaving_a_child_that_holds_its_output_finishes() {
+        // The child keeps the output pipe open: waiting for the output to end would wait for
+        // it. `finish` sees the program exit and kills what is left of its group.
+        let mut program = sh("sleep 300 & echo bye");
+        program.set_timeout(STEP_TIMEOUT);
+        let group = program.id();
+        let finished = program
+            .finish()
+            .expect("finishes without waiting for the child");
+        assert!(finished.status.success());
+        assert_eq!(finished.rest, ["bye"]);
+        assert_eq!(survivors(group), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_flood_without_a_newline_keeps_one_cut_line_and_says_how_much_was_left_out() {
+        let mut program = sh("echo ready; head -c 5000000 /dev/zero | tr '\\0' A");
+        program.expect_line("ready").expect("the first line");
+        let line = program.next_line().expect("the flood, cut");
+        assert_eq!(
+            line.len(),
+            LINE_LIMIT + " [... line cut: longer than 64 KiB]".len()
+        );
+        let finished = program.finish().expect("finishes");
+        assert!(finished.rest.is_empty());
+        let seen = program.seen_with_note();
+        assert_eq!(
+            seen.last().map(String::as_str),
+            Some(
+                "[output cut: 4934464 bytes not kept (at most 64 KiB of a line and 1024 KiB in \
+                 all are kept); 1 line was longer than 64 KiB]"
+            )
+        );
+    }
+
+    #[test]
+    fn a_flood_of_lines_keeps_at_most_the_limit() {
+        // A hundred thousand empty lines: each costs its bookkeeping, so not all are kept.
+        let mut program = sh("head -c 100000 /dev/zero | tr '\\0' '\\n'");
+        let finished = program.finish().expect("finishes");
+        let kept: usize = finished.rest.iter().map(|line| line.len() + 64).sum();
+        assert!(kept <= OUTPUT_LIMIT, "{kept} bytes kept");
+        assert_eq!(
+            finished.rest.len(),
+            OUTPUT_LIMIT / 64,
+            "the first lines are kept"
+        );
+        let note = program.seen_with_note().pop().expect("a note");
+        assert!(
+            note.starts_with("[output cut: 83616 bytes not kept"),
+            "{note}"
+        );
+    }
+}
