@@ -492,6 +492,8 @@ impl Conn {
                 self.quiet = Some(left);
                 return false;
             }
+            // A signal came in during the read (EINTR): nothing happened to the connection.
+            Err(error) if error.kind() == ErrorKind::Interrupted => return true,
             Err(error) if error.kind() == ErrorKind::ConnectionReset => {
                 self.end = Some(End::Reset);
             }
