@@ -75,9 +75,7 @@ fn leads_nowhere(
     if !on_disk.is_file() {
         return Some("no such file in the book");
     }
-    let Some(fragment) = fragment.filter(|fragment| !fragment.is_empty()) else {
-        return None;
-    };
+    let fragment = fragment.filter(|fragment| !fragment.is_empty())?;
     if on_disk.extension().is_none_or(|ext| ext != "html") {
         return None;
     }
