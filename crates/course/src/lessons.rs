@@ -557,10 +557,9 @@ fn not_in_the_book(root: &Path, page: &Path, file: &Path) -> Option<&'static str
     for component in relative.components() {
         match component {
             std::path::Component::Normal(part) => parts.push(part),
-            std::path::Component::ParentDir => {
-                if parts.pop().is_none() {
-                    return Some("the book cannot serve a link that leaves the repository");
-                }
+            // The guard climbs one folder; above the root, the link leaves the repository.
+            std::path::Component::ParentDir if parts.pop().is_none() => {
+                return Some("the book cannot serve a link that leaves the repository");
             }
             _ => {}
         }
