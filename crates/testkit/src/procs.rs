@@ -5,7 +5,8 @@
 //! - [`Running`] is any started program: read its output line by line, type into its stdin,
 //!   wait for it to exit. Its stdout and stderr share one pipe, so lines come in the order the
 //!   program wrote them.
-//! - [`run`] runs a program to completion and returns its exit status, stdout and stderr apart.
+//! - [`run`] runs a program to completion (with `assert_cmd`, for tests: the feature
+//!   `one-shot`) and returns its exit status, stdout and stderr apart.
 //! - [`StdoutClosed`] starts a server and closes its stdout after the ready line, as
 //!   `server | head -1` does.
 //! - What every server built on `netlesson::serve` prints about its clients is checked by name:
@@ -623,53 +624,43 @@ impl Output {
 }
 
 /// Runs `program` with `args`, feeding it `stdin`, and waits for it to exit (at most
-/// [`STEP_TIMEOUT`]; then it is killed and this fails with what it printed).
+/// [`STEP_TIMEOUT`]; then it is killed and this fails with what it printed). A one-shot run,
+/// with `assert_cmd` (the feature `one-shot`, which only tests turn on, so that the checker
+/// and the demo runner never compile it).
+#[cfg(feature = "one-shot")]
 pub fn run(program: &Path, args: &[&str], stdin: &[u8]) -> Result<Output> {
     run_with_timeout(program, args, stdin, STEP_TIMEOUT)
 }
 
-/// [`run`] with another time limit.
+/// [`run`] with another time limit (a benchmark's transfer, say).
+#[cfg(feature = "one-shot")]
 pub fn run_with_timeout(
     program: &Path,
     args: &[&str],
     stdin: &[u8],
     timeout: Duration,
 ) -> Result<Output> {
-    let mut child = Command::new(program)
+    let started = Instant::now();
+    let output = assert_cmd::Command::new(program)
         .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("could not start {}", program.display()))?;
-    let (done, finished) = mpsc::channel();
-    if let Some(mut pipe) = child.stdin.take() {
-        let input = stdin.to_vec();
-        // A program may exit without reading all its input: ignore the broken pipe.
-        thread::spawn(move || pipe.write_all(&input));
+        .write_stdin(stdin)
+        .timeout(timeout)
+        .output()
+        .with_context(|| format!("could not run {}", program.display()))?;
+    let output = Output {
+        status: output.status,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    if output.status.code().is_none() && started.elapsed() >= timeout {
+        bail!(
+            "{} did not finish within {timeout:?}; killed it. Its stdout:\n{}\nIts stderr:\n{}",
+            display_name(program),
+            output.stdout,
+            output.stderr
+        );
     }
-    let (stdout, _) = contain::read_all(child.stdout.take(), done.clone());
-    let (stderr, _) = contain::read_all(child.stderr.take(), done);
-    let deadline = Instant::now() + timeout;
-    for _ in 0..2 {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if finished.recv_timeout(left).is_err() {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!(
-                "{} did not finish within {timeout:?}; killed it. Its stdout:\n{}\nIts stderr:\n{}",
-                display_name(program),
-                collected_text(&stdout),
-                collected_text(&stderr)
-            );
-        }
-    }
-    let status = child.wait().context("could not wait for the program")?;
-    Ok(Output {
-        status,
-        stdout: collected_text(&stdout),
-        stderr: collected_text(&stderr),
-    })
+    Ok(output)
 }
 
 fn display_name(program: &Path) -> String {
@@ -679,6 +670,7 @@ fn display_name(program: &Path) -> String {
         .unwrap_or_else(|| program.display().to_string())
 }
 
+#[cfg(feature = "one-shot")]
 /// Runs `program args... --help` and checks that it exits with 0 and that its help mentions
 /// each of `wanted` (an option such as `--port`, or any other text). Fails naming the first
 /// one missing, with the whole help.
