@@ -227,6 +227,37 @@ fn every_client_against(talk: fn(TcpStream), must_fail: bool, what: &str) {
 }
 
 #[test]
+fn every_client_names_its_server_when_nothing_listens_on_the_port() {
+    let closed = testkit::probe::ClosedPort::new().expect("a reserved port");
+    let port = closed.port().to_string();
+    std::thread::scope(|scope| {
+        for client in CLIENTS {
+            let port = &port;
+            scope.spawn(move || {
+                let refused = format!(
+                    "could not connect to 127.0.0.1:{port}: connection refused (is {} running?)",
+                    client.server
+                );
+                let one_error_line_naming_the_server = predicate::function(|stderr: &str| {
+                    let errors: Vec<&str> = stderr
+                        .lines()
+                        .filter(|line| line.starts_with("error: "))
+                        .collect();
+                    errors.len() == 1 && errors[0].ends_with(&refused)
+                });
+                program(client.bin)
+                    .args(["--port", port])
+                    .args(client.args)
+                    .write_stdin(client.stdin)
+                    .assert()
+                    .code(1)
+                    .stderr(one_error_line_naming_the_server);
+            });
+        }
+    });
+}
+
+#[test]
 fn every_client_ends_with_one_error_line_when_its_server_never_answers() {
     every_client_against(
         |mut stream| {

@@ -259,20 +259,6 @@ fn client_says_how_much_arrived_when_the_server_stops_halfway() {
     );
 }
 
-#[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string()]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused (is time-server running?)\n"
-        )
-    );
-}
 
 #[test]
 fn client_traces_a_connect_that_fails_before_its_error_line() {

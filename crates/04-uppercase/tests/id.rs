@@ -314,20 +314,6 @@ fn client_stops_at_1000_bytes_without_a_newline() {
     );
 }
 
-#[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string()], "b1\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused (is id-server running?)\n"
-        )
-    );
-}
 
 #[test]
 fn client_gives_up_when_the_server_never_asks() {

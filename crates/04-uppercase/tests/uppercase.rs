@@ -214,21 +214,6 @@ fn client_reports_a_server_that_closes_without_replying() {
     );
 }
 
-#[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string()], "hello\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, format!("{PROMPT}hello\n"));
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused \
-             (is uppercase-server running?)\n"
-        )
-    );
-}
 
 #[test]
 fn client_gives_up_when_the_server_never_replies() {

@@ -326,16 +326,3 @@ fn server_reports_a_header_promising_more_bytes_than_the_client_sends() {
     );
 }
 
-#[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string(), "1"], "");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused (is average-server running?)\n"
-        )
-    );
-}

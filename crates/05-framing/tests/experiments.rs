@@ -237,20 +237,6 @@ fn server_drops_a_client_that_sends_nothing_after_the_idle_timeout() {
     assert_eq!(probe.read_to_close(usize::MAX).expect("closed"), b"");
 }
 
-#[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output =
-        procs::run(Path::new(CLIENT), &["--port", &port.to_string()], b"").expect("client");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused (is stream-server running?)\n"
-        )
-    );
-}
 
 #[test]
 fn help_explains_every_option_and_that_the_server_serves_one_client() {

@@ -208,19 +208,6 @@ fn server_reports_a_connection_closed_inside_the_header() {
     );
 }
 
-#[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string()]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused (is string-server running?)\n"
-        )
-    );
-}
 
 #[test]
 fn client_reports_a_server_that_closes_without_replying() {

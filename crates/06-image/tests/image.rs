@@ -1010,19 +1010,6 @@ fn client_names_a_missing_file_and_a_file_that_is_not_a_picture() {
     );
 }
 
-#[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string(), "--generate", "4x4"]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused (is image-server running?)\n"
-        )
-    );
-}
 
 #[test]
 fn client_needs_a_picture_or_generate_and_refuses_a_bad_size() {
