@@ -136,7 +136,6 @@ fn server_reports_half_a_utf8_character_sent_alone() {
         .expect("the server should name the client and the problem");
 }
 
-
 #[test]
 fn client_traces_a_connect_that_fails_before_its_error_line() {
     let closed = probe::ClosedPort::new().expect("a reserved port");

@@ -259,7 +259,6 @@ fn client_says_how_much_arrived_when_the_server_stops_halfway() {
     );
 }
 
-
 #[test]
 fn client_traces_a_connect_that_fails_before_its_error_line() {
     // time-client connects with netlesson::connect: its failed connect shows under --trace.

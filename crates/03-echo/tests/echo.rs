@@ -429,7 +429,6 @@ fn interactive_client_handles_a_line_larger_than_the_buffers() {
     );
 }
 
-
 #[test]
 fn client_gives_up_when_the_server_never_echoes() {
     let silent = probe::silent_listener().expect("listener");

@@ -325,4 +325,3 @@ fn server_reports_a_header_promising_more_bytes_than_the_client_sends() {
         },
     );
 }
-

@@ -237,7 +237,6 @@ fn server_drops_a_client_that_sends_nothing_after_the_idle_timeout() {
     assert_eq!(probe.read_to_close(usize::MAX).expect("closed"), b"");
 }
 
-
 #[test]
 fn help_explains_every_option_and_that_the_server_serves_one_client() {
     procs::expect_help_mentions(

@@ -208,7 +208,6 @@ fn server_reports_a_connection_closed_inside_the_header() {
     );
 }
 
-
 #[test]
 fn client_reports_a_server_that_closes_without_replying() {
     let listener = TcpListener::bind("127.0.0.1:0").expect("listener");

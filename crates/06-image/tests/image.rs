@@ -1010,7 +1010,6 @@ fn client_names_a_missing_file_and_a_file_that_is_not_a_picture() {
     );
 }
 
-
 #[test]
 fn client_needs_a_picture_or_generate_and_refuses_a_bad_size() {
     let output = run_client(&[]);
