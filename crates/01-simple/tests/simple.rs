@@ -137,22 +137,6 @@ fn server_reports_half_a_utf8_character_sent_alone() {
 }
 
 #[test]
-fn client_traces_a_connect_that_fails_before_its_error_line() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string(), "--trace"]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        format!(
-            "trace: connect(127.0.0.1:{port}) -> error: connection refused\n\
-             error: could not connect to 127.0.0.1:{port}: connection refused (is simple-server running?)\n"
-        )
-    );
-}
-
-#[test]
 fn client_gives_up_when_the_server_never_replies() {
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port();
