@@ -76,13 +76,13 @@ fn client_sends_the_message_given_with_message_byte_for_byte() {
 #[test]
 fn server_answers_nc_style_client_with_the_same_bytes_and_closes() {
     let mut server = start_server(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(b"hi from nc\n").expect("send");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(b"hi from nc\n").expect("send");
     assert_eq!(
-        probe.read_to_close(usize::MAX).expect("reply"),
+        conn.read_to_close(usize::MAX).expect("reply"),
         b"hi from nc\n"
     );
-    let client = probe.local_addr().expect("address");
+    let client = conn.local_addr().expect("address");
     server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"hi from nc\\n\" from {client}"))
@@ -94,15 +94,15 @@ fn server_answers_nc_style_client_with_the_same_bytes_and_closes() {
 fn server_closes_a_silent_client_at_the_client_deadline_then_serves_the_next() {
     // The idle timeout alone would wait 10 s; the deadline closes the connection first.
     let mut server = start_server(&["--client-deadline", "0.3"]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let client = conn.local_addr().expect("address");
     server
         .expect_accepted_then_problem(
             client,
             "held the server for 300 ms (--client-deadline): closed",
         )
         .expect("the server should close the client at its deadline");
-    assert_eq!(probe.read_to_close(usize::MAX).expect("server closes"), b"");
+    assert_eq!(conn.read_to_close(usize::MAX).expect("server closes"), b"");
     assert_serves_a_client(&mut server);
 }
 
@@ -111,10 +111,10 @@ fn server_reads_once_so_a_message_sent_byte_by_byte_is_cut_to_its_first_piece() 
     // The server takes what one recv returns. Send a single byte and wait: that byte is all
     // it gets, and all it sends back. (Lesson 5 fixes this with framing.)
     let mut server = start_server(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send_bytewise(b"H").expect("send");
-    assert_eq!(probe.read_to_close(usize::MAX).expect("reply"), b"H");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send_bytewise(b"H").expect("send");
+    assert_eq!(conn.read_to_close(usize::MAX).expect("reply"), b"H");
+    let client = conn.local_addr().expect("address");
     server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"H\" from {client}"))
@@ -127,10 +127,10 @@ fn server_reads_once_so_a_message_sent_byte_by_byte_is_cut_to_its_first_piece() 
 fn server_reports_half_a_utf8_character_sent_alone() {
     // 'é' is two bytes in UTF-8 (c3 a9); a client that sends only the first has sent no text.
     let mut server = start_server(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(&[0xc3]).expect("send");
-    assert_eq!(probe.read_to_close(usize::MAX).expect("end"), b"");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(&[0xc3]).expect("send");
+    assert_eq!(conn.read_to_close(usize::MAX).expect("end"), b"");
+    let client = conn.local_addr().expect("address");
     server
         .expect_accepted_then_problem(client, "sent data that is not UTF-8 text: c3")
         .expect("the server should name the client and the problem");

@@ -94,8 +94,8 @@ fn client_prints_the_time_the_server_sent_with_exact_output_on_both_sides() {
 fn server_speaks_first_26_ascii_bytes_ending_in_crlf_then_closes() {
     let mut server = start_server(&[]);
     // Like `nc 127.0.0.1 9999`: connect, send nothing, read until the server closes.
-    let mut probe = Conn::connect(server.address).expect("connect");
-    let reply = probe
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let reply = conn
         .read_to_close(usize::MAX)
         .expect("the time, then the end");
     assert_eq!(reply.len(), 26, "{reply:?}");
@@ -103,7 +103,7 @@ fn server_speaks_first_26_ascii_bytes_ending_in_crlf_then_closes() {
     let text = String::from_utf8(reply).expect("ASCII is UTF-8");
     let time = text.strip_suffix("\r\n").expect("the line ends with CRLF");
     assert_is_now_in_ctime_layout(time);
-    assert_sent_time_to(&mut server, probe.local_addr().expect("address"));
+    assert_sent_time_to(&mut server, conn.local_addr().expect("address"));
 }
 
 #[test]
@@ -118,24 +118,24 @@ fn server_listens_on_every_interface_with_host_0_0_0_0() {
 #[test]
 fn server_sends_the_time_to_a_client_that_sends_nothing_without_waiting_for_it() {
     // A long idle timeout: if the server waited for the client, this test would take 10 s and
-    // the probe would read nothing first.
+    // the connection would read nothing first.
     let mut server = start_server(&["--idle-timeout", "10"]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    let time = probe.receive_some(64).expect("the time at once");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let time = conn.receive_some(64).expect("the time at once");
     assert_eq!(time.len(), 26, "{time:?}");
-    assert_sent_time_to(&mut server, probe.local_addr().expect("address"));
+    assert_sent_time_to(&mut server, conn.local_addr().expect("address"));
     assert_serves_a_client(&mut server);
 }
 
 /// A client sends `data` (a byte at a time if `bytewise`), which the server never reads.
 fn assert_ignores_what_the_client_sends(data: &[u8], bytewise: bool) {
     let mut server = start_server(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let client = conn.local_addr().expect("address");
     // The server may have sent the time and closed already, so sending can fail: that is fine.
     let _ = match bytewise {
-        true => probe.send_bytewise(data),
-        false => probe.send(data),
+        true => conn.send_bytewise(data),
+        false => conn.send(data),
     };
     assert_sent_time_to(&mut server, client);
     assert_serves_a_client(&mut server);

@@ -32,16 +32,15 @@ fn run_client(args: &[&str], stdin: &[u8]) -> procs::Output {
 /// Sends `data` from one thread while this one reads, half-closes after sending, and returns
 /// everything received until the server closed.
 fn echo_through(address: SocketAddr, data: &[u8]) -> (SocketAddr, Vec<u8>) {
-    let mut probe = Conn::connect(address).expect("connect");
-    let client = probe.local_addr().expect("address");
-    let mut writer = probe.stream().try_clone().expect("a second handle");
+    let mut conn = Conn::connect(address).expect("connect");
+    let client = conn.local_addr().expect("address");
+    let mut writer = conn.stream().try_clone().expect("a second handle");
     let received = thread::scope(|scope| {
         scope.spawn(move || {
             writer.write_all(data).expect("send everything");
             writer.shutdown(Shutdown::Write).expect("half-close");
         });
-        probe
-            .read_to_close(usize::MAX)
+        conn.read_to_close(usize::MAX)
             .expect("the whole echo, then the close")
     });
     (client, received)
@@ -109,19 +108,16 @@ fn server_echoes_a_mebibyte_exactly_with_a_large_buffer_and_with_a_tiny_one() {
 #[test]
 fn server_honours_half_close_and_sends_everything_back_before_closing() {
     let mut server = start_server(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(b"first part, ").expect("send");
-    probe.send(b"second part").expect("send");
-    probe
-        .half_close()
-        .expect("half-close: we send nothing more");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(b"first part, ").expect("send");
+    conn.send(b"second part").expect("send");
+    conn.half_close().expect("half-close: we send nothing more");
     assert_eq!(
-        probe
-            .read_to_close(usize::MAX)
+        conn.read_to_close(usize::MAX)
             .expect("echo, then the server's close"),
         b"first part, second part"
     );
-    let client = probe.local_addr().expect("address");
+    let client = conn.local_addr().expect("address");
     assert_echoed(&mut server, client, "23 bytes");
 }
 
@@ -129,15 +125,14 @@ fn server_honours_half_close_and_sends_everything_back_before_closing() {
 fn server_echoes_each_piece_at_once_for_a_client_that_waits_before_closing() {
     // The Python original's client sends, then waits for the echo without closing anything.
     let mut server = start_server(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(b"Hello, world").expect("send");
-    assert_eq!(probe.receive(12).expect("echo"), b"Hello, world");
-    probe
-        .send(b"and again")
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(b"Hello, world").expect("send");
+    assert_eq!(conn.receive(12).expect("echo"), b"Hello, world");
+    conn.send(b"and again")
         .expect("send more on the same connection");
-    assert_eq!(probe.receive(9).expect("echo"), b"and again");
-    let client = probe.local_addr().expect("address");
-    drop(probe);
+    assert_eq!(conn.receive(9).expect("echo"), b"and again");
+    let client = conn.local_addr().expect("address");
+    drop(conn);
     assert_echoed(&mut server, client, "21 bytes");
 }
 
@@ -154,14 +149,14 @@ fn server_echoes_invalid_utf8_unchanged() {
 #[test]
 fn server_echoes_a_message_sent_one_byte_per_write() {
     let mut server = start_server(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send_bytewise(b"Hello, world").expect("send");
-    probe.half_close().expect("half-close");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send_bytewise(b"Hello, world").expect("send");
+    conn.half_close().expect("half-close");
     assert_eq!(
-        probe.read_to_close(usize::MAX).expect("echo"),
+        conn.read_to_close(usize::MAX).expect("echo"),
         b"Hello, world"
     );
-    let client = probe.local_addr().expect("address");
+    let client = conn.local_addr().expect("address");
     assert_echoed(&mut server, client, "12 bytes");
     assert_serves_a_client(&mut server);
 }
@@ -178,10 +173,10 @@ fn server_echoes_several_messages_sent_in_one_write() {
 #[test]
 fn server_drops_client_that_goes_quiet_halfway_and_says_how_much_it_echoed() {
     let mut server = start_server(&["--idle-timeout", "0.2"]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(b"hello").expect("send");
-    assert_eq!(probe.receive(5).expect("echo"), b"hello");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(b"hello").expect("send");
+    assert_eq!(conn.receive(5).expect("echo"), b"hello");
+    let client = conn.local_addr().expect("address");
     server
         .expect_accepted_then_problem(
             client,
@@ -237,9 +232,9 @@ fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next(
     // deadline this client would hold the one-at-a-time server for as long as it liked.
     let mut server = start_server(&["--client-deadline", "0.4"]);
     let started = Instant::now();
-    let mut probe = Conn::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
-    let mut writer = probe.stream().try_clone().expect("a second handle");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let client = conn.local_addr().expect("address");
+    let mut writer = conn.stream().try_clone().expect("a second handle");
     let held = thread::scope(|scope| {
         scope.spawn(move || {
             // Until the server has closed the connection (a send fails), or 10 s have passed.
@@ -250,7 +245,7 @@ fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next(
         // Read the echoes until the server closes (end of stream, or a reset: both mean
         // the connection is gone).
         let mut buffer = [0u8; 64];
-        while let Ok(1..) = probe.stream().read(&mut buffer) {}
+        while let Ok(1..) = conn.stream().read(&mut buffer) {}
         started.elapsed()
     });
     eprintln!("the trickling client was closed after {held:?}");

@@ -52,10 +52,10 @@ fn answered(server: &Server, send: impl FnOnce(&mut Conn) -> StepResult) -> Sock
 
 /// A connection that has received the whole question.
 fn questioned(server: &Server) -> Conn {
-    let mut probe = Conn::connect(server.address).expect("connect");
-    let question = probe.receive(QUESTION.len()).expect("the question");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let question = conn.receive(QUESTION.len()).expect("the question");
     assert_eq!(question, QUESTION);
-    probe
+    conn
 }
 
 #[test]

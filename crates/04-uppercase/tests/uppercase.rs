@@ -40,12 +40,12 @@ fn assert_serves_a_client(server: &mut Server) {
 
 /// Sends `sentence` from a connection that keeps its side open, and returns the whole reply.
 fn ask(server: &Server, sentence: &[u8]) -> (SocketAddr, Vec<u8>) {
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(sentence).expect("send");
-    let reply = probe
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(sentence).expect("send");
+    let reply = conn
         .read_to_close(usize::MAX)
         .expect("the reply, then the end");
-    (probe.local_addr().expect("address"), reply)
+    (conn.local_addr().expect("address"), reply)
 }
 
 #[test]
@@ -85,10 +85,10 @@ fn server_reads_once_so_a_sentence_sent_byte_by_byte_is_cut_to_its_first_piece()
     // The server takes what one recv returns. Send a single byte and wait: that byte is all
     // it gets, and all it answers. (Lesson 5 fixes this with framing.)
     let mut server = UPPERCASE.start_server(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send_bytewise(b"h").expect("send");
-    assert_eq!(probe.read_to_close(usize::MAX).expect("reply"), b"H");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send_bytewise(b"h").expect("send");
+    assert_eq!(conn.read_to_close(usize::MAX).expect("reply"), b"H");
+    let client = conn.local_addr().expect("address");
     server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"h\" from {client}"))

@@ -40,15 +40,15 @@ fn assert_serves_a_client(server: &mut Server) {
     server.expect_closed(client).expect("close line");
 }
 
-/// Sends `request` in a frame on `probe` and returns the reply frame's text.
-fn ask(probe: &mut Conn, request: &[u8]) -> String {
-    probe.send(&frame(request)).expect("send the request");
-    let header = probe.receive(8).expect("the reply's header");
+/// Sends `request` in a frame on `conn` and returns the reply frame's text.
+fn ask(conn: &mut Conn, request: &[u8]) -> String {
+    conn.send(&frame(request)).expect("send the request");
+    let header = conn.receive(8).expect("the reply's header");
     let size: usize = String::from_utf8(header)
         .expect("an ASCII header")
         .parse()
         .expect("8 digits");
-    String::from_utf8(probe.receive(size).expect("the reply")).expect("UTF-8")
+    String::from_utf8(conn.receive(size).expect("the reply")).expect("UTF-8")
 }
 
 #[test]
@@ -103,25 +103,25 @@ fn three_largest_f64_average_to_the_largest_f64_not_null() {
     // Their sum is infinite, and so is the sum of their thirds (each rounds up a little):
     // JSON has no infinity, so a server that overflows replies `null`.
     let mut server = AVERAGE.start(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
+    let mut conn = Conn::connect(server.address).expect("connect");
     let max = "1.7976931348623157e308";
     assert_eq!(
-        ask(&mut probe, format!("[{max}, {max}, {max}]").as_bytes()),
+        ask(&mut conn, format!("[{max}, {max}, {max}]").as_bytes()),
         "1.7976931348623157e+308"
     );
     assert_eq!(
         ask(
-            &mut probe,
+            &mut conn,
             format!("[{max}, -{max}, {max}, -{max}]").as_bytes()
         ),
         "0.0"
     );
     assert_eq!(
-        ask(&mut probe, format!("[-{max}, -{max}]").as_bytes()),
+        ask(&mut conn, format!("[-{max}, -{max}]").as_bytes()),
         "-1.7976931348623157e+308"
     );
-    let client = probe.local_addr().expect("address");
-    drop(probe);
+    let client = conn.local_addr().expect("address");
+    drop(conn);
     server
         .expect_accepted_from(client)
         .expect("the server should accept the client");
@@ -205,13 +205,13 @@ fn bad_requests_get_a_json_error_and_the_connection_stays_open() {
 #[test]
 fn replies_are_length_prefixed_json_byte_for_byte() {
     let mut server = AVERAGE.start(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(b"00000002[]").expect("an empty list");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(b"00000002[]").expect("an empty list");
     let error = br#"{"error":"the list is empty: an average needs at least one number"}"#;
-    assert_eq!(probe.receive(8 + error.len()).expect("reply"), frame(error));
-    assert_eq!(ask(&mut probe, b"[1, 2]"), "1.5");
-    let client = probe.local_addr().expect("address");
-    drop(probe);
+    assert_eq!(conn.receive(8 + error.len()).expect("reply"), frame(error));
+    assert_eq!(ask(&mut conn, b"[1, 2]"), "1.5");
+    let client = conn.local_addr().expect("address");
+    drop(conn);
     server
         .expect_accepted_from(client)
         .expect("the server should accept the client");
@@ -222,14 +222,14 @@ fn replies_are_length_prefixed_json_byte_for_byte() {
 #[test]
 fn invalid_utf8_in_a_whole_frame_is_a_bad_request_not_a_broken_connection() {
     let mut server = AVERAGE.start(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
+    let mut conn = Conn::connect(server.address).expect("connect");
     assert_eq!(
-        ask(&mut probe, b"[1, \xff]"),
+        ask(&mut conn, b"[1, \xff]"),
         r#"{"error":"the request is not UTF-8 text"}"#
     );
-    assert_eq!(ask(&mut probe, b"[3]"), "3.0");
-    let client = probe.local_addr().expect("address");
-    drop(probe);
+    assert_eq!(ask(&mut conn, b"[3]"), "3.0");
+    let client = conn.local_addr().expect("address");
+    drop(conn);
     server
         .expect_accepted_from(client)
         .expect("the server should accept the client");
@@ -249,19 +249,17 @@ fn invalid_utf8_in_a_whole_frame_is_a_bad_request_not_a_broken_connection() {
 #[test]
 fn several_requests_in_one_write_and_one_sent_byte_by_byte_are_all_answered() {
     let mut server = AVERAGE.start(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe
-        .send(&[frame(b"[1]"), frame(b"[2, 4]")].concat())
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(&[frame(b"[1]"), frame(b"[2, 4]")].concat())
         .expect("two requests in one write");
-    probe
-        .send_bytewise(&frame(b"[10, 20]"))
+    conn.send_bytewise(&frame(b"[10, 20]"))
         .expect("byte by byte");
-    probe.half_close().expect("done");
+    conn.half_close().expect("done");
     assert_eq!(
-        probe.read_to_close(usize::MAX).expect("three replies"),
+        conn.read_to_close(usize::MAX).expect("three replies"),
         [frame(b"1.0"), frame(b"3.0"), frame(b"15.0")].concat()
     );
-    let client = probe.local_addr().expect("address");
+    let client = conn.local_addr().expect("address");
     server
         .expect_accepted_from(client)
         .expect("the server should accept the client");
@@ -282,9 +280,9 @@ fn server_refuses_a_header_that_is_not_a_number() {
     AVERAGE.assert_reports(
         &[],
         "the length header \"abcdefgh\" is not 8 decimal digits (like \"00000005\")",
-        |mut probe| {
-            probe.send(b"abcdefgh").expect("send");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"abcdefgh").expect("send");
+            Some(conn)
         },
     );
 }
@@ -294,9 +292,9 @@ fn server_refuses_a_negative_header() {
     AVERAGE.assert_reports(
         &[],
         "the length header \"-0000001\" is not 8 decimal digits (like \"00000005\")",
-        |mut probe| {
-            probe.send(b"-0000001").expect("send");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"-0000001").expect("send");
+            Some(conn)
         },
     );
 }
@@ -306,9 +304,9 @@ fn server_refuses_a_huge_header_before_reading_the_request() {
     AVERAGE.assert_reports(
         &[],
         "a message of 99999999 bytes is over the limit of 65536 bytes (--max-bytes)",
-        |mut probe| {
-            probe.send(b"99999999999").expect("send");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"99999999999").expect("send");
+            Some(conn)
         },
     );
 }
@@ -318,10 +316,10 @@ fn server_reports_a_header_promising_more_bytes_than_the_client_sends() {
     AVERAGE.assert_reports(
         &[],
         "the connection closed in the middle of a message: 4 of 10 bytes never arrived",
-        |mut probe| {
-            probe.send(b"00000010[1, 2]").expect("send");
-            probe.half_close().expect("close our side");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"00000010[1, 2]").expect("send");
+            conn.half_close().expect("close our side");
+            Some(conn)
         },
     );
 }

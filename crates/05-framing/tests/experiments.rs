@@ -168,21 +168,20 @@ fn trace_shows_two_sends_and_one_recv_that_returns_both() {
 #[test]
 fn server_serves_one_client_and_exits_even_without_once() {
     let mut server = start_server(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(b"bye\n").expect("send");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(b"bye\n").expect("send");
     assert_eq!(server_side(&mut server), served(":bye\\n:"));
-    assert_eq!(probe.read_to_close(usize::MAX).expect("closed"), b"");
+    assert_eq!(conn.read_to_close(usize::MAX).expect("closed"), b"");
 }
 
 #[test]
 fn server_prints_only_the_first_byte_of_a_message_sent_byte_by_byte() {
     // One byte, then wait: that byte is all the one read returns.
     let mut server = start_server(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send_bytewise(b"H").expect("one byte");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send_bytewise(b"H").expect("one byte");
     assert_eq!(
-        probe
-            .read_to_close(usize::MAX)
+        conn.read_to_close(usize::MAX)
             .expect("closed after the read"),
         b""
     );
@@ -192,12 +191,12 @@ fn server_prints_only_the_first_byte_of_a_message_sent_byte_by_byte() {
 #[test]
 fn server_prints_what_arrived_before_a_reset() {
     let mut server = start_server(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
+    let mut conn = Conn::connect(server.address).expect("connect");
     server
-        .expect_accepted_from(probe.local_addr().expect("address"))
+        .expect_accepted_from(conn.local_addr().expect("address"))
         .expect("accept line");
-    probe.send(b"Hel").expect("half a message");
-    probe.reset().expect("reset");
+    conn.send(b"Hel").expect("half a message");
+    conn.reset().expect("reset");
     let rest = server.finish().expect("exit").rest;
     assert_eq!(rest[0], ":Hel:");
     assert!(rest[1].starts_with("closed connection from "), "{rest:?}");
@@ -206,9 +205,9 @@ fn server_prints_what_arrived_before_a_reset() {
 #[test]
 fn server_reports_invalid_utf8_and_exits() {
     let mut server = start_server(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(&[0xff, 0xfe]).expect("send");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(&[0xff, 0xfe]).expect("send");
+    let client = conn.local_addr().expect("address");
     let rest = server.finish().expect("exit").rest;
     assert_eq!(
         rest,
@@ -222,8 +221,8 @@ fn server_reports_invalid_utf8_and_exits() {
 #[test]
 fn server_drops_a_client_that_sends_nothing_after_the_idle_timeout() {
     let mut server = start_server(&["--idle-timeout", "0.2"]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let client = conn.local_addr().expect("address");
     let rest = server.finish().expect("exit").rest;
     assert_eq!(
         rest,
@@ -234,7 +233,7 @@ fn server_drops_a_client_that_sends_nothing_after_the_idle_timeout() {
             ),
         ]
     );
-    assert_eq!(probe.read_to_close(usize::MAX).expect("closed"), b"");
+    assert_eq!(conn.read_to_close(usize::MAX).expect("closed"), b"");
 }
 
 #[test]

@@ -77,14 +77,14 @@ fn the_header_counts_utf8_bytes_not_characters_and_empty_strings_work() {
 #[test]
 fn server_answers_each_of_several_frames_sent_in_one_write() {
     let mut server = STRINGS.start(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let client = conn.local_addr().expect("address");
     let frames = [frame(b"Hello"), frame(b""), frame(b"World")].concat();
     assert_eq!(frames, b"00000005Hello0000000000000005World");
-    probe.send(&frames).expect("three frames in one write");
-    probe.half_close().expect("done sending");
+    conn.send(&frames).expect("three frames in one write");
+    conn.half_close().expect("done sending");
     assert_eq!(
-        probe.read_to_close(usize::MAX).expect("replies"),
+        conn.read_to_close(usize::MAX).expect("replies"),
         b"00000005Hello0000000000000005World"
     );
     server
@@ -102,16 +102,15 @@ fn server_answers_each_of_several_frames_sent_in_one_write() {
 #[test]
 fn server_reassembles_a_frame_sent_one_byte_per_write() {
     let mut server = STRINGS.start(&[]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe
-        .send_bytewise(&frame("grüße".as_bytes()))
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send_bytewise(&frame("grüße".as_bytes()))
         .expect("one byte at a time");
     assert_eq!(
-        probe.receive(15).expect("the reply"),
+        conn.receive(15).expect("the reply"),
         frame("grüße".as_bytes())
     );
-    let client = probe.local_addr().expect("address");
-    drop(probe);
+    let client = conn.local_addr().expect("address");
+    drop(conn);
     server
         .expect_accepted_from(client)
         .expect("the server should accept the client");
@@ -127,9 +126,9 @@ fn server_reports_invalid_utf8_inside_a_frame() {
     STRINGS.assert_reports(
         &[],
         "the message is not UTF-8 text (invalid bytes from position 2)",
-        |mut probe| {
-            probe.send(&frame(b"ok\xff\xfe")).expect("send");
-            Some(probe)
+        |mut conn| {
+            conn.send(&frame(b"ok\xff\xfe")).expect("send");
+            Some(conn)
         },
     );
 }
@@ -139,9 +138,9 @@ fn server_refuses_a_header_that_is_not_a_number() {
     STRINGS.assert_reports(
         &[],
         "the length header \"abcdefgh\" is not 8 decimal digits (like \"00000005\")",
-        |mut probe| {
-            probe.send(b"abcdefgh").expect("send");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"abcdefgh").expect("send");
+            Some(conn)
         },
     );
 }
@@ -151,9 +150,9 @@ fn server_refuses_a_negative_header() {
     STRINGS.assert_reports(
         &[],
         "the length header \"-0000001\" is not 8 decimal digits (like \"00000005\")",
-        |mut probe| {
-            probe.send(b"-0000001").expect("send");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"-0000001").expect("send");
+            Some(conn)
         },
     );
 }
@@ -163,9 +162,9 @@ fn server_refuses_a_huge_header_before_reading_the_message() {
     STRINGS.assert_reports(
         &[],
         "a message of 99999999 bytes is over the limit of 65536 bytes (--max-bytes)",
-        |mut probe| {
-            probe.send(b"99999999999").expect("send");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"99999999999").expect("send");
+            Some(conn)
         },
     );
 }
@@ -175,9 +174,9 @@ fn server_refuses_a_message_over_max_bytes() {
     STRINGS.assert_reports(
         &["--max-bytes", "5"],
         "a message of 6 bytes is over the limit of 5 bytes (--max-bytes)",
-        |mut probe| {
-            probe.send(b"00000006Hello!").expect("send");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"00000006Hello!").expect("send");
+            Some(conn)
         },
     );
 }
@@ -187,10 +186,10 @@ fn server_reports_a_header_promising_more_bytes_than_the_client_sends() {
     STRINGS.assert_reports(
         &[],
         "the connection closed in the middle of a message: 5 of 10 bytes never arrived",
-        |mut probe| {
-            probe.send(b"00000010Hello").expect("send");
-            probe.half_close().expect("close our side");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"00000010Hello").expect("send");
+            conn.half_close().expect("close our side");
+            Some(conn)
         },
     );
 }
@@ -200,10 +199,10 @@ fn server_reports_a_connection_closed_inside_the_header() {
     STRINGS.assert_reports(
         &[],
         "the connection closed in the middle of a message: 5 of 8 bytes never arrived",
-        |mut probe| {
-            probe.send(b"000").expect("send");
-            probe.half_close().expect("close our side");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"000").expect("send");
+            conn.half_close().expect("close our side");
+            Some(conn)
         },
     );
 }

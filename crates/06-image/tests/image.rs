@@ -43,10 +43,10 @@ fn expect_lines(server: &mut Server, client: SocketAddr, expected: &[&str]) {
 /// Checks that `server` still saves a picture sent by the tutorial's kind of client.
 fn assert_serves_a_client(server: &mut Server, folder: &TempFolder) {
     let png = gradient_png(5, 4);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(&named_message(&png, "check.png")).expect("send");
-    probe.half_close().expect("shut down");
-    let reply = probe.read_to_close(usize::MAX).expect("reply");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(&named_message(&png, "check.png")).expect("send");
+    conn.half_close().expect("shut down");
+    let reply = conn.read_to_close(usize::MAX).expect("reply");
     let name = String::from_utf8(reply).expect("a text reply");
     let name = name
         .strip_prefix("saved ")
@@ -54,7 +54,7 @@ fn assert_serves_a_client(server: &mut Server, folder: &TempFolder) {
         .map(|(name, _)| name.to_string())
         .unwrap_or_else(|| panic!("unexpected reply {name:?}"));
     assert_eq!(folder.read(&name), png);
-    let client = probe.local_addr().expect("address");
+    let client = conn.local_addr().expect("address");
     server
         .wait_for_closed(client)
         .expect("the server should serve the next client");
@@ -62,11 +62,11 @@ fn assert_serves_a_client(server: &mut Server, folder: &TempFolder) {
 
 /// Sends `data` as a client that then closes its side, and returns the server's reply.
 fn send_and_read_reply(server: &Server, data: &[u8]) -> (SocketAddr, String) {
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(data).expect("send");
-    probe.half_close().expect("shut down");
-    let reply = probe.read_to_close(usize::MAX).expect("reply");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(data).expect("send");
+    conn.half_close().expect("shut down");
+    let reply = conn.read_to_close(usize::MAX).expect("reply");
+    let client = conn.local_addr().expect("address");
     (client, String::from_utf8(reply).expect("a text reply"))
 }
 
@@ -177,10 +177,10 @@ fn server_takes_a_tutorial_client_that_closes_right_after_sending() {
     let folder = TempFolder::new("tutorial");
     let mut server = start_server(&folder, &[]);
     let png = gradient_png(3, 3);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(&tutorial_message(&png)).expect("send");
-    let client = probe.local_addr().expect("address");
-    drop(probe);
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(&tutorial_message(&png)).expect("send");
+    let client = conn.local_addr().expect("address");
+    drop(conn);
     server.expect_accepted_from(client).expect("accept");
     server
         .wait_for(|line| line.starts_with("saved "))
@@ -199,15 +199,15 @@ fn server_takes_a_reset_right_after_a_whole_picture_as_a_goodbye() {
     let folder = TempFolder::new("reset-after");
     let mut server = start_server(&folder, &[]);
     let png = gradient_png(3, 3);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(&tutorial_message(&png)).expect("send");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(&tutorial_message(&png)).expect("send");
     let answer = saved_reply("image-1.png", &png, 3, 3);
     assert_eq!(
-        probe.receive(answer.len()).expect("the answer"),
+        conn.receive(answer.len()).expect("the answer"),
         answer.as_bytes()
     );
-    let client = probe.local_addr().expect("address");
-    probe.reset().expect("reset");
+    let client = conn.local_addr().expect("address");
+    conn.reset().expect("reset");
     server.expect_accepted_from(client).expect("accept");
     server
         .wait_for(|line| line.starts_with("saved "))
@@ -226,24 +226,21 @@ fn server_finds_a_delimiter_split_across_reads_and_a_message_sent_byte_by_byte()
     let message = named_message(&png, "split.png");
     let (body, delimiter) = message.split_at(message.len() - 7);
 
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe.send(body).expect("send all but the delimiter");
-    probe
-        .send_bytewise(delimiter)
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(body).expect("send all but the delimiter");
+    conn.send_bytewise(delimiter)
         .expect("the delimiter, a byte at a time");
-    probe.half_close().expect("shut down");
+    conn.half_close().expect("shut down");
     assert_eq!(
-        String::from_utf8(probe.read_to_close(usize::MAX).expect("reply")).expect("text"),
+        String::from_utf8(conn.read_to_close(usize::MAX).expect("reply")).expect("text"),
         saved_reply("split.png", &png, 2, 2)
     );
 
-    let mut probe = Conn::connect(server.address).expect("connect");
-    probe
-        .send_bytewise(&message)
-        .expect("send a byte at a time");
-    probe.half_close().expect("shut down");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send_bytewise(&message).expect("send a byte at a time");
+    conn.half_close().expect("shut down");
     assert_eq!(
-        String::from_utf8(probe.read_to_close(usize::MAX).expect("reply")).expect("text"),
+        String::from_utf8(conn.read_to_close(usize::MAX).expect("reply")).expect("text"),
         saved_reply("split-1.png", &png, 2, 2)
     );
     assert_eq!(folder.read("split.png"), png);
@@ -310,9 +307,9 @@ fn a_name_with_a_path_never_leaves_the_output_folder_and_never_replaces_a_file()
 
 /// Everything the server sends until it closes the connection. A server that closes with bytes
 /// of ours unread makes its system reset the connection: what arrived before counts.
-fn reply_until_closed(probe: &mut Conn) -> String {
+fn reply_until_closed(conn: &mut Conn) -> String {
     let mut reply = Vec::new();
-    while let Ok(piece) = probe.receive_some(4096) {
+    while let Ok(piece) = conn.receive_some(4096) {
         if piece.is_empty() {
             break;
         }
@@ -330,22 +327,19 @@ fn assert_refused(extra: &[&str], data: &[u8], before: &[&str], problem: &str) {
         lesson_image::picture::crc32(data)
     ));
     let mut server = start_server(&folder, extra);
-    let mut probe = Conn::connect(server.address).expect("connect");
+    let mut conn = Conn::connect(server.address).expect("connect");
     // The server may stop reading halfway (that is the point of some of these tests).
-    let _ = probe.send(data);
-    let _ = probe.half_close();
-    let client = probe.local_addr().expect("address");
+    let _ = conn.send(data);
+    let _ = conn.half_close();
+    let client = conn.local_addr().expect("address");
     if !data.is_empty() {
-        assert_eq!(
-            reply_until_closed(&mut probe),
-            format!("error: {problem}\n")
-        );
+        assert_eq!(reply_until_closed(&mut conn), format!("error: {problem}\n"));
     }
     let mut lines: Vec<&str> = before.to_vec();
     let problem_line = format!("client {{client}}: {problem}");
     lines.push(&problem_line);
     expect_lines(&mut server, client, &lines);
-    drop(probe);
+    drop(conn);
     assert_eq!(folder.names(), Vec::<String>::new(), "nothing saved");
     assert_serves_a_client(&mut server, &folder);
 }
@@ -479,18 +473,18 @@ fn server_reports_an_empty_image() {
 fn server_stops_endless_data_without_a_delimiter_at_max_bytes() {
     let folder = TempFolder::new("endless");
     let mut server = start_server(&folder, &["--max-bytes", "10000"]);
-    let mut probe = Conn::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
-    probe.send(b"{\"image\": \"").expect("send the start");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let client = conn.local_addr().expect("address");
+    conn.send(b"{\"image\": \"").expect("send the start");
     // Base64 forever (well, until the server hangs up: it stops reading at the limit).
     let chunk = [b'A'; 64 * 1024];
     let mut sent = 0;
-    while sent < 64 * 1024 * 1024 && probe.stream().write_all(&chunk).is_ok() {
+    while sent < 64 * 1024 * 1024 && conn.stream().write_all(&chunk).is_ok() {
         sent += chunk.len();
     }
     assert!(sent < 64 * 1024 * 1024, "the server should stop reading");
     assert_eq!(
-        reply_until_closed(&mut probe),
+        reply_until_closed(&mut conn),
         "error: could not receive the picture: no \"##END##\" within the first 10000 bytes \
          (the limit, --max-bytes)\n"
     );

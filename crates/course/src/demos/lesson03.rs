@@ -49,16 +49,16 @@ pub const PYTHON_STYLE_CLIENT: Scenario = Scenario {
 
 fn python_style_client(session: &mut Session) -> Result<()> {
     let mut server = session.start_server("server", "echo-server", &["--port", "0"])?;
-    let mut probe = Conn::connect(server.address)?;
-    probe.send(b"Hello, world")?;
-    session.say("probe  | sent \"Hello, world\" and waits, without closing anything");
-    let echo = probe.receive(12)?;
+    let mut conn = Conn::connect(server.address)?;
+    conn.send(b"Hello, world")?;
+    session.say("conn  | sent \"Hello, world\" and waits, without closing anything");
+    let echo = conn.receive(12)?;
     session.say(&format!(
-        "probe  | received {:?} while still connected",
+        "conn  | received {:?} while still connected",
         String::from_utf8_lossy(&echo)
     ));
-    drop(probe);
-    session.say("probe  | closes the connection");
+    drop(conn);
+    session.say("conn  | closes the connection");
     show_client_served(session, &mut server)?;
     session.stop("server", &mut server)
 }
@@ -74,24 +74,24 @@ fn misbehaving_clients(session: &mut Session) -> Result<()> {
     let args = ["--port", "0", "--idle-timeout", "0.5"];
     let mut server = session.start_server("server", "echo-server", &args)?;
 
-    let mut probe = Conn::connect(server.address)?;
-    probe.send(&[0xff, 0x00, 0xfe, b'\n'])?;
-    probe.half_close()?;
-    let echo = probe.read_to_close(usize::MAX)?;
+    let mut conn = Conn::connect(server.address)?;
+    conn.send(&[0xff, 0x00, 0xfe, b'\n'])?;
+    conn.half_close()?;
+    let echo = conn.read_to_close(usize::MAX)?;
     session.say(&format!(
-        "probe  | sent ff 00 fe 0a (not text) and shut down; received {}",
+        "conn  | sent ff 00 fe 0a (not text) and shut down; received {}",
         hex(&echo)
     ));
     show_client_served(session, &mut server)?;
 
-    let probe = Conn::connect(server.address)?;
-    session.say("probe  | connects and sends nothing");
+    let conn = Conn::connect(server.address)?;
+    session.say("conn  | connects and sends nothing");
     show_client_served(session, &mut server)?;
-    drop(probe);
+    drop(conn);
 
-    let probe = Conn::connect(server.address)?;
-    drop(probe);
-    session.say("probe  | connects and closes at once");
+    let conn = Conn::connect(server.address)?;
+    drop(conn);
+    session.say("conn  | connects and closes at once");
     show_client_served(session, &mut server)?;
 
     let port = server.port_arg();

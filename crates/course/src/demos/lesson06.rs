@@ -83,17 +83,17 @@ fn delimiter_in_a_string(session: &mut Session) -> Result<()> {
     let port = server.port_arg();
     let careless = br#"{"image": "iVBORw0KGgo=", "other_info": "the end is ##END## here"}##END##"#;
     session.say(&format!(
-        "probe  $ send {}",
+        "conn  $ send {}",
         String::from_utf8_lossy(careless)
     ));
-    let mut probe = Conn::connect(server.address)?;
-    probe.send(careless)?;
-    let answer = probe.receive_some(1024)?;
+    let mut conn = Conn::connect(server.address)?;
+    conn.send(careless)?;
+    let answer = conn.receive_some(1024)?;
     session.say(&format!(
-        "probe  | answer: {}",
+        "conn  | answer: {}",
         String::from_utf8_lossy(&answer).trim_end()
     ));
-    drop(probe);
+    drop(conn);
     show_until_client_line(session, &mut server)?;
     session.run(
         "client",
@@ -140,10 +140,10 @@ fn bad_clients(session: &mut Session) -> Result<()> {
         ),
     ];
     for (shown, data) in attempts {
-        session.say(&format!("probe  $ send {shown}"));
-        let mut probe = Conn::connect(server.address)?;
-        probe.send(data)?;
-        probe.half_close()?;
+        session.say(&format!("conn  $ send {shown}"));
+        let mut conn = Conn::connect(server.address)?;
+        conn.send(data)?;
+        conn.half_close()?;
         show_until_client_line(session, &mut server)?;
     }
     session.stop("server", &mut server)
