@@ -73,14 +73,14 @@ fn bare_client_and_bare_server_exchange_hello_with_exact_output_on_both_sides() 
 fn bare_server_prints_a_message_ending_in_a_newline_on_one_line() {
     // nc sends the line typed with its newline; the server's line must not break there.
     let mut server = start_bare_server();
-    let mut conn = Conn::connect(server.address).expect("the conn should connect");
-    conn.send(b"hello\n").expect("the conn should send");
+    let mut conn = Conn::connect(server.address).expect("the client should connect");
+    conn.send(b"hello\n").expect("the client should send");
     assert_eq!(
         conn.read_to_close(usize::MAX).expect("the echo"),
         b"hello\n"
     );
 
-    let client = conn.local_addr().expect("the conn's address");
+    let client = conn.local_addr().expect("the client's address");
     server
         .expect_accepted_from(client)
         .expect("the server should print `accepted connection from <client>`");
@@ -92,8 +92,8 @@ fn bare_server_prints_a_message_ending_in_a_newline_on_one_line() {
 #[test]
 fn bare_server_stops_for_good_when_one_client_sends_bytes_that_are_not_text() {
     let mut server = start_bare_server();
-    let mut conn = Conn::connect(server.address).expect("the conn should connect");
-    conn.send(b"\xff\xfe").expect("the conn should send");
+    let mut conn = Conn::connect(server.address).expect("the client should connect");
+    conn.send(b"\xff\xfe").expect("the client should send");
 
     let finished = server.finish().expect("bare-server should exit");
     assert!(!finished.status.success(), "{finished:?}");

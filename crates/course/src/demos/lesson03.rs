@@ -51,14 +51,14 @@ fn python_style_client(session: &mut Session) -> Result<()> {
     let mut server = session.start_server("server", "echo-server", &["--port", "0"])?;
     let mut conn = Conn::connect(server.address)?;
     conn.send(b"Hello, world")?;
-    session.say("conn  | sent \"Hello, world\" and waits, without closing anything");
+    session.say("probe  | sent \"Hello, world\" and waits, without closing anything");
     let echo = conn.receive(12)?;
     session.say(&format!(
-        "conn  | received {:?} while still connected",
+        "probe  | received {:?} while still connected",
         String::from_utf8_lossy(&echo)
     ));
     drop(conn);
-    session.say("conn  | closes the connection");
+    session.say("probe  | closes the connection");
     show_client_served(session, &mut server)?;
     session.stop("server", &mut server)
 }
@@ -79,19 +79,19 @@ fn misbehaving_clients(session: &mut Session) -> Result<()> {
     conn.half_close()?;
     let echo = conn.read_to_close(usize::MAX)?;
     session.say(&format!(
-        "conn  | sent ff 00 fe 0a (not text) and shut down; received {}",
+        "probe  | sent ff 00 fe 0a (not text) and shut down; received {}",
         hex(&echo)
     ));
     show_client_served(session, &mut server)?;
 
     let conn = Conn::connect(server.address)?;
-    session.say("conn  | connects and sends nothing");
+    session.say("probe  | connects and sends nothing");
     show_client_served(session, &mut server)?;
     drop(conn);
 
     let conn = Conn::connect(server.address)?;
     drop(conn);
-    session.say("conn  | connects and closes at once");
+    session.say("probe  | connects and closes at once");
     show_client_served(session, &mut server)?;
 
     let port = server.port_arg();

@@ -83,14 +83,14 @@ fn delimiter_in_a_string(session: &mut Session) -> Result<()> {
     let port = server.port_arg();
     let careless = br#"{"image": "iVBORw0KGgo=", "other_info": "the end is ##END## here"}##END##"#;
     session.say(&format!(
-        "conn  $ send {}",
+        "probe  $ send {}",
         String::from_utf8_lossy(careless)
     ));
     let mut conn = Conn::connect(server.address)?;
     conn.send(careless)?;
     let answer = conn.receive_some(1024)?;
     session.say(&format!(
-        "conn  | answer: {}",
+        "probe  | answer: {}",
         String::from_utf8_lossy(&answer).trim_end()
     ));
     drop(conn);
@@ -140,7 +140,7 @@ fn bad_clients(session: &mut Session) -> Result<()> {
         ),
     ];
     for (shown, data) in attempts {
-        session.say(&format!("conn  $ send {shown}"));
+        session.say(&format!("probe  $ send {shown}"));
         let mut conn = Conn::connect(server.address)?;
         conn.send(data)?;
         conn.half_close()?;
