@@ -7,7 +7,7 @@
 //! channel: the file watcher (`notify`, which uses inotify on Linux) reports a save, the
 //! keyboard reader reports a key, and the main thread waits on the channel and runs checks.
 //! Keys are read one at a time, not a line at a time: the terminal is put in raw mode
-//! ([`RawMode`]) and put back as it was when watching ends, however it ends.
+//! (`RawMode`) and put back as it was when watching ends, however it ends.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
