@@ -5,7 +5,7 @@
 //! - [`Running`] is any started program: read its output line by line, type into its stdin,
 //!   wait for it to exit. Its stdout and stderr share one pipe, so lines come in the order the
 //!   program wrote them.
-//! - [`run`] runs a program to completion (with `assert_cmd`, for tests: the feature
+//! - `run` runs a program to completion (with `assert_cmd`, for tests: the feature
 //!   `one-shot`) and returns its exit status, stdout and stderr apart.
 //! - [`StdoutClosed`] starts a server and closes its stdout after the ready line, as
 //!   `server | head -1` does.
@@ -605,7 +605,7 @@ fn client_in(line: &str, prefix: &str) -> Option<SocketAddr> {
     (address.to_string() == text).then_some(address)
 }
 
-/// The result of [`run`]: exit status and the exact output, stdout and stderr apart.
+/// The result of `run`: exit status and the exact output, stdout and stderr apart.
 #[derive(Debug, Clone)]
 pub struct Output {
     /// How the program exited.
