@@ -25,8 +25,8 @@ fn start_server(extra: &[&str]) -> Server {
         .expect("time-server should print its ready line")
 }
 
-fn run_client(args: &[&str]) -> procs::Output {
-    procs::run(Path::new(CLIENT), args, b"").expect("time-client should finish")
+fn run_client(args: &[&str]) -> procs::Assert {
+    procs::one_shot(Path::new(CLIENT), args, b"")
 }
 
 /// Checks that `time` is in ctime's layout and is the local time now, give or take a few
@@ -48,7 +48,7 @@ fn assert_is_now_in_ctime_layout(time: &str) {
 
 /// Runs time-client against `server` and checks both sides, exactly; returns the time.
 fn assert_serves_a_client(server: &mut Server) -> String {
-    let output = run_client(&["--port", &server.port_arg()]);
+    let output = procs::Output::from(run_client(&["--port", &server.port_arg()]));
     assert_eq!(output.stderr, "");
     assert_eq!(output.code(), 0);
     let time = output
@@ -207,25 +207,21 @@ fn client_stops_at_1024_bytes_from_a_server_that_never_stops_sending() {
             }
         }
     });
-    let output = run_client(&["--port", &address.port().to_string()]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        "error: the server sent more than 1024 bytes without closing the connection \
-         (a time is 26 bytes: is it really a time-server?)\n"
-    );
+    run_client(&["--port", &address.port().to_string()])
+        .code(1)
+        .stdout("")
+        .stderr(
+            "error: the server sent more than 1024 bytes without closing the connection \
+         (a time is 26 bytes: is it really a time-server?)\n",
+        );
 }
 
 #[test]
 fn client_reports_a_server_that_closes_without_sending_anything() {
     let address = fake_server(drop);
-    let output = run_client(&["--port", &address.port().to_string()]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        "error: the server closed the connection without sending the time\n"
-    );
+    run_client(&["--port", &address.port().to_string()])
+        .code(1)
+        .stderr("error: the server closed the connection without sending the time\n");
 }
 
 #[test]
@@ -233,12 +229,9 @@ fn client_refuses_a_time_that_is_not_ascii() {
     let address = fake_server(|mut stream| {
         let _ = stream.write_all("Mi 29 Jän 19:14:15 2014\r\n".as_bytes());
     });
-    let output = run_client(&["--port", &address.port().to_string()]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        "error: the server sent bytes that are not ASCII text: \"Mi 29 Jän 19:14:15 2014\\r\\n\"\n"
-    );
+    run_client(&["--port", &address.port().to_string()])
+        .code(1)
+        .stderr("error: the server sent bytes that are not ASCII text: \"Mi 29 Jän 19:14:15 2014\\r\\n\"\n");
 }
 
 #[test]
@@ -249,7 +242,12 @@ fn client_says_how_much_arrived_when_the_server_stops_halfway() {
         // Keep the connection open, silent, until the test is over.
         let _ = finished.recv_timeout(procs::STEP_TIMEOUT);
     });
-    let output = run_client(&["--port", &address.port().to_string(), "--timeout", "0.3"]);
+    let output = procs::Output::from(run_client(&[
+        "--port",
+        &address.port().to_string(),
+        "--timeout",
+        "0.3",
+    ]));
     drop(done);
     assert_eq!(output.code(), 1);
     assert_eq!(
@@ -263,13 +261,10 @@ fn client_says_how_much_arrived_when_the_server_stops_halfway() {
 fn client_gives_up_when_the_server_never_sends() {
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port();
-    let output = run_client(&["--port", &port.to_string(), "--timeout", "0.3"]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        "error: no time from the server: nothing arrived for 300 ms (--timeout)\n"
-    );
+    run_client(&["--port", &port.to_string(), "--timeout", "0.3"])
+        .code(1)
+        .stdout("")
+        .stderr("error: no time from the server: nothing arrived for 300 ms (--timeout)\n");
 }
 
 #[test]
@@ -277,7 +272,7 @@ fn server_and_client_work_over_ipv6_loopback() {
     let mut server = start_server(&["--host", "::1", "--once"]);
     let port = server.port();
     assert_eq!(server.seen(), [format!("listening on [::1]:{port}")]);
-    let output = run_client(&["--host", "::1", "--port", &port.to_string()]);
+    let output = procs::Output::from(run_client(&["--host", "::1", "--port", &port.to_string()]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(server.finish().expect("exit").status.success());
 }
@@ -286,7 +281,7 @@ fn server_and_client_work_over_ipv6_loopback() {
 fn trace_shows_each_socket_call_and_the_bytes_on_both_sides() {
     let mut server = start_server(&["--once", "--trace"]);
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string(), "--trace"]);
+    let output = procs::Output::from(run_client(&["--port", &port.to_string(), "--trace"]));
     let time = output
         .stdout
         .strip_prefix("The time got from the server is ")

@@ -25,8 +25,8 @@ fn start_server(extra: &[&str]) -> Server {
         .expect("echo-server should print its ready line")
 }
 
-fn run_client(args: &[&str], stdin: &[u8]) -> procs::Output {
-    procs::run(Path::new(CLIENT), args, stdin).expect("echo-client should finish")
+fn run_client(args: &[&str], stdin: &[u8]) -> procs::Assert {
+    procs::one_shot(Path::new(CLIENT), args, stdin)
 }
 
 /// Sends `data` from one thread while this one reads, half-closes after sending, and returns
@@ -57,7 +57,7 @@ fn assert_echoed(server: &mut Server, client: SocketAddr, bytes: &str) {
 
 /// Runs echo-client against `server` and checks the exchange on both sides, exactly.
 fn assert_serves_a_client(server: &mut Server) {
-    let output = run_client(&["--port", &server.port_arg()], b"");
+    let output = procs::Output::from(run_client(&["--port", &server.port_arg()], b""));
     let port = server.port();
     assert_eq!(output.stderr, "");
     assert_eq!(
@@ -281,7 +281,7 @@ fn client_sends_a_mebibyte_through_the_server_and_gets_all_of_it_back() {
     let mut server = start_server(&["--once"]);
     let port = server.port();
     // 16 bytes, 65536 times: 1 MiB, far more than the connection's buffers hold at once.
-    let output = run_client(
+    run_client(
         &[
             "--port",
             &port.to_string(),
@@ -291,16 +291,13 @@ fn client_sends_a_mebibyte_through_the_server_and_gets_all_of_it_back() {
             "65536",
         ],
         b"",
-    );
-    assert_eq!(output.stderr, "");
-    assert_eq!(
-        output.stdout,
-        format!(
-            "Connected to server at 127.0.0.1:{port}\nReceived \"{}\" ... (1048512 more bytes)\n",
-            "0123456789abcdef".repeat(4)
-        )
-    );
-    assert_eq!(output.code(), 0);
+    )
+    .stderr("")
+    .stdout(format!(
+        "Connected to server at 127.0.0.1:{port}\nReceived \"{}\" ... (1048512 more bytes)\n",
+        "0123456789abcdef".repeat(4)
+    ))
+    .code(0);
     let lines = server.finish().expect("server exits").rest;
     assert!(
         lines[1].starts_with("echoed 1048576 bytes to 127.0.0.1:"),
@@ -314,7 +311,7 @@ fn client_does_not_get_stuck_on_a_message_larger_than_the_connections_buffers() 
     // buffers between the two programs hold a few MiB. 32 MiB is well beyond that.
     let mut server = start_server(&["--once"]);
     let port = server.port().to_string();
-    let output = run_client(
+    let output = procs::Output::from(run_client(
         &[
             "--port",
             &port,
@@ -326,7 +323,7 @@ fn client_does_not_get_stuck_on_a_message_larger_than_the_connections_buffers() 
             "2097152",
         ],
         b"",
-    );
+    ));
     assert_eq!(output.stderr, "");
     assert!(
         output.stdout.ends_with(" ... (33554368 more bytes)\n"),
@@ -344,23 +341,20 @@ fn client_does_not_get_stuck_on_a_message_larger_than_the_connections_buffers() 
 fn interactive_client_sends_each_line_and_prints_its_echo() {
     let mut server = start_server(&["--once"]);
     let port = server.port();
-    let output = run_client(
+    run_client(
         &["--port", &port.to_string(), "--interactive"],
         b"hello\nworld\n\xff\xfe\nlast line without a newline",
-    );
-    assert_eq!(output.stderr, "");
-    assert_eq!(
-        output.stdout,
-        format!(
-            "Connected to server at 127.0.0.1:{port}\n\
+    )
+    .stderr("")
+    .stdout(format!(
+        "Connected to server at 127.0.0.1:{port}\n\
              Type a line and press Enter to send it; Ctrl-D to finish.\n\
              Received \"hello\\n\"\n\
              Received \"world\\n\"\n\
              Received ff fe 0a\n\
              Received \"last line without a newline\"\n"
-        )
-    );
-    assert_eq!(output.code(), 0);
+    ))
+    .code(0);
     let lines = server.finish().expect("server exits").rest;
     assert!(lines[1].starts_with("echoed 42 bytes to "), "{lines:?}");
 }
@@ -398,7 +392,7 @@ fn interactive_client_handles_a_line_larger_than_the_buffers() {
     let mut server = start_server(&["--once"]);
     let mut line = "x".repeat(32 * MIB);
     line.push('\n');
-    let output = run_client(
+    let output = procs::Output::from(run_client(
         &[
             "--port",
             &server.port_arg(),
@@ -407,7 +401,7 @@ fn interactive_client_handles_a_line_larger_than_the_buffers() {
             "2",
         ],
         line.as_bytes(),
-    );
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(
         output.stdout.ends_with(&format!(
@@ -428,16 +422,10 @@ fn interactive_client_handles_a_line_larger_than_the_buffers() {
 fn client_gives_up_when_the_server_never_echoes() {
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port();
-    let output = run_client(&["--port", &port.to_string(), "--timeout", "0.3"], b"");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stdout,
-        format!("Connected to server at 127.0.0.1:{port}\n")
-    );
-    assert_eq!(
-        output.stderr,
-        "error: could not receive the echo: nothing arrived for 300 ms (--timeout)\n"
-    );
+    run_client(&["--port", &port.to_string(), "--timeout", "0.3"], b"")
+        .code(1)
+        .stdout(format!("Connected to server at 127.0.0.1:{port}\n"))
+        .stderr("error: could not receive the echo: nothing arrived for 300 ms (--timeout)\n");
 }
 
 /// A one-client server, in a thread, that answers with `reply(received)` and closes.
@@ -454,7 +442,7 @@ fn fake_server(reply: fn(Vec<u8>) -> Vec<u8>) -> (u16, thread::JoinHandle<()>) {
 #[test]
 fn client_reports_a_server_that_closes_before_echoing_everything() {
     let (port, server) = fake_server(|received| received[..5].to_vec());
-    let output = run_client(&["--port", &port.to_string()], b"");
+    let output = procs::Output::from(run_client(&["--port", &port.to_string()], b""));
     server.join().expect("fake server");
     assert_eq!(output.code(), 1);
     assert_eq!(
@@ -466,7 +454,7 @@ fn client_reports_a_server_that_closes_before_echoing_everything() {
 #[test]
 fn client_reports_an_echo_that_differs_from_what_it_sent() {
     let (port, server) = fake_server(|received| received.to_ascii_uppercase());
-    let output = run_client(&["--port", &port.to_string()], b"");
+    let output = procs::Output::from(run_client(&["--port", &port.to_string()], b""));
     server.join().expect("fake server");
     assert_eq!(output.code(), 1);
     assert_eq!(
@@ -481,7 +469,7 @@ fn client_reports_a_server_that_sends_more_than_the_echo() {
         received.extend_from_slice(b" and more");
         received
     });
-    let output = run_client(&["--port", &port.to_string()], b"");
+    let output = procs::Output::from(run_client(&["--port", &port.to_string()], b""));
     server.join().expect("fake server");
     assert_eq!(output.code(), 1);
     assert_eq!(
@@ -506,7 +494,7 @@ fn client_stops_reading_a_server_that_echoes_then_streams_forever() {
         streamed
     })
     .expect("a fake server");
-    let output = run_client(&["--port", &address.port().to_string()], b"");
+    let output = procs::Output::from(run_client(&["--port", &address.port().to_string()], b""));
     let streamed = server.join().expect("fake server");
     assert!(streamed < 64 * MIB, "the client read all {streamed} bytes");
     assert_eq!(
@@ -528,7 +516,7 @@ fn client_stops_reading_a_server_that_echoes_then_streams_forever() {
 fn server_trace_shows_each_receive_and_send_and_the_end_of_stream() {
     let mut server = start_server(&["--once", "--trace"]);
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string()], b"");
+    let output = procs::Output::from(run_client(&["--port", &port.to_string()], b""));
     assert_eq!(output.code(), 0, "{output:?}");
     let lines = server.all_lines_at_exit().expect("exit");
     let client = procs::accepted_client(&lines).expect("accept line");
@@ -554,7 +542,7 @@ fn server_trace_shows_each_receive_and_send_and_the_end_of_stream() {
 fn client_trace_shows_the_send_the_half_close_and_the_echo() {
     let mut server = start_server(&["--once"]);
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string(), "--trace"], b"");
+    let output = procs::Output::from(run_client(&["--port", &port.to_string(), "--trace"], b""));
     assert_eq!(output.code(), 0, "{output:?}");
     // Two threads trace at once, so the writer's and the reader's lines may interleave in
     // either order; each thread's own lines keep their order.
@@ -593,7 +581,10 @@ fn client_trace_shows_the_send_the_half_close_and_the_echo() {
 fn server_and_client_work_over_ipv6_loopback() {
     let mut server = start_server(&["--host", "::1", "--once"]);
     let port = server.port();
-    let output = run_client(&["--host", "::1", "--port", &port.to_string()], b"");
+    let output = procs::Output::from(run_client(
+        &["--host", "::1", "--port", &port.to_string()],
+        b"",
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -604,7 +595,11 @@ fn server_and_client_work_over_ipv6_loopback() {
 
 #[test]
 fn server_refuses_a_buffer_size_of_zero() {
-    let output = procs::run(Path::new(SERVER), &["--buffer-size", "0"], b"").expect("exit");
+    let output = procs::Output::from(procs::one_shot(
+        Path::new(SERVER),
+        &["--buffer-size", "0"],
+        b"",
+    ));
     assert_eq!(output.code(), 2);
     assert!(
         output

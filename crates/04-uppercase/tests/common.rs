@@ -25,10 +25,10 @@ impl Pair {
         })
     }
 
-    /// Runs the client with `args` and `typed` on its stdin, to its end.
-    pub fn run_client(&self, args: &[&str], typed: &str) -> procs::Output {
-        procs::run(Path::new(self.client), args, typed.as_bytes())
-            .unwrap_or_else(|error| panic!("{} should finish: {error:#}", self.client))
+    /// Runs the client with `args` and `typed` on its stdin, to its end, for checks of what
+    /// it did (`.code(1).stderr(...)`).
+    pub fn run_client(&self, args: &[&str], typed: &str) -> procs::Assert {
+        procs::one_shot(Path::new(self.client), args, typed.as_bytes())
     }
 
     /// Runs the client against `server`, typing `typed`, and checks both sides exactly: the
@@ -41,10 +41,10 @@ impl Pair {
         stdout: &str,
         lines: impl Fn(SocketAddr) -> Vec<String>,
     ) {
-        let output = self.run_client(&["--port", &server.port_arg()], typed);
-        assert_eq!(output.stderr, "");
-        assert_eq!(output.stdout, stdout);
-        assert_eq!(output.code(), 0);
+        self.run_client(&["--port", &server.port_arg()], typed)
+            .stderr("")
+            .stdout(stdout.to_string())
+            .code(0);
         let client = server
             .expect_accepted()
             .expect("the server reports the client");

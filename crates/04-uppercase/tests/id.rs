@@ -169,13 +169,10 @@ fn client_shows_the_question_as_its_prompt_before_reading_stdin() {
 #[test]
 fn client_with_stdin_closed_at_once_sends_nothing_and_both_sides_say_so() {
     let mut server = ID.start_server(&[]);
-    let output = ID.run_client(&["--port", &server.port_arg()], "");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, format!("{PROMPT}\n"));
-    assert_eq!(
-        output.stderr,
-        "error: stdin was closed before an answer was typed (Ctrl-D?): nothing sent\n"
-    );
+    ID.run_client(&["--port", &server.port_arg()], "")
+        .code(1)
+        .stdout(format!("{PROMPT}\n"))
+        .stderr("error: stdin was closed before an answer was typed (Ctrl-D?): nothing sent\n");
     let client = server.expect_accepted().expect("accept line");
     server
         .expect_client_problem(client, "closed the connection without answering")
@@ -186,13 +183,10 @@ fn client_with_stdin_closed_at_once_sends_nothing_and_both_sides_say_so() {
 #[test]
 fn client_refuses_an_empty_answer_and_sends_nothing() {
     let mut server = ID.start_server(&[]);
-    let output = ID.run_client(&["--port", &server.port_arg()], "\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, format!("{PROMPT}\n"));
-    assert_eq!(
-        output.stderr,
-        "error: the answer is empty: type your student ID, then press Enter\n"
-    );
+    ID.run_client(&["--port", &server.port_arg()], "\n")
+        .code(1)
+        .stdout(format!("{PROMPT}\n"))
+        .stderr("error: the answer is empty: type your student ID, then press Enter\n");
     server
         .wait_for(|line| line.ends_with(": closed the connection without answering"))
         .expect("the server reports the client");
@@ -208,7 +202,9 @@ fn client_sends_the_answer_without_its_newline_then_closes() {
         let _ = stream.read_to_end(&mut answer);
         let _ = report.send(answer);
     });
-    let output = ID.run_client(&["--port", &address.port().to_string()], "b12345678\r\n");
+    let output = procs::Output::from(
+        ID.run_client(&["--port", &address.port().to_string()], "b12345678\r\n"),
+    );
     assert_eq!(output.code(), 0, "{output:?}");
     let answer = received
         .recv_timeout(procs::STEP_TIMEOUT)
@@ -257,53 +253,43 @@ fn client_reports_a_server_that_closes_before_the_end_of_its_question() {
     let address = fake_server(|mut stream| {
         let _ = stream.write_all(b"What's");
     });
-    let output = ID.run_client(&["--port", &address.port().to_string()], "b1\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        "error: the server closed the connection before the end of its question: \"What's\"\n"
-    );
+    ID.run_client(&["--port", &address.port().to_string()], "b1\n")
+        .code(1)
+        .stdout("")
+        .stderr(
+            "error: the server closed the connection before the end of its question: \"What's\"\n",
+        );
 }
 
 #[test]
 fn client_stops_at_1000_bytes_without_a_newline() {
     let address = flooding_server(b'?');
-    let output = ID.run_client(&["--port", &address.port().to_string()], "b1\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        "error: the server sent more than 1000 bytes without a newline\n"
-    );
+    ID.run_client(&["--port", &address.port().to_string()], "b1\n")
+        .code(1)
+        .stderr("error: the server sent more than 1000 bytes without a newline\n");
 }
 
 #[test]
 fn client_gives_up_when_the_server_never_asks() {
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port();
-    let output = ID.run_client(&["--port", &port.to_string(), "--timeout", "0.3"], "b1\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        "error: no question from the server: nothing arrived for 300 ms (--timeout)\n"
-    );
+    ID.run_client(&["--port", &port.to_string(), "--timeout", "0.3"], "b1\n")
+        .code(1)
+        .stdout("")
+        .stderr("error: no question from the server: nothing arrived for 300 ms (--timeout)\n");
 }
 
 #[test]
 fn trace_shows_each_socket_call_and_the_bytes_on_both_sides() {
     let mut server = ID.start_server(&["--once", "--trace"]);
     let port = server.port();
-    let output = ID.run_client(&["--port", &port.to_string(), "--trace"], "b12345678\n");
-    assert_eq!(
-        output.stderr,
-        format!(
+    ID.run_client(&["--port", &port.to_string(), "--trace"], "b12345678\n")
+        .stderr(format!(
             "trace: connect(127.0.0.1:{port}) -> ok\n\
              trace: recv(1000) -> 24 bytes \"What's your student ID?\\n\"\n\
              trace: send(9 bytes \"b12345678\") -> 9\n\
              trace: close()\n"
-        )
-    );
+        ));
     let lines = server.all_lines_at_exit().expect("exit");
     let client = procs::accepted_client(&lines).expect("accept line");
     assert_eq!(

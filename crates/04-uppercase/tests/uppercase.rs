@@ -118,7 +118,9 @@ fn client_sends_the_line_without_its_newline_or_carriage_return() {
         let _ = stream.write_all(b"OK");
     });
     // A Windows-style line ending: both \r and \n are left out of what is sent.
-    let output = UPPERCASE.run_client(&["--port", &address.port().to_string()], "hi there\r\n");
+    let output = procs::Output::from(
+        UPPERCASE.run_client(&["--port", &address.port().to_string()], "hi there\r\n"),
+    );
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(output.stdout, format!("{PROMPT}hi there\nOK\n"));
     let sent = received
@@ -131,31 +133,29 @@ fn client_sends_the_line_without_its_newline_or_carriage_return() {
 fn client_with_stdin_closed_at_once_says_so_and_does_not_connect() {
     // A port where nothing listens: had the client tried to connect, it would say so.
     let closed = probe::ClosedPort::new().expect("a reserved port");
-    let output = UPPERCASE.run_client(&["--port", &closed.port().to_string()], "");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, format!("{PROMPT}\n"));
-    assert_eq!(
-        output.stderr,
-        "error: stdin was closed before a line was typed (Ctrl-D?): nothing to send\n"
-    );
+    UPPERCASE
+        .run_client(&["--port", &closed.port().to_string()], "")
+        .code(1)
+        .stdout(format!("{PROMPT}\n"))
+        .stderr("error: stdin was closed before a line was typed (Ctrl-D?): nothing to send\n");
 }
 
 #[test]
 fn client_refuses_an_empty_sentence_before_connecting() {
     let closed = probe::ClosedPort::new().expect("a reserved port");
-    let output = UPPERCASE.run_client(&["--port", &closed.port().to_string()], "\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, format!("{PROMPT}\n"));
-    assert_eq!(
-        output.stderr,
-        "error: the sentence is empty: type a few words, then press Enter\n"
-    );
+    UPPERCASE
+        .run_client(&["--port", &closed.port().to_string()], "\n")
+        .code(1)
+        .stdout(format!("{PROMPT}\n"))
+        .stderr("error: the sentence is empty: type a few words, then press Enter\n");
 }
 
 #[test]
 fn client_sends_only_the_first_line_typed() {
     let mut server = UPPERCASE.start_server(&["--once"]);
-    let output = UPPERCASE.run_client(&["--port", &server.port_arg()], "first\nsecond\n");
+    let output = procs::Output::from(
+        UPPERCASE.run_client(&["--port", &server.port_arg()], "first\nsecond\n"),
+    );
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(output.stdout, format!("{PROMPT}first\nFIRST\n"));
     assert!(server.finish().expect("exit").status.success());
@@ -164,7 +164,9 @@ fn client_sends_only_the_first_line_typed() {
 #[test]
 fn client_stops_at_its_limit_when_the_server_never_stops_sending() {
     let address = flooding_server(b'X');
-    let output = UPPERCASE.run_client(&["--port", &address.port().to_string()], "hello\n");
+    let output = procs::Output::from(
+        UPPERCASE.run_client(&["--port", &address.port().to_string()], "hello\n"),
+    );
     assert_eq!(output.code(), 1);
     assert!(
         output.stderr.starts_with(
@@ -181,45 +183,39 @@ fn client_reports_a_server_that_closes_without_replying() {
         let mut buffer = [0u8; 100];
         let _ = stream.read(&mut buffer);
     });
-    let output = UPPERCASE.run_client(&["--port", &address.port().to_string()], "hello\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        "error: the server closed the connection without replying\n"
-    );
+    UPPERCASE
+        .run_client(&["--port", &address.port().to_string()], "hello\n")
+        .code(1)
+        .stderr("error: the server closed the connection without replying\n");
 }
 
 #[test]
 fn client_gives_up_when_the_server_never_replies() {
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port();
-    let output = UPPERCASE.run_client(
-        &["--port", &port.to_string(), "--timeout", "0.3"],
-        "hello\n",
-    );
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        "error: no reply from the server: nothing arrived for 300 ms (--timeout)\n"
-    );
+    UPPERCASE
+        .run_client(
+            &["--port", &port.to_string(), "--timeout", "0.3"],
+            "hello\n",
+        )
+        .code(1)
+        .stderr("error: no reply from the server: nothing arrived for 300 ms (--timeout)\n");
 }
 
 #[test]
 fn trace_shows_each_socket_call_and_the_bytes_on_both_sides() {
     let mut server = UPPERCASE.start_server(&["--once", "--trace"]);
     let port = server.port();
-    let output = UPPERCASE.run_client(&["--port", &port.to_string(), "--trace"], "straße\n");
-    assert_eq!(output.stdout, format!("{PROMPT}straße\nSTRASSE\n"));
-    assert_eq!(
-        output.stderr,
-        format!(
+    UPPERCASE
+        .run_client(&["--port", &port.to_string(), "--trace"], "straße\n")
+        .stdout(format!("{PROMPT}straße\nSTRASSE\n"))
+        .stderr(format!(
             "trace: connect(127.0.0.1:{port}) -> ok\n\
              trace: send(7 bytes \"straße\") -> 7\n\
              trace: recv(2048) -> 7 bytes \"STRASSE\"\n\
              trace: recv(2048) -> 0 bytes (end of stream: the peer closed its side)\n\
              trace: close()\n"
-        )
-    );
+        ));
     let lines = server.all_lines_at_exit().expect("exit");
     let client = procs::accepted_client(&lines).expect("accept line");
     assert_eq!(
@@ -244,14 +240,14 @@ fn trace_shows_each_socket_call_and_the_bytes_on_both_sides() {
 fn client_refuses_a_sentence_longer_than_the_servers_one_receive_before_connecting() {
     let mut server = Server::start_on_port_0(Path::new(SERVER), &[]).expect("server starts");
     let sentence = "a".repeat(2049);
-    let output = UPPERCASE.run_client(&["--port", &server.port_arg()], &format!("{sentence}\n"));
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, format!("{PROMPT}{sentence}\n"));
-    assert_eq!(
-        output.stderr,
-        "error: the sentence is 2049 bytes, and uppercase-server reads at most 2048 in its one \
-         receive (lesson 5 shows how to send messages of any length)\n"
-    );
+    UPPERCASE
+        .run_client(&["--port", &server.port_arg()], &format!("{sentence}\n"))
+        .code(1)
+        .stdout(format!("{PROMPT}{sentence}\n"))
+        .stderr(
+            "error: the sentence is 2049 bytes, and uppercase-server reads at most 2048 in its one \
+         receive (lesson 5 shows how to send messages of any length)\n",
+        );
     // It never connected: the next client is the first the server hears of.
     assert_serves_a_client(&mut server);
 }
@@ -261,12 +257,10 @@ fn client_sends_a_sentence_of_exactly_2048_bytes() {
     let mut server =
         Server::start_on_port_0(Path::new(SERVER), &["--once"]).expect("server starts");
     let sentence = "a".repeat(2048);
-    let output = UPPERCASE.run_client(&["--port", &server.port_arg()], &format!("{sentence}\n"));
-    assert_eq!(output.stderr, "");
-    assert_eq!(output.code(), 0);
-    assert_eq!(
-        output.stdout,
-        format!("{PROMPT}{sentence}\n{}\n", "A".repeat(2048))
-    );
+    UPPERCASE
+        .run_client(&["--port", &server.port_arg()], &format!("{sentence}\n"))
+        .stderr("")
+        .code(0)
+        .stdout(format!("{PROMPT}{sentence}\n{}\n", "A".repeat(2048)));
     assert!(server.finish().expect("server exits").status.success());
 }

@@ -20,19 +20,16 @@ const AVERAGE: Framed = Framed {
     serve_one: assert_serves_a_client,
 };
 
-fn run_client(args: &[&str], stdin: &str) -> procs::Output {
-    procs::run(Path::new(CLIENT), args, stdin.as_bytes()).expect("average-client should finish")
+fn run_client(args: &[&str], stdin: &str) -> procs::Assert {
+    procs::one_shot(Path::new(CLIENT), args, stdin.as_bytes())
 }
 
 /// Asks `server` for the average of 1, 2 and 3.5 and checks both sides.
 fn assert_serves_a_client(server: &mut Server) {
-    let output = run_client(&["--port", &server.port_arg(), "1", "2", "3.5"], "");
-    assert_eq!(output.stderr, "");
-    assert_eq!(
-        output.stdout,
-        "request: [1, 2, 3.5]\naverage: 2.1666666666666665\n"
-    );
-    assert_eq!(output.code(), 0);
+    run_client(&["--port", &server.port_arg(), "1", "2", "3.5"], "")
+        .stderr("")
+        .stdout("request: [1, 2, 3.5]\naverage: 2.1666666666666665\n")
+        .code(0);
     let client = server.expect_accepted().expect("accept line");
     server
         .expect_line("request \"[1, 2, 3.5]\" -> reply 2.1666666666666665")
@@ -61,7 +58,10 @@ fn client_and_server_average_numbers_from_the_command_line() {
 #[test]
 fn client_reads_numbers_from_stdin_separated_by_spaces_or_newlines() {
     let mut server = AVERAGE.start(&["--once"]);
-    let output = run_client(&["--port", &server.port_arg()], "4 5\n6\n\n-3.5\n");
+    let output = procs::Output::from(run_client(
+        &["--port", &server.port_arg()],
+        "4 5\n6\n\n-3.5\n",
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(output.stdout, "request: [4, 5, 6, -3.5]\naverage: 2.875\n");
     server.finish().expect("exit");
@@ -70,8 +70,8 @@ fn client_reads_numbers_from_stdin_separated_by_spaces_or_newlines() {
 #[test]
 fn negative_numbers_on_the_command_line_are_numbers_not_options() {
     let mut server = AVERAGE.start(&["--once"]);
-    let output = run_client(&["--port", &server.port_arg(), "-1", "-2"], "");
-    assert_eq!(output.stdout, "request: [-1, -2]\naverage: -1.5\n");
+    run_client(&["--port", &server.port_arg(), "-1", "-2"], "")
+        .stdout("request: [-1, -2]\naverage: -1.5\n");
     server.finish().expect("exit");
 }
 
@@ -79,10 +79,8 @@ fn negative_numbers_on_the_command_line_are_numbers_not_options() {
 fn two_i64_max_average_to_about_9_22e18_without_overflow() {
     let mut server = AVERAGE.start(&["--once"]);
     let max = i64::MAX.to_string();
-    let output = run_client(&["--port", &server.port_arg(), &max, &max], "");
-    assert_eq!(
-        output.stdout,
-        "request: [9223372036854775807, 9223372036854775807]\naverage: 9.223372036854776e+18\n"
+    run_client(&["--port", &server.port_arg(), &max, &max], "").stdout(
+        "request: [9223372036854775807, 9223372036854775807]\naverage: 9.223372036854776e+18\n",
     );
     server.finish().expect("exit");
 }
@@ -90,11 +88,8 @@ fn two_i64_max_average_to_about_9_22e18_without_overflow() {
 #[test]
 fn numbers_whose_sum_is_too_big_for_f64_still_have_an_average() {
     let mut server = AVERAGE.start(&["--once"]);
-    let output = run_client(&["--port", &server.port_arg(), "1e308", "1e308"], "");
-    assert_eq!(
-        output.stdout,
-        "request: [1e+308, 1e+308]\naverage: 1e+308\n"
-    );
+    run_client(&["--port", &server.port_arg(), "1e308", "1e308"], "")
+        .stdout("request: [1e+308, 1e+308]\naverage: 1e+308\n");
     server.finish().expect("exit");
 }
 
@@ -136,24 +131,18 @@ fn three_largest_f64_average_to_the_largest_f64_not_null() {
 #[test]
 fn client_refuses_a_word_that_is_not_a_number_before_connecting() {
     let closed = probe::ClosedPort::new().expect("a reserved port");
-    let output = run_client(&["--port", &closed.port().to_string(), "1", "two"], "");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        "error: \"two\" is not a number (write numbers like 3, -2 or 4.5)\n"
-    );
+    run_client(&["--port", &closed.port().to_string(), "1", "two"], "")
+        .code(1)
+        .stderr("error: \"two\" is not a number (write numbers like 3, -2 or 4.5)\n");
 }
 
 #[test]
 fn client_shows_the_servers_error_for_an_empty_list_and_exits_1() {
     let mut server = AVERAGE.start(&["--once"]);
-    let output = run_client(&["--port", &server.port_arg()], "\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "request: []\n");
-    assert_eq!(
-        output.stderr,
-        "error: the server refused the request: the list is empty: an average needs at least one number\n"
-    );
+    run_client(&["--port", &server.port_arg()], "\n")
+        .code(1)
+        .stdout("request: []\n")
+        .stderr("error: the server refused the request: the list is empty: an average needs at least one number\n");
     server.finish().expect("exit");
 }
 
@@ -174,7 +163,7 @@ fn bad_requests_get_a_json_error_and_the_connection_stays_open() {
         args.extend(["--json".to_string(), request.to_string()]);
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = run_client(&args, "");
+    let output = procs::Output::from(run_client(&args, ""));
     assert_eq!(output.code(), 0, "{output:?}");
     let replies = [
         "1.5",

@@ -17,11 +17,11 @@ fn start_server(extra: &[&str]) -> Server {
         .expect("stream-server should print its ready line")
 }
 
-fn run_client(server: &Server, args: &[&str]) -> procs::Output {
+fn run_client(server: &Server, args: &[&str]) -> procs::Assert {
     let mut all = vec!["--port".to_string(), server.port_arg()];
     all.extend(args.iter().map(|arg| arg.to_string()));
     let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    procs::run(Path::new(CLIENT), &all, b"").expect("stream-client should finish")
+    procs::one_shot(Path::new(CLIENT), &all, b"")
 }
 
 /// Waits for the server to exit by itself and returns what it printed about the client,
@@ -52,7 +52,7 @@ fn served(read: &str) -> Vec<String> {
 #[test]
 fn whole_one_write_arrives_in_one_read() {
     let mut server = start_server(&[]);
-    let output = run_client(&server, &["--mode", "whole"]);
+    let output = procs::Output::from(run_client(&server, &["--mode", "whole"]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -64,7 +64,7 @@ fn whole_one_write_arrives_in_one_read() {
 #[test]
 fn split_the_server_reads_hello_alone_because_world_is_sent_after_its_read() {
     let mut server = start_server(&[]);
-    let output = run_client(&server, &["--mode", "split", "--pause", "5"]);
+    let output = procs::Output::from(run_client(&server, &["--mode", "split", "--pause", "5"]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -87,12 +87,11 @@ fn split_sends_world_after_the_pause_when_the_server_never_closes() {
     // out, and the client sends "World" anyway, as the tutorial's client does after sleeping.
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port().to_string();
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         Path::new(CLIENT),
         &["--port", &port, "--mode", "split", "--pause", "0.1"],
         b"",
-    )
-    .expect("client");
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -109,7 +108,10 @@ fn split_sends_world_after_the_pause_when_the_server_never_closes() {
 #[test]
 fn silent_an_empty_read_means_the_client_closed() {
     let mut server = start_server(&[]);
-    let output = run_client(&server, &["--mode", "silent", "--pause", "0.05"]);
+    let output = procs::Output::from(run_client(
+        &server,
+        &["--mode", "silent", "--pause", "0.05"],
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -124,7 +126,7 @@ fn silent_an_empty_read_means_the_client_closed() {
 #[test]
 fn merged_two_writes_arrive_in_one_read_when_the_server_is_busy() {
     let mut server = start_server(&["--read-delay", "0.3"]);
-    let output = run_client(&server, &["--mode", "merged"]);
+    let output = procs::Output::from(run_client(&server, &["--mode", "merged"]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -139,17 +141,13 @@ fn merged_two_writes_arrive_in_one_read_when_the_server_is_busy() {
 #[test]
 fn trace_shows_two_sends_and_one_recv_that_returns_both() {
     let mut server = start_server(&["--read-delay", "0.3", "--trace"]);
-    let output = run_client(&server, &["--mode", "merged", "--trace"]);
-    assert_eq!(
-        output.stderr,
-        format!(
-            "trace: connect({}) -> ok\n\
+    run_client(&server, &["--mode", "merged", "--trace"]).stderr(format!(
+        "trace: connect({}) -> ok\n\
              trace: send(5 bytes \"Hello\") -> 5\n\
              trace: send(5 bytes \"World\") -> 5\n\
              trace: close()\n",
-            server.address
-        )
-    );
+        server.address
+    ));
     let lines = server_side(&mut server);
     assert_eq!(
         lines,

@@ -22,24 +22,21 @@ const STRINGS: Framed = Framed {
     serve_one: assert_serves_a_client,
 };
 
-fn run_client(args: &[&str]) -> procs::Output {
-    procs::run(Path::new(CLIENT), args, b"").expect("string-client should finish")
+fn run_client(args: &[&str]) -> procs::Assert {
+    procs::one_shot(Path::new(CLIENT), args, b"")
 }
 
 /// Runs string-client with its default messages against `server` and checks both sides.
 fn assert_serves_a_client(server: &mut Server) {
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string()]);
-    assert_eq!(output.stderr, "");
-    assert_eq!(
-        output.stdout,
-        format!(
+    run_client(&["--port", &port.to_string()])
+        .stderr("")
+        .stdout(format!(
             "connected to 127.0.0.1:{port}\n\
              sent \"Hello\" (header 00000005)\nreceived \"Hello\"\n\
              sent \"World\" (header 00000005)\nreceived \"World\"\n"
-        )
-    );
-    assert_eq!(output.code(), 0);
+        ))
+        .code(0);
     let client = server.expect_accepted().expect("accept line");
     for line in ["received \"Hello\"", "received \"World\""] {
         server.expect_line(line).expect("the server's side");
@@ -60,7 +57,14 @@ fn client_and_server_exchange_two_strings_with_exact_output_on_both_sides() {
 fn the_header_counts_utf8_bytes_not_characters_and_empty_strings_work() {
     let mut server = STRINGS.start(&["--once"]);
     let port = server.port_arg();
-    let output = run_client(&["--port", &port, "--message", "straße", "--message", ""]);
+    let output = procs::Output::from(run_client(&[
+        "--port",
+        &port,
+        "--message",
+        "straße",
+        "--message",
+        "",
+    ]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -217,7 +221,12 @@ fn client_reports_a_server_that_closes_without_replying() {
         connection.read_exact(&mut request).expect("the request");
         request
     });
-    let output = run_client(&["--port", &port.to_string(), "--message", "Hello"]);
+    let output = procs::Output::from(run_client(&[
+        "--port",
+        &port.to_string(),
+        "--message",
+        "Hello",
+    ]));
     assert_eq!(server.join().expect("server thread"), *b"00000005Hello");
     assert_eq!(output.code(), 1);
     assert_eq!(
@@ -230,29 +239,22 @@ fn client_reports_a_server_that_closes_without_replying() {
 fn client_gives_up_when_the_server_never_replies() {
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port();
-    let output = run_client(&["--port", &port.to_string(), "--timeout", "0.3"]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        "error: could not receive the reply: nothing arrived for 300 ms (--timeout)\n"
-    );
+    run_client(&["--port", &port.to_string(), "--timeout", "0.3"])
+        .code(1)
+        .stderr("error: could not receive the reply: nothing arrived for 300 ms (--timeout)\n");
 }
 
 #[test]
 fn trace_shows_one_send_per_string_and_the_header_read_before_the_body() {
     let mut server = STRINGS.start(&["--once", "--trace"]);
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string(), "--message", "Hi", "--trace"]);
-    assert_eq!(
-        output.stderr,
-        format!(
-            "trace: connect(127.0.0.1:{port}) -> ok\n\
+    run_client(&["--port", &port.to_string(), "--message", "Hi", "--trace"]).stderr(format!(
+        "trace: connect(127.0.0.1:{port}) -> ok\n\
              trace: send(10 bytes \"00000002Hi\") -> 10\n\
              trace: recv(8) -> 8 bytes \"00000002\"\n\
              trace: recv(2) -> 2 bytes \"Hi\"\n\
              trace: close()\n"
-        )
-    );
+    ));
     let rest = server.finish().expect("exit").rest;
     assert_eq!(
         rest[2..7],

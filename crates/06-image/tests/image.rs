@@ -23,8 +23,8 @@ use testkit::probe;
 use testkit::procs::{self, Server};
 use testkit::text::normalize;
 
-fn run_client(args: &[&str]) -> procs::Output {
-    procs::run(Path::new(CLIENT), args, b"").expect("image-client should finish")
+fn run_client(args: &[&str]) -> procs::Assert {
+    procs::one_shot(Path::new(CLIENT), args, b"")
 }
 
 /// Checks the server's next lines: `accepted` for `client`, then `expected` (in which
@@ -85,7 +85,7 @@ fn client_and_server_move_a_generated_picture_pixel_for_pixel_in_both_framings()
         if pattern == "noise" {
             args.push("--noise");
         }
-        let output = run_client(&args);
+        let output = procs::Output::from(run_client(&args));
         assert_eq!(output.code(), 0, "{output:?}");
         let size: Size = size.parse().expect("a size");
         let pattern = match pattern {
@@ -105,7 +105,7 @@ fn client_prints_sizes_checksums_and_times_and_the_server_reports_the_same_pictu
     let folder = TempFolder::new("output");
     let mut server = start_server(&folder, &["--once"]);
     let port = server.port_arg();
-    let output = run_client(&["--port", &port, "--generate", "64x48"]);
+    let output = procs::Output::from(run_client(&["--port", &port, "--generate", "64x48"]));
     let png = gradient_png(64, 48);
     let crc = lesson_image::picture::crc32(&png);
     let encoded = STANDARD.encode(&png).len();
@@ -850,7 +850,7 @@ fn client_prints_the_servers_error_when_the_server_refuses_while_it_is_still_sen
         ("100x100", "length", over_limit.as_str()),
         ("1200x1000", "delimiter", no_end),
     ] {
-        let output = run_client(&[
+        let output = procs::Output::from(run_client(&[
             "--port",
             &port,
             "--generate",
@@ -858,7 +858,7 @@ fn client_prints_the_servers_error_when_the_server_refuses_while_it_is_still_sen
             "--noise",
             "--framing",
             framing,
-        ]);
+        ]));
         assert_eq!(
             output.stderr,
             format!("error: the server refused the picture: {problem}\n"),
@@ -898,7 +898,7 @@ fn fake_server(reply: &'static [u8]) -> (u16, std::thread::JoinHandle<Vec<u8>>) 
 #[test]
 fn client_escapes_every_hash_so_the_delimiter_appears_only_at_the_end() {
     let (port, server) = fake_server(b"");
-    let output = run_client(&[
+    let output = procs::Output::from(run_client(&[
         "--port",
         &port.to_string(),
         "--generate",
@@ -907,7 +907,7 @@ fn client_escapes_every_hash_so_the_delimiter_appears_only_at_the_end() {
         "a ##END## b #",
         "--name",
         "#1.png",
-    ]);
+    ]));
     let received = server.join().expect("the fake server");
     assert_eq!(output.code(), 0, "{output:?}");
     let text = String::from_utf8(received).expect("text");
@@ -923,7 +923,12 @@ fn client_escapes_every_hash_so_the_delimiter_appears_only_at_the_end() {
 #[test]
 fn client_reports_a_server_that_refuses_the_picture_and_exits_1() {
     let (port, server) = fake_server(b"error: not today\n");
-    let output = run_client(&["--port", &port.to_string(), "--generate", "4x4"]);
+    let output = procs::Output::from(run_client(&[
+        "--port",
+        &port.to_string(),
+        "--generate",
+        "4x4",
+    ]));
     server.join().expect("the fake server");
     assert_eq!(output.code(), 1);
     assert!(
@@ -940,7 +945,12 @@ fn client_reports_a_server_that_refuses_the_picture_and_exits_1() {
 #[test]
 fn client_says_when_the_server_closes_without_an_answer_like_the_tutorials() {
     let (port, server) = fake_server(b"");
-    let output = run_client(&["--port", &port.to_string(), "--generate", "4x4"]);
+    let output = procs::Output::from(run_client(&[
+        "--port",
+        &port.to_string(),
+        "--generate",
+        "4x4",
+    ]));
     server.join().expect("the fake server");
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(output.stdout.contains(
@@ -963,7 +973,11 @@ fn client_reads_a_png_file_and_sends_its_pixels() {
     std::fs::write(&file, encode_png(&picture).expect("png")).expect("write the input");
     let out = TempFolder::new("from-file-out");
     let mut server = start_server(&out, &["--once"]);
-    let output = run_client(&["--port", &server.port_arg(), file.to_str().expect("utf-8")]);
+    let output = procs::Output::from(run_client(&[
+        "--port",
+        &server.port_arg(),
+        file.to_str().expect("utf-8"),
+    ]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(
         output
@@ -981,7 +995,7 @@ fn client_reads_a_png_file_and_sends_its_pixels() {
 fn client_names_a_missing_file_and_a_file_that_is_not_a_picture() {
     let folder = TempFolder::new("bad-input");
     let missing = folder.path.join("missing.png");
-    let output = run_client(&[missing.to_str().expect("utf-8")]);
+    let output = procs::Output::from(run_client(&[missing.to_str().expect("utf-8")]));
     assert_eq!(output.code(), 1);
     assert_eq!(
         output.stderr,
@@ -993,7 +1007,7 @@ fn client_names_a_missing_file_and_a_file_that_is_not_a_picture() {
     );
     let text = folder.path.join("notes.png");
     std::fs::write(&text, "not a picture").expect("write");
-    let output = run_client(&[text.to_str().expect("utf-8")]);
+    let output = procs::Output::from(run_client(&[text.to_str().expect("utf-8")]));
     assert_eq!(output.code(), 1);
     assert!(
         output
@@ -1006,10 +1020,10 @@ fn client_names_a_missing_file_and_a_file_that_is_not_a_picture() {
 
 #[test]
 fn client_needs_a_picture_or_generate_and_refuses_a_bad_size() {
-    let output = run_client(&[]);
+    let output = procs::Output::from(run_client(&[]));
     assert_eq!(output.code(), 2);
     assert!(output.stderr.contains("<PATH>"), "{}", output.stderr);
-    let output = run_client(&["--generate", "640"]);
+    let output = procs::Output::from(run_client(&["--generate", "640"]));
     assert_eq!(output.code(), 2);
     assert!(
         output.stderr.contains("`640` is not a size like 640x480"),
@@ -1024,12 +1038,11 @@ fn server_says_when_it_cannot_create_its_output_folder() {
     let file = folder.path.join("a-file");
     std::fs::write(&file, "").expect("write");
     let inside = file.join("pictures");
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         Path::new(SERVER),
         &["--port", "0", "--out-dir", inside.to_str().expect("utf-8")],
         b"",
-    )
-    .expect("server exits");
+    ));
     assert_eq!(output.code(), 1);
     assert!(
         output.stderr.starts_with(&format!(

@@ -623,6 +623,36 @@ impl Output {
     }
 }
 
+#[cfg(feature = "one-shot")]
+impl From<assert_cmd::assert::Assert> for Output {
+    /// The output of a finished [`one_shot`] run, for a test that takes it apart itself.
+    fn from(assert: assert_cmd::assert::Assert) -> Output {
+        let output = assert.get_output();
+        Output {
+            status: output.status,
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// What a [`one_shot`] run returns: `assert_cmd`'s checks of a finished program.
+#[cfg(feature = "one-shot")]
+pub use assert_cmd::assert::Assert;
+
+/// Runs `program` with `args`, feeding it `stdin`, to its end (killed after [`STEP_TIMEOUT`]),
+/// and returns `assert_cmd`'s [`Assert`](assert_cmd::assert::Assert) to state what it must
+/// have done: `one_shot(client, &args, b"").code(1).stdout("").stderr(expected)`. (Or
+/// `Output::from(...)` to take its output apart.)
+#[cfg(feature = "one-shot")]
+pub fn one_shot(program: &Path, args: &[&str], stdin: &[u8]) -> assert_cmd::assert::Assert {
+    assert_cmd::Command::new(program)
+        .args(args)
+        .write_stdin(stdin)
+        .timeout(STEP_TIMEOUT)
+        .assert()
+}
+
 /// Runs `program` with `args`, feeding it `stdin`, and waits for it to exit (at most
 /// [`STEP_TIMEOUT`]; then it is killed and this fails with what it printed). A one-shot run,
 /// with `assert_cmd` (the feature `one-shot`, which only tests turn on, so that the checker

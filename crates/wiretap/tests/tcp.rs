@@ -176,7 +176,7 @@ fn simple_client_through_chunk_1_gets_the_first_piece_that_simple_server_read() 
     let mut wiretap = start_wiretap(server.address, &["--chunk", "1", "--delay-ms", "20"]);
     let client = testkit::bins::path("simple-client").expect("simple-client was built");
     let port = wiretap.port_arg();
-    let output = procs::run(&client, &["--port", &port], b"").expect("simple-client runs");
+    let output = procs::Output::from(procs::one_shot(&client, &["--port", &port], b""));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(
         output
@@ -548,12 +548,11 @@ fn durations_in_seconds_and_in_milliseconds_are_the_same_and_shown_as_typed() {
     );
     let to = server.to_string();
     let both = ["tcp", "--listen", "127.0.0.1:0", "--to", &to];
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         Path::new(WIRETAP),
         &[&both[..], &["--delay", "1", "--delay-ms", "5"]].concat(),
         b"",
-    )
-    .expect("wiretap exits");
+    ));
     assert_eq!(output.code(), 2);
     assert!(
         output
@@ -732,22 +731,18 @@ fn forwarding_goes_on_when_nobody_reads_the_log_and_stderr_says_so_once() {
 fn listening_on_a_busy_port_fails_with_what_to_do() {
     let busy = probe::silent_listener().expect("a busy port");
     let listen = busy.local_addr().expect("address").to_string();
-    let output = procs::run(
+    procs::one_shot(
         Path::new(WIRETAP),
         &["tcp", "--listen", &listen, "--to", "127.0.0.1:9"],
         b"",
     )
-    .expect("wiretap exits");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not listen on {listen}: address already in use (another program, \
+    .code(1)
+    .stderr(format!(
+        "error: could not listen on {listen}: address already in use (another program, \
              maybe an earlier copy of this server, is using that port: stop it, or choose another \
              --port; a server that has just stopped can hold its port for a minute while its \
              connections close)\n"
-        )
-    );
+    ));
 }
 
 #[test]
@@ -782,7 +777,7 @@ fn bad_option_values_are_refused_with_an_example() {
             "`2` is not a probability from 0 to 1",
         ),
     ] {
-        let output = procs::run(Path::new(WIRETAP), args, b"").expect("wiretap exits");
+        let output = procs::Output::from(procs::one_shot(Path::new(WIRETAP), args, b""));
         assert_eq!(output.code(), 2, "{args:?}");
         assert!(output.stderr.contains(message), "{}", output.stderr);
     }
