@@ -378,9 +378,19 @@ mod tests {
 
     use super::Lab;
 
-    /// A program of the test's own, a shell script in a fresh folder, which writes its process
-    /// id (and so its group's) to `pid` in that folder before `body`.
-    fn script(name: &str, body: &str) -> (PathBuf, PathBuf) {
+    /// A folder removed when dropped.
+    struct Folder(PathBuf);
+
+    impl Drop for Folder {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// A program of the test's own, a shell script in a fresh folder (removed when the
+    /// returned [`Folder`] is dropped), which writes its process id (and so its group's) to
+    /// `pid` in that folder before `body`.
+    fn script(name: &str, body: &str) -> (PathBuf, PathBuf, Folder) {
         let dir = std::env::temp_dir().join(format!("lab-test-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a temp folder");
         let program = dir.join(name);
@@ -392,7 +402,7 @@ mod tests {
             .permissions();
         std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
         std::fs::set_permissions(&program, permissions).expect("it is executable");
-        (program, pid)
+        (program, pid, Folder(dir))
     }
 
     fn group_of(pid_file: &Path) -> u32 {
@@ -414,7 +424,7 @@ mod tests {
 
     #[test]
     fn a_server_that_starts_children_leaves_none_after_the_check() {
-        let (program, pid) = script(
+        let (program, pid, _folder) = script(
             "forking-server",
             "sleep 300 &\nsh -c 'sleep 300 & wait' &\necho 'listening on 127.0.0.1:9'\nwait",
         );
@@ -437,7 +447,7 @@ mod tests {
 
     #[test]
     fn a_server_restarted_by_a_step_leaves_no_child_of_its_first_run() {
-        let (program, pid) = script(
+        let (program, pid, _folder) = script(
             "restarted-server",
             "sleep 300 &\necho 'listening on 127.0.0.1:9'\nwait",
         );
@@ -455,7 +465,7 @@ mod tests {
 
     #[test]
     fn a_client_that_exits_leaving_a_child_is_over_at_once_and_leaves_nothing() {
-        let (program, pid) = script("orphaning-client", "sleep 300 &\necho done");
+        let (program, pid, _folder) = script("orphaning-client", "sleep 300 &\necho done");
         let mut lab = Lab::new(&program, "orphaning-client".into(), 9);
         let run = lab
             .run_program(&[], Duration::from_secs(10))
