@@ -478,6 +478,7 @@ pub const PROGRAMS: &[&str] = &[
     "poll-server",
     "async-server",
     "async-chat-server",
+    "runtime-demo",
     "concurrency-bench",
     "chat-bench",
     "wiretap",
