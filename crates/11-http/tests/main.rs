@@ -1,0 +1,1 @@
+//! Black-box tests of lesson 11 (being written).
