@@ -46,12 +46,16 @@ pub enum Found {
 impl Site {
     /// The folder at `root`, which must exist.
     pub fn new(root: &Path) -> Result<Site> {
-        let real = root.canonicalize().with_context(|| {
-            format!(
+        let real = match root.canonicalize() {
+            Ok(real) => real,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => bail!(
                 "cannot serve {}: no such folder (give an existing folder with --root)",
                 root.display()
-            )
-        })?;
+            ),
+            Err(error) => {
+                return Err(error).with_context(|| format!("cannot serve {}", root.display()));
+            }
+        };
         if !real.is_dir() {
             bail!("cannot serve {}: it is not a folder", root.display());
         }

@@ -70,7 +70,9 @@ impl Request {
     /// the `Host` field HTTP/1.1 requires (RFC 9112 3 and 3.2).
     pub fn parse(head: Head) -> Result<Request, Refusal> {
         let line = std::str::from_utf8(&head.start_line)
-            .map_err(|_| bad("the request line is not ASCII text"))?;
+            .ok()
+            .filter(|line| line.is_ascii())
+            .ok_or(bad("the request line is not ASCII text"))?;
         let parts: Vec<&str> = line.split(' ').collect();
         let [method, target, version] = parts[..] else {
             return Err(bad(

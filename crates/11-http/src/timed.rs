@@ -14,6 +14,10 @@ use std::time::{Duration, Instant};
 
 use netlesson::Traced;
 
+/// How far a read's timeout may be from the deadline: a read may give up this much earlier or
+/// later than the deadline says.
+const SLACK: Duration = Duration::from_millis(10);
+
 /// A connection (shared: several readers and writers may use it in turn) and a deadline.
 #[derive(Debug)]
 pub struct Timed<'a> {
@@ -21,6 +25,8 @@ pub struct Timed<'a> {
     deadline: Instant,
     /// The longest a single read or write may wait, even with more time left.
     patience: Duration,
+    /// The read timeout this value last set on the socket, if any.
+    read_timeout: Option<Duration>,
 }
 
 impl<'a> Timed<'a> {
@@ -30,6 +36,7 @@ impl<'a> Timed<'a> {
             connection,
             deadline,
             patience: Duration::MAX,
+            read_timeout: None,
         }
     }
 
@@ -65,7 +72,16 @@ impl Read for Timed<'_> {
     /// One read, allowed to wait only until the deadline.
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
         let left = self.time_left()?;
-        self.connection.get_ref().set_read_timeout(Some(left))?;
+        // Setting the timeout is a system call of its own: skip it when the one set last is
+        // within a few milliseconds of what is needed (as for each new request of a busy
+        // connection, whose deadline is again `--idle-timeout` away).
+        if self
+            .read_timeout
+            .is_none_or(|set| set.abs_diff(left) > SLACK)
+        {
+            self.connection.get_ref().set_read_timeout(Some(left))?;
+            self.read_timeout = Some(left);
+        }
         let mut connection = self.connection;
         connection.read(buffer)
     }

@@ -10,6 +10,8 @@
 //!   and a one-connection fake server for testing how clients treat bad servers.
 //! - [`python`]: find and run the Python programs of a lesson's interop tests, or skip them
 //!   when `python3` is missing.
+//! - [`tools`]: find programs nobody here wrote (curl, Chromium), or skip the tests that
+//!   need them (fail them with `COURSE_REQUIRE_TOOLS=1`, as CI does).
 //! - [`exercise`]: `cargo exercise` checks the programs students write, step by step.
 //! - [`contract`]: the promises every server keeps, checked over every server.
 //! - [`bins`]: build the lesson binaries and find them.
@@ -23,3 +25,4 @@ pub mod lessons;
 pub mod probe;
 pub mod procs;
 pub mod python;
+pub mod tools;

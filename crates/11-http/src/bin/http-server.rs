@@ -29,7 +29,7 @@ use lesson_http::request::{ALLOWED, Refusal, Request, Version, decode_path};
 use lesson_http::response::{self, Status, error_body};
 use lesson_http::timed::Timed;
 use netlesson::server::report_client;
-use netlesson::show::{explain_io, seconds};
+use netlesson::show::{count, explain_io, seconds};
 use netlesson::{Traced, log, parse_seconds, trace};
 
 /// http-server's port: 8000, the port of Python's `http.server` and of many a development server.
@@ -353,10 +353,12 @@ fn send_reply(
     }
     match body {
         Body::Text(text) => bytes.extend_from_slice(text.as_bytes()),
-        // A small file goes in the same write as the head.
-        Body::File(file, length) if length <= ONE_WRITE => {
-            let read = file.take(length).read_to_end(&mut bytes);
-            check_length(length, read.context("could not read the file")? as u64)?;
+        // A small file goes in the same write as the head, read with one call.
+        Body::File(mut file, length) if length <= ONE_WRITE => {
+            let head_length = bytes.len();
+            bytes.resize(head_length + length as usize, 0);
+            file.read_exact(&mut bytes[head_length..])
+                .context("could not read the file (did it change meanwhile?)")?;
         }
         Body::File(file, length) => {
             sending
@@ -515,7 +517,8 @@ fn turn_away(client: TcpStream, peer: SocketAddr, max_clients: usize) {
         Err(error) => format!("could not answer {status}: {}", explain_io(&error)),
     };
     let _ = client.shutdown(Shutdown::Write);
-    log!("client {peer}: {max_clients} clients are connected already (--max-clients): {outcome}");
+    let connected = count(max_clients, "client");
+    log!("client {peer}: {connected} connected already (--max-clients): {outcome}");
 }
 
 /// The folder to serve: `--root`, or the lesson's site, found from the current folder upwards
