@@ -300,7 +300,7 @@ fn show_response(session: &mut Session, nc: &mut Probe, with_body: bool) -> Resu
     let mut length = 0;
     loop {
         let line = read_line(nc)?;
-        session.say(&format!("nc | {line}").trim_end().to_string());
+        session.say(format!("nc | {line}").trim_end());
         if let Some(value) = line.strip_prefix("Content-Length: ") {
             length = value.trim().parse().context("a Content-Length")?;
         }
@@ -312,7 +312,7 @@ fn show_response(session: &mut Session, nc: &mut Probe, with_body: bool) -> Resu
         let body = nc.receive_exact(length)?;
         let body = String::from_utf8(body).context("a text body")?;
         for line in body.lines() {
-            session.say(&format!("nc | {line}").trim_end().to_string());
+            session.say(format!("nc | {line}").trim_end());
         }
     }
     Ok(())
