@@ -29,7 +29,8 @@
 //!   `COURSE_REQUIRE_TOOLS=1` (CI) makes it a problem.
 //! - `output: run BIN ARGS...`: the command `cargo run -q --bin BIN -- ARGS` and what it printed
 //!   (stdout and stderr), for showing errors. In ARGS, `{closed-port}` is a port where nothing
-//!   listens and `{busy-port}` one where a listener that never accepts is open.
+//!   listens and `{busy-port}` one where a listener that never accepts is open (also inside
+//!   an argument: `http://127.0.0.1:{closed-port}/`).
 //!
 //! Outputs are compared after [`normalize`], which hides what changes from run to run (ports,
 //! times, durations), so the lesson keeps the numbers of the run that generated it.
@@ -530,14 +531,14 @@ fn run_program(bin: &str, args: &[&str]) -> Result<String> {
     let busy = silent_listener()?;
     let closed_port = closed.port().to_string();
     let busy_port = busy.local_addr()?.port().to_string();
-    let real_args: Vec<&str> = args
+    let real_args: Vec<String> = args
         .iter()
-        .map(|arg| match *arg {
-            "{closed-port}" => closed_port.as_str(),
-            "{busy-port}" => busy_port.as_str(),
-            other => other,
+        .map(|arg| {
+            arg.replace("{closed-port}", &closed_port)
+                .replace("{busy-port}", &busy_port)
         })
         .collect();
+    let real_args: Vec<&str> = real_args.iter().map(String::as_str).collect();
     let mut program = procs::Running::start(&bins::path(bin)?, &real_args)?;
     program.close_stdin();
     let finished = program.finish()?;

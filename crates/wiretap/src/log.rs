@@ -122,10 +122,11 @@ pub fn text_lines(data: &[u8]) -> Option<Vec<String>> {
     let more = data.len() - text.len();
     if more > 0 {
         let noun = if more == 1 { "byte" } else { "bytes" };
-        let kind = if data.len() > SHOWN_LINES_BYTES {
-            ""
-        } else {
+        // The text stopped before the limit: what follows is not UTF-8 text.
+        let kind = if text.len() < shown.len() {
             ", not text"
+        } else {
+            ""
         };
         rows.push(format!("    ... ({more} more {noun}{kind})"));
     }

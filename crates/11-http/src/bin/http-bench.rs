@@ -498,9 +498,8 @@ fn exchange(mut stream: &TcpStream, reader: &mut impl BufRead, request: &[u8]) -
         if line == "\r\n" {
             break;
         }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
+        let (name, value) = line.split_once(':').unwrap_or_default();
+        if name.eq_ignore_ascii_case("content-length") {
             length = value.trim().parse()?;
         }
     }

@@ -35,6 +35,9 @@ const MAX_REDIRECTS: usize = 5;
 struct Options {
     /// The address to fetch: http://HOST[:PORT]/PATH (https:// needs TLS, which this course
     /// does not cover). The path is sent as it is written, `..` and all
+    // This comment is the --help text, which shows it as it is: `[:PORT]` means "optional"
+    // there, not a link to a Rust item as rustdoc would read it.
+    #[allow(rustdoc::broken_intra_doc_links)]
     url: String,
 
     /// Save the body in FILE instead of printing it: only after a 2xx answer, and only once
