@@ -254,9 +254,8 @@ fn by_hand(session: &mut Session) -> Result<()> {
     session.show_until("server", &mut server, |line| line.starts_with("serving "))?;
     let mut nc = Probe::connect(server.address)?;
     session.say(&format!(
-        "nc $ nc {} {}",
-        server.address.ip(),
-        server.address.port()
+        "nc | connects to {}, as `nc -C` would",
+        server.address
     ));
     send(
         session,
@@ -337,9 +336,8 @@ fn climbing_out(session: &mut Session) -> Result<()> {
     let mut server = session.start_server("server", "http-server", &["--port", "0"])?;
     session.show_until("server", &mut server, |line| line.starts_with("serving "))?;
     session.say(&format!(
-        "(each request on a connection of its own, as with: nc {} {})",
-        server.address.ip(),
-        server.address.port()
+        "(each request on a connection of its own to {}, as with nc)",
+        server.address
     ));
     for target in [
         "/../../Cargo.toml",
