@@ -10,9 +10,9 @@ use std::thread;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use course::probe::{ClosedPort, fake_server};
-use course::procs::STEP_TIMEOUT;
 use predicates::prelude::*;
+use testkit::probe::{ClosedPort, fake_server};
+use testkit::procs::STEP_TIMEOUT;
 
 use crate::common::{CLIENT, TempFolder, mask_date, site_file, start};
 

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 
-use course::procs::{STEP_TIMEOUT, Server};
+use testkit::procs::{STEP_TIMEOUT, Server};
 
 pub const SERVER: &str = env!("CARGO_BIN_EXE_http-server");
 pub const CLIENT: &str = env!("CARGO_BIN_EXE_http-get");

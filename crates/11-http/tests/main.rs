@@ -6,7 +6,7 @@
 //!
 //! One test binary with a module per file of this folder. Every server runs on `--port 0` and
 //! is used only after its `listening on` line; every read and wait has a time limit (see
-//! `course::procs`). The tests that need a program the machine may lack (curl, Chromium,
+//! `testkit::procs`). The tests that need a program the machine may lack (curl, Chromium,
 //! python3) say that they skip, unless `COURSE_REQUIRE_TOOLS=1` (or
 //! `COURSE_REQUIRE_PYTHON=1`) makes them fail instead, as in CI.
 

@@ -7,9 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use course::procs::{self, Output, Server};
-use course::python_or_skip;
-use course::tools::{CHROMIUM, program_or_skip};
+use testkit::procs::{self, Output, Server};
+use testkit::python_or_skip;
+use testkit::tools::{CHROMIUM, program_or_skip};
 
 use crate::common::{TempFolder, access_line, mask_date, site_file, start};
 

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use course::procs::{self, expect_help_mentions};
 use predicates::prelude::*;
+use testkit::procs::{self, expect_help_mentions};
 
 use crate::common::{CLIENT, SERVER, TempFolder};
 
@@ -62,7 +62,7 @@ fn a_root_that_does_not_exist_or_is_a_file_is_an_error_line() {
 
 #[test]
 fn without_root_the_shipped_site_is_found_from_the_current_folder_upwards() {
-    let server = course::procs::Server::start(Path::new(SERVER), &["--port", "0"]);
+    let server = testkit::procs::Server::start(Path::new(SERVER), &["--port", "0"]);
     let mut server = server.expect("http-server starts in its crate's folder");
     // `cargo test` runs in crates/11-http: the site is two folders up, then down again.
     server

@@ -24,8 +24,8 @@ use std::io::Write as _;
 
 use anyhow::{Context, Result, bail};
 
-use crate::bins;
-use crate::procs::{Running, Server};
+use testkit::bins;
+use testkit::procs::{Running, Server};
 
 /// A program a demo or scenario needs that is not installed here (curl, Chromium): the
 /// lessons check leaves the output a lesson shows as it is, and says so, instead of failing
@@ -112,7 +112,7 @@ impl Session {
     /// The path of a program nobody here wrote (the first of `names` found, e.g. `curl`), or
     /// the error [`MissingTool`], with `install`, how to get it.
     pub fn require(&self, names: &[&str], install: &str) -> Result<std::path::PathBuf> {
-        crate::tools::find(names).ok_or_else(|| {
+        testkit::tools::find(names).ok_or_else(|| {
             anyhow::Error::new(MissingTool {
                 program: names.join(" or "),
                 install: install.to_string(),

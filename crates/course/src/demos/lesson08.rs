@@ -8,10 +8,10 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
-use crate::bins;
 use crate::demo::{Demo, Scenario, Session};
-use crate::probe::Probe;
-use crate::procs::Server;
+use testkit::bins;
+use testkit::probe::Probe;
+use testkit::procs::Server;
 
 /// `cargo demo 8`.
 pub const DEMO: Demo = Demo {
@@ -214,7 +214,7 @@ fn compile_broken(session: &mut Session, file: &str) -> Result<()> {
         .arg("--out-dir")
         .arg(&out_dir)
         .arg(&path)
-        .current_dir(bins::workspace_root())
+        .current_dir(bins::workspace_root()?)
         .output()
         .context("could not run rustc (is Rust installed with rustup?)");
     let _ = std::fs::remove_dir_all(&out_dir);

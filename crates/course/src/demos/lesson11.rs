@@ -16,9 +16,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::demo::{Demo, Scenario, Session};
-use crate::probe::Probe;
-use crate::procs::{Running, STEP_TIMEOUT, Server};
-use crate::tools::CHROMIUM;
+use testkit::probe::Probe;
+use testkit::procs::{Running, STEP_TIMEOUT, Server};
+use testkit::tools::CHROMIUM;
 
 /// `cargo demo 11`.
 pub const DEMO: Demo = Demo {
@@ -100,7 +100,7 @@ fn browser_request(session: &mut Session) -> Result<()> {
         "chromium $ chromium {} --user-data-dir=<a new folder> --screenshot=<a file> {url}",
         CHROMIUM_FLAGS.join(" ")
     ));
-    let ran = crate::procs::run_with_timeout(&chromium, &args, b"", Duration::from_secs(60));
+    let ran = testkit::procs::run_with_timeout(&chromium, &args, b"", Duration::from_secs(60));
     let _ = std::fs::remove_dir_all(&profile);
     let ran = ran?;
     if !ran.status.success() {
