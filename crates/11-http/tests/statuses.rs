@@ -374,6 +374,22 @@ fn a_request_line_that_is_not_text_is_400() {
 }
 
 #[test]
+fn a_client_that_begins_tls_is_told_that_this_is_http() {
+    let mut server = start(&[]);
+    let mut client = Http::connect(server.address);
+    // The start of a TLS ClientHello: a record of type 0x16, handshake.
+    client.send(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03");
+    let why = "the client began TLS, as for https://: this server speaks http:// only";
+    assert_eq!(client.response().whole(), refusal("400 Bad Request", why));
+    let me = client.address();
+    drop(client);
+    server.expect_accepted_from(me).expect("accepted");
+    server
+        .expect_client_problem(me, &format!("{why}: answered 400 Bad Request"))
+        .expect("line");
+}
+
+#[test]
 fn what_rfc_9112_lets_a_server_accept_is_accepted() {
     let server = start(&[]);
     let style = site_file("style.css");

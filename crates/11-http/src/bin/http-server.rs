@@ -12,7 +12,7 @@
 //! or `curl -v http://127.0.0.1:8000/`, or `cargo run --bin http-get -- http://127.0.0.1:8000/`.
 //! The walkthrough is `lessons/11-http.md`.
 
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -176,6 +176,17 @@ fn serve_connection(
     loop {
         // The whole head of the next request must arrive within `idle`.
         incoming.get_mut().set_deadline(Instant::now() + idle);
+        if answered == 0 && speaks_tls(&mut incoming) {
+            let why = "the client began TLS, as for https://: this server speaks http:// only";
+            return Err(refuse(
+                &connection,
+                Refusal {
+                    status: Status::BAD_REQUEST,
+                    why,
+                },
+                false,
+            ));
+        }
         let head = match read_head(&mut incoming, MAX_HEAD) {
             Ok(head) => head,
             Err(error) => return no_request(error, &connection, answered, idle),
@@ -193,6 +204,16 @@ fn serve_connection(
     }
 }
 // ANCHOR_END: serve_connection
+
+/// Whether the connection starts with byte 0x16, which begins a TLS handshake: a client that
+/// was given an `https://` address (a browser may switch to one by itself). Its bytes are
+/// not a request, and would only get a puzzling 400 or 408.
+fn speaks_tls(incoming: &mut BufReader<Timed<'_>>) -> bool {
+    // Peek at what has arrived, without taking it; an error is left for `read_head` to report.
+    incoming
+        .fill_buf()
+        .is_ok_and(|arrived| arrived.first() == Some(&0x16))
+}
 
 // ANCHOR: exchange
 /// Reads the body of `request` (if any), answers it and logs it; returns whether the
