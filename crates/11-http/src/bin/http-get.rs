@@ -452,10 +452,12 @@ fn partial_name(path: &Path) -> Result<PathBuf> {
 
 /// Says which time limit a timed-out exchange ran into: the deadline, or a single wait.
 fn explain_time(error: anyhow::Error, options: &Options, deadline: Instant) -> anyhow::Error {
+    // A connection that timed out is explained already (netlesson's "no answer within 5 s").
+    let connecting = error.chain().any(|cause| cause.is::<netlesson::Error>());
     let timed_out = error
         .chain()
         .any(|cause| cause.downcast_ref::<io::Error>().is_some_and(is_timeout));
-    if !timed_out {
+    if connecting || !timed_out {
         return error;
     }
     let why = match Instant::now() >= deadline {

@@ -176,24 +176,8 @@ fn serve_connection(
     loop {
         // The whole head of the next request must arrive within `idle`.
         incoming.get_mut().set_deadline(Instant::now() + idle);
-        if answered == 0 && speaks_tls(&mut incoming) {
-            let why = "the client began TLS, as for https://: this server speaks http:// only";
-            return Err(refuse(
-                &connection,
-                Refusal {
-                    status: Status::BAD_REQUEST,
-                    why,
-                },
-                false,
-            ));
-        }
-        let head = match read_head(&mut incoming, MAX_HEAD) {
-            Ok(head) => head,
-            Err(error) => return no_request(error, &connection, answered, idle),
-        };
-        let request = match Request::parse(head) {
-            Ok(request) => request,
-            Err(refusal) => return Err(refuse(&connection, refusal, false)),
+        let Some(request) = next_request(&mut incoming, answered, idle)? else {
+            return Ok(()); // the client closed, or went quiet, between two requests
         };
         let keep_alive = exchange(&request, &mut incoming, site, peer)?;
         answered += 1;
@@ -204,6 +188,35 @@ fn serve_connection(
     }
 }
 // ANCHOR_END: serve_connection
+
+// ANCHOR: next_request
+/// Reads and checks the next request's head. `None` when the connection ends normally
+/// before one began; an error (after the answer that says why, if any) when it cannot be
+/// served.
+fn next_request(
+    incoming: &mut BufReader<Timed<'_>>,
+    answered: u32,
+    idle: Duration,
+) -> Result<Option<Request>> {
+    let connection = incoming.get_ref().connection();
+    if answered == 0 && speaks_tls(incoming) {
+        let why = "the client began TLS, as for https://: this server speaks http:// only";
+        let refusal = Refusal {
+            status: Status::BAD_REQUEST,
+            why,
+        };
+        return Err(refuse(connection, refusal, false));
+    }
+    let head = match read_head(incoming, MAX_HEAD) {
+        Ok(head) => head,
+        Err(error) => return no_request(error, connection, answered, idle).map(|()| None),
+    };
+    match Request::parse(head) {
+        Ok(request) => Ok(Some(request)),
+        Err(refusal) => Err(refuse(connection, refusal, false)),
+    }
+}
+// ANCHOR_END: next_request
 
 /// Whether the connection starts with byte 0x16, which begins a TLS handshake: a client that
 /// was given an `https://` address (a browser may switch to one by itself). Its bytes are
