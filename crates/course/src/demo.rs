@@ -29,7 +29,7 @@ use testkit::procs::{Running, Server};
 
 /// A program a demo or scenario needs that is not installed here (curl, Chromium): the
 /// lessons check leaves the output a lesson shows as it is, and says so, instead of failing
-/// (unless `COURSE_REQUIRE_TOOLS=1`, see [`crate::tools`]).
+/// (unless `COURSE_REQUIRE_TOOLS=1`, see [`testkit::tools`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissingTool {
     /// The program's names, e.g. `curl`.
