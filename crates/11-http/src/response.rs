@@ -4,7 +4,7 @@
 //! HTTP/1.1 200 OK\r\n                          the status line
 //! Date: Tue, 05 Nov 2024 08:49:37 GMT\r\n      when (RFC 9110 6.6.1: a server with a clock sends it)
 //! Content-Type: text/html; charset=utf-8\r\n   what the body is
-//! Content-Length: 542\r\n                      how many bytes the body has: where it ends
+//! Content-Length: 539\r\n                      how many bytes the body has: where it ends
 //! \r\n                                         the empty line; then the body
 //! ```
 

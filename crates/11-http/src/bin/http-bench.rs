@@ -115,39 +115,68 @@ fn run(options: &Options) -> Result<()> {
         thread::available_parallelism().map_or(0, usize::from),
         load_average()
     );
+    let mut rows = Vec::new();
+    for &connections in &options.connections {
+        let mut row = Vec::new();
+        for contender in Contender::ALL {
+            let measured = measure(contender, &site, connections, options.seconds, generator)
+                .with_context(|| format!("{} with {connections} connections", contender.label()))?;
+            row.push(measured);
+        }
+        rows.push((connections, row));
+    }
+    println!("\nrequests per second (more is better):");
+    print_table(&rows, |measured| measured.rate, Measured::show);
+    println!("\nthe server's processor time per request, in microseconds (less is better):");
+    print_table(
+        &rows,
+        |measured| measured.cpu_per_request.unwrap_or(f64::NAN),
+        |measured| {
+            measured
+                .cpu_per_request
+                .map_or("-".to_string(), |micros| format!("{micros:.1}"))
+        },
+    );
+    println!("\nload average at the end: {}", load_average());
+    Ok(())
+}
+
+/// One table: a row per number of connections, a column per server, and http-server's value
+/// over nginx's (`value` of each measurement, shown as `show` shows it).
+fn print_table(
+    rows: &[(usize, Vec<Option<Measured>>)],
+    value: impl Fn(&Measured) -> f64,
+    show: impl Fn(&Measured) -> String,
+) {
     println!(
-        "\n{:>11}  {:>12}  {:>12}  {:>20}  {:>18}",
+        "{:>11}  {:>12}  {:>12}  {:>20}  {:>18}",
         "connections", "http-server", "nginx", "python3 http.server", "http-server/nginx"
     );
-    for &connections in &options.connections {
-        let mut rates = Vec::new();
-        for contender in Contender::ALL {
-            let rate = measure(contender, &site, connections, options.seconds, generator)
-                .with_context(|| format!("{} with {connections} connections", contender.label()))?;
-            rates.push(rate);
-        }
-        let show = |rate: &Option<Measured>| rate.as_ref().map_or("-".to_string(), Measured::show);
-        let ratio = match (&rates[0], &rates[1]) {
-            (Some(ours), Some(nginx)) if nginx.rate > 0.0 => {
-                format!("{:.2}x", ours.rate / nginx.rate)
+    for (connections, row) in rows {
+        let cell = |index: usize| row[index].as_ref().map_or("-".to_string(), &show);
+        let ratio = match (&row[0], &row[1]) {
+            (Some(ours), Some(nginx)) if value(nginx) > 0.0 && value(ours).is_finite() => {
+                format!("{:.2}x", value(ours) / value(nginx))
             }
             _ => "-".to_string(),
         };
         println!(
             "{connections:>11}  {:>12}  {:>12}  {:>20}  {ratio:>18}",
-            show(&rates[0]),
-            show(&rates[1]),
-            show(&rates[2])
+            cell(0),
+            cell(1),
+            cell(2)
         );
     }
-    println!("\nload average at the end: {}", load_average());
-    Ok(())
 }
 
-/// Requests per second, and how many requests failed (errors, timeouts, statuses other than 2xx).
+/// Requests per second, how many requests failed (errors, timeouts, statuses other than 2xx),
+/// and the server's processor time per request.
 struct Measured {
     rate: f64,
     failed: u64,
+    /// Microseconds of processor time (user and system, every process of the server) per
+    /// request answered; `None` without `/proc`.
+    cpu_per_request: Option<f64>,
 }
 
 impl Measured {
@@ -178,9 +207,53 @@ fn measure(
         connections.min(10),
         Duration::from_millis(500),
     )?;
-    let measured = load(generator, &url, connections, seconds)?;
+    let pid = server.child.id();
+    let (cpu_before, started) = (cpu_seconds(pid), Instant::now());
+    let mut measured = load(generator, &url, connections, seconds)?;
+    let (cpu_after, elapsed) = (cpu_seconds(pid), started.elapsed());
     server.stop();
+    let answered = measured.rate * elapsed.as_secs_f64();
+    measured.cpu_per_request = match (cpu_before, cpu_after) {
+        (Some(before), Some(after)) if answered > 0.0 => Some((after - before) * 1e6 / answered),
+        _ => None,
+    };
     Ok(Some(measured))
+}
+
+/// The processor time, user and system, that process `pid` and its children (nginx's
+/// workers) have used so far, in seconds, from `/proc` (Linux); `None` elsewhere.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let ticks_per_second = clock_ticks();
+    let mut ticks = stat_ticks(&format!("/proc/{pid}/stat"))?.0;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let path = entry.path().join("stat");
+        match stat_ticks(&path.to_string_lossy()) {
+            Some((child_ticks, parent)) if parent == pid => ticks += child_ticks,
+            _ => {}
+        }
+    }
+    Some(ticks as f64 / ticks_per_second)
+}
+
+/// `utime + stime` and the parent's pid, from a `/proc/<pid>/stat` file.
+fn stat_ticks(path: &str) -> Option<(u64, u32)> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    // After the command's name, in parentheses: state, ppid, ..., utime (12th), stime (13th).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let parent = fields.get(1)?.parse().ok()?;
+    let user: u64 = fields.get(11)?.parse().ok()?;
+    let system: u64 = fields.get(12)?.parse().ok()?;
+    Some((user + system, parent))
+}
+
+/// The clock ticks per second `/proc` counts in (`getconf CLK_TCK`, almost always 100).
+fn clock_ticks() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|output| String::from_utf8_lossy(&output.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
 }
 
 /// A started server; stopped when dropped.
@@ -424,7 +497,11 @@ fn wrk(url: &str, connections: usize, seconds: Duration) -> Result<Measured> {
             failed += count.trim().parse::<u64>().unwrap_or(0);
         }
     }
-    Ok(Measured { rate, failed })
+    Ok(Measured {
+        rate,
+        failed,
+        cpu_per_request: None,
+    })
 }
 
 /// Our load generator: `connections` threads, each with its own kept-alive connection,
@@ -455,6 +532,7 @@ fn our_load(url: &str, connections: usize, seconds: Duration) -> Result<Measured
     Ok(Measured {
         rate: answered as f64 / elapsed,
         failed,
+        cpu_per_request: None,
     })
 }
 
