@@ -567,12 +567,15 @@ fn python_http_client(lab: &mut Lab) -> StepResult {
     let root = lab.scratch_dir()?.join(SITE);
     let accepted_before = accepted(lab);
     let args = ["-c", PYTHON, &port, &root.to_string_lossy()];
-    let output = testkit::procs::run_with_timeout(
-        Path::new("python3"),
-        &args,
-        b"",
-        Duration::from_secs(10),
-    )?;
+    let mut python = testkit::procs::Running::start(Path::new("python3"), &args)?;
+    python.set_timeout(Duration::from_secs(10));
+    python.close_stdin();
+    let finished = python.finish()?;
+    let printed: String = finished
+        .rest
+        .iter()
+        .map(|line| format!("{line}\n"))
+        .collect();
     let (index, picture) = (INDEX.len(), file("picture.png").len());
     let style = file("style.css").len();
     let expected = format!(
@@ -582,7 +585,7 @@ fn python_http_client(lab: &mut Lab) -> StepResult {
          GET /missing.html 404 Not Found text/plain; charset=utf-8 14 14 b'404 Not Found\\n'\n"
     );
     let connections = accepted(lab) - accepted_before;
-    if output.stdout == expected && output.code() == 0 && connections == 1 {
+    if printed == expected && finished.status.success() && connections == 1 {
         return Ok(());
     }
     let mut failure = Failure::new(format!(
@@ -598,7 +601,7 @@ fn python_http_client(lab: &mut Lab) -> StepResult {
     failure.sent =
         Some("GET /index.html, HEAD /style.css, GET /picture.png, GET /missing.html".into());
     failure.expected = Some(expected);
-    failure.received = Some(format!("{}{}", output.stdout, output.stderr));
+    failure.received = Some(printed);
     Err(failure.with_reproduce(format!(
         "python3 -c 'import http.client; c = http.client.HTTPConnection(\"127.0.0.1\", {}); \
          c.request(\"HEAD\", \"/index.html\"); r = c.getresponse(); print(r.status, \

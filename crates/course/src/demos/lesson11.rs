@@ -16,7 +16,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::demo::{Demo, Scenario, Session};
-use testkit::probe::Probe;
+use testkit::client::Conn;
 use testkit::procs::{Running, STEP_TIMEOUT, Server};
 use testkit::tools::CHROMIUM;
 
@@ -100,11 +100,11 @@ fn browser_request(session: &mut Session) -> Result<()> {
         "chromium $ chromium {} --user-data-dir=<a new folder> --screenshot=<a file> {url}",
         CHROMIUM_FLAGS.join(" ")
     ));
-    let ran = testkit::procs::run_with_timeout(&chromium, &args, b"", Duration::from_secs(60));
+    let ran = run_to_end(&chromium, &args, Duration::from_secs(60));
     let _ = std::fs::remove_dir_all(&profile);
-    let ran = ran?;
-    if !ran.status.success() {
-        bail!("chromium failed ({}): {}", ran.status, ran.stderr);
+    let (status, output) = ran?;
+    if !status.success() {
+        bail!("chromium failed ({status}): {}", output.join("\n"));
     }
     session.say("chromium | (saves a screenshot of the page, and exits)");
 
@@ -136,6 +136,19 @@ fn browser_request(session: &mut Session) -> Result<()> {
     server.kill()?;
     session.say("server stopped");
     Ok(())
+}
+
+/// Runs `program` with `args` to its end, within `limit`: its exit status and what it printed.
+fn run_to_end(
+    program: &std::path::Path,
+    args: &[&str],
+    limit: Duration,
+) -> Result<(std::process::ExitStatus, Vec<String>)> {
+    let mut running = Running::start(program, args)?;
+    running.set_timeout(limit);
+    running.close_stdin();
+    let finished = running.finish()?;
+    Ok((finished.status, finished.rest))
 }
 
 /// The flags that run Chromium without a window, as root in a container: no sandbox, no GPU,
@@ -252,7 +265,7 @@ pub const BY_HAND: Scenario = Scenario {
 fn by_hand(session: &mut Session) -> Result<()> {
     let mut server = session.start_server("server", "http-server", &["--port", "0"])?;
     session.show_until("server", &mut server, |line| line.starts_with("serving "))?;
-    let mut nc = Probe::connect(server.address)?;
+    let mut nc = Conn::connect(server.address)?;
     session.say(&format!(
         "nc | connects to {}, as `nc -C` would",
         server.address
@@ -274,9 +287,9 @@ fn by_hand(session: &mut Session) -> Result<()> {
 }
 
 /// Sends `request` and says so, with its line ends visible.
-fn send(session: &mut Session, nc: &mut Probe, request: &str) -> Result<()> {
+fn send(session: &mut Session, nc: &mut Conn, request: &str) -> Result<()> {
     session.say(&format!("nc | sends {}", escaped(request)));
-    nc.send(request.as_bytes())
+    Ok(nc.send(request.as_bytes())?)
 }
 
 /// `text` as a Rust string literal shows it: `\r\n` visible.
@@ -286,7 +299,7 @@ fn escaped(text: &str) -> String {
 
 /// Reads one response and shows it line by line as `nc` prints it; its body is read by its
 /// `Content-Length` (unless `with_body` is false: the answer to HEAD has none).
-fn show_response(session: &mut Session, nc: &mut Probe, with_body: bool) -> Result<()> {
+fn show_response(session: &mut Session, nc: &mut Conn, with_body: bool) -> Result<()> {
     let mut length = 0;
     loop {
         let line = read_line(nc)?;
@@ -299,7 +312,7 @@ fn show_response(session: &mut Session, nc: &mut Probe, with_body: bool) -> Resu
         }
     }
     if with_body {
-        let body = nc.receive_exact(length)?;
+        let body = nc.receive(length)?;
         let body = String::from_utf8(body).context("a text body")?;
         for line in body.lines() {
             session.say(format!("nc | {line}").trim_end());
@@ -309,10 +322,10 @@ fn show_response(session: &mut Session, nc: &mut Probe, with_body: bool) -> Resu
 }
 
 /// One line of a head, without its `\r\n` (a byte at a time: heads are short).
-fn read_line(nc: &mut Probe) -> Result<String> {
+fn read_line(nc: &mut Conn) -> Result<String> {
     let mut line = Vec::new();
     loop {
-        let byte = nc.receive_exact(1).context("no whole line")?;
+        let byte = nc.receive(1).context("no whole line")?;
         if byte == b"\n" {
             if line.last() == Some(&b'\r') {
                 line.pop();
@@ -344,7 +357,7 @@ fn climbing_out(session: &mut Session) -> Result<()> {
         "/%2e%2e/%2e%2e/Cargo.toml",
         "/%252e%252e/Cargo.toml",
     ] {
-        let mut nc = Probe::connect(server.address)?;
+        let mut nc = Conn::connect(server.address)?;
         let request = format!("GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n");
         send(session, &mut nc, &request)?;
         let status = read_whole_response(&mut nc)?;
@@ -356,7 +369,7 @@ fn climbing_out(session: &mut Session) -> Result<()> {
 }
 
 /// Reads one whole response (its body by its `Content-Length`) and returns its status line.
-fn read_whole_response(nc: &mut Probe) -> Result<String> {
+fn read_whole_response(nc: &mut Conn) -> Result<String> {
     let status = read_line(nc)?;
     let mut length = 0;
     loop {
@@ -368,7 +381,7 @@ fn read_whole_response(nc: &mut Probe) -> Result<String> {
             break;
         }
     }
-    nc.receive_exact(length)?;
+    nc.receive(length)?;
     Ok(status)
 }
 
@@ -384,7 +397,7 @@ fn slow_header(session: &mut Session) -> Result<()> {
     let args = ["--port", "0", "--idle-timeout", "1"];
     let mut server = session.start_server("server", "http-server", &args)?;
     session.show_until("server", &mut server, |line| line.starts_with("serving "))?;
-    let mut nc = Probe::connect(server.address)?;
+    let mut nc = Conn::connect(server.address)?;
     send(
         session,
         &mut nc,
@@ -395,7 +408,7 @@ fn slow_header(session: &mut Session) -> Result<()> {
     session.say("nc | (the server has closed the connection)");
     drop(nc);
     show_until_closed(session, &mut server)?;
-    let silent = Probe::connect(server.address)?;
+    let silent = Conn::connect(server.address)?;
     session.say("nc | (a second nc connects and sends nothing)");
     show_until_closed(session, &mut server)?;
     drop(silent);
