@@ -8,6 +8,7 @@ pub mod command_server;
 pub mod count_server;
 pub mod file_server;
 pub mod greet_server;
+pub mod http_file_server;
 pub mod kv_server;
 pub mod kv_server_async;
 pub mod kv_server_threads;
@@ -26,4 +27,5 @@ pub const ALL: &[Check] = &[
     kv_server_threads::CHECK,
     budget_chat::CHECK,
     kv_server_async::CHECK,
+    http_file_server::CHECK,
 ];

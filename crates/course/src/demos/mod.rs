@@ -19,6 +19,7 @@ mod lesson07;
 mod lesson08;
 mod lesson09;
 mod lesson10;
+mod lesson11;
 mod wiretap;
 
 /// Every demo, in lesson order.
@@ -33,6 +34,7 @@ pub const ALL: &[Demo] = &[
     lesson08::DEMO,
     lesson09::DEMO,
     lesson10::DEMO,
+    lesson11::DEMO,
 ];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
@@ -63,6 +65,12 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson10::LAZY,
     lesson10::TOKIO_SLEEP,
     lesson10::BLOCKING_SLEEP,
+    lesson11::BROWSER_REQUEST,
+    lesson11::CURL_KEEP_ALIVE,
+    lesson11::BY_HAND,
+    lesson11::CLIMBING_OUT,
+    lesson11::SLOW_HEADER,
+    lesson11::GET_CHUNKED,
     wiretap::TCP,
     wiretap::HEX,
     wiretap::CHUNK,
