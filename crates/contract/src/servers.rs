@@ -1,4 +1,4 @@
-//! The servers of lessons 1 to 7 as subjects of the contract: how one normal client is
+//! The servers of the lessons as subjects of the contract: how one normal client is
 //! served by each, and the exact lines each prints about a client that misbehaves.
 //!
 //! Where the operating system's timing allows more than one correct outcome (a reset that
@@ -235,25 +235,64 @@ pub const SERVERS: &[Subject] = &[
         bin: "chat-server",
         package: "lesson-chat",
         port: 7777,
-        needs_out_dir: false,
-        threaded: true,
-        served: chat,
-        on_close_at_once: &[&["client {client}: closed the connection without sending a name"]],
-        on_reset: (
-            b"ali",
-            &[&["client {client}: did not send a name: connection reset by the peer"]],
-        ),
-        on_silence: &[&[
-            "client {client}: did not send a name: nothing arrived for 1 s (--idle-timeout)",
-        ]],
-        on_not_text: Some(NotText {
-            sent: b"\xff\xfe\n",
-            answer: b"Welcome to budgetchat! What shall I call you?\nERR the name ff fe is not 1 to 16 letters or digits\n",
-            lines: &[&["client {client}: the name ff fe is not 1 to 16 letters or digits"]],
-        }),
+        ..CHAT
     },
     threaded_server(),
     pool_server(),
+    Subject {
+        bin: "poll-server",
+        package: "lesson-async",
+        port: 12004,
+        ..COMMAND_PROTOCOL
+    },
+    Subject {
+        bin: "async-server",
+        package: "lesson-async",
+        port: 12005,
+        ..COMMAND_PROTOCOL
+    },
+    Subject {
+        bin: "async-chat-server",
+        package: "lesson-async",
+        port: 7778,
+        // It sends the welcome when its one thread gets to the new client's task, which may be
+        // after the reset has arrived: then the welcome's send is what fails.
+        on_reset: (
+            b"ali",
+            &[
+                &["client {client}: did not send a name: connection reset by the peer"],
+                &["client {client}: could not send the welcome: connection reset by the peer"],
+            ],
+        ),
+        ..CHAT
+    },
+    Subject {
+        bin: "http-server",
+        package: "lesson-http",
+        port: 8000,
+        needs_out_dir: false,
+        threaded: true,
+        served: http,
+        on_close_at_once: &[&["client {client}: closed the connection without sending a request"]],
+        on_reset: (
+            b"GET / HT",
+            &[
+                &["client {client}: could not receive a request: connection reset by the peer"],
+                &[
+                    "client {client}: closed the connection in the middle of a request head (8 bytes)",
+                ],
+            ],
+        ),
+        on_silence: &[&["client {client}: sent no request for 1 s (--idle-timeout)"]],
+        // Half a request line, then the half-close: no whole head ever comes.
+        on_not_text: Some(NotText {
+            sent: b"\xff\xfe\n",
+            answer: b"",
+            lines: &[&[
+                "client {client}: closed the connection in the middle of a request head (3 bytes)",
+            ]],
+        }),
+    },
 ];
 
 /// Lesson 8's thread-per-client server, with its default cap of 64 clients.
@@ -276,8 +315,32 @@ const fn pool_server() -> Subject {
     }
 }
 
-/// What lesson 8's two servers share: exercise command-server's line protocol, served from
-/// many threads at once.
+/// What lesson 9's Budget Chat servers share (chat-server, and lesson 10's
+/// async-chat-server): the protocol, and the lines about clients that never join.
+const CHAT: Subject = Subject {
+bin: "",
+package: "",
+port: 0,
+    needs_out_dir: false,
+    threaded: true,
+    served: chat,
+    on_close_at_once: &[&["client {client}: closed the connection without sending a name"]],
+    on_reset: (
+        b"ali",
+        &[&["client {client}: did not send a name: connection reset by the peer"]],
+    ),
+    on_silence: &[&[
+        "client {client}: did not send a name: nothing arrived for 1 s (--idle-timeout)",
+    ]],
+    on_not_text: Some(NotText {
+        sent: b"\xff\xfe\n",
+        answer: b"Welcome to budgetchat! What shall I call you?\nERR the name ff fe is not 1 to 16 letters or digits\n",
+        lines: &[&["client {client}: the name ff fe is not 1 to 16 letters or digits"]],
+    }),
+};
+
+/// What lesson 8's two servers and lesson 10's poll-server and async-server share: exercise
+/// command-server's line protocol, served to many clients at once.
 const COMMAND_PROTOCOL: Subject = Subject {
     bin: "",
     package: "",
@@ -315,6 +378,28 @@ fn chat(lab: &mut Lab) -> StepResult {
     conn.expect(b"Welcome to budgetchat! What shall I call you?\n")?;
     conn.send(b"alice\n")?;
     conn.expect(b"* The room contains:\n")?;
+    conn.half_close()?;
+    conn.expect_close()
+}
+
+/// http-server: a page that is not there gets its 404 (its `Date` checked for its shape only:
+/// it changes every second), the connection stays open, and ends when the client's does.
+fn http(lab: &mut Lab) -> StepResult {
+    let mut conn = lab.connect()?;
+    conn.send(b"GET /no-such-page HTTP/1.1\r\nHost: x\r\n\r\n")?;
+    conn.expect(b"HTTP/1.1 404 Not Found\r\nDate: ")?;
+    let date = conn.read_line(64)?;
+    // `Sat, 05 Dec 2026 21:21:05 GMT\r\n`
+    if date.len() != 31 || !date.ends_with(b" GMT\r\n") {
+        let mut failure = conn.failure("the Date line is not an HTTP date".to_string());
+        failure.expected = Some("\"Sat, 05 Dec 2026 21:21:05 GMT\\r\\n\"".into());
+        failure.received = Some(netlesson::show::show_bytes(&date));
+        return Err(failure);
+    }
+    conn.expect(
+        b"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 46\r\n\r\n\
+          404 Not Found: nothing is served at this path\n",
+    )?;
     conn.half_close()?;
     conn.expect_close()
 }
@@ -437,9 +522,17 @@ pub const PROGRAMS: &[&str] = &[
     "threaded-server",
     "pool-server",
     "load-client",
-    "concurrency-bench",
     "chat-server",
     "chat-client",
+    "poll-server",
+    "async-server",
+    "async-chat-server",
+    "runtime-demo",
+    "concurrency-bench",
+    "chat-bench",
+    "http-server",
+    "http-get",
+    "http-bench",
     "wiretap",
 ];
 
@@ -453,6 +546,8 @@ pub struct Client {
     pub stdin: &'static str,
     /// Whether it waits for an answer (stream-client only sends, by design).
     pub waits_for_answer: bool,
+    /// The server it talks to, which its error names when nothing listens on the port.
+    pub server: &'static str,
 }
 
 /// Every TCP client of the lessons.
@@ -462,60 +557,70 @@ pub const CLIENTS: &[Client] = &[
         args: &[],
         stdin: "",
         waits_for_answer: true,
+        server: "simple-server",
     },
     Client {
         bin: "time-client",
         args: &[],
         stdin: "",
         waits_for_answer: true,
+        server: "time-server",
     },
     Client {
         bin: "echo-client",
         args: &[],
         stdin: "",
         waits_for_answer: true,
+        server: "echo-server",
     },
     Client {
         bin: "uppercase-client",
         args: &[],
         stdin: "hello\n",
         waits_for_answer: true,
+        server: "uppercase-server",
     },
     Client {
         bin: "id-client",
         args: &[],
         stdin: "b1\n",
         waits_for_answer: true,
+        server: "id-server",
     },
     Client {
         bin: "stream-client",
         args: &["--mode", "whole"],
         stdin: "",
         waits_for_answer: false,
+        server: "stream-server",
     },
     Client {
         bin: "string-client",
         args: &["--message", "Hi"],
         stdin: "",
         waits_for_answer: true,
+        server: "string-server",
     },
     Client {
         bin: "average-client",
         args: &["1", "2"],
         stdin: "",
         waits_for_answer: true,
+        server: "average-server",
     },
     Client {
         bin: "image-client",
         args: &["--generate", "4x4"],
         stdin: "",
         waits_for_answer: true,
+        server: "image-server",
     },
     Client {
         bin: "load-client",
         args: &["--clients", "2", "--requests", "2"],
         stdin: "",
         waits_for_answer: true,
+        server: "threaded-server",
     },
     Client {
         bin: "chat-client",
@@ -523,5 +628,6 @@ pub const CLIENTS: &[Client] = &[
         stdin: "",
         // It talks as long as you type: with nothing typed, it ends when its input ends.
         waits_for_answer: false,
+        server: "chat-server",
     },
 ];

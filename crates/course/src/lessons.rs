@@ -24,9 +24,13 @@
 //!   with `--port 0 --once ARGS`, then the client with `--port <that port> ARGS`.
 //! - `output: scenario NAME`: the transcript of a named script in `course::demos::SCENARIOS`,
 //!   for runs the other forms cannot express (three programs, a misbehaving client, ...).
+//! - A demo or scenario that needs a program the machine lacks (curl, Chromium) fails with
+//!   [`MissingTool`]: its block is then left as it is, with a note, unless
+//!   `COURSE_REQUIRE_TOOLS=1` (CI) makes it a problem.
 //! - `output: run BIN ARGS...`: the command `cargo run -q --bin BIN -- ARGS` and what it printed
 //!   (stdout and stderr), for showing errors. In ARGS, `{closed-port}` is a port where nothing
-//!   listens and `{busy-port}` one where a listener that never accepts is open.
+//!   listens and `{busy-port}` one where a listener that never accepts is open (also inside
+//!   an argument: `http://127.0.0.1:{closed-port}/`).
 //!
 //! Outputs are compared after [`normalize`], which hides what changes from run to run (ports,
 //! times, durations), so the lesson keeps the numbers of the run that generated it.
@@ -41,9 +45,10 @@ use anyhow::{Context, Result, bail};
 use regex_lite::Regex;
 pub use testkit::text::normalize;
 
+use crate::demo::MissingTool;
 use crate::{demo, demos};
 use testkit::probe::{ClosedPort, silent_listener};
-use testkit::{bins, procs};
+use testkit::{bins, procs, tools};
 
 /// Something in a lesson that does not match the code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,13 +67,19 @@ impl fmt::Display for Problem {
     }
 }
 
-/// The markdown files checked: `README.md`, `ARCHITECTURE.md` and `lessons/*.md`.
+/// The markdown files checked: `README.md`, `ARCHITECTURE.md`, the book's own pages and
+/// `lessons/*.md`.
 pub fn documents(root: &Path) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = ["README.md", "ARCHITECTURE.md"]
-        .iter()
-        .map(|name| root.join(name))
-        .filter(|path| path.exists())
-        .collect();
+    let mut files: Vec<PathBuf> = [
+        "README.md",
+        "ARCHITECTURE.md",
+        "book/index.md",
+        "book/SUMMARY.md",
+    ]
+    .iter()
+    .map(|name| root.join(name))
+    .filter(|path| path.exists())
+    .collect();
     let lessons = root.join("lessons");
     let mut lesson_files: Vec<PathBuf> = std::fs::read_dir(&lessons)
         .with_context(|| format!("could not list {}", lessons.display()))?
@@ -281,7 +292,7 @@ fn dedent(lines: Vec<String>) -> Vec<String> {
 fn fresh_body(
     document: &Document,
     block: &Block,
-    outputs: &BTreeMap<String, Result<String, String>>,
+    outputs: &BTreeMap<String, Outcome>,
 ) -> Result<Vec<String>, String> {
     match &block.source {
         Source::Snippet { path, region: name } => {
@@ -293,8 +304,10 @@ fn fresh_body(
             })
         }
         Source::Output { command } => match outputs.get(command) {
-            Some(Ok(text)) => Ok(text.lines().map(str::to_string).collect()),
-            Some(Err(error)) => Err(format!("`{command}` could not run: {error}")),
+            Some(Outcome::Ran(text)) => Ok(text.lines().map(str::to_string).collect()),
+            // A program it needs is not installed here: what the lesson shows stays.
+            Some(Outcome::Skipped) => Ok(block.body.clone()),
+            Some(Outcome::Failed(error)) => Err(format!("`{command}` could not run: {error}")),
             None => Err(format!("`{command}` was not run")),
         },
     }
@@ -385,8 +398,19 @@ fn check_snippet_linked(document: &Document, block: &Block) -> Option<Problem> {
     })
 }
 
+/// What running an output command gave.
+enum Outcome {
+    /// Its output.
+    Ran(String),
+    /// Why it failed.
+    Failed(String),
+    /// It needs a program that is not installed here (curl, Chromium), and
+    /// `COURSE_REQUIRE_TOOLS=1` is not set: the block is left as it is.
+    Skipped,
+}
+
 /// Runs every distinct output command of all documents, in parallel.
-fn run_outputs(documents: &[Document]) -> Result<BTreeMap<String, Result<String, String>>> {
+fn run_outputs(documents: &[Document]) -> Result<BTreeMap<String, Outcome>> {
     let commands: std::collections::BTreeSet<String> = documents
         .iter()
         .flat_map(|document| &document.blocks)
@@ -410,11 +434,24 @@ fn run_outputs(documents: &[Document]) -> Result<BTreeMap<String, Result<String,
         running
             .into_iter()
             .map(|(command, handle)| {
-                let result = match handle.join() {
-                    Ok(result) => result.map_err(|error| format!("{error:#}")),
-                    Err(_) => Err("the run panicked".to_string()),
+                let outcome = match handle.join() {
+                    Ok(Ok(text)) => Outcome::Ran(text),
+                    Ok(Err(error)) => match error
+                        .chain()
+                        .find_map(|cause| cause.downcast_ref::<MissingTool>())
+                    {
+                        Some(missing) if !tools::required() => {
+                            eprintln!(
+                                "note: `{command}` was not run, {missing}: lessons keep the \
+                                 output they show"
+                            );
+                            Outcome::Skipped
+                        }
+                        _ => Outcome::Failed(format!("{error:#}")),
+                    },
+                    Err(_) => Outcome::Failed("the run panicked".to_string()),
                 };
-                (command, result)
+                (command, outcome)
             })
             .collect()
     });
@@ -455,14 +492,14 @@ fn run_program(bin: &str, args: &[&str]) -> Result<String> {
     let busy = silent_listener()?;
     let closed_port = closed.port().to_string();
     let busy_port = busy.local_addr()?.port().to_string();
-    let real_args: Vec<&str> = args
+    let real_args: Vec<String> = args
         .iter()
-        .map(|arg| match *arg {
-            "{closed-port}" => closed_port.as_str(),
-            "{busy-port}" => busy_port.as_str(),
-            other => other,
+        .map(|arg| {
+            arg.replace("{closed-port}", &closed_port)
+                .replace("{busy-port}", &busy_port)
         })
         .collect();
+    let real_args: Vec<&str> = real_args.iter().map(String::as_str).collect();
     let mut program = procs::Running::start(&bins::path(bin)?, &real_args)?;
     program.close_stdin();
     let finished = program.finish()?;
@@ -519,6 +556,10 @@ fn check_links(document: &Document, root: &Path) -> Vec<Problem> {
             problems.push(document.problem(index, format!("dangling link: {target}")));
             continue;
         }
+        if let Some(why) = not_in_the_book(root, &document.path, &file) {
+            problems.push(document.problem(index, format!("{why}: {target}")));
+            continue;
+        }
         if let Some(anchor) = anchor {
             let is_markdown = file.extension().is_some_and(|ext| ext == "md");
             let found = is_markdown
@@ -531,6 +572,42 @@ fn check_links(document: &Document, root: &Path) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Why the book cannot serve `file`, the target of a link in the lesson `page`; `None` if it
+/// can, or if `page` is not a page of the book. The book (`book/`, see `course::book`) holds
+/// the lessons and a copy of `crates/` without its markdown files, so a lesson may link to
+/// another lesson or to a file of `crates/` that is not markdown, and to nothing else of the
+/// repository (the `README.md` at the root, say, which is not in the book).
+fn not_in_the_book(root: &Path, page: &Path, file: &Path) -> Option<&'static str> {
+    if !page.starts_with(root.join("lessons")) {
+        return None;
+    }
+    let relative = file.strip_prefix(root).ok()?;
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for component in relative.components() {
+        match component {
+            std::path::Component::Normal(part) => parts.push(part),
+            // The guard climbs one folder; above the root, the link leaves the repository.
+            std::path::Component::ParentDir if parts.pop().is_none() => {
+                return Some("the book cannot serve a link that leaves the repository");
+            }
+            _ => {}
+        }
+    }
+    let is_markdown = file.extension().is_some_and(|ext| ext == "md");
+    match parts.first().and_then(|first| first.to_str()) {
+        Some("lessons") => None,
+        Some("crates") if !is_markdown => None,
+        Some("crates") => Some(
+            "the book copies crates/ without its markdown files, so it cannot serve this link \
+             (link to a lesson, or a source file)",
+        ),
+        _ => Some(
+            "the book holds lessons/ and crates/ only, so it cannot serve this link (link to a \
+             file in them, or to a web page)",
+        ),
+    }
 }
 
 /// The anchors GitHub gives the headings of a markdown text.
@@ -597,6 +674,10 @@ mod tests {
             "recv(1024) -> 13 bytes from [::1]:PORT in DURATION at TIME"
         );
         assert_eq!(
+            normalize("Date: Sat, 05 Dec 2026 21:21:05 GMT"),
+            "Date: DATE"
+        );
+        assert_eq!(
             normalize("throughput: 24271 requests/s, 317 MiB/s"),
             "throughput: RATE, RATE"
         );
@@ -621,6 +702,24 @@ mod tests {
                 // Taken by the second "Run it": GitHub counts on from the taken anchor.
                 "run-it-1-1",
             ]
+        );
+    }
+
+    #[test]
+    fn a_lesson_may_link_only_to_what_the_book_holds() {
+        let root = std::path::Path::new("/course");
+        let page = root.join("lessons/01-simple-server.md");
+        let link =
+            |target: &str| super::not_in_the_book(root, &page, &root.join("lessons").join(target));
+        assert_eq!(link("02-time-server.md"), None);
+        assert_eq!(link("../crates/01-simple/src/bin/simple-server.rs"), None);
+        assert!(link("../README.md").is_some_and(|why| why.contains("lessons/ and crates/ only")));
+        assert!(link("../crates/x/README.md").is_some_and(|why| why.contains("markdown")));
+        assert!(link("../../elsewhere.rs").is_some_and(|why| why.contains("leaves")));
+        let readme = root.join("README.md");
+        assert_eq!(
+            super::not_in_the_book(root, &readme, &root.join("Cargo.toml")),
+            None
         );
     }
 

@@ -382,7 +382,7 @@ fn expect_refusal(lab: &mut Lab, conn: &mut Conn, within: Duration, what: &str) 
 /// Whether the server has said that it accepted `conn` (`exercises::serve` prints
 /// `accepted connection from <address>` for each client it takes).
 fn was_accepted(lab: &mut Lab, conn: &Conn) -> bool {
-    let Some(address) = conn.local_addr() else {
+    let Ok(address) = conn.local_addr() else {
         return true;
     };
     lab.lines_about(address)
