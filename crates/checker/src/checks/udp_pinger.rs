@@ -160,11 +160,17 @@ pub const STEPS: &[Step] = &[
     },
 ];
 
-/// The `--timeout` the checker gives the pinger, in seconds: short, so that lost pings cost
-/// little, long enough for a reply on a busy machine.
-const TIMEOUT: &str = "0.2";
-/// [`TIMEOUT`] in milliseconds, for arithmetic.
-const TIMEOUT_MS: f64 = 200.0;
+/// The `--timeout` the checker gives the pinger in a run where some pings are lost and some
+/// answered, in seconds: short, so that lost pings cost little, long enough for a reply on a
+/// busy machine.
+const TIMEOUT: &str = "0.3";
+
+/// The `--timeout` of a run where every ping is answered: the default, 1 s (no ping waits for
+/// it, and no busy machine makes a reply that late).
+const ANSWERED: &str = "1";
+
+/// The `--timeout` of a run where no ping is answered: nothing can come late.
+const UNANSWERED: &str = "0.2";
 
 /// How long the checker's own servers wait before they reply: a round trip the pinger must
 /// show in milliseconds.
@@ -198,6 +204,8 @@ struct Run<'a> {
     by_hand: Vec<String>,
     /// The pinger's options when run by hand.
     by_hand_options: &'a str,
+    /// Its `--timeout`, in seconds.
+    timeout: &'a str,
 }
 
 fn all_answered(lab: &mut Lab) -> StepResult {
@@ -216,7 +224,8 @@ fn all_answered(lab: &mut Lab) -> StepResult {
         fates: &[FAST; 10],
         story,
         by_hand: vec![udp_server_by_hand()],
-        by_hand_options: &format!("--timeout {TIMEOUT}"),
+        by_hand_options: "",
+        timeout: ANSWERED,
     };
     let result = run_and_compare(lab, &run);
     server.judge(lab, 10, &run, result)
@@ -254,6 +263,7 @@ fn lossy_network(lab: &mut Lab) -> StepResult {
                     .to_string(),
             ],
             by_hand_options: &format!("--port 5006 --timeout {TIMEOUT}"),
+            timeout: TIMEOUT,
         },
     )
 }
@@ -287,6 +297,7 @@ fn late_reply_and_copy(lab: &mut Lab) -> StepResult {
                 .to_string(),
         ],
         by_hand_options: &format!("--port 5006 --count 3 --timeout {TIMEOUT}"),
+        timeout: TIMEOUT,
     };
     let result = run_and_compare(lab, &run);
     server.judge(lab, 3, &run, result)
@@ -309,6 +320,7 @@ fn not_text(lab: &mut Lab) -> StepResult {
                 and go on waiting for it",
         by_hand: vec![udp_server_by_hand()],
         by_hand_options: "--count 100",
+        timeout: ANSWERED,
     };
     let result = run_and_compare(lab, &run);
     server.judge(lab, 2, &run, result).map_err(|failure| {
@@ -339,7 +351,8 @@ fn never_answers(lab: &mut Lab) -> StepResult {
              --drop 1 --seed 1    (loses everything)"
                 .to_string(),
         ],
-        by_hand_options: &format!("--port 5006 --count 2 --timeout {TIMEOUT}"),
+        by_hand_options: &format!("--port 5006 --count 2 --timeout {UNANSWERED}"),
+        timeout: UNANSWERED,
     };
     let result = run_and_compare(lab, &run);
     server.judge(lab, 2, &run, result)
@@ -348,7 +361,7 @@ fn never_answers(lab: &mut Lab) -> StepResult {
 /// `--port 0`: no datagram can be sent there (the system refuses it), so the pinger cannot do
 /// its job: it must say so in an `error: ...` line and exit with 1, not report lost pings.
 fn cannot_send(lab: &mut Lab) -> StepResult {
-    let args = ["--port", "0", "--count", "2", "--timeout", TIMEOUT];
+    let args = ["--port", "0", "--count", "2", "--timeout", UNANSWERED];
     let reproduce = vec![lab.program_command("--port 0 --count 2")];
     let finished = lab
         .run_program(&args, Duration::from_secs(2))
@@ -406,28 +419,41 @@ fn udp_server_by_hand() -> String {
     "cargo run -q --bin udp-server -- --reply upper".to_string()
 }
 
+/// `run`'s --timeout in milliseconds.
+fn timeout_ms(run: &Run) -> f64 {
+    run.timeout.parse::<f64>().unwrap_or(1.0) * 1000.0
+}
+
 /// Runs the pinger as `run` says and compares its output with the fates, line by line.
 fn run_and_compare(lab: &mut Lab, run: &Run) -> StepResult {
     let port = run.port.to_string();
     let count = run.count.map(|count| count.to_string());
-    let mut args = vec!["--host", "127.0.0.1", "--port", &port, "--timeout", TIMEOUT];
+    let mut args = vec![
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--timeout",
+        run.timeout,
+    ];
     if let Some(count) = &count {
         args.extend(["--count", count]);
     }
     let lost = run.fates.iter().filter(|fate| **fate == LOST).count();
     // Each lost ping costs one --timeout; the rest are quick. Plenty of room on top, but a
     // pinger that waits a whole second per lost ping cannot make it.
-    let limit = Duration::from_secs_f64(TIMEOUT_MS / 1000.0 * lost as f64 + 1.5);
+    let limit = Duration::from_secs_f64(timeout_ms(run) / 1000.0 * lost as f64 + 1.5);
     let reproduce = reproduce_commands(lab, run);
     let finished = lab.run_program(&args, limit).map_err(|failure| {
         explained(
             format!(
-                "{}. With --timeout {TIMEOUT} and {lost} {} lost it needs about {:.1} s: does \
+                "{}. With --timeout {} and {lost} {} lost it needs about {:.1} s: does \
                  it give each ping --timeout seconds from its send (not a fixed second, and not \
                  again from each datagram it ignores), and stop after --count pings?",
                 failure.problem,
+                run.timeout,
                 if lost == 1 { "ping" } else { "pings" },
-                TIMEOUT_MS / 1000.0 * lost as f64
+                timeout_ms(run) / 1000.0 * lost as f64
             ),
             run,
             &reproduce,
@@ -562,9 +588,10 @@ fn check_ping_line(line: &str, index: usize, run: &Run) -> Result<Option<f64>, F
             want,
             line,
             &format!(
-                "`PING {number}` came back well within --timeout {TIMEOUT}, but the pinger says \
+                "`PING {number}` came back well within --timeout {}, but the pinger says \
                  it timed out: does it wait --timeout seconds, and compare the reply with \
-                 `PING {number}` exactly?"
+                 `PING {number}` exactly?",
+                run.timeout
             ),
         )),
         (Fate::Reply { at_least_ms }, Some(ms)) => {
@@ -606,10 +633,11 @@ fn check_time(
         };
         return Err(line_failure(run, index, want, line, &problem));
     }
-    if ms > TIMEOUT_MS {
+    if ms > timeout_ms(run) {
         let problem = format!(
-            "a round trip of {ms:.3} ms is longer than --timeout {TIMEOUT} allows: print \
-             milliseconds, and give up on a ping after --timeout seconds"
+            "a round trip of {ms:.3} ms is longer than --timeout {} allows: print \
+             milliseconds, and give up on a ping after --timeout seconds",
+            run.timeout
         );
         return Err(line_failure(run, index, want, line, &problem));
     }
