@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::Exercise;
+use crate::runner::{Outcome, Status, Target};
 use crate::workspace::Workspace;
 
 /// What the record keeps of one exercise.
@@ -61,6 +62,21 @@ impl Progress {
     pub fn entry_mut(&mut self, exercise: &Exercise) -> &mut Entry {
         self.exercises.entry(exercise.name.to_string()).or_default()
     }
+}
+
+/// Remembers the result of a check of the student's program, for `list` and `solution`. A
+/// failure of the checker itself is never recorded: it says nothing of the program.
+pub fn record(workspace: &Workspace, outcome: &Outcome) {
+    if outcome.target != Target::Student || outcome.status() == Status::CheckerFailed {
+        return;
+    }
+    let mut saved = Progress::load(workspace);
+    let entry = saved.entry_mut(outcome.exercise);
+    entry.last_check = Some(outcome.status_text());
+    entry.passed = outcome.passed();
+    entry.checked_file = fingerprint(workspace, outcome.exercise);
+    // The record is a convenience: a check still counts if it cannot be written.
+    let _ = saved.save(workspace);
 }
 
 /// Whether the student's file is still the starter, byte for byte (not started).

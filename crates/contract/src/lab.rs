@@ -46,6 +46,19 @@ pub struct Failure {
     /// the program under test (a client exercise's do), the report puts the command that
     /// starts it as a server in front.
     pub reproduce: Vec<String>,
+    /// Whose failure it is: the program's (a step fails), or the checker's own (it could not
+    /// start a helper, a process, a temporary folder: the check stops and blames nobody).
+    pub blame: Blame,
+}
+
+/// Whose failure a [`Failure`] is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Blame {
+    /// The program under test did something wrong: the step fails.
+    #[default]
+    Program,
+    /// The checker itself could not do its job: never the student's fault.
+    Checker,
 }
 
 impl Failure {
@@ -54,6 +67,25 @@ impl Failure {
         Failure {
             problem: problem.into(),
             ..Failure::default()
+        }
+    }
+
+    /// A failure of the checker's own machinery (it could not start a helper program, create
+    /// a socket or a folder, ...): the check stops, and it is not the program's fault.
+    pub fn of_checker(problem: impl Into<String>) -> Failure {
+        Failure {
+            problem: problem.into(),
+            blame: Blame::Checker,
+            ..Failure::default()
+        }
+    }
+
+    /// A failure of the program under test, or of the checker when `error` says the system
+    /// failed (it could not run a program, make a pipe: an I/O error at the root of it).
+    fn starting(error: anyhow::Error, problem: String) -> Failure {
+        match error.root_cause().downcast_ref::<std::io::Error>() {
+            Some(_) => Failure::of_checker(format!("{error:#}")),
+            None => Failure::new(problem),
         }
     }
 
@@ -73,7 +105,7 @@ impl Failure {
 impl From<anyhow::Error> for Failure {
     /// A failure of the checker's own machinery (it could not start a process, ...).
     fn from(error: anyhow::Error) -> Failure {
-        Failure::new(format!("{error:#}"))
+        Failure::of_checker(format!("{error:#}"))
     }
 }
 
@@ -102,6 +134,16 @@ pub struct Lab {
     client_output: Vec<String>,
     /// The server, when it was started with its stdout closed ([`Lab::start_with_stdout_closed`]).
     deaf_server: Option<StdoutClosed>,
+    /// How many times the program under test was started, to tell one run's output from the
+    /// next ([`Lab::output_mark`]).
+    starts: usize,
+}
+
+/// Where the program's output stood at a moment ([`Lab::output_mark`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputMark {
+    starts: usize,
+    lines: usize,
 }
 
 impl Lab {
@@ -119,6 +161,7 @@ impl Lab {
             helpers: Vec::new(),
             client_output: Vec::new(),
             deaf_server: None,
+            starts: 0,
         }
     }
 
@@ -176,7 +219,7 @@ impl Lab {
         let dir =
             std::env::temp_dir().join(format!("exercise-check-{}-{number}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|error| {
-            Failure::new(format!("could not create {}: {error}", dir.display()))
+            Failure::of_checker(format!("could not create {}: {error}", dir.display()))
         })?;
         self.scratch = Some(dir.clone());
         Ok(dir)
@@ -211,6 +254,7 @@ impl Lab {
     }
 
     fn start_with_port(&mut self, port: &str) -> StepResult {
+        self.starts += 1;
         let mut args = vec!["--port", port];
         args.extend(self.server_args.iter().map(String::as_str));
         args.extend(self.extra_args.iter().map(String::as_str));
@@ -219,11 +263,13 @@ impl Lab {
                 self.server = Some(server);
                 Ok(())
             }
-            Err(error) => Err(Failure::new(format!(
-                "the program did not start as a server should: its first line must be \
-                 `listening on <ip>:<port>`.\n{error:#}"
-            ))
-            .with_reproduce(self.server_command(""))),
+            Err(error) => {
+                let problem = format!(
+                    "the program did not start as a server should: its first line must be \
+                     `listening on <ip>:<port>`.\n{error:#}"
+                );
+                Err(Failure::starting(error, problem).with_reproduce(self.server_command("")))
+            }
         }
     }
 
@@ -249,9 +295,13 @@ impl Lab {
     /// Starts the server on `--port 0` and closes its stdout right after the ready line, as
     /// `server | head -1` does: from then on every line it prints fails.
     pub fn start_with_stdout_closed(&mut self) -> StepResult {
+        self.starts += 1;
         let mut args = vec!["--port", "0"];
         args.extend(self.server_args.iter().map(String::as_str));
-        let deaf = StdoutClosed::start(&self.program, &args)?;
+        let deaf = StdoutClosed::start(&self.program, &args).map_err(|error| {
+            let problem = format!("the program did not start as a server should: {error:#}");
+            Failure::starting(error, problem)
+        })?;
         self.deaf_server = Some(deaf);
         Ok(())
     }
@@ -354,6 +404,25 @@ impl Lab {
         }
     }
 
+    /// Where the program's output stands now: [`Lab::output_since`] then gives only what it
+    /// printed after (a failing step's report shows what the program printed during the step).
+    pub fn output_mark(&mut self) -> OutputMark {
+        OutputMark {
+            starts: self.starts,
+            lines: self.server_output().len(),
+        }
+    }
+
+    /// The lines the program printed since `mark` (a program started since then: all its
+    /// lines), and how many lines it had printed before, which are left out.
+    pub fn output_since(&mut self, mark: OutputMark) -> (Vec<String>, usize) {
+        let mut lines = self.server_output();
+        if self.starts == mark.starts {
+            lines.drain(..mark.lines.min(lines.len()));
+        }
+        (lines, mark.lines)
+    }
+
     /// Stops the server and removes the scratch folder.
     pub fn finish(&mut self) {
         if let Some(mut server) = self.server.take() {
@@ -373,6 +442,7 @@ impl Lab {
     /// Runs the program to its end with `args` (a client exercise), at most `limit`; a failure
     /// report shows what it printed ([`Lab::server_output`]).
     pub fn run_program(&mut self, args: &[&str], limit: Duration) -> Result<RunResult, Failure> {
+        self.starts += 1;
         let mut program = Running::start_with_env(&self.program, args, QUIET_PANICS)?;
         program.set_timeout(limit);
         program.close_stdin();
