@@ -11,3 +11,4 @@ mod crates;
 mod exercises;
 mod lessons_in_sync;
 mod runner;
+mod workflows;

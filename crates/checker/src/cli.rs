@@ -40,6 +40,12 @@ pub enum Action {
         /// How to print the results (json and junit are for CI and grading tools)
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also write the results as JUnit XML into FILE
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Also write the results as JSON into FILE
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
     },
     /// Show the next hint for an exercise: one more each time you ask
     Hint {
@@ -130,6 +136,8 @@ pub fn run(action: Option<Action>) -> Result<ExitCode> {
             all,
             solution,
             format,
+            junit,
+            json,
         } => {
             let target = match solution {
                 true => Target::Solution,
@@ -138,10 +146,12 @@ pub fn run(action: Option<Action>) -> Result<ExitCode> {
             if solution && !solutions::present(workspace) {
                 return Err(no_solutions().into());
             }
-            match (name, all) {
-                (Some(name), false) => check_one(workspace, find(&name)?, target, format),
-                _ => check_all(workspace, target, format),
-            }
+            let outcomes = match (name, all) {
+                (Some(name), false) => check_one(workspace, find(&name)?, target, format)?,
+                _ => check_all(workspace, target, format)?,
+            };
+            write_reports(&outcomes, junit.as_deref(), json.as_deref())?;
+            Ok(exit_code(&outcomes))
         }
         Action::Hint { name } => hint(workspace, find(&name)?),
         Action::Solution { name, anyway } => solution(workspace, find(&name)?, anyway),
@@ -237,7 +247,7 @@ fn check_one(
     exercise: &'static Exercise,
     target: Target,
     format: Format,
-) -> Result<ExitCode> {
+) -> Result<Vec<Outcome>> {
     let binary = target.binary(exercise);
     let programs = Programs::new()?;
     if format != Format::Text {
@@ -249,7 +259,8 @@ fn check_one(
         )?;
         let mut outcome = runner::check(exercise, target, program(&built, &binary));
         outcome.file = facts(workspace, &outcome);
-        return finish_all(workspace, vec![outcome], format);
+        progress::record(workspace, &outcome);
+        return finish_all(vec![outcome], format);
     }
     println!("{}\n", report::heading(exercise, &target));
     let _ = std::io::stdout().flush();
@@ -272,10 +283,10 @@ fn check_one(
     };
     print!("{}", report::failure_text(&outcome));
     progress::record(workspace, &outcome);
-    Ok(exit_code(&[outcome]))
+    Ok(vec![outcome])
 }
 
-fn check_all(workspace: &Workspace, target: Target, format: Format) -> Result<ExitCode> {
+fn check_all(workspace: &Workspace, target: Target, format: Format) -> Result<Vec<Outcome>> {
     let binaries: Vec<String> = catalog::all()
         .iter()
         .map(|exercise| target.binary(exercise))
@@ -297,7 +308,7 @@ fn check_all(workspace: &Workspace, target: Target, format: Format) -> Result<Ex
         progress::record(workspace, &outcome);
         outcomes.push(outcome);
     }
-    finish_all(workspace, outcomes, format)
+    finish_all(outcomes, format)
 }
 
 /// The student's file's facts, for a check of the student's program.
@@ -307,7 +318,7 @@ fn facts(workspace: &Workspace, outcome: &Outcome) -> Option<FileFacts> {
         .flatten()
 }
 
-fn finish_all(workspace: &Workspace, outcomes: Vec<Outcome>, format: Format) -> Result<ExitCode> {
+fn finish_all(outcomes: Vec<Outcome>, format: Format) -> Result<Vec<Outcome>> {
     match format {
         Format::Text => {
             let passed = outcomes.iter().filter(|outcome| outcome.passed()).count();
@@ -330,14 +341,24 @@ fn finish_all(workspace: &Workspace, outcomes: Vec<Outcome>, format: Format) -> 
         Format::Json => println!("{}", json::to_text(&json::document(&outcomes))),
         Format::Junit => print!("{}", junit::document(&outcomes)),
     }
-    if format != Format::Text {
-        for outcome in &outcomes {
-            if outcome.target == Target::Student {
-                progress::record(workspace, outcome);
-            }
-        }
+    Ok(outcomes)
+}
+
+/// Writes the reports asked for with `--junit FILE` and `--json FILE`.
+fn write_reports(
+    outcomes: &[Outcome],
+    junit: Option<&std::path::Path>,
+    json: Option<&std::path::Path>,
+) -> Result<()> {
+    if let Some(path) = junit {
+        std::fs::write(path, junit::document(outcomes))
+            .with_context(|| format!("could not write {}", path.display()))?;
     }
-    Ok(exit_code(&outcomes))
+    if let Some(path) = json {
+        std::fs::write(path, json::to_text(&json::document(outcomes)))
+            .with_context(|| format!("could not write {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// 0 when every outcome passed, 3 when the checker failed on any, 1 otherwise.

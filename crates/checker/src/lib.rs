@@ -19,6 +19,7 @@
 
 pub mod catalog;
 pub mod checks;
+pub mod classroom;
 pub mod cli;
 pub mod compile;
 pub mod grade;

@@ -127,3 +127,29 @@ pub fn reset(workspace: &Workspace, exercise: &Exercise) -> Result<()> {
         .with_context(|| format!("could not copy {} to {}", from.display(), to.display()))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Progress, record};
+    use crate::runner::{Outcome, Target};
+    use crate::workspace::Workspace;
+
+    #[test]
+    fn a_failure_of_the_checker_is_never_saved_as_progress() {
+        let root = std::env::temp_dir().join(format!("progress-test-{}", std::process::id()));
+        std::fs::create_dir_all(&root).expect("a temporary folder");
+        let workspace = Workspace::at(&root);
+        let exercise = crate::find("greet-server").expect("an exercise");
+        let mut outcome = Outcome::not_built(exercise, Target::Student, String::new());
+        outcome.build_error = None;
+        outcome.checker_error = Some("could not start a helper".to_string());
+        record(&workspace, &outcome);
+        assert!(!workspace.progress_file().exists());
+        // A program that does not compile is the student's: it is recorded.
+        let outcome = Outcome::not_built(exercise, Target::Student, "error".to_string());
+        record(&workspace, &outcome);
+        let entry = Progress::load(&workspace).entry(exercise);
+        assert_eq!(entry.last_check.as_deref(), Some("does not compile"));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}

@@ -132,6 +132,9 @@ pub struct Outcome {
     pub duration: Duration,
     /// The student's file (checks of the student's program only).
     pub file: Option<FileFacts>,
+    /// How many times the check ran: grading checks a program that fails once more, so that a
+    /// machine too busy for a step's time limits never costs a student points.
+    pub attempts: usize,
 }
 
 impl Outcome {
@@ -145,6 +148,7 @@ impl Outcome {
             steps: Vec::new(),
             duration: Duration::ZERO,
             file: None,
+            attempts: 1,
         }
     }
 
@@ -230,6 +234,7 @@ impl Checking {
                 steps: Vec::new(),
                 duration: Duration::ZERO,
                 file: None,
+                attempts: 1,
             },
             lab,
             setup,

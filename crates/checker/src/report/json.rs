@@ -55,6 +55,9 @@ pub struct ExerciseResult {
     pub max_points: u32,
     /// How long the steps took, in seconds.
     pub seconds: f64,
+    /// How many times the check ran (grading checks a failing program twice and keeps the
+    /// run that got further).
+    pub attempts: usize,
     /// The student's file: its sha256, and whether it is the starter or the reference
     /// solution byte for byte (checks of the student's program only).
     pub file: Option<FileFacts>,
@@ -161,6 +164,7 @@ impl ExerciseResult {
             points: rounded(outcome.points()),
             max_points: exercise.points,
             seconds: outcome.duration.as_secs_f64(),
+            attempts: outcome.attempts,
             file: outcome.file.clone(),
             steps,
             failure: (!outcome.passed()).then(|| shown::text(&failure_text(outcome))),
