@@ -324,10 +324,22 @@ fn a_copy_without_solutions_works_for_a_student() {
         assert!(!exercises.join(name).join("known-bad").exists());
     }
     let manifest = std::fs::read_to_string(exercises.join("Cargo.toml")).expect("Cargo.toml");
-    assert!(!manifest.contains("-solution\"") && !manifest.contains("known-bad"));
     assert!(
         manifest.contains("# greet-server (lesson 1)"),
         "comments kept"
+    );
+    let manifest: toml::Table = toml::from_str(&manifest).expect("valid TOML");
+    let bins: Vec<&str> = manifest["bin"]
+        .as_array()
+        .expect("[[bin]] entries")
+        .iter()
+        .filter_map(|bin| bin.get("name")?.as_str())
+        .collect();
+    assert_eq!(bins.len(), 2 * names().len(), "{bins:?}");
+    assert!(
+        bins.iter()
+            .all(|bin| !bin.ends_with("-solution") && !bin.contains("-known-bad-")),
+        "{bins:?}"
     );
 
     exercise(&copy, &[]).assert().success();
