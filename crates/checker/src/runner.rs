@@ -334,3 +334,62 @@ pub fn check(exercise: &'static Exercise, target: Target, program: Result<&Path,
         Err(error) => Outcome::not_built(exercise, target, error.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use contract::lab::{Failure, Lab, StepResult};
+
+    use super::{Checking, Status, Target};
+    use crate::{Exercise, Kind, Step};
+
+    fn helper_does_not_start(_: &mut Lab) -> StepResult {
+        Err(Failure::of_checker(
+            "could not start udp-server: no such file",
+        ))
+    }
+
+    fn never_reached(_: &mut Lab) -> StepResult {
+        Err(Failure::new("the second step ran"))
+    }
+
+    static STEPS: [Step; 2] = [
+        Step {
+            id: "first",
+            name: "needs a helper",
+            run: helper_does_not_start,
+        },
+        Step {
+            id: "second",
+            name: "never reached",
+            run: never_reached,
+        },
+    ];
+
+    #[test]
+    fn a_failure_of_the_checker_stops_the_check_and_fails_no_step() {
+        let exercise: &'static Exercise = Box::leak(Box::new(Exercise {
+            name: "made-up",
+            lesson: 1,
+            title: "a made-up exercise".to_string(),
+            kind: Kind::Client,
+            port: 1,
+            points: 10,
+            section: String::new(),
+            hints: Vec::new(),
+            setup: crate::no_setup,
+            steps: &STEPS,
+        }));
+        let outcome =
+            Checking::start(exercise, Target::Student, Path::new("/no/such/program")).finish();
+        assert_eq!(outcome.status(), Status::CheckerFailed);
+        assert!(outcome.steps.is_empty(), "{:?}", outcome.steps);
+        assert_eq!(outcome.points(), 0.0);
+        assert_eq!(
+            outcome.checker_error.as_deref(),
+            Some("step 1 (needs a helper): could not start udp-server: no such file")
+        );
+        assert_eq!(outcome.status_text(), "not checked: the checker failed");
+    }
+}
