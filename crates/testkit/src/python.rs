@@ -27,23 +27,18 @@ pub const REQUIRE_PYTHON: &str = "COURSE_REQUIRE_PYTHON";
 /// `python3` fails the test instead. `course::python_or_skip!("test_name", "PIL", "pip install Pillow")`
 /// also skips when Python cannot import the module `PIL` (see [`Python::for_test_importing`]).
 ///
-/// It is a macro so that `env!("CARGO_MANIFEST_DIR")` names the test's crate, whose
-/// `tests/python/` holds the programs.
+/// It is a macro so that it can `return` from the test. The programs are found in
+/// `tests/python/` of the test's crate: `cargo test` runs each crate's tests in its folder.
 #[macro_export]
 macro_rules! python_or_skip {
     ($test:expr) => {
-        match $crate::python::Python::for_test(env!("CARGO_MANIFEST_DIR"), $test) {
+        match $crate::python::Python::for_test($test) {
             Some(python) => python,
             None => return,
         }
     };
     ($test:expr, $module:expr, $install:expr) => {
-        match $crate::python::Python::for_test_importing(
-            env!("CARGO_MANIFEST_DIR"),
-            $test,
-            $module,
-            $install,
-        ) {
+        match $crate::python::Python::for_test_importing($test, $module, $install) {
             Some(python) => python,
             None => return,
         }
@@ -57,14 +52,14 @@ pub struct Python {
 }
 
 impl Python {
-    /// The Python programs of the crate at `manifest_dir` (pass the test's
-    /// `env!("CARGO_MANIFEST_DIR")`), or `None` when `python3` is missing: then it prints
-    /// that `test` skips, and why (see [`python3_available`]).
+    /// The Python programs in `tests/python/` of the crate whose tests run (`cargo test` runs
+    /// them in the crate's folder), or `None` when `python3` is missing: then it prints that
+    /// `test` skips, and why (see [`python3_available`]).
     ///
     /// # Panics
     ///
     /// When `python3` is missing and [`REQUIRE_PYTHON`] is `1`: the test fails rather than skip.
-    pub fn for_test(manifest_dir: &str, test: &str) -> Option<Python> {
+    pub fn for_test(test: &str) -> Option<Python> {
         let found = python3_available(test);
         if !found && python_required() {
             panic!(
@@ -72,8 +67,9 @@ impl Python {
                  skipping it (install Python 3, or unset {REQUIRE_PYTHON} to skip)"
             );
         }
+        let here = std::env::current_dir().unwrap_or_default();
         found.then(|| Python {
-            folder: Path::new(manifest_dir).join("tests/python"),
+            folder: here.join("tests/python"),
         })
     }
 
@@ -81,13 +77,8 @@ impl Python {
     /// package that is not in the standard library): then it prints that `test` skips, and
     /// `install`, how to get the package. ([`REQUIRE_PYTHON`] requires `python3` only, not
     /// the package: such a test still skips without it.)
-    pub fn for_test_importing(
-        manifest_dir: &str,
-        test: &str,
-        module: &str,
-        install: &str,
-    ) -> Option<Python> {
-        let python = Python::for_test(manifest_dir, test)?;
+    pub fn for_test_importing(test: &str, module: &str, install: &str) -> Option<Python> {
+        let python = Python::for_test(test)?;
         let found = python3_succeeds(&["-c", &format!("import {module}")]);
         if !found {
             eprintln!("skipping {test}: Python cannot import {module} ({install} to run it)");
