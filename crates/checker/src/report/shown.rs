@@ -24,7 +24,7 @@ pub fn line(line: &str) -> String {
     format!("{} ... (cut: {total} characters in all)", escape(&head))
 }
 
-/// `text` with every line made safe to show ([`line`]); newlines stay.
+/// `text` with every line made safe to show ([`line()`]); newlines stay.
 pub fn text(text: &str) -> String {
     text.split('\n').map(line).collect::<Vec<_>>().join("\n")
 }
