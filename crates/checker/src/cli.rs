@@ -69,6 +69,11 @@ pub enum Action {
         #[arg(long)]
         yes: bool,
     },
+    /// Check an exercise each time you save it, and move on to the next when it passes (q quits)
+    Watch {
+        /// The exercise to start with (default: the first one not passed yet)
+        name: Option<String>,
+    },
     /// For CI: every solution passes, every starter fails at step 1, and every known-bad
     /// program fails at the step meant to catch it
     Verify,
@@ -159,6 +164,9 @@ pub fn run(action: Option<Action>) -> Result<ExitCode> {
         Action::Verify => verify(workspace),
         Action::Grade { dirs, out, jobs } => grade(&dirs, &out, jobs),
         Action::RemoveSolutions { yes } => remove_solutions(workspace, yes),
+        Action::Watch { name } => {
+            crate::watch::run(workspace, name.as_deref().map(find).transpose()?)
+        }
     }
 }
 

@@ -29,6 +29,7 @@ pub mod report;
 pub mod runner;
 pub mod solutions;
 pub mod verify;
+pub mod watch;
 pub mod workspace;
 
 pub use contract::lab::{Failure, Lab, StepResult};
