@@ -55,6 +55,15 @@ bench-concurrency *ARGS:
 demo-9:
     cargo demo 9
 
+# Lesson 11: the web from sockets, HTTP/1.1
+demo-11:
+    cargo demo 11
+
+# Lesson 11: requests per second for a small file, kept alive, at 1, 100 and 1000 connections: http-server, nginx and Python's http.server side by side (release build; wrk and nginx from Debian if installed)
+bench-http *ARGS:
+    cargo build --release --quiet --package lesson-http --bins
+    cargo run --release --quiet --bin http-bench -- {{ARGS}}
+
 # Run every test (the same command as CI)
 test:
     cargo test

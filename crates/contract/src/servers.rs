@@ -1,4 +1,4 @@
-//! The servers of lessons 1 to 7 as subjects of the contract: how one normal client is
+//! The servers of the lessons as subjects of the contract: how one normal client is
 //! served by each, and the exact lines each prints about a client that misbehaves.
 //!
 //! Where the operating system's timing allows more than one correct outcome (a reset that
@@ -254,6 +254,31 @@ pub const SERVERS: &[Subject] = &[
     },
     threaded_server(),
     pool_server(),
+    Subject {
+        bin: "http-server",
+        package: "lesson-http",
+        port: 8000,
+        needs_out_dir: false,
+        threaded: true,
+        served: http,
+        on_close_at_once: &[&["client {client}: closed the connection without sending a request"]],
+        on_reset: (
+            b"GET / HT",
+            &[
+                &["client {client}: could not receive a request: connection reset by the peer"],
+                &["client {client}: closed the connection in the middle of a request head (8 bytes)"],
+            ],
+        ),
+        on_silence: &[&["client {client}: sent no request for 1 s (--idle-timeout)"]],
+        // Half a request line, then the half-close: no whole head ever comes.
+        on_not_text: Some(NotText {
+            sent: b"\xff\xfe\n",
+            answer: b"",
+            lines: &[&[
+                "client {client}: closed the connection in the middle of a request head (3 bytes)",
+            ]],
+        }),
+    },
 ];
 
 /// Lesson 8's thread-per-client server, with its default cap of 64 clients.
@@ -315,6 +340,28 @@ fn chat(lab: &mut Lab) -> StepResult {
     conn.expect(b"Welcome to budgetchat! What shall I call you?\n")?;
     conn.send(b"alice\n")?;
     conn.expect(b"* The room contains:\n")?;
+    conn.half_close()?;
+    conn.expect_close()
+}
+
+/// http-server: a page that is not there gets its 404 (its `Date` checked for its shape only:
+/// it changes every second), the connection stays open, and ends when the client's does.
+fn http(lab: &mut Lab) -> StepResult {
+    let mut conn = lab.connect()?;
+    conn.send(b"GET /no-such-page HTTP/1.1\r\nHost: x\r\n\r\n")?;
+    conn.expect(b"HTTP/1.1 404 Not Found\r\nDate: ")?;
+    let date = conn.read_line(64)?;
+    // `Sat, 05 Dec 2026 21:21:05 GMT\r\n`
+    if date.len() != 31 || !date.ends_with(b" GMT\r\n") {
+        let mut failure = conn.failure("the Date line is not an HTTP date".to_string());
+        failure.expected = Some("\"Sat, 05 Dec 2026 21:21:05 GMT\\r\\n\"".into());
+        failure.received = Some(netlesson::show::show_bytes(&date));
+        return Err(failure);
+    }
+    conn.expect(
+        b"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 46\r\n\r\n\
+          404 Not Found: nothing is served at this path\n",
+    )?;
     conn.half_close()?;
     conn.expect_close()
 }
@@ -440,6 +487,9 @@ pub const PROGRAMS: &[&str] = &[
     "concurrency-bench",
     "chat-server",
     "chat-client",
+    "http-server",
+    "http-get",
+    "http-bench",
     "wiretap",
 ];
 

@@ -120,7 +120,9 @@ fn attribute_values(text: &str, names: &[&str]) -> Vec<String> {
                 continue;
             };
             let tag_start = text[..at].rfind('<').unwrap_or(0);
-            if text[tag_start..].starts_with("<base ") {
+            // Inside a tag only: `href="..."` in the text of a page (HTML shown in a code
+            // block, escaped as `&lt;link href="style.css"&gt;`) is no link.
+            if text[tag_start..at].contains('>') || text[tag_start..].starts_with("<base ") {
                 continue;
             }
             values.push(unescape(&text[start..start + length]));
@@ -213,7 +215,7 @@ mod tests {
         let page = r##"<a href="other.html#there">ok</a> <a href="other.html#nowhere">x</a>
 <a href="../crates/a.rs">ok</a> <a href="../../crates/a.rs">x</a> <a href="gone.html">x</a>
 <a href="#here">ok</a> <h1 id="here">Here</h1> <a href="https://example.com/">ok</a>
-<base href="/">"##;
+<base href="/"> <code>&lt;link href="shown-not-linked.css"&gt;</code>"##;
         std::fs::write(lessons.join("page.html"), page).expect("a page");
         std::fs::write(lessons.join("other.html"), r#"<h2 id="there">There</h2>"#).expect("a page");
         std::fs::create_dir_all(dir.join("crates")).expect("a folder");

@@ -27,6 +27,29 @@ use anyhow::{Context, Result, bail};
 use testkit::bins;
 use testkit::procs::{Running, Server};
 
+/// A program a demo or scenario needs that is not installed here (curl, Chromium): the
+/// lessons check leaves the output a lesson shows as it is, and says so, instead of failing
+/// (unless `COURSE_REQUIRE_TOOLS=1`, see [`testkit::tools`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingTool {
+    /// The program's names, e.g. `curl`.
+    pub program: String,
+    /// How to install it.
+    pub install: String,
+}
+
+impl std::fmt::Display for MissingTool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} is not installed ({} to run it)",
+            self.program, self.install
+        )
+    }
+}
+
+impl std::error::Error for MissingTool {}
+
 /// One lesson's demo.
 pub struct Demo {
     /// The lesson number: `cargo demo 1`.
@@ -84,6 +107,48 @@ impl Session {
             self.show(label, &line);
         }
         Ok(server)
+    }
+
+    /// The path of a program nobody here wrote (the first of `names` found, e.g. `curl`), or
+    /// the error [`MissingTool`], with `install`, how to get it.
+    pub fn require(&self, names: &[&str], install: &str) -> Result<std::path::PathBuf> {
+        testkit::tools::find(names).ok_or_else(|| {
+            anyhow::Error::new(MissingTool {
+                program: names.join(" or "),
+                install: install.to_string(),
+            })
+        })
+    }
+
+    /// Runs `program` (a path from [`Session::require`]) to the end with `args`, showing the
+    /// command as `label $ NAME ARGS` (NAME is the program's file name) and each line it
+    /// printed through `edit`, which may hide or rewrite lines that change from machine to
+    /// machine (versions). Fails if it does not exit with status 0.
+    pub fn run_outside(
+        &mut self,
+        label: &str,
+        program: &std::path::Path,
+        args: &[&str],
+        edit: impl Fn(&str) -> Option<String>,
+    ) -> Result<()> {
+        let name = program.file_name().map_or_else(
+            || program.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        );
+        let quoted: Vec<String> = args.iter().map(|arg| shell_quote(arg)).collect();
+        self.say(&format!("{label} $ {name} {}", quoted.join(" ")));
+        let mut running = Running::start(program, args)?;
+        running.close_stdin();
+        let finished = running.finish()?;
+        for line in &finished.rest {
+            if let Some(line) = edit(line) {
+                self.show(label, &line);
+            }
+        }
+        if !finished.status.success() {
+            bail!("{label} ({name}) failed: {}", finished.status);
+        }
+        Ok(())
     }
 
     /// Starts `bin` without waiting for anything; read its lines with [`Session::show_until`].

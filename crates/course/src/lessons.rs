@@ -24,9 +24,13 @@
 //!   with `--port 0 --once ARGS`, then the client with `--port <that port> ARGS`.
 //! - `output: scenario NAME`: the transcript of a named script in `course::demos::SCENARIOS`,
 //!   for runs the other forms cannot express (three programs, a misbehaving client, ...).
+//! - A demo or scenario that needs a program the machine lacks (curl, Chromium) fails with
+//!   [`MissingTool`]: its block is then left as it is, with a note, unless
+//!   `COURSE_REQUIRE_TOOLS=1` (CI) makes it a problem.
 //! - `output: run BIN ARGS...`: the command `cargo run -q --bin BIN -- ARGS` and what it printed
 //!   (stdout and stderr), for showing errors. In ARGS, `{closed-port}` is a port where nothing
-//!   listens and `{busy-port}` one where a listener that never accepts is open.
+//!   listens and `{busy-port}` one where a listener that never accepts is open (also inside
+//!   an argument: `http://127.0.0.1:{closed-port}/`).
 //!
 //! Outputs are compared after [`normalize`], which hides what changes from run to run (ports,
 //! times, durations), so the lesson keeps the numbers of the run that generated it.
@@ -41,9 +45,10 @@ use anyhow::{Context, Result, bail};
 use regex_lite::Regex;
 pub use testkit::text::normalize;
 
+use crate::demo::MissingTool;
 use crate::{demo, demos};
 use testkit::probe::{ClosedPort, silent_listener};
-use testkit::{bins, procs};
+use testkit::{bins, procs, tools};
 
 /// Something in a lesson that does not match the code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,7 +292,7 @@ fn dedent(lines: Vec<String>) -> Vec<String> {
 fn fresh_body(
     document: &Document,
     block: &Block,
-    outputs: &BTreeMap<String, Result<String, String>>,
+    outputs: &BTreeMap<String, Outcome>,
 ) -> Result<Vec<String>, String> {
     match &block.source {
         Source::Snippet { path, region: name } => {
@@ -299,8 +304,10 @@ fn fresh_body(
             })
         }
         Source::Output { command } => match outputs.get(command) {
-            Some(Ok(text)) => Ok(text.lines().map(str::to_string).collect()),
-            Some(Err(error)) => Err(format!("`{command}` could not run: {error}")),
+            Some(Outcome::Ran(text)) => Ok(text.lines().map(str::to_string).collect()),
+            // A program it needs is not installed here: what the lesson shows stays.
+            Some(Outcome::Skipped) => Ok(block.body.clone()),
+            Some(Outcome::Failed(error)) => Err(format!("`{command}` could not run: {error}")),
             None => Err(format!("`{command}` was not run")),
         },
     }
@@ -391,8 +398,19 @@ fn check_snippet_linked(document: &Document, block: &Block) -> Option<Problem> {
     })
 }
 
+/// What running an output command gave.
+enum Outcome {
+    /// Its output.
+    Ran(String),
+    /// Why it failed.
+    Failed(String),
+    /// It needs a program that is not installed here (curl, Chromium), and
+    /// `COURSE_REQUIRE_TOOLS=1` is not set: the block is left as it is.
+    Skipped,
+}
+
 /// Runs every distinct output command of all documents, in parallel.
-fn run_outputs(documents: &[Document]) -> Result<BTreeMap<String, Result<String, String>>> {
+fn run_outputs(documents: &[Document]) -> Result<BTreeMap<String, Outcome>> {
     let commands: std::collections::BTreeSet<String> = documents
         .iter()
         .flat_map(|document| &document.blocks)
@@ -416,11 +434,24 @@ fn run_outputs(documents: &[Document]) -> Result<BTreeMap<String, Result<String,
         running
             .into_iter()
             .map(|(command, handle)| {
-                let result = match handle.join() {
-                    Ok(result) => result.map_err(|error| format!("{error:#}")),
-                    Err(_) => Err("the run panicked".to_string()),
+                let outcome = match handle.join() {
+                    Ok(Ok(text)) => Outcome::Ran(text),
+                    Ok(Err(error)) => match error
+                        .chain()
+                        .find_map(|cause| cause.downcast_ref::<MissingTool>())
+                    {
+                        Some(missing) if !tools::required() => {
+                            eprintln!(
+                                "note: `{command}` was not run, {missing}: lessons keep the \
+                                 output they show"
+                            );
+                            Outcome::Skipped
+                        }
+                        _ => Outcome::Failed(format!("{error:#}")),
+                    },
+                    Err(_) => Outcome::Failed("the run panicked".to_string()),
                 };
-                (command, result)
+                (command, outcome)
             })
             .collect()
     });
@@ -461,14 +492,14 @@ fn run_program(bin: &str, args: &[&str]) -> Result<String> {
     let busy = silent_listener()?;
     let closed_port = closed.port().to_string();
     let busy_port = busy.local_addr()?.port().to_string();
-    let real_args: Vec<&str> = args
+    let real_args: Vec<String> = args
         .iter()
-        .map(|arg| match *arg {
-            "{closed-port}" => closed_port.as_str(),
-            "{busy-port}" => busy_port.as_str(),
-            other => other,
+        .map(|arg| {
+            arg.replace("{closed-port}", &closed_port)
+                .replace("{busy-port}", &busy_port)
         })
         .collect();
+    let real_args: Vec<&str> = real_args.iter().map(String::as_str).collect();
     let mut program = procs::Running::start(&bins::path(bin)?, &real_args)?;
     program.close_stdin();
     let finished = program.finish()?;
@@ -641,6 +672,10 @@ mod tests {
                 "recv(1024) -> 13 bytes from [::1]:5000 in 2.5 s at Wed Jan 29 19:14:15 2014"
             ),
             "recv(1024) -> 13 bytes from [::1]:PORT in DURATION at TIME"
+        );
+        assert_eq!(
+            normalize("Date: Sat, 05 Dec 2026 21:21:05 GMT"),
+            "Date: DATE"
         );
         assert_eq!(
             normalize("throughput: 24271 requests/s, 317 MiB/s"),

@@ -9,6 +9,8 @@
 //!
 //! Two exercises need a little more: `file-server` calls [`serve_uploads`], which adds
 //! `--out-dir DIR`, and `udp-pinger`, a client, calls [`run_pinger`], which reads its options.
+//! `http-file-server` (lesson 11) calls [`serve_site`], which serves a folder, `--root DIR`,
+//! with a thread for each client.
 //!
 //! A server that serves many clients at once (lessons 8 and 9) calls `exercises::listen(PORT)`
 //! instead, and runs its own accept loop on the listening socket it returns.
@@ -21,10 +23,13 @@ use anyhow::Result;
 use clap::Parser;
 use netlesson::{ServerOptions, Traced};
 
-// file-server (lesson 6) and udp-pinger (lesson 7) need options of their own.
+// file-server (lesson 6), udp-pinger (lesson 7) and http-file-server (lesson 11) need
+// options of their own.
 mod pinger;
+mod site;
 mod uploads;
 pub use pinger::{PingerOptions, run_pinger};
+pub use site::serve_site;
 pub use uploads::serve_uploads;
 
 /// How many connections may wait while the server serves one client.

@@ -13,6 +13,8 @@
 //!   what is kept of its output is bounded.
 //! - [`python`]: find and run the Python programs of a lesson's interop tests, or skip them
 //!   when `python3` is missing.
+//! - [`tools`]: find programs nobody here wrote (curl, Chromium), or skip the tests that need
+//!   them (fail them with `COURSE_REQUIRE_TOOLS=1`, as CI does).
 //! - [`bins`]: find the workspace (from the current directory, at run time), build its
 //!   binaries and find them.
 //! - [`text`]: [`text::normalize`] hides what changes between runs (ports, times, durations).
@@ -24,3 +26,4 @@ pub mod probe;
 pub mod procs;
 pub mod python;
 pub mod text;
+pub mod tools;

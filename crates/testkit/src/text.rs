@@ -5,8 +5,8 @@ use std::sync::LazyLock;
 
 use regex_lite::Regex;
 
-/// Hides what legitimately changes between two runs: port numbers, times of day, durations,
-/// rates and temporary paths. Trailing spaces are dropped too.
+/// Hides what legitimately changes between two runs: port numbers, times of day, HTTP dates,
+/// durations, rates and temporary paths. Trailing spaces are dropped too.
 ///
 /// ```
 /// let line = "listening on 127.0.0.1:40221 after 12.5 ms";
@@ -24,6 +24,11 @@ pub fn normalize(text: &str) -> String {
             (
                 r"[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}",
                 "TIME",
+            ),
+            // HTTP's dates: `Sat, 05 Dec 2026 21:21:05 GMT`.
+            (
+                r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT",
+                "DATE",
             ),
             (r"\b\d+(?:\.\d+)? ?(?:[KMG]i?B|B|requests)/s\b", "RATE"),
             (r"\b\d+(?:\.\d+)? ?(?:ns|µs|us|ms|s)\b", "DURATION"),

@@ -61,19 +61,90 @@ pub fn since(start: Instant) -> String {
     format!("+{:.1}ms", start.elapsed().as_secs_f64() * 1000.0)
 }
 
+/// How many bytes of each piece `--lines` shows.
+const SHOWN_LINES_BYTES: usize = 4096;
+
+/// How the log shows the bytes of a piece.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// On the line, as escaped text (or hex pairs), at most 64 bytes: the default.
+    Escaped,
+    /// A hexdump below the line (`--hex`).
+    Hex,
+    /// Text below the line, one row per line of text (`--lines`).
+    Lines,
+}
+
 /// A piece of data as the log shows it: `5 bytes "Hello"` (escaped text, or hex pairs when
-/// the bytes are not UTF-8), or with `hex`, `5 bytes` followed by hexdump lines.
-pub fn show(data: &[u8], hex: bool) -> String {
+/// the bytes are not UTF-8); with `View::Hex`, `5 bytes` followed by hexdump rows; with
+/// `View::Lines`, `5 bytes` followed by the text, one row per line (or the hexdump, when the
+/// piece does not start with text).
+pub fn show(data: &[u8], view: View) -> String {
     let size = count(data.len(), "byte");
-    if !hex {
-        return format!("{size} {}", show_bytes(data));
-    }
+    let rows = match view {
+        View::Escaped => return format!("{size} {}", show_bytes(data)),
+        View::Hex => hexdump(data),
+        View::Lines => text_lines(data).unwrap_or_else(|| hexdump(data)),
+    };
     let mut text = size;
-    for row in hexdump(data) {
+    for row in rows {
         text.push('\n');
         text.push_str(&row);
     }
     text
+}
+
+/// The rows `--lines` shows: the text of `data` cut after each `\n`, one row per line,
+/// indented by four spaces, with `\r`, `\n`, tabs and other control characters escaped so that
+/// every byte is visible. At most 4096 bytes are shown; what follows (or what is not UTF-8
+/// text, such as a picture after an HTTP head) is counted on a last row. `None` when the piece
+/// does not start with text.
+///
+/// ```text
+///     GET / HTTP/1.1\r\n
+///     Host: 127.0.0.1:8000\r\n
+///     \r\n
+/// ```
+pub fn text_lines(data: &[u8]) -> Option<Vec<String>> {
+    let shown = &data[..data.len().min(SHOWN_LINES_BYTES)];
+    let text = match std::str::from_utf8(shown) {
+        Ok(text) => text,
+        // The text before the first byte that is not UTF-8 (or a character cut at the limit).
+        Err(error) => std::str::from_utf8(&shown[..error.valid_up_to()]).unwrap_or_default(),
+    };
+    if text.is_empty() {
+        return None;
+    }
+    let mut rows: Vec<String> = text
+        .split_inclusive('\n')
+        .map(|line| format!("    {}", escape_controls(line)))
+        .collect();
+    let more = data.len() - text.len();
+    if more > 0 {
+        let noun = if more == 1 { "byte" } else { "bytes" };
+        // The text stopped before the limit: what follows is not UTF-8 text.
+        let kind = if text.len() < shown.len() {
+            ", not text"
+        } else {
+            ""
+        };
+        rows.push(format!("    ... ({more} more {noun}{kind})"));
+    }
+    Some(rows)
+}
+
+/// `line` with its control characters written as escapes (`\r`, `\n`, `\t`, `\u{1b}`), and
+/// everything else as it is.
+fn escape_controls(line: &str) -> String {
+    line.chars()
+        .map(|character| match character {
+            '\r' => "\\r".to_string(),
+            '\n' => "\\n".to_string(),
+            '\t' => "\\t".to_string(),
+            control if control.is_control() => control.escape_unicode().to_string(),
+            other => other.to_string(),
+        })
+        .collect()
 }
 
 /// The rows of a hexdump in the style of `hexdump -C`, indented by four spaces: the offset,
@@ -125,15 +196,41 @@ mod tests {
 
     #[test]
     fn text_is_escaped_and_binary_is_hex() {
-        assert_eq!(show(b"Hello\n", false), r#"6 bytes "Hello\n""#);
-        assert_eq!(show(b"H", false), r#"1 byte "H""#);
-        assert_eq!(show(&[0xff, 0x00], false), "2 bytes ff 00");
+        assert_eq!(show(b"Hello\n", View::Escaped), r#"6 bytes "Hello\n""#);
+        assert_eq!(show(b"H", View::Escaped), r#"1 byte "H""#);
+        assert_eq!(show(&[0xff, 0x00], View::Escaped), "2 bytes ff 00");
+    }
+
+    #[test]
+    fn lines_show_each_line_of_text_with_its_ending_and_count_what_is_not_text() {
+        assert_eq!(
+            show(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", View::Lines),
+            "27 bytes\n    GET / HTTP/1.1\\r\\n\n    Host: x\\r\\n\n    \\r\\n"
+        );
+        assert_eq!(
+            show(b"ok\r\n\r\n\x89PNG\x00\x01", View::Lines),
+            "12 bytes\n    ok\\r\\n\n    \\r\\n\n    ... (6 more bytes, not text)"
+        );
+        assert_eq!(
+            show(b"tab\there\x1b", View::Lines),
+            "9 bytes\n    tab\\there\\u{1b}"
+        );
+        // Not text from the first byte: a hexdump.
+        assert_eq!(
+            show(&[0xff], View::Lines),
+            "1 byte\n    0000  ff                                                |.|"
+        );
+        let long = vec![b'a'; 5000];
+        assert_eq!(
+            text_lines(&long).expect("text").last().map(String::as_str),
+            Some("    ... (904 more bytes)")
+        );
     }
 
     #[test]
     fn hexdump_has_offset_hex_and_text_columns() {
         assert_eq!(
-            show(b"Hello Server!", true),
+            show(b"Hello Server!", View::Hex),
             "13 bytes\n    0000  48 65 6c 6c 6f 20 53 65  72 76 65 72 21           |Hello Server!|"
         );
         let rows = hexdump(&[0u8; 70]);

@@ -61,8 +61,24 @@ pub struct Common {
     pub to: SocketAddr,
 
     /// Show the bytes as a hexdump (offset, hex, text) instead of as escaped text
-    #[arg(long)]
+    #[arg(long, conflicts_with = "lines")]
     pub hex: bool,
+
+    /// Show text line by line, up to 4096 bytes of each piece, instead of the first 64 bytes
+    /// on one line (for protocols made of text lines, such as HTTP)
+    #[arg(long)]
+    pub lines: bool,
+}
+
+impl Common {
+    /// How the log shows the bytes, from `--hex` and `--lines`.
+    pub fn view(&self) -> log::View {
+        match (self.hex, self.lines) {
+            (true, _) => log::View::Hex,
+            (false, true) => log::View::Lines,
+            (false, false) => log::View::Escaped,
+        }
+    }
 }
 
 fn main() -> ExitCode {

@@ -449,7 +449,7 @@ impl Connection<'_> {
             if !self.options.delay().is_zero() {
                 thread::sleep(self.options.delay());
             }
-            self.log(direction, &log::show(piece, self.options.common.hex));
+            self.log(direction, &log::show(piece, self.options.common.view()));
             to.write_all(piece).map_err(|error| (piece.len(), error))?;
             self.touch();
         }

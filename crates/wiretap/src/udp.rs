@@ -473,7 +473,7 @@ impl Mapping {
         data: &[u8],
         options: &Options,
     ) {
-        let shown = log::show(data, options.common.hex);
+        let shown = log::show(data, options.common.view());
         self.log_event(direction, &format!("datagram {number} {verdict}: {shown}"));
     }
 

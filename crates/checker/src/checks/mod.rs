@@ -8,6 +8,7 @@ pub mod command_server;
 pub mod count_server;
 pub mod file_server;
 pub mod greet_server;
+pub mod http_file_server;
 pub mod kv_server;
 pub mod kv_server_threads;
 pub mod rfc868_time_server;
@@ -24,4 +25,5 @@ pub const ALL: &[Check] = &[
     udp_pinger::CHECK,
     kv_server_threads::CHECK,
     budget_chat::CHECK,
+    http_file_server::CHECK,
 ];

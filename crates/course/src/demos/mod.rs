@@ -18,6 +18,7 @@ mod lesson06;
 mod lesson07;
 mod lesson08;
 mod lesson09;
+mod lesson11;
 mod wiretap;
 
 /// Every demo, in lesson order.
@@ -31,6 +32,7 @@ pub const ALL: &[Demo] = &[
     lesson07::DEMO,
     lesson08::DEMO,
     lesson09::DEMO,
+    lesson11::DEMO,
 ];
 
 /// Every scenario a lesson shows with `<!-- output: scenario NAME -->`.
@@ -57,6 +59,12 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson08::COUNTS_IN_A_REFCELL,
     lesson08::LOAD_CLIENT_THREADED,
     lesson09::SLOW_READER,
+    lesson11::BROWSER_REQUEST,
+    lesson11::CURL_KEEP_ALIVE,
+    lesson11::BY_HAND,
+    lesson11::CLIMBING_OUT,
+    lesson11::SLOW_HEADER,
+    lesson11::GET_CHUNKED,
     wiretap::TCP,
     wiretap::HEX,
     wiretap::CHUNK,
