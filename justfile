@@ -46,14 +46,23 @@ demo-7:
 demo-8:
     cargo demo 8
 
-# Lesson 8: one at a time, thread per client and a pool at 1, 10, 100 and 1000 clients; one table (release build)
+# Lessons 8 and 10: one at a time, thread per client, pool, poll-server, async-server and a C epoll server, at 1, 100, 1000 and 10,000 clients; one table (release build, about 3 minutes)
 bench-concurrency *ARGS:
-    cargo build --release --quiet --package lesson-concurrency --bins
-    cargo run --release --quiet --bin concurrency-bench -- {{ARGS}}
+    cargo build --release --quiet --package lesson-concurrency --package lesson-async --bins
+    cargo run --release --quiet --package lesson-async --bin concurrency-bench -- {{ARGS}}
 
 # Lesson 9: a chat room, many clients at once (Budget Chat)
 demo-9:
     cargo demo 9
+
+# Lesson 10: one thread, many sockets (an event loop, then tokio)
+demo-10:
+    cargo demo 10
+
+# Lessons 9 and 10: chat-server and async-chat-server with 100 and 1000 members (release build, about 2 minutes)
+bench-chat *ARGS:
+    cargo build --release --quiet --package lesson-chat --package lesson-async --bins
+    cargo run --release --quiet --package lesson-async --bin chat-bench -- {{ARGS}}
 
 # Lesson 11: the web from sockets, HTTP/1.1
 demo-11:

@@ -1,7 +1,8 @@
 //! Black-box tests of lesson 8's programs over real sockets on 127.0.0.1: the protocol, exactly,
 //! from both servers; 200 clients at once; slow and silent clients that must not delay the
 //! others (threaded-server) or that make the next one wait (pool-server); the cap; the threads
-//! the servers use; 3000 connection attempts; load-client's report; the benchmark's table.
+//! the servers use; 3000 connection attempts; load-client's report. (The benchmark,
+//! concurrency-bench, is tested with lesson 10's crate, where it lives.)
 //!
 //! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
 //! has a time limit (see `testkit::procs`).
@@ -17,7 +18,6 @@ use testkit::procs::{STEP_TIMEOUT, Server};
 const THREADED: &str = env!("CARGO_BIN_EXE_threaded-server");
 const POOL: &str = env!("CARGO_BIN_EXE_pool-server");
 const LOAD: &str = env!("CARGO_BIN_EXE_load-client");
-const BENCH: &str = env!("CARGO_BIN_EXE_concurrency-bench");
 
 /// Both servers, for the checks that hold for each.
 const SERVERS: [&str; 2] = [THREADED, POOL];
@@ -688,76 +688,6 @@ mod load_client {
     }
 }
 
-mod bench {
-    use super::*;
-
-    #[test]
-    fn bench_runs_every_server_at_every_client_count_and_prints_one_row_each() {
-        let output = assert_cmd::Command::new(BENCH)
-            .args(["--clients", "1,3", "--requests", "2", "--rounds", "1"])
-            .timeout(STEP_TIMEOUT * 3)
-            .output()
-            .expect("concurrency-bench runs");
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert_eq!(output.status.code(), Some(0), "{stdout}");
-        assert_eq!(output.stderr, b"");
-        let lines: Vec<&str> = stdout.lines().collect();
-        let header = lines
-            .iter()
-            .position(|line| line.starts_with("server "))
-            .unwrap_or_else(|| panic!("no table header in:\n{stdout}"));
-        // The table's rows, a blank line, and the cost of idle clients.
-        let rows = &lines[header + 1..lines.len() - 2];
-        assert_eq!(lines[lines.len() - 2], "", "{stdout}");
-        let idle = lines[lines.len() - 1];
-        let expected = [
-            ("one at a time", 1),
-            ("thread per client", 1),
-            ("pool of 4", 1),
-            ("one at a time", 3),
-            ("thread per client", 3),
-            ("pool of 4", 3),
-        ];
-        assert_eq!(rows.len(), expected.len(), "{stdout}");
-        let linux = Path::new("/proc/self/status").exists();
-        for (row, (label, clients)) in rows.iter().zip(expected) {
-            assert!(row.starts_with(label), "{row}");
-            let columns: Vec<&str> = row[label.len()..].split_whitespace().collect();
-            assert_eq!(columns[0], clients.to_string(), "{row}");
-            for number in &columns[1..5] {
-                number.parse::<f64>().unwrap_or_else(|_| panic!("{row}"));
-            }
-            let threads = columns[5];
-            if !linux {
-                assert_eq!(threads, "-", "{row}");
-                continue;
-            }
-            // Fixed for the pools (workers + the accepting thread); up to one per client else.
-            let threads: usize = threads.parse().unwrap_or_else(|_| panic!("{row}"));
-            match label {
-                "one at a time" => assert_eq!(threads, 2, "{row}"),
-                "pool of 4" => assert_eq!(threads, 5, "{row}"),
-                _ => assert!((1..=1 + clients).contains(&threads), "{row}"),
-            }
-            assert!(
-                columns[6].parse::<f64>().is_ok() && columns[7] == "MiB",
-                "{row}"
-            );
-        }
-        match linux {
-            true => assert!(
-                idle.starts_with("3 idle clients connected to threaded-server: 4 threads, ")
-                    && idle.ends_with(" GiB of address space (VmSize)"),
-                "{idle}"
-            ),
-            false => assert_eq!(
-                idle,
-                "3 idle clients: no /proc on this system, not measured"
-            ),
-        }
-    }
-}
-
 mod help {
     use testkit::procs::expect_help_mentions;
 
@@ -769,12 +699,10 @@ mod help {
         let threaded = [&shared[..], &["--max-clients"]].concat();
         let pool = [&shared[..], &["--workers"]].concat();
         let load = ["--port", "--host", "--clients", "--requests", "--timeout"];
-        let bench = ["--clients", "--requests", "--rounds"];
         for (program, options) in [
             (THREADED, &threaded[..]),
             (POOL, &pool[..]),
             (LOAD, &load[..]),
-            (BENCH, &bench[..]),
         ] {
             expect_help_mentions(Path::new(program), &[], options).expect("the help");
         }

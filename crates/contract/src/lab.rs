@@ -200,6 +200,11 @@ impl Lab {
         }
     }
 
+    /// The process id of the server running now, if any: to read its threads in `/proc`.
+    pub fn server_pid(&self) -> Option<u32> {
+        self.server.as_ref().map(|server| server.id())
+    }
+
     /// The address the server announced.
     pub fn address(&self) -> Result<SocketAddr, Failure> {
         match (&self.server, &self.deaf_server) {

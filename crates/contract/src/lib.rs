@@ -38,7 +38,7 @@ pub struct Subject {
     pub port: u16,
     /// Does it need a folder to write in (`--out-dir`)?
     pub needs_out_dir: bool,
-    /// Does it serve many clients at once (lessons 8 and 9)? Then its lines about one client
+    /// Does it serve many clients at once (lessons 8 to 10)? Then its lines about one client
     /// mix with others', and only those naming the client are compared.
     pub threaded: bool,
     /// One well-behaved client, served correctly (checked byte for byte).

@@ -235,25 +235,37 @@ pub const SERVERS: &[Subject] = &[
         bin: "chat-server",
         package: "lesson-chat",
         port: 7777,
-        needs_out_dir: false,
-        threaded: true,
-        served: chat,
-        on_close_at_once: &[&["client {client}: closed the connection without sending a name"]],
-        on_reset: (
-            b"ali",
-            &[&["client {client}: did not send a name: connection reset by the peer"]],
-        ),
-        on_silence: &[&[
-            "client {client}: did not send a name: nothing arrived for 1 s (--idle-timeout)",
-        ]],
-        on_not_text: Some(NotText {
-            sent: b"\xff\xfe\n",
-            answer: b"Welcome to budgetchat! What shall I call you?\nERR the name ff fe is not 1 to 16 letters or digits\n",
-            lines: &[&["client {client}: the name ff fe is not 1 to 16 letters or digits"]],
-        }),
+        ..CHAT
     },
     threaded_server(),
     pool_server(),
+    Subject {
+        bin: "poll-server",
+        package: "lesson-async",
+        port: 12004,
+        ..COMMAND_PROTOCOL
+    },
+    Subject {
+        bin: "async-server",
+        package: "lesson-async",
+        port: 12005,
+        ..COMMAND_PROTOCOL
+    },
+    Subject {
+        bin: "async-chat-server",
+        package: "lesson-async",
+        port: 7778,
+        // It sends the welcome when its one thread gets to the new client's task, which may be
+        // after the reset has arrived: then the welcome's send is what fails.
+        on_reset: (
+            b"ali",
+            &[
+                &["client {client}: did not send a name: connection reset by the peer"],
+                &["client {client}: could not send the welcome: connection reset by the peer"],
+            ],
+        ),
+        ..CHAT
+    },
     Subject {
         bin: "http-server",
         package: "lesson-http",
@@ -266,7 +278,9 @@ pub const SERVERS: &[Subject] = &[
             b"GET / HT",
             &[
                 &["client {client}: could not receive a request: connection reset by the peer"],
-                &["client {client}: closed the connection in the middle of a request head (8 bytes)"],
+                &[
+                    "client {client}: closed the connection in the middle of a request head (8 bytes)",
+                ],
             ],
         ),
         on_silence: &[&["client {client}: sent no request for 1 s (--idle-timeout)"]],
@@ -301,8 +315,32 @@ const fn pool_server() -> Subject {
     }
 }
 
-/// What lesson 8's two servers share: exercise command-server's line protocol, served from
-/// many threads at once.
+/// What lesson 9's Budget Chat servers share (chat-server, and lesson 10's
+/// async-chat-server): the protocol, and the lines about clients that never join.
+const CHAT: Subject = Subject {
+bin: "",
+package: "",
+port: 0,
+    needs_out_dir: false,
+    threaded: true,
+    served: chat,
+    on_close_at_once: &[&["client {client}: closed the connection without sending a name"]],
+    on_reset: (
+        b"ali",
+        &[&["client {client}: did not send a name: connection reset by the peer"]],
+    ),
+    on_silence: &[&[
+        "client {client}: did not send a name: nothing arrived for 1 s (--idle-timeout)",
+    ]],
+    on_not_text: Some(NotText {
+        sent: b"\xff\xfe\n",
+        answer: b"Welcome to budgetchat! What shall I call you?\nERR the name ff fe is not 1 to 16 letters or digits\n",
+        lines: &[&["client {client}: the name ff fe is not 1 to 16 letters or digits"]],
+    }),
+};
+
+/// What lesson 8's two servers and lesson 10's poll-server and async-server share: exercise
+/// command-server's line protocol, served to many clients at once.
 const COMMAND_PROTOCOL: Subject = Subject {
     bin: "",
     package: "",
@@ -484,9 +522,14 @@ pub const PROGRAMS: &[&str] = &[
     "threaded-server",
     "pool-server",
     "load-client",
-    "concurrency-bench",
     "chat-server",
     "chat-client",
+    "poll-server",
+    "async-server",
+    "async-chat-server",
+    "runtime-demo",
+    "concurrency-bench",
+    "chat-bench",
     "http-server",
     "http-get",
     "http-bench",

@@ -23,6 +23,8 @@ use anyhow::Result;
 use clap::Parser;
 use netlesson::{ServerOptions, Traced};
 
+// kv-server-async (lesson 10) reads and writes lesson 5's strings with tokio.
+pub mod frames;
 // file-server (lesson 6), udp-pinger (lesson 7) and http-file-server (lesson 11) need
 // options of their own.
 mod pinger;
@@ -117,7 +119,8 @@ struct ThreadedOptions {
     idle_timeout: Duration,
 }
 
-/// The options of a threaded exercise server with a cap on clients (kv-server-threads).
+/// The options of a threaded exercise server with a cap on clients (kv-server-threads,
+/// kv-server-async).
 #[derive(Parser)]
 #[command(about = "An exercise server of the socket course (see the top of its file)")]
 struct CappedOptions {

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex_lite::Regex;
 
 /// Hides what legitimately changes between two runs: port numbers, times of day, HTTP dates,
-/// durations, rates and temporary paths. Trailing spaces are dropped too.
+/// durations, rates, memory in use and temporary paths. Trailing spaces are dropped too.
 ///
 /// ```
 /// let line = "listening on 127.0.0.1:40221 after 12.5 ms";
@@ -31,6 +31,8 @@ pub fn normalize(text: &str) -> String {
                 "DATE",
             ),
             (r"\b\d+(?:\.\d+)? ?(?:[KMG]i?B|B|requests)/s\b", "RATE"),
+            // Memory a process has in use (lesson 10's demo reads it from /proc).
+            (r"\b\d+(?:\.\d+)? [KMG]iB in use\b", "SIZE in use"),
             (r"\b\d+(?:\.\d+)? ?(?:ns|µs|us|ms|s)\b", "DURATION"),
             (r"/tmp/[\w.-]+", "/tmp/TEMP"),
         ]

@@ -10,6 +10,7 @@ pub mod file_server;
 pub mod greet_server;
 pub mod http_file_server;
 pub mod kv_server;
+pub mod kv_server_async;
 pub mod kv_server_threads;
 pub mod rfc868_time_server;
 pub mod udp_pinger;
@@ -25,5 +26,6 @@ pub const ALL: &[Check] = &[
     udp_pinger::CHECK,
     kv_server_threads::CHECK,
     budget_chat::CHECK,
+    kv_server_async::CHECK,
     http_file_server::CHECK,
 ];

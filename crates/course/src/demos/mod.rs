@@ -18,6 +18,7 @@ mod lesson06;
 mod lesson07;
 mod lesson08;
 mod lesson09;
+mod lesson10;
 mod lesson11;
 mod wiretap;
 
@@ -32,6 +33,7 @@ pub const ALL: &[Demo] = &[
     lesson07::DEMO,
     lesson08::DEMO,
     lesson09::DEMO,
+    lesson10::DEMO,
     lesson11::DEMO,
 ];
 
@@ -59,6 +61,10 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson08::COUNTS_IN_A_REFCELL,
     lesson08::LOAD_CLIENT_THREADED,
     lesson09::SLOW_READER,
+    lesson10::POLL_TRACE,
+    lesson10::LAZY,
+    lesson10::TOKIO_SLEEP,
+    lesson10::BLOCKING_SLEEP,
     lesson11::BROWSER_REQUEST,
     lesson11::CURL_KEEP_ALIVE,
     lesson11::BY_HAND,

@@ -1,0 +1,215 @@
+//! The check of `kv-server-async` (lesson 10): exercise `kv-server-threads`' store, served
+//! with tokio tasks on one thread.
+//!
+//! Every step of kv-server-threads' check applies, as it is: kv-server's steps, quiet clients
+//! that delay nobody, the cap and its places given back, 50 clients counting at once. This
+//! check adds what a thread per client would struggle with: 1000 clients connected at the
+//! same time, each answered while all of them stay connected.
+
+use netlesson::show::show_bytes;
+
+use super::kv_server::{self, KvClient, frame, parse_header};
+use super::kv_server_threads;
+use crate::Step;
+use crate::catalog::Check;
+use contract::lab::{Conn, Failure, Lab, StepResult};
+
+/// The exercise: its folder is `crates/exercises/kv-server-async/`.
+pub const CHECK: Check = Check {
+    name: "kv-server-async",
+    info: include_str!("../../../exercises/kv-server-async/exercise.toml"),
+    setup: crate::no_setup,
+    steps: STEPS,
+};
+
+/// The steps, in order: kv-server-threads' (the same names and checks), then a thousand clients.
+pub const STEPS: &[Step] = &[
+    Step {
+        id: "set-and-get",
+        name: "SET stores a value (spaces included) and GET returns it",
+        run: kv_server::set_and_get,
+    },
+    Step {
+        id: "missing-keys-and-del",
+        name: "GET and DEL of a missing key reply NOT FOUND; DEL removes a key",
+        run: kv_server::missing_keys_and_del,
+    },
+    Step {
+        id: "incr",
+        name: "INCR counts from 0 and refuses what is not an i64",
+        run: kv_server::incr,
+    },
+    Step {
+        id: "unknown-commands",
+        name: "anything else gets ERR unknown command",
+        run: kv_server::unknown_commands,
+    },
+    Step {
+        id: "store-outlives-clients",
+        name: "the store outlives its clients, served one after another",
+        run: kv_server::store_outlives_clients,
+    },
+    Step {
+        id: "bytewise",
+        name: "requests sent one byte per write",
+        run: kv_server::bytewise,
+    },
+    Step {
+        id: "several-in-one-write",
+        name: "several requests in one write",
+        run: kv_server::several_in_one_write,
+    },
+    Step {
+        id: "not-utf8",
+        name: "a body that is not UTF-8 gets ERR not UTF-8, and the connection goes on",
+        run: kv_server::not_utf8,
+    },
+    Step {
+        id: "largest-request",
+        name: "a request of 70000 bytes is read whole",
+        run: kv_server::largest_request,
+    },
+    Step {
+        id: "too-long",
+        name: "a length over 70000 gets an ERR reply and the close, before any body",
+        run: kv_server::too_long,
+    },
+    Step {
+        id: "bad-headers",
+        name: "a header that is not 8 digits gets an ERR reply and the close",
+        run: kv_server::bad_headers,
+    },
+    Step {
+        id: "closes-mid-request",
+        name: "a client that closes in the middle of a request",
+        run: kv_server::closes_mid_request,
+    },
+    Step {
+        id: "closes-at-once",
+        name: "a client that connects and closes without sending",
+        run: kv_server::closes_at_once,
+    },
+    Step {
+        id: "resets",
+        name: "a client that resets the connection in the middle of a request",
+        run: kv_server::resets,
+    },
+    Step {
+        id: "quiet-clients-delay-nobody",
+        name: "a client that has gone quiet, and one that never spoke, delay nobody",
+        run: kv_server_threads::quiet_clients_delay_nobody,
+    },
+    Step {
+        id: "past-the-cap",
+        name: "the client past --max-clients gets ERR server full, and the close",
+        run: kv_server_threads::past_the_cap,
+    },
+    Step {
+        id: "places-given-back",
+        name: "a place is free again as soon as a client leaves, however it leaves",
+        run: kv_server_threads::places_given_back,
+    },
+    Step {
+        id: "fifty-clients-count",
+        name: "50 clients send 100 INCR counter each, all at once: no count is lost",
+        run: kv_server_threads::fifty_clients_count,
+    },
+    Step {
+        id: "thousand-clients",
+        name: "1000 clients at once, served by tasks on a few threads, each answered",
+        run: thousand_clients,
+    },
+    Step {
+        id: "silent",
+        name: "a silent client is dropped after --idle-timeout",
+        run: kv_server::silent,
+    },
+    Step {
+        id: "restarts",
+        name: "restarts at once on the same port",
+        run: kv_server::restarts,
+    },
+];
+
+/// How many clients [`thousand_clients`] connects.
+const THOUSAND: usize = 1000;
+
+/// The most threads the server may have with 1000 clients connected: tasks, not threads.
+const MOST_THREADS: u64 = 16;
+
+/// With `--max-clients 2000`: 1000 clients connect, each sending `INCR thousand` as it comes;
+/// with all of them connected, the server has a few threads, not one per client; the replies
+/// are the numbers 1 to 1000, each once; then `GET thousand` is `1000`. (Each client says
+/// nothing after its INCR: the server may drop it after --idle-timeout, once it has replied.)
+pub fn thousand_clients(lab: &mut Lab) -> StepResult {
+    lab.use_extra_args(&["--max-clients", "2000"])?;
+    let request = frame(b"INCR thousand");
+    let mut clients = Vec::with_capacity(THOUSAND);
+    for _ in 0..THOUSAND {
+        let mut client = lab.connect()?;
+        client.send(&request)?;
+        clients.push(client);
+    }
+    if let Some(threads) = lab.server_pid().and_then(threads_of)
+        && threads > MOST_THREADS
+    {
+        return Err(Failure::new(format!(
+            "With {THOUSAND} clients connected, the server has {threads} threads: each client \
+             needs a tokio task (`tokio::spawn(async move {{ ... }})`), not a thread of its own \
+             (`thread::spawn`, `spawn_blocking`). A task costs a few KiB; a thread a stack, and a \
+             turn of the kernel's scheduler."
+        )));
+    }
+    let mut answered = vec![false; THOUSAND + 1];
+    for (index, client) in clients.iter_mut().enumerate() {
+        let reply = match read_reply(client) {
+            Ok(reply) => reply,
+            Err(mut failure) => {
+                failure.problem = format!(
+                    "{THOUSAND} clients connected, each sending INCR thousand; client {} got \
+                     no reply: {}\nEvery client needs a task of its own (`tokio::spawn`), and \
+                     nothing in a task may block the thread.",
+                    index + 1,
+                    failure.problem
+                );
+                return Err(failure);
+            }
+        };
+        match reply.parse::<usize>() {
+            Ok(number) if (1..=THOUSAND).contains(&number) && !answered[number] => {
+                answered[number] = true;
+            }
+            _ => {
+                let problem = format!(
+                    "client {}'s INCR thousand got {reply:?}: the {THOUSAND} replies must be \
+                     the numbers 1 to {THOUSAND}, each once",
+                    index + 1
+                );
+                return Err(client.failure(problem));
+            }
+        }
+    }
+    drop(clients);
+    let mut last = KvClient::connect(lab)?;
+    last.ask("GET thousand", &THOUSAND.to_string())
+}
+
+/// The number of threads of process `pid`, from `/proc/<pid>/status` (Linux only).
+fn threads_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|line| line.starts_with("Threads:"))?;
+    line["Threads:".len()..].trim().parse().ok()
+}
+
+/// One reply: an 8-digit length, then that many bytes.
+fn read_reply(client: &mut Conn) -> Result<String, Failure> {
+    let header = client.receive(8)?;
+    let Some(size) = parse_header(&header).filter(|size| *size <= 100) else {
+        let mut failure =
+            client.failure("the reply's header is not a length of 8 digits".to_string());
+        failure.received = Some(show_bytes(&header));
+        return Err(failure);
+    };
+    let body = client.receive(size)?;
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
