@@ -16,7 +16,7 @@ use testkit::procs::{Running, Server, StdoutClosed};
 
 // The connections, and what a failed step reports, are the test kit's one TCP test client.
 pub use testkit::client::{
-    Conn, End, Failure, PROMPT_CLOSE, StepResult, printf_escape, show_text_and_bytes,
+    Blame, Conn, End, Failure, PROMPT_CLOSE, StepResult, printf_escape, show_text_and_bytes,
 };
 
 /// How long a reply may take before a step says that nothing came. Generous for a loaded
@@ -52,6 +52,25 @@ pub struct Lab {
     client_output: Vec<String>,
     /// The server, when it was started with its stdout closed ([`Lab::start_with_stdout_closed`]).
     deaf_server: Option<StdoutClosed>,
+    /// How many times the program under test was started, to tell one run's output from the
+    /// next ([`Lab::output_mark`]).
+    starts: usize,
+}
+
+/// Where the program's output stood at a moment ([`Lab::output_mark`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputMark {
+    starts: usize,
+    lines: usize,
+}
+
+/// A failure to start the program under test: the program's, or the checker's when the system
+/// failed (it could not run a program, make a pipe: an I/O error at the root of `error`).
+fn failed_start(error: anyhow::Error, problem: String) -> Failure {
+    match error.root_cause().downcast_ref::<std::io::Error>() {
+        Some(_) => Failure::of_checker(format!("{error:#}")),
+        None => Failure::new(problem),
+    }
 }
 
 impl Lab {
@@ -69,6 +88,7 @@ impl Lab {
             helpers: Vec::new(),
             client_output: Vec::new(),
             deaf_server: None,
+            starts: 0,
         }
     }
 
@@ -126,7 +146,7 @@ impl Lab {
         let dir =
             std::env::temp_dir().join(format!("exercise-check-{}-{number}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|error| {
-            Failure::new(format!("could not create {}: {error}", dir.display()))
+            Failure::of_checker(format!("could not create {}: {error}", dir.display()))
         })?;
         self.scratch = Some(dir.clone());
         Ok(dir)
@@ -161,6 +181,7 @@ impl Lab {
     }
 
     fn start_with_port(&mut self, port: &str) -> StepResult {
+        self.starts += 1;
         let mut args = vec!["--port", port];
         args.extend(self.server_args.iter().map(String::as_str));
         args.extend(self.extra_args.iter().map(String::as_str));
@@ -169,11 +190,13 @@ impl Lab {
                 self.server = Some(server);
                 Ok(())
             }
-            Err(error) => Err(Failure::new(format!(
-                "the program did not start as a server should: its first line must be \
-                 `listening on <ip>:<port>`.\n{error:#}"
-            ))
-            .with_reproduce(self.server_command(""))),
+            Err(error) => {
+                let problem = format!(
+                    "the program did not start as a server should: its first line must be \
+                     `listening on <ip>:<port>`.\n{error:#}"
+                );
+                Err(failed_start(error, problem).with_reproduce(self.server_command("")))
+            }
         }
     }
 
@@ -204,9 +227,13 @@ impl Lab {
     /// Starts the server on `--port 0` and closes its stdout right after the ready line, as
     /// `server | head -1` does: from then on every line it prints fails.
     pub fn start_with_stdout_closed(&mut self) -> StepResult {
+        self.starts += 1;
         let mut args = vec!["--port", "0"];
         args.extend(self.server_args.iter().map(String::as_str));
-        let deaf = StdoutClosed::start(&self.program, &args)?;
+        let deaf = StdoutClosed::start(&self.program, &args).map_err(|error| {
+            let problem = format!("the program did not start as a server should: {error:#}");
+            failed_start(error, problem)
+        })?;
         self.deaf_server = Some(deaf);
         Ok(())
     }
@@ -305,6 +332,25 @@ impl Lab {
         }
     }
 
+    /// Where the program's output stands now: [`Lab::output_since`] then gives only what it
+    /// printed after (a failing step's report shows what the program printed during the step).
+    pub fn output_mark(&mut self) -> OutputMark {
+        OutputMark {
+            starts: self.starts,
+            lines: self.server_output().len(),
+        }
+    }
+
+    /// The lines the program printed since `mark` (a program started since then: all its
+    /// lines), and how many lines it had printed before, which are left out.
+    pub fn output_since(&mut self, mark: OutputMark) -> (Vec<String>, usize) {
+        let mut lines = self.server_output();
+        if self.starts == mark.starts {
+            lines.drain(..mark.lines.min(lines.len()));
+        }
+        (lines, mark.lines)
+    }
+
     /// Stops the server and removes the scratch folder.
     pub fn finish(&mut self) {
         if let Some(mut server) = self.server.take() {
@@ -324,6 +370,7 @@ impl Lab {
     /// Runs the program to its end with `args` (a client exercise), at most `limit`; a failure
     /// report shows what it printed ([`Lab::server_output`]).
     pub fn run_program(&mut self, args: &[&str], limit: Duration) -> Result<RunResult, Failure> {
+        self.starts += 1;
         let mut program =
             Running::start_with_limit(&self.program, args, QUIET_PANICS, OUTPUT_LIMIT)?;
         program.set_timeout(limit);

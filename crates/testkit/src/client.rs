@@ -51,6 +51,20 @@ pub struct Failure {
     /// the program under test (a client exercise's do), the checker's report puts the command
     /// that starts it as a server in front.
     pub reproduce: Vec<String>,
+    /// Whose failure it is: the program's (a step fails), or the checker's own (it could not
+    /// start a helper, a process, a temporary folder: a check stops and blames nobody).
+    pub blame: Blame,
+}
+
+/// Whose failure a [`Failure`] is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Blame {
+    /// The program under test did something wrong: the step fails.
+    #[default]
+    Program,
+    /// The machinery itself (the checker, the test) could not do its job: never the fault of
+    /// the program under test.
+    Checker,
 }
 
 impl Failure {
@@ -58,6 +72,16 @@ impl Failure {
     pub fn new(problem: impl Into<String>) -> Failure {
         Failure {
             problem: problem.into(),
+            ..Failure::default()
+        }
+    }
+
+    /// A failure of the machinery itself (it could not start a helper program, create a socket
+    /// or a folder, ...): a check stops, and it is not the program's fault.
+    pub fn of_checker(problem: impl Into<String>) -> Failure {
+        Failure {
+            problem: problem.into(),
+            blame: Blame::Checker,
             ..Failure::default()
         }
     }
@@ -76,9 +100,9 @@ impl Failure {
 }
 
 impl From<anyhow::Error> for Failure {
-    /// A failure of the machinery (it could not start a process, ...).
+    /// A failure of the machinery (it could not start a process, ...): [`Blame::Checker`].
     fn from(error: anyhow::Error) -> Failure {
-        Failure::new(format!("{error:#}"))
+        Failure::of_checker(format!("{error:#}"))
     }
 }
 
