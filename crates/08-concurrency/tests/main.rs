@@ -293,7 +293,8 @@ mod many_clients {
 
     #[test]
     fn pool_server_answers_200_clients_at_once_each_exactly() {
-        check_200_clients(POOL, &[]);
+        // All 200 may wait for a worker at once: none is turned away as busy.
+        check_200_clients(POOL, &["--max-waiting", "200"]);
     }
 }
 
@@ -456,21 +457,25 @@ mod threads {
     }
 
     #[test]
-    fn threaded_server_has_a_thread_per_client_and_goes_back_to_one() {
-        check_threads(THREADED, &[], 1, 31);
+    fn threaded_server_has_a_thread_per_client_and_goes_back_to_two() {
+        // The main thread and the log's writer, and a thread per client.
+        check_threads(THREADED, &[], 2, 32);
     }
 
     #[test]
     fn pool_server_keeps_its_workers_and_no_more_however_many_clients() {
-        check_threads(POOL, &["--workers", "4"], 5, 5);
+        // The main thread, the log's writer and 4 workers; while all 4 serve a client, each
+        // client's --client-deadline watchdog too.
+        check_threads(POOL, &["--workers", "4"], 6, 10);
     }
 
     #[test]
     fn pool_server_has_its_workers_from_the_start() {
         let server = start(POOL, &["--workers", "7"]);
         match threads_of(server.id()) {
-            // The workers start before the ready line: no waiting needed.
-            Some(threads) => assert_eq!(threads, 8),
+            // The workers start before the ready line, the log's writer with it: no waiting
+            // needed.
+            Some(threads) => assert_eq!(threads, 9),
             None => eprintln!("no /proc on this system: thread counts not checked"),
         }
     }
@@ -532,7 +537,12 @@ mod abuse {
             if reply == b"ereh llits\n" {
                 break client;
             }
-            assert_eq!(reply, b"ERR server full\n");
+            // threaded-server's cap on clients, pool-server's on those waiting for a worker.
+            assert!(
+                reply == b"ERR server full\n" || reply == b"ERR server busy\n",
+                "{program} replied {:?}",
+                String::from_utf8_lossy(&reply)
+            );
             assert!(Instant::now() < deadline, "{program} stays full");
             thread::sleep(Duration::from_millis(50));
         };
@@ -564,6 +574,7 @@ mod abuse {
             "could not send a reply: the peer has closed the connection (broken pipe)",
             "sent a line over 1024 bytes",
             "clients are connected already (--max-clients)",
+            "clients wait for a worker already (--max-waiting)",
         ];
         line.starts_with("listening on ")
             || line.starts_with("accepted connection from ")
@@ -732,12 +743,13 @@ mod bench {
                 assert_eq!(threads, "-", "{row}");
                 continue;
             }
-            // Fixed for the pools (workers + the accepting thread); up to one per client else.
+            // Bounded for the pools: the workers, the accepting thread and the log's writer,
+            // and a --client-deadline watchdog per busy worker; up to one per client else.
             let threads: usize = threads.parse().unwrap_or_else(|_| panic!("{row}"));
             match label {
-                "one at a time" => assert_eq!(threads, 2, "{row}"),
-                "pool of 4" => assert_eq!(threads, 5, "{row}"),
-                _ => assert!((1..=1 + clients).contains(&threads), "{row}"),
+                "one at a time" => assert!((3..=4).contains(&threads), "{row}"),
+                "pool of 4" => assert!((6..=10).contains(&threads), "{row}"),
+                _ => assert!((2..=2 + clients).contains(&threads), "{row}"),
             }
             assert!(
                 columns[6].parse::<f64>().is_ok() && columns[7] == "MiB",
@@ -746,7 +758,7 @@ mod bench {
         }
         match linux {
             true => assert!(
-                idle.starts_with("3 idle clients connected to threaded-server: 4 threads, ")
+                idle.starts_with("3 idle clients connected to threaded-server: 5 threads, ")
                     && idle.ends_with(" GiB of address space (VmSize)"),
                 "{idle}"
             ),
@@ -767,7 +779,11 @@ mod help {
     fn every_program_explains_its_options() {
         let shared = ["--port", "--host", "--idle-timeout", "--trace"];
         let threaded = [&shared[..], &["--max-clients"]].concat();
-        let pool = [&shared[..], &["--workers"]].concat();
+        let pool = [
+            &shared[..],
+            &["--workers", "--max-waiting", "--client-deadline"],
+        ]
+        .concat();
         let load = ["--port", "--host", "--clients", "--requests", "--timeout"];
         let bench = ["--clients", "--requests", "--rounds"];
         for (program, options) in [
@@ -778,5 +794,164 @@ mod help {
         ] {
             expect_help_mentions(Path::new(program), &[], options).expect("the help");
         }
+    }
+}
+
+/// Pressure that does not come from one client: a stdout that nobody reads, a process out of
+/// file descriptors, clients that trickle, thousands that wait.
+mod holding {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::thread;
+
+    use anyhow::{Result, ensure};
+    use course::procs::{recovers_from_descriptor_limit, serves_with_stdout_unread};
+
+    use super::*;
+
+    /// One client served: `UPPER hi` answered `HI`, every wait with a time limit.
+    fn upper_hi(address: SocketAddr) -> Result<()> {
+        let stream = TcpStream::connect_timeout(&address, STEP_TIMEOUT)?;
+        stream.set_read_timeout(Some(STEP_TIMEOUT))?;
+        (&stream).write_all(b"UPPER hi\n")?;
+        let mut reply = Vec::new();
+        BufReader::new(&stream).read_until(b'\n', &mut reply)?;
+        ensure!(
+            reply == b"HI\n",
+            "replied {:?}",
+            String::from_utf8_lossy(&reply)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn threaded_server_serves_2000_clients_while_nobody_reads_its_stdout() {
+        // Each client is 2 log lines: the pipe's 64 KiB used to fill at the 817th, and the
+        // accept loop stopped in its next log line.
+        serves_with_stdout_unread(Path::new(THREADED), &["--port", "0"], 2000, upper_hi)
+            .unwrap_or_else(|error| panic!("{error:#}"));
+    }
+
+    #[test]
+    fn pool_server_serves_2000_clients_while_nobody_reads_its_stdout() {
+        serves_with_stdout_unread(Path::new(POOL), &["--port", "0"], 2000, upper_hi)
+            .unwrap_or_else(|error| panic!("{error:#}"));
+    }
+
+    #[test]
+    fn threaded_server_pauses_after_accept_fails_for_want_of_descriptors_and_recovers() {
+        let args = ["--port", "0", "--max-clients", "500"];
+        recovers_from_descriptor_limit(Path::new(THREADED), &args, upper_hi)
+            .unwrap_or_else(|error| panic!("{error:#}"));
+    }
+
+    #[test]
+    fn pool_server_pauses_after_accept_fails_for_want_of_descriptors_and_recovers() {
+        let args = ["--port", "0", "--max-waiting", "500"];
+        recovers_from_descriptor_limit(Path::new(POOL), &args, upper_hi)
+            .unwrap_or_else(|error| panic!("{error:#}"));
+    }
+
+    #[test]
+    fn pool_server_closes_a_trickler_at_its_client_deadline_and_serves_the_next_client() {
+        let args = [
+            "--workers",
+            "1",
+            "--client-deadline",
+            "1",
+            "--idle-timeout",
+            "10",
+        ];
+        let mut server = start(POOL, &args);
+        let stop = AtomicBool::new(false);
+        let mut trickler = Client::connect(server.address);
+        let trickler_address = trickler.address();
+        thread::scope(|scope| {
+            scope.spawn(|| {
+                // A byte every 100 ms: never quiet for --idle-timeout, never a whole line.
+                // Without a deadline it would hold the only worker until it stops, after
+                // STEP_TIMEOUT + 2 s, longer than the next client waits for its reply.
+                let until = std::time::Instant::now() + STEP_TIMEOUT + Duration::from_secs(2);
+                while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < until {
+                    if trickler.requests.write_all(b"x").is_err() {
+                        return; // closed by the server
+                    }
+                    thread::sleep(Duration::from_millis(100));
+                }
+            });
+            server
+                .expect_accepted_from(trickler_address)
+                .expect("the trickler is accepted");
+            let mut next = Client::connect(server.address);
+            let reply = next.ask(b"UPPER next\n");
+            stop.store(true, Ordering::Relaxed);
+            assert_eq!(reply, b"NEXT\n", "the next client should be served");
+        });
+        server
+            .wait_for(|line| line.starts_with(&format!("client {trickler_address}: ")))
+            .and_then(|lines| {
+                let last = lines.last().cloned().unwrap_or_default();
+                ensure!(
+                    last == format!(
+                        "client {trickler_address}: held the server for 1 s (--client-deadline): closed"
+                    ),
+                    "{last}"
+                );
+                Ok(())
+            })
+            .expect("the server names the trickler and its deadline");
+    }
+
+    #[test]
+    fn pool_server_tells_clients_past_max_waiting_err_server_busy_and_closes() {
+        let mut server = start(POOL, &["--workers", "1", "--max-waiting", "2"]);
+        // One client holds the worker (it has had a reply), two wait: the fourth is one too
+        // many.
+        let mut holder = Client::connect(server.address);
+        assert_eq!(holder.ask(b"UPPER first\n"), b"FIRST\n");
+        let waiting: Vec<Client> = (0..2).map(|_| Client::connect(server.address)).collect();
+        wait_for_lines(&mut server, "accepted connection from ", 3);
+        let mut fourth = Client::connect(server.address);
+        let fourth_address = fourth.address();
+        assert_eq!(fourth.reply(), b"ERR server busy\n");
+        fourth.expect_closed();
+        server
+            .expect_line(&format!(
+                "client {fourth_address}: 2 clients wait for a worker already (--max-waiting): \
+                 sent ERR server busy, closed"
+            ))
+            .expect("the server names the client it turned away");
+        // When the worker is free again, those who waited are served.
+        drop(holder);
+        for mut client in waiting {
+            assert_eq!(client.ask(b"UPPER ok\n"), b"OK\n");
+        }
+    }
+
+    #[test]
+    fn pool_server_turns_away_3000_silent_connections_instead_of_queueing_them_for_hours() {
+        // Before the cap, all 3000 were accepted and queued: with 4 workers each held for
+        // --idle-timeout (10 s), the last would have been served after about two hours.
+        let mut server = start(POOL, &[]);
+        let silent: Vec<TcpStream> = (0..3000)
+            .map(|_| TcpStream::connect_timeout(&server.address, STEP_TIMEOUT).expect("connect"))
+            .collect();
+        let mut accepted = 0;
+        let mut busy = 0;
+        while accepted + busy < silent.len() {
+            let line = server.next_line().expect("a line about each connection");
+            accepted += usize::from(line.starts_with("accepted connection from "));
+            busy += usize::from(line.ends_with(
+                "64 clients wait for a worker already (--max-waiting): sent ERR server busy, closed",
+            ));
+        }
+        // 4 with a worker and 64 waiting (fewer if the workers had not yet taken theirs out of
+        // the channel when the next ones came).
+        assert!(
+            accepted <= 4 + 64,
+            "{accepted} accepted: they queue past the cap"
+        );
+        assert!(busy >= 3000 - 4 - 64, "only {busy} turned away");
+        drop(silent);
+        upper_hi(server.address).expect("the server serves again once they have left");
     }
 }

@@ -498,6 +498,263 @@ impl Drop for StdoutClosed {
     }
 }
 
+/// A server whose stdout is a pipe that nobody reads after the ready line, as when its output
+/// goes to `less` and the reader paused, or to a terminal stopped with Ctrl-S: the pipe holds
+/// 64 KiB, then every write to it waits. For checking that logging never blocks serving.
+/// [`StdoutUnread::read_until`] starts reading it at last (the pipe drains).
+#[derive(Debug)]
+pub struct StdoutUnread {
+    /// The address from the server's ready line.
+    pub address: SocketAddr,
+    name: String,
+    child: Child,
+    /// The pipe's reading end: kept open, unread, until `read_until`.
+    stdout: Option<BufReader<std::io::PipeReader>>,
+    /// Its lines, once `read_until` reads them.
+    lines: Option<Receiver<String>>,
+    stderr: Collected,
+}
+
+impl StdoutUnread {
+    /// Starts `program` with `args` (a program name found on the `PATH`, such as `sh`, works
+    /// too), reads its ready line (within [`STEP_TIMEOUT`]), and reads its stdout no more.
+    /// Its stderr is collected apart.
+    pub fn start(program: &Path, args: &[&str]) -> Result<StdoutUnread> {
+        let name = display_name(program);
+        let (reader, writer) = std::io::pipe().context("could not create a pipe")?;
+        let mut command = Command::new(program);
+        command
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(Stdio::piped());
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("could not start {}", program.display()))?;
+        drop(command); // our copy of the pipe's writing end
+        let (done, _) = mpsc::channel();
+        let stderr = read_all(child.stderr.take(), done);
+        // Read the first line in a thread, so that waiting for it has a time limit.
+        let (sender, first_line) = mpsc::channel();
+        thread::spawn(move || {
+            let mut stdout = BufReader::new(reader);
+            let mut line = String::new();
+            let read = stdout.read_line(&mut line).map(|_| line);
+            let _ = sender.send((read, stdout));
+        });
+        let (line, stdout) = match first_line.recv_timeout(STEP_TIMEOUT) {
+            Ok((Ok(line), stdout)) => (line, stdout),
+            Ok((Err(error), _)) => {
+                let _ = child.kill();
+                bail!("could not read {name}'s stdout: {error}");
+            }
+            Err(_) => {
+                let _ = child.kill();
+                bail!("{name} printed no ready line within {STEP_TIMEOUT:?}");
+            }
+        };
+        let address = line
+            .trim_end()
+            .strip_prefix(READY_PREFIX)
+            .and_then(|address| address.parse().ok());
+        let Some(address) = address else {
+            let _ = child.kill();
+            bail!("{name}'s first line is not a ready line: {line:?}");
+        };
+        Ok(StdoutUnread {
+            address,
+            name,
+            child,
+            stdout: Some(stdout),
+            lines: None,
+            stderr,
+        })
+    }
+
+    /// The server's process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the server is still running (it has not exited, nor crashed).
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// What the server wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        collect(self.stderr.clone())
+    }
+
+    /// Starts reading the server's stdout at last (the pipe drains, and the server writes
+    /// what it kept), and waits for a line for which `wanted` is true, at most [`STEP_TIMEOUT`]
+    /// after the last line that came. Returns the lines up to and including it.
+    pub fn read_until(&mut self, wanted: impl Fn(&str) -> bool) -> Result<Vec<String>> {
+        if let Some(stdout) = self.stdout.take() {
+            // Lines the first reader had buffered past the ready line come first.
+            let buffered = std::io::Cursor::new(stdout.buffer().to_vec());
+            self.lines = Some(read_lines(buffered.chain(stdout.into_inner())));
+        }
+        let lines = self.lines.as_ref().context("no stdout to read")?;
+        let mut seen = Vec::new();
+        loop {
+            match lines.recv_timeout(STEP_TIMEOUT) {
+                Ok(line) => {
+                    let found = wanted(&line);
+                    seen.push(line);
+                    if found {
+                        return Ok(seen);
+                    }
+                }
+                Err(_) => bail!(
+                    "{} printed no line as wanted within {STEP_TIMEOUT:?} ({} lines came; \
+                     the last ones: {:?})",
+                    self.name,
+                    seen.len(),
+                    &seen[seen.len().saturating_sub(5)..]
+                ),
+            }
+        }
+    }
+}
+
+impl Drop for StdoutUnread {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Starts `program` with `args` and its stdout a pipe that nobody reads ([`StdoutUnread`]),
+/// then serves `clients` clients one after another with `exchange` (each must succeed: its
+/// own reads need time limits), then reads the pipe at last and waits for the server's note
+/// `N log lines dropped: stdout is not being read`. Fails naming the first client that was
+/// not served, with what the server wrote to stderr. For the test "keeps serving when nobody
+/// reads its stdout" of every server.
+pub fn serves_with_stdout_unread(
+    program: &Path,
+    args: &[&str],
+    clients: usize,
+    exchange: impl Fn(SocketAddr) -> Result<()>,
+) -> Result<()> {
+    let mut server = StdoutUnread::start(program, args)?;
+    for number in 1..=clients {
+        if let Err(error) = exchange(server.address) {
+            bail!(
+                "{} did not serve client {number} of {clients} while nobody read its stdout: \
+                 {error:#}\nits stderr:\n{}",
+                server.name,
+                server.stderr()
+            );
+        }
+    }
+    if !server.is_running() {
+        bail!("{} stopped; its stderr:\n{}", server.name, server.stderr());
+    }
+    server
+        .read_until(|line| line.ends_with(" log lines dropped: stdout is not being read"))
+        .with_context(|| format!("{} never said how many log lines it dropped", server.name))?;
+    Ok(())
+}
+
+/// What [`recovers_from_descriptor_limit`] saw while the server was out of descriptors.
+#[derive(Debug, Clone)]
+pub struct Starved {
+    /// Lines the server printed in the second after it said accept failed.
+    pub lines_in_a_second: usize,
+    /// Processor time the server used in that second, where it can be read (Linux).
+    pub cpu_in_a_second: Option<Duration>,
+}
+
+/// Starts `program` with `args` and at most 64 file descriptors (`sh -c 'ulimit -n 64; exec
+/// ...'`), opens 100 connections to it and keeps them open, so that `accept` fails with "too
+/// many open files". Checks that the server says so once (not once per failed accept): in the
+/// second after, it says it no more, prints at most a line per client, and uses at most 0.3 s
+/// of processor time (a server that spins uses the whole second). Then it closes the 100 connections and checks that the server serves
+/// a client with `served` again (within 10 s) and says that it accepts again. For the test
+/// "pauses after an accept error" of every server that serves many clients at once.
+pub fn recovers_from_descriptor_limit(
+    program: &Path,
+    args: &[&str],
+    served: impl Fn(SocketAddr) -> Result<()>,
+) -> Result<Starved> {
+    let program_text = program.to_str().context("a program path that is text")?;
+    let mut all = vec!["-c", "ulimit -n 64 && exec \"$0\" \"$@\"", program_text];
+    all.extend_from_slice(args);
+    let mut server = Server::start(Path::new("sh"), &all)?;
+    let mut held = Vec::new();
+    for _ in 0..100 {
+        held.push(
+            std::net::TcpStream::connect_timeout(&server.address, STEP_TIMEOUT)
+                .context("could not connect to the server (the kernel queues connections)")?,
+        );
+    }
+    let said = server
+        .wait_for(|line| line.starts_with("accept failed: "))
+        .context("the server never said that accept failed")?;
+    let failed = said.last().cloned().unwrap_or_default();
+    let cpu_before = cpu_time(server.id());
+    let before = server.seen().len();
+    // A measurement window, not a wait for readiness: what does the server do for a second?
+    thread::sleep(Duration::from_secs(1));
+    let cpu_after = cpu_time(server.id());
+    server.read_available();
+    let starved = Starved {
+        lines_in_a_second: server.seen().len() - before,
+        cpu_in_a_second: cpu_before
+            .zip(cpu_after)
+            .map(|(before, after)| after - before),
+    };
+    // Spinning, a server prints hundreds of thousands of lines a second and keeps a core busy.
+    // (A line about each of the 100 clients is fine: a pool's workers may turn them away.)
+    let again = server.seen()[before..]
+        .iter()
+        .filter(|line| line.starts_with("accept failed: "))
+        .count();
+    if again > 0 || starved.lines_in_a_second > 100 {
+        bail!(
+            "out of descriptors, the server printed {} lines in a second, {again} of them \
+             \"accept failed\" (once per burst is enough); the last ones: {:?}",
+            starved.lines_in_a_second,
+            &server.seen()[server.seen().len().saturating_sub(3)..]
+        );
+    }
+    if let Some(cpu) = starved.cpu_in_a_second.filter(|cpu| cpu.as_millis() > 300) {
+        bail!("out of descriptors, the server used {cpu:?} of processor time in a second");
+    }
+    drop(held);
+    let recovery = Instant::now() + STEP_TIMEOUT;
+    loop {
+        match served(server.address) {
+            Ok(()) => break,
+            Err(error) if Instant::now() > recovery => {
+                return Err(error.context("the server served no client after the 100 left"));
+            }
+            Err(_) => thread::sleep(Duration::from_millis(50)),
+        }
+    }
+    server
+        .wait_for(|line| line.starts_with("accepting again after "))
+        .context("the server did not say that it accepts again")?;
+    if !failed.starts_with("accept failed: too many open files (") {
+        bail!("the server said {failed:?}: not the reason in words (too many open files, ...)");
+    }
+    Ok(starved)
+}
+
+/// The processor time process `id` has used so far (user and system), from `/proc` on Linux;
+/// `None` elsewhere.
+pub fn cpu_time(id: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{id}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel counts in clock ticks, 100 a second on every Linux of the last decades.
+    Some(Duration::from_millis(ticks * 10))
+}
+
 /// Reads lines until the ready line and returns its address. Trace lines (`trace: ...`) on
 /// stderr may come first and are skipped; anything else first is an error.
 fn wait_until_ready(process: &mut Running) -> Result<SocketAddr> {

@@ -89,6 +89,10 @@ pub fn seconds(duration: Duration) -> String {
 /// assert_eq!(netlesson::show::explain_io(&reset), "connection reset by the peer");
 /// let refused = Error::from(ErrorKind::ConnectionRefused);
 /// assert_eq!(netlesson::show::explain_io(&refused), "connection refused");
+/// // Any other error keeps the system's words, without "(os error N)":
+/// let unreachable = Error::from_raw_os_error(101);
+/// # #[cfg(target_os = "linux")]
+/// assert_eq!(netlesson::show::explain_io(&unreachable), "network is unreachable");
 /// ```
 pub fn explain_io(error: &io::Error) -> String {
     match error.kind() {
@@ -99,6 +103,35 @@ pub fn explain_io(error: &io::Error) -> String {
         io::ErrorKind::ConnectionAborted => "connection aborted".into(),
         io::ErrorKind::BrokenPipe => "the peer has closed the connection (broken pipe)".into(),
         io::ErrorKind::UnexpectedEof => "the peer closed the connection too early".into(),
-        _ => error.to_string(),
+        io::ErrorKind::NotConnected => "the connection is gone (not connected)".into(),
+        _ if is_out_of_descriptors(error) => "too many open files (this process has used up \
+            its file descriptors, one per connection: `ulimit -n` shows the limit)"
+            .into(),
+        _ => without_error_number(error),
+    }
+}
+
+/// Whether `error` is EMFILE or ENFILE: the process (or the whole system) has as many files
+/// and sockets open as it may.
+fn is_out_of_descriptors(error: &io::Error) -> bool {
+    // The numbers are the same on Linux and macOS; std has no stable kind for them yet.
+    const ENFILE: i32 = 23;
+    const EMFILE: i32 = 24;
+    cfg!(unix) && matches!(error.raw_os_error(), Some(ENFILE | EMFILE))
+}
+
+/// The operating system's own words, without the error number and starting in lower case,
+/// like the rest of a line: "Network is unreachable (os error 101)" becomes
+/// "network is unreachable".
+fn without_error_number(error: &io::Error) -> String {
+    let text = error.to_string();
+    let words = match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => &text[..at],
+        _ => &text,
+    };
+    let mut letters = words.chars();
+    match letters.next() {
+        Some(first) => first.to_lowercase().chain(letters).collect(),
+        None => words.to_string(),
     }
 }

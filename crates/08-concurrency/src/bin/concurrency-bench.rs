@@ -65,7 +65,8 @@ const CONTENDERS: [Contender; 3] = [
     Contender {
         label: "one at a time",
         program: "pool-server",
-        args: &["--workers", "1"],
+        // Every client of the run waits its turn: none may be turned away as busy.
+        args: &["--workers", "1", "--max-waiting", "100000"],
     },
     Contender {
         label: "thread per client",
@@ -75,7 +76,7 @@ const CONTENDERS: [Contender; 3] = [
     Contender {
         label: "pool of 4",
         program: "pool-server",
-        args: &["--workers", "4"],
+        args: &["--workers", "4", "--max-waiting", "100000"],
     },
 ];
 
@@ -151,7 +152,8 @@ fn idle_clients_cost(count: usize) -> Result<String> {
             .context("could not connect an idle client")?;
         clients.push(client);
     }
-    let wanted = count as u64 + 1;
+    // The accepting thread, the log's writer, and one per client.
+    let wanted = count as u64 + 2;
     let deadline = Instant::now() + PATIENCE;
     let mut threads = status_field(pid, "Threads:");
     while threads.is_some_and(|threads| threads < wanted) && Instant::now() < deadline {

@@ -59,7 +59,7 @@ fn run(options: &Options) -> Result<()> {
     let server = netlesson::connect(&options.client, options.port, "chat-server")?;
     // In a chat, silence is normal: wait for the next line as long as it takes. (Sends keep
     // their --timeout: a server that stops reading is an error.)
-    server.get_ref().set_read_timeout(None)?;
+    server.set_reply_deadline(None)?;
     let server = Arc::new(server);
 
     if let Some(name) = &options.name {
