@@ -141,6 +141,7 @@ fn expect_joined(server: &mut Server, user: &User, name: &str, count: usize) {
         .expect("join line");
 }
 
+mod control_bytes;
 mod holding;
 
 mod protocol {

@@ -26,7 +26,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::Parser;
 use netlesson::framing::{FrameError, read_until_delimiter, send_all};
 use netlesson::server::{report_client, set_timeouts};
-use netlesson::show::{explain_io, show_bytes};
+use netlesson::show::{escape_controls, explain_io, show_bytes};
 use netlesson::{Limit, ServerOptions, Traced, describe, log};
 
 /// chat-server's port (Protohackers leaves the port to you; 7777 is the course's).
@@ -269,6 +269,9 @@ fn relay(lines: &mut impl BufRead, id: MemberId, room: &Mutex<Room>) -> Result<(
         let Ok(text) = String::from_utf8(line) else {
             bail!("sent a line that is not UTF-8 text");
         };
+        // The others' terminals would obey control characters (`\r` to overwrite a line, ESC
+        // to clear the screen): they see them escaped, as `\r` and `\x1b`, instead.
+        let text = escape_controls(&text);
         if !in_room(room, |room| room.say(id, &text)) {
             return Ok(()); // dropped: nobody hears this client any more
         }
