@@ -151,8 +151,8 @@ fn explain_connect(
              --host 0.0.0.0)"
         ),
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => format!(
-            "no answer within {} (is the address right? is {server} running there? \
-             a firewall may be dropping the packets)",
+            "no answer within {} (is the address right? is {server} running there, and not \
+             too busy to take one more connection? a firewall may be dropping the packets)",
             crate::show::seconds(timeout)
         ),
         io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => {

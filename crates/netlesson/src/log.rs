@@ -31,12 +31,28 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread;
 use std::time::Duration;
 
-/// How many lines may wait for the writer; past that, new lines are dropped and counted.
+/// How many lines may wait for the writer, unless [`set_queue_lines`] says otherwise; past
+/// that, new lines are dropped and counted.
 pub const QUEUE_LINES: usize = 1000;
+
+/// The queue's size in force: [`QUEUE_LINES`], or what [`set_queue_lines`] set.
+static QUEUE_SIZE: AtomicUsize = AtomicUsize::new(QUEUE_LINES);
+
+/// Lets up to `lines` lines wait for the writer instead of [`QUEUE_LINES`], for a program whose
+/// log is what it is for (wiretap's log is one line per piece forwarded: a reader a little
+/// slower than the bytes must not lose lines). Memory grows with it: a line is about 100 bytes.
+///
+/// ```
+/// netlesson::log::set_queue_lines(50_000);
+/// ```
+pub fn set_queue_lines(lines: usize) {
+    QUEUE_SIZE.store(lines.max(1), Ordering::Relaxed);
+}
 
 /// What the writer says on stderr, once, when stdout cannot be written any more.
 pub const STDOUT_CLOSED_NOTE: &str = "note: stdout is closed; log lines are dropped from now on";
@@ -141,7 +157,7 @@ fn enqueue(stream: Stream, text: String) {
     if stream == Stream::Stdout && queue.stdout_closed {
         return;
     }
-    if queue.lines.len() >= QUEUE_LINES {
+    if queue.lines.len() >= QUEUE_SIZE.load(Ordering::Relaxed) {
         queue.dropped += 1;
         return;
     }
@@ -151,30 +167,12 @@ fn enqueue(stream: Stream, text: String) {
     logger.changed.notify_all();
 }
 
-/// The writer thread: writes each queued line and flushes it; says how many lines were
-/// dropped once it has caught up.
+/// The writer thread: writes the queued lines, as many as are waiting in one write (one system
+/// call for a burst of lines, not one each), flushed at once; says how many lines were dropped
+/// once it has caught up.
 fn write_forever(logger: &Logger) {
     loop {
-        let (stream, text) = {
-            let mut queue = lock(logger);
-            loop {
-                if let Some(next) = queue.lines.pop_front() {
-                    break next;
-                }
-                if queue.dropped > 0 && !queue.stdout_closed {
-                    // Caught up after lines were dropped: say so, as a log line of its own.
-                    let dropped = std::mem::take(&mut queue.dropped);
-                    let noun = if dropped == 1 { "line" } else { "lines" };
-                    let note = format!("{dropped} log {noun} dropped: stdout is not being read\n");
-                    queue.queued += 1;
-                    break (Stream::Stdout, note);
-                }
-                queue = logger
-                    .changed
-                    .wait(queue)
-                    .unwrap_or_else(PoisonError::into_inner);
-            }
-        };
+        let (stream, text, lines) = next_batch(logger);
         // The queue is unlocked while we write: a write to a full pipe waits here, and only
         // here, while every other thread goes on queueing (or dropping) lines.
         let written = match stream {
@@ -195,13 +193,46 @@ fn write_forever(logger: &Logger) {
             // Ignoring a failure here too: if stderr is gone as well, there is nobody to tell.
             let _ = writeln!(io::stderr(), "{STDOUT_CLOSED_NOTE}");
         }
-        queue.done += 1;
+        queue.done += lines;
         drop(queue);
         logger.changed.notify_all();
     }
 }
 
-/// Writes `text` in one write and flushes it, so that lines of two threads never mix.
+/// Waits for lines, and takes every line waiting for the same stream as the first one, in
+/// order: the text to write, and how many lines it holds. When the queue is empty after lines
+/// were dropped, the note that says how many.
+fn next_batch(logger: &Logger) -> (Stream, String, u64) {
+    let mut queue = lock(logger);
+    loop {
+        if let Some((stream, first)) = queue.lines.pop_front() {
+            let mut text = first;
+            let mut lines = 1;
+            while queue.lines.front().is_some_and(|(next, _)| *next == stream) {
+                if let Some((_, line)) = queue.lines.pop_front() {
+                    text.push_str(&line);
+                    lines += 1;
+                }
+            }
+            return (stream, text, lines);
+        }
+        if queue.dropped > 0 && !queue.stdout_closed {
+            // Caught up after lines were dropped: say so, as a log line of its own.
+            let dropped = std::mem::take(&mut queue.dropped);
+            let noun = if dropped == 1 { "line" } else { "lines" };
+            queue.queued += 1;
+            let note = format!("{dropped} log {noun} dropped: stdout is not being read\n");
+            return (Stream::Stdout, note, 1);
+        }
+        queue = logger
+            .changed
+            .wait(queue)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+}
+
+/// Writes `text` in one write and flushes it, so that lines of other programs sharing the
+/// terminal never land inside ours.
 fn write_flushed(stdout: &mut impl Write, text: &str) -> io::Result<()> {
     stdout.write_all(text.as_bytes())?;
     stdout.flush()
