@@ -449,7 +449,11 @@ fn second_server_on_a_taken_port_fails_and_the_first_keeps_its_datagrams() {
 
 #[test]
 fn server_restarts_on_the_same_port_right_after_being_killed() {
-    let mut server = start_server(&[]);
+    // A port no other test's socket can be given by the system while the server is down.
+    let port = course::procs::quiet_port()
+        .expect("a free port")
+        .to_string();
+    let mut server = Server::start(Path::new(SERVER), &["--port", &port]).expect("started");
     assert_serves_a_client(&mut server);
     let mut restarted = server
         .kill_and_restart()

@@ -659,6 +659,48 @@ pub fn serves_with_stdout_unread(
     Ok(())
 }
 
+/// A free port on 127.0.0.1 (for TCP and UDP) *outside* the operating system's range of
+/// ephemeral ports, for a test that must start a server again on the same port.
+///
+/// Why: a server started on `--port 0` gets an ephemeral port, the kind the system also gives
+/// to every outgoing connection. Once the server is killed, another test's client (a flood of
+/// 1000 connections, say) may be given that very port for its side of a connection, and the
+/// restarted server then fails with "address already in use", through no fault of its own.
+/// No test asks for a port below the range, so one free there stays free. The port is picked
+/// from this process's id and a counter, and checked by binding it (then released).
+pub fn quiet_port() -> Result<u16> {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let (low, _) = ephemeral_range();
+    // From 10000 up to the ephemeral range: thousands of ports no test is given by the system.
+    let first = 10_000u32;
+    let span = u32::from(low).saturating_sub(first).max(1);
+    for _ in 0..200 {
+        let turn = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let offset = (std::process::id().wrapping_mul(7919) + turn * 104_729) % span;
+        let Ok(port) = u16::try_from(first + offset) else {
+            continue;
+        };
+        let tcp = std::net::TcpListener::bind(("127.0.0.1", port));
+        let udp = std::net::UdpSocket::bind(("127.0.0.1", port));
+        if tcp.is_ok() && udp.is_ok() {
+            return Ok(port);
+        }
+    }
+    bail!("no free port below the ephemeral range ({low} and up)")
+}
+
+/// The system's range of ephemeral ports: Linux says it in `/proc`; elsewhere, the range the
+/// IANA recommends (macOS and Windows use it).
+fn ephemeral_range() -> (u16, u16) {
+    let linux = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|text| {
+            let mut numbers = text.split_whitespace().map(|number| number.parse().ok());
+            Some((numbers.next()??, numbers.next()??))
+        });
+    linux.unwrap_or((49_152, 65_535))
+}
+
 /// What [`recovers_from_descriptor_limit`] saw while the server was out of descriptors.
 #[derive(Debug, Clone)]
 pub struct Starved {

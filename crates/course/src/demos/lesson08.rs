@@ -206,19 +206,22 @@ pub const COUNTS_IN_A_REFCELL: Scenario = Scenario {
 /// shows rustc's errors.
 fn compile_broken(session: &mut Session, file: &str) -> Result<()> {
     let path = format!("crates/08-concurrency/broken/{file}");
-    let out_dir = std::env::temp_dir().join(format!("lesson8-broken-{}", std::process::id()));
+    // A folder of its own for each run (the two scenarios may run at the same time, in two
+    // test processes too), removed when `out_dir` is dropped.
+    let out_dir = tempfile::Builder::new()
+        .prefix("lesson8-broken-")
+        .tempdir()
+        .context("could not create a temporary folder for rustc's output")?;
     let options = "--edition 2024 --crate-type lib --emit metadata";
     session.say(&format!("$ rustc {options} {path}"));
     let output = Command::new("rustc")
         .args(options.split(' '))
         .arg("--out-dir")
-        .arg(&out_dir)
+        .arg(out_dir.path())
         .arg(&path)
         .current_dir(bins::workspace_root())
         .output()
-        .context("could not run rustc (is Rust installed with rustup?)");
-    let _ = std::fs::remove_dir_all(&out_dir);
-    let output = output?;
+        .context("could not run rustc (is Rust installed with rustup?)")?;
     if output.status.success() {
         bail!("rustc compiled {path}, which must fail");
     }

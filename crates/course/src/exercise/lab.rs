@@ -210,6 +210,18 @@ impl Lab {
         self.start_with_port("0")
     }
 
+    /// Starts the server (if it is not running) on a port outside the system's ephemeral
+    /// range ([`crate::procs::quiet_port`]), so that it can be started again on that port
+    /// after [`Lab::restart_on_same_port`] whatever else runs at the same time.
+    pub fn start_on_quiet_port(&mut self) -> StepResult {
+        if self.server.is_some() || self.deaf_server.is_some() {
+            return Ok(());
+        }
+        let port = crate::procs::quiet_port()
+            .map_err(|error| Failure::new(format!("could not choose a port: {error:#}")))?;
+        self.start_with_port(&port.to_string())
+    }
+
     fn start_with_port(&mut self, port: &str) -> StepResult {
         let mut args = vec!["--port", port];
         args.extend(self.server_args.iter().map(String::as_str));
