@@ -24,6 +24,7 @@ fn alice_sees(sent: &[u8], expected: &[u8]) {
     );
 }
 
+// ANCHOR: attack
 #[test]
 fn a_carriage_return_cannot_fake_a_line_from_another_member() {
     // Raw, a terminal would go back to the start of the line and show "[alice] spoof".
@@ -35,6 +36,7 @@ fn escape_sequences_that_clear_the_screen_or_set_the_title_arrive_escaped() {
     alice_sees(b"\x1b[2J", br"[mallory] \x1b[2J");
     alice_sees(b"\x1b]0;pwned\x07", br"[mallory] \x1b]0;pwned\x07");
 }
+// ANCHOR_END: attack
 
 #[test]
 fn nul_del_tab_and_c1_controls_arrive_escaped_and_other_text_unchanged() {

@@ -136,9 +136,11 @@ fn turn_away(mut client: TcpStream, peer: SocketAddr, max_waiting: usize) {
         Ok(()) => "sent ERR server busy, closed".to_string(),
         Err(error) => format!("could not send ERR server busy: {}", explain_io(&error)),
     };
-    log!(
-        "client {peer}: {max_waiting} clients wait for a worker already (--max-waiting): {outcome}"
-    );
+    let waiting = match max_waiting {
+        1 => "1 client waits".to_string(),
+        many => format!("{many} clients wait"),
+    };
+    log!("client {peer}: {waiting} for a worker already (--max-waiting): {outcome}");
 }
 
 // ANCHOR: work

@@ -1,10 +1,14 @@
 //! Demo 8: a silent client and a second one, first against pool-server with one worker (one
 //! client at a time: the second waits), then against threaded-server (both served at once);
-//! then threaded-server's cap. Scenarios: the fifth client of a pool of four, the compiler's
+//! then threaded-server's cap. Scenarios: the fifth client of a pool of four, a trickler in a
+//! pool of one (--client-deadline, --max-waiting), the compiler's
 //! errors for numbers shared without a lock (`broken/*.rs`), and load-client's report.
 
 use std::process::Command;
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
@@ -185,6 +189,69 @@ fn pool_fifth_client_waits(session: &mut Session) -> Result<()> {
     session.say(&format!("client 5 | sends \"QUIT\", gets {bye:?}"));
     show_until_closed(session, &mut server, 1)?;
     drop(silent);
+    session.stop("server", &mut server)
+}
+
+/// Scenario `pool-trickler`, shown in lesson 8.
+pub const POOL_TRICKLER: Scenario = Scenario {
+    name: "pool-trickler",
+    packages: &["lesson-concurrency"],
+    script: pool_trickler,
+};
+
+/// A client that sends a byte every 100 ms holds pool-server's only worker: it never goes
+/// quiet for --idle-timeout, so --client-deadline closes it; the client waiting behind it is
+/// then served, and one more than --max-waiting is turned away at once.
+fn pool_trickler(session: &mut Session) -> Result<()> {
+    let args = [
+        "--port",
+        "0",
+        "--workers",
+        "1",
+        "--max-waiting",
+        "1",
+        "--client-deadline",
+        "1",
+    ];
+    let mut server = session.start_server("server", "pool-server", &args)?;
+    let mut trickler = Probe::connect(server.address)?;
+    let answer = ask(&mut trickler, "UPPER hi")?;
+    session.say(&format!(
+        "trickler | connects, sends \"UPPER hi\", gets {answer:?}; then sends a byte every \
+         100 ms, never a whole line"
+    ));
+    show_accepted(session, &mut server)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let trickling = {
+        let stop = Arc::clone(&stop);
+        thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) && trickler.send(b"x").is_ok() {
+                thread::sleep(Duration::from_millis(100));
+            }
+        })
+    };
+    let started = Instant::now();
+    let mut waiting = Probe::connect(server.address)?;
+    waiting.send(b"UPPER hello\n")?;
+    session.say("client 2 | connects and sends \"UPPER hello\": it waits for the worker");
+    show_accepted(session, &mut server)?;
+    let mut third = Probe::connect(server.address)?;
+    let busy = read_line(&mut third)?;
+    session.say(&format!("client 3 | connects, and gets {busy:?} at once"));
+    session.show_until("server", &mut server, |line| line.contains("--max-waiting"))?;
+    session.show_until("server", &mut server, |line| {
+        line.contains("--client-deadline")
+    })?;
+    let reply = read_line(&mut waiting)?;
+    session.say(&format!(
+        "client 2 | gets {reply:?} after {} ms",
+        started.elapsed().as_millis()
+    ));
+    stop.store(true, Ordering::Relaxed);
+    let _ = trickling.join();
+    let bye = ask(&mut waiting, "QUIT")?;
+    session.say(&format!("client 2 | sends \"QUIT\", gets {bye:?}"));
+    show_until_closed(session, &mut server, 1)?;
     session.stop("server", &mut server)
 }
 
