@@ -422,7 +422,7 @@ fn client_refuses_a_message_too_long_for_one_datagram() {
     assert!(
         output
             .stderr
-            .starts_with("error: could not send the message: Message too long"),
+            .starts_with("error: could not send the message: message too long"),
         "{}",
         output.stderr
     );

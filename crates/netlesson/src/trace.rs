@@ -120,9 +120,9 @@ impl Traced<std::net::TcpStream> {
     /// one byte a second restarts it with every byte, and could keep a client waiting for
     /// hours (a 1024-byte reply, 5 s per read: 85 minutes). So before each read, the time left
     /// of `limit` becomes the read timeout; when it runs out after part of the reply came, the
-    /// read fails with [`ReplyTooSlow`] (`the reply was still incomplete after 5 s
-    /// (--timeout): 3 bytes had arrived`); when nothing came at all, with the usual timeout
-    /// (`nothing arrived for 5 s (--timeout)`). Every write starts a new reply's clock.
+    /// read fails with [`ReplyTooSlow`] (`the whole reply did not arrive within 5 s
+    /// (--timeout)`); when nothing came at all, with the usual timeout (`nothing arrived for 5 s
+    /// (--timeout)`). Every write starts a new reply's clock.
     /// [`netlesson::connect`](crate::connect) returns connections wrapped this way.
     ///
     /// ```
@@ -145,7 +145,7 @@ impl Traced<std::net::TcpStream> {
     /// let mut reply = Vec::new();
     /// let error = client.read_to_end(&mut reply).unwrap_err();
     /// assert!(started.elapsed() < Duration::from_millis(900), "the deadline is for the whole reply");
-    /// assert!(error.to_string().starts_with("the reply was still incomplete after 300 ms (--timeout)"));
+    /// assert_eq!(error.to_string(), "the whole reply did not arrive within 300 ms (--timeout)");
     /// # trickler.join().ok();
     /// # Ok::<(), std::io::Error>(())
     /// ```
@@ -387,9 +387,8 @@ fn is_timeout(error: &io::Error) -> bool {
 /// out (see [`Traced::client`]). It travels inside an `io::Error` of kind `TimedOut`.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "the reply was still incomplete after {} (--timeout): {} of it had arrived",
-    seconds(*limit),
-    count(*received, "byte")
+    "the whole reply did not arrive within {} (--timeout)",
+    seconds(*limit)
 )]
 pub struct ReplyTooSlow {
     /// The deadline for a whole reply.
