@@ -1,10 +1,10 @@
-//! The contract every server keeps (`course::contract`), checked over every server: one test
+//! The contract every server keeps (`contract`), checked over every server: one test
 //! per promise, each running all servers at once.
 
-use course::contract::{CASES, Case, SERVERS, run};
+use ::contract::{CASES, Case, SERVERS, run};
 
 fn every_server_keeps(case_name: &str) {
-    course::bins::build_all_once().expect("the course builds");
+    testkit::bins::build_all_once().expect("the course builds");
     let case: &Case = CASES
         .iter()
         .find(|case| case.name == case_name)
@@ -74,16 +74,16 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
+use ::contract::{CLIENTS, Client, PROGRAMS};
 use assert_cmd::Command;
-use course::contract::{CLIENTS, Client, PROGRAMS};
 use predicates::prelude::*;
 
 /// How long a one-shot run may take: clients run with `--timeout 1`.
 const RUN_LIMIT: Duration = Duration::from_secs(8);
 
 fn program(bin: &str) -> Command {
-    course::bins::build_all_once().expect("the course builds");
-    let mut command = Command::new(course::bins::path(bin).expect("the program is built"));
+    testkit::bins::build_all_once().expect("the course builds");
+    let mut command = Command::new(testkit::bins::path(bin).expect("the program is built"));
     command.timeout(RUN_LIMIT);
     command
 }
@@ -299,7 +299,7 @@ fn every_client_ends_within_its_timeout_when_its_server_trickles_a_byte_a_second
 fn every_client_copes_with_a_server_that_sends_garbage() {
     every_client_against(
         |mut stream| {
-            let _ = stream.write_all(&course::probe::random_bytes(300));
+            let _ = stream.write_all(&testkit::probe::random_bytes(300));
         },
         false,
         "sends 300 random bytes and closes",

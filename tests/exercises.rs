@@ -1,25 +1,27 @@
-//! Every exercise is complete: an entry in the catalog has a starter, a solution, at least two
-//! hints and two known-bad programs, a check, binaries declared for all of them, and a lesson
-//! section that presents it and links the student's file; and every program file in the
-//! exercises package belongs to an entry.
+//! Every exercise is complete: its folder `crates/exercises/NAME/` has the student's program,
+//! the starter, the solution and at least two known-bad programs (each naming the step that
+//! catches it), its `exercise.toml` at least two hints, its check at least one step, every
+//! program is declared as a binary, and its lesson has a section that presents it and links the
+//! student's file. And nothing in `crates/exercises` belongs to no exercise.
 //!
 //! This reads files only: the exercises are built and run by `cargo exercise verify` (in CI),
 //! never by `cargo test`, so that a student's half-written file cannot break `cargo test`.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
-use course::exercise::{Exercise, catalog, progress};
+use checker::workspace::Workspace;
+use checker::{Exercise, catalog, known_bad};
+
+fn workspace() -> Workspace {
+    Workspace::find().expect("the course's workspace is found")
+}
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
-/// Whether the exercises' Cargo.toml declares binary `name` built from `path`.
-fn declares_binary(manifest: &str, name: &str, path: &str) -> bool {
-    manifest.contains(&format!("[[bin]]\nname = \"{name}\"\npath = \"{path}\"\n"))
-}
-
-fn problems_of(exercise: &Exercise, manifest: &str) -> Vec<String> {
+fn problems_of(workspace: &Workspace, exercise: &Exercise) -> Vec<String> {
     let name = exercise.name;
     let mut problems = Vec::new();
     let mut need = |ok: bool, problem: String| {
@@ -27,7 +29,13 @@ fn problems_of(exercise: &Exercise, manifest: &str) -> Vec<String> {
             problems.push(format!("{name}: {problem}"));
         }
     };
-    let starter = progress::starter_file(exercise);
+    for file in [
+        workspace.student_file(exercise),
+        workspace.solution_file(exercise),
+    ] {
+        need(file.exists(), format!("no {}", file.display()));
+    }
+    let starter = workspace.starter_file(exercise);
     need(
         starter.exists(),
         format!("no starter {}", starter.display()),
@@ -43,61 +51,40 @@ fn problems_of(exercise: &Exercise, manifest: &str) -> Vec<String> {
             "the starter must mark each place to write with `// TODO` and `todo!()`".into(),
         );
     }
-    let solution = progress::solution_file(exercise);
-    need(
-        solution.exists(),
-        format!("no solution {}", solution.display()),
-    );
     need(exercise.hints.len() >= 2, "fewer than two hints".into());
     need(!exercise.steps.is_empty(), "a check without steps".into());
-    need(
-        exercise.fixtures.len() >= 2,
-        "fewer than two known-bad programs".into(),
-    );
-    let declared = [
-        (format!("{name}-solution"), format!("solutions/{name}.rs")),
-        (format!("{name}-starter"), format!("starters/{name}.rs")),
-    ];
-    for (binary, path) in declared {
-        need(
-            declares_binary(manifest, &binary, &path),
-            format!("crates/exercises/Cargo.toml declares no [[bin]] {binary} at {path}"),
-        );
+    match known_bad::list(workspace, exercise) {
+        Err(error) => need(false, format!("{error:#}")),
+        Ok(programs) => {
+            need(
+                programs.len() >= 2,
+                "fewer than two known-bad programs".into(),
+            );
+            for program in programs {
+                need(
+                    exercise.step_number(&program.caught_by).is_some(),
+                    format!(
+                        "known-bad/{}.rs says `caught by: {}`, which is no step's id (the ids \
+                         are in crates/checker/src/checks/)",
+                        program.name, program.caught_by
+                    ),
+                );
+            }
+        }
     }
-    for fixture in exercise.fixtures {
-        let file = progress::fixture_file(exercise, fixture.name);
-        need(
-            file.exists(),
-            format!("no known-bad program {}", file.display()),
-        );
-        let binary = format!("{name}-bad-{}", fixture.name);
-        let path = format!("fixtures/{name}/{}.rs", fixture.name);
-        need(
-            declares_binary(manifest, &binary, &path),
-            format!("crates/exercises/Cargo.toml declares no [[bin]] {binary} at {path}"),
-        );
-        need(
-            exercise.step_number(fixture.caught_by).is_some(),
-            format!(
-                "known-bad {} names no step: {}",
-                fixture.name, fixture.caught_by
-            ),
-        );
-    }
-    problems.extend(section_problems(exercise));
+    problems.extend(section_problems(workspace, exercise));
     problems
 }
 
 /// The lesson has the section the entry names, and it links the student's file.
-fn section_problems(exercise: &Exercise) -> Vec<String> {
-    let root = course::bins::workspace_root();
+fn section_problems(workspace: &Workspace, exercise: &Exercise) -> Vec<String> {
     let Some((file, anchor)) = exercise.section.split_once('#') else {
         return vec![format!(
             "{}: section {} has no #anchor",
             exercise.name, exercise.section
         )];
     };
-    let lesson = root.join(file);
+    let lesson = workspace.root().join(file);
     if !lesson.exists() {
         return vec![format!("{}: no lesson {file}", exercise.name)];
     }
@@ -112,7 +99,7 @@ fn section_problems(exercise: &Exercise) -> Vec<String> {
             exercise.name
         ));
     }
-    let link = format!("(../crates/exercises/src/bin/{}.rs)", exercise.name);
+    let link = format!("(../crates/exercises/{0}/{0}.rs)", exercise.name);
     if !text.contains(&link) {
         problems.push(format!(
             "{}: {file} never links the student's file {link}",
@@ -124,69 +111,137 @@ fn section_problems(exercise: &Exercise) -> Vec<String> {
 
 #[test]
 fn every_exercise_is_complete() {
-    let manifest = read(&progress::package_dir().join("Cargo.toml"));
-    let problems: Vec<String> = catalog::ALL
+    let workspace = workspace();
+    let problems: Vec<String> = catalog::all()
         .iter()
-        .flat_map(|exercise| problems_of(exercise, &manifest))
+        .flat_map(|exercise| problems_of(&workspace, exercise))
         .collect();
     assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
 }
 
-#[test]
-fn every_program_file_belongs_to_an_exercise() {
-    let dir = progress::package_dir();
-    let names: Vec<&str> = catalog::ALL.iter().map(|exercise| exercise.name).collect();
-    let stem = |path: &Path| {
-        path.file_stem()
-            .map(|stem| stem.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    let mut strays = Vec::new();
-    for folder in ["starters", "solutions"] {
-        for entry in std::fs::read_dir(dir.join(folder)).expect("the folder exists") {
-            let path = entry.expect("a readable entry").path();
-            if !names.contains(&stem(&path).as_str()) {
-                strays.push(path.display().to_string());
-            }
+/// The `[[bin]]` entries that the exercises' folders call for, as `(name, path)`.
+fn binaries_wanted(workspace: &Workspace) -> BTreeSet<(String, String)> {
+    let mut wanted = BTreeSet::new();
+    for exercise in catalog::all() {
+        let name = exercise.name;
+        wanted.insert((name.to_string(), format!("{name}/{name}.rs")));
+        wanted.insert((format!("{name}-starter"), format!("{name}/starter.rs")));
+        wanted.insert((format!("{name}-solution"), format!("{name}/solution.rs")));
+        for program in known_bad::list(workspace, exercise).expect("known-bad programs") {
+            let bad = program.name;
+            wanted.insert((
+                format!("{name}-known-bad-{bad}"),
+                format!("{name}/known-bad/{bad}.rs"),
+            ));
         }
     }
-    for entry in std::fs::read_dir(dir.join("fixtures")).expect("fixtures/ exists") {
-        let folder = entry.expect("a readable entry").path();
-        let Some(exercise) = course::exercise::find(&stem(&folder)) else {
-            strays.push(folder.display().to_string());
+    wanted
+}
+
+/// The `[[bin]]` entries of `crates/exercises/Cargo.toml`, as `(name, path)`.
+fn binaries_declared(workspace: &Workspace) -> BTreeSet<(String, String)> {
+    let manifest = read(&workspace.exercises_dir().join("Cargo.toml"));
+    let manifest: toml::Table = toml::from_str(&manifest).expect("Cargo.toml is TOML");
+    let bins = manifest
+        .get("bin")
+        .and_then(toml::Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    bins.iter()
+        .map(|bin| {
+            let field = |key: &str| {
+                bin.get(key)
+                    .and_then(toml::Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            (field("name"), field("path"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_exercise_program_is_a_binary() {
+    let workspace = workspace();
+    let wanted = binaries_wanted(&workspace);
+    let declared = binaries_declared(&workspace);
+    let entry =
+        |(name, path): &(String, String)| format!("[[bin]]\nname = \"{name}\"\npath = \"{path}\"");
+    let missing: Vec<String> = wanted.difference(&declared).map(entry).collect();
+    let extra: Vec<String> = declared.difference(&wanted).map(entry).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "crates/exercises/Cargo.toml does not match the exercises' folders.\n\nAdd:\n{}\n\nRemove:\n{}\n",
+        missing.join("\n"),
+        extra.join("\n")
+    );
+}
+
+#[test]
+fn every_file_in_the_exercises_package_belongs_to_an_exercise() {
+    let workspace = workspace();
+    let names: Vec<&str> = catalog::all()
+        .iter()
+        .map(|exercise| exercise.name)
+        .collect();
+    let mut strays = Vec::new();
+    let dir = workspace.exercises_dir();
+    for entry in std::fs::read_dir(&dir).expect("crates/exercises exists") {
+        let path = entry.expect("a readable entry").path();
+        let file_name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let package_file = ["Cargo.toml", "build.rs", "src"].contains(&file_name.as_str());
+        if package_file {
+            continue;
+        }
+        let Some(exercise) = checker::find(&file_name).filter(|_| path.is_dir()) else {
+            strays.push(path.display().to_string());
             continue;
         };
-        for file in std::fs::read_dir(&folder).expect("a readable folder") {
-            let path = file.expect("a readable entry").path();
-            let known = exercise
-                .fixtures
-                .iter()
-                .any(|fixture| fixture.name == stem(&path));
-            if !known {
-                strays.push(path.display().to_string());
+        let expected = [
+            format!("{}.rs", exercise.name),
+            "starter.rs".into(),
+            "solution.rs".into(),
+            "exercise.toml".into(),
+            "known-bad".into(),
+        ];
+        for file in std::fs::read_dir(&path).expect("a readable folder") {
+            let file = file.expect("a readable entry").path();
+            let file_name = file
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !expected.contains(&file_name) {
+                strays.push(file.display().to_string());
             }
         }
     }
     assert!(
         strays.is_empty(),
-        "these files belong to no exercise in crates/course/src/exercise/catalog.rs:\n{}",
+        "these belong to no exercise (each exercise has its folder, its check in \
+         crates/checker/src/checks/, listed in checks::ALL):\n{}\n(names: {names:?})",
         strays.join("\n")
     );
 }
 
 #[test]
 fn exercise_names_are_unique_and_in_lesson_order() {
-    let lessons: Vec<u8> = catalog::ALL
+    let lessons: Vec<u8> = catalog::all()
         .iter()
         .map(|exercise| exercise.lesson)
         .collect();
     assert!(lessons.is_sorted(), "{lessons:?}");
-    let mut names: Vec<&str> = catalog::ALL.iter().map(|exercise| exercise.name).collect();
+    let mut names: Vec<&str> = catalog::all()
+        .iter()
+        .map(|exercise| exercise.name)
+        .collect();
     names.sort_unstable();
     names.dedup();
     assert_eq!(
         names.len(),
-        catalog::ALL.len(),
+        catalog::all().len(),
         "two exercises share a name"
     );
 }

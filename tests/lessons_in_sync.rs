@@ -5,19 +5,20 @@
 //! When this fails after a code change, run `cargo lessons --write` (or `just lessons`) and
 //! read the diff: the lesson text around a changed snippet may need a new sentence too.
 
-use course::bins;
+use testkit::bins;
 
 #[test]
 fn every_lesson_matches_the_code_and_a_fresh_run() {
-    let problems = course::lessons::check(&bins::workspace_root())
-        .expect("the lessons should be readable and their commands runnable");
+    let problems =
+        course::lessons::check(&bins::workspace_root().expect("the course's workspace is found"))
+            .expect("the lessons should be readable and their commands runnable");
     let report: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert!(report.is_empty(), "\n{}\n", report.join("\n\n"));
 }
 
 #[test]
 fn every_demo_is_shown_in_its_lesson() {
-    let root = bins::workspace_root();
+    let root = bins::workspace_root().expect("the course's workspace is found");
     for demo in course::demos::ALL {
         let lesson = std::fs::read_to_string(root.join(demo.lesson))
             .unwrap_or_else(|error| panic!("demo {} names {}: {error}", demo.number, demo.lesson));
@@ -32,7 +33,7 @@ fn every_demo_is_shown_in_its_lesson() {
 
 #[test]
 fn every_scenario_is_shown_in_a_lesson() {
-    let root = bins::workspace_root();
+    let root = bins::workspace_root().expect("the course's workspace is found");
     let documents = course::lessons::documents(&root).expect("the lessons can be listed");
     let texts: Vec<String> = documents
         .iter()
@@ -50,7 +51,9 @@ fn every_scenario_is_shown_in_a_lesson() {
 
 #[test]
 fn the_book_lists_every_page_of_lessons_and_nothing_else() {
-    let lessons = bins::workspace_root().join("lessons");
+    let lessons = bins::workspace_root()
+        .expect("the course's workspace is found")
+        .join("lessons");
     let summary = std::fs::read_to_string(lessons.join("SUMMARY.md"))
         .expect("lessons/SUMMARY.md, the book's table of contents, should exist");
     let listed: std::collections::BTreeSet<String> = summary

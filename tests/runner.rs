@@ -16,7 +16,7 @@ fn cargo_demo_without_a_number_lists_every_lesson() {
 }
 
 fn client_against_nothing(session: &mut Session) -> anyhow::Result<()> {
-    let closed = course::probe::ClosedPort::new()?;
+    let closed = testkit::probe::ClosedPort::new()?;
     let port = closed.port().to_string();
     session.run("client", "simple-client", &["--port", &port], "")
 }

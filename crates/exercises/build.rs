@@ -1,6 +1,6 @@
 //! Builds the known-bad programs that are a reference solution with one mistake.
 //!
-//! Most known-bad programs (`fixtures/NAME/BAD.rs`) differ from the solution by a few lines.
+//! Most known-bad programs (`NAME/known-bad/BAD.rs`) differ from the solution by a few lines.
 //! Rather than a second copy of the whole solution, such a file holds only the change, in its
 //! header, and includes the program this script writes:
 //!
@@ -14,10 +14,12 @@
 //! include!(concat!(env!("OUT_DIR"), "/", env!("CARGO_BIN_NAME"), ".rs"));
 //! ````
 //!
-//! For each such file, this script takes `solutions/NAME.rs` without its `//!` header, makes
+//! For each such file, this script takes `NAME/solution.rs` without its `//!` header, makes
 //! each replacement (the text to replace must appear exactly once, or the build fails and
-//! says which), and writes `OUT_DIR/NAME-bad-BAD.rs`. So a known-bad program follows its
+//! says which), and writes `OUT_DIR/NAME-known-bad-BAD.rs`. So a known-bad program follows its
 //! solution when the solution changes, and a change that no longer applies is found at once.
+//! A copy of the course without solutions (`cargo exercise remove-solutions`) has no known-bad
+//! programs either, and this script then writes nothing.
 
 use std::env;
 use std::fs;
@@ -28,19 +30,23 @@ const INCLUDE: &str =
     "include!(concat!(env!(\"OUT_DIR\"), \"/\", env!(\"CARGO_BIN_NAME\"), \".rs\"));";
 
 fn main() {
-    println!("cargo::rerun-if-changed=solutions");
-    println!("cargo::rerun-if-changed=fixtures");
+    println!("cargo::rerun-if-changed=Cargo.toml");
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
-    let Ok(exercises) = fs::read_dir("fixtures") else {
+    let Ok(folders) = fs::read_dir(".") else {
         return;
     };
-    for exercise in exercises.flatten() {
-        let name = exercise.file_name().to_string_lossy().into_owned();
-        let Ok(fixtures) = fs::read_dir(exercise.path()) else {
-            continue;
+    for folder in folders.flatten() {
+        let name = folder.file_name().to_string_lossy().into_owned();
+        let known_bad = folder.path().join("known-bad");
+        let Ok(programs) = fs::read_dir(&known_bad) else {
+            continue; // not an exercise's folder, or one without known-bad programs
         };
-        for fixture in fixtures.flatten() {
-            let path = fixture.path();
+        // Only these: a student's edits to NAME/NAME.rs must not rerun this script (which
+        // would rebuild every binary of the package).
+        println!("cargo::rerun-if-changed={name}/solution.rs");
+        println!("cargo::rerun-if-changed={name}/known-bad");
+        for program in programs.flatten() {
+            let path = program.path();
             let text = fs::read_to_string(&path)
                 .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
             if !text.contains(INCLUDE) {
@@ -51,7 +57,7 @@ fn main() {
                 .map(|stem| stem.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let program = mutant(&name, &path, &text);
-            let target = Path::new(&out_dir).join(format!("{name}-bad-{bad}.rs"));
+            let target = Path::new(&out_dir).join(format!("{name}-known-bad-{bad}.rs"));
             fs::write(&target, program)
                 .unwrap_or_else(|error| panic!("cannot write {}: {error}", target.display()));
         }
@@ -60,7 +66,7 @@ fn main() {
 
 /// The solution of exercise `name` with the replacements of the fixture at `path`.
 fn mutant(name: &str, path: &Path, fixture: &str) -> String {
-    let solution_path = format!("solutions/{name}.rs");
+    let solution_path = format!("{name}/solution.rs");
     let solution = fs::read_to_string(&solution_path)
         .unwrap_or_else(|error| panic!("cannot read {solution_path}: {error}"));
     let mut program = without_header(&solution);

@@ -10,9 +10,9 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use course::bins;
-use course::probe::Probe;
-use course::procs::Server;
+use testkit::bins;
+use testkit::probe::Probe;
+use testkit::procs::Server;
 
 /// Builds the examples of this package once per test run and returns their directory.
 fn examples_dir() -> PathBuf {

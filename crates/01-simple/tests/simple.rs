@@ -2,12 +2,12 @@
 //! `simple-client` as a student runs them, and the misbehaving clients the server must outlive.
 //!
 //! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
-//! has a time limit (see `course::procs`).
+//! has a time limit (see `testkit::procs`).
 
 use std::path::Path;
 
-use course::probe::{self, Probe};
-use course::procs::{self, Server};
+use testkit::probe::{self, Probe};
+use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_simple-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_simple-client");

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use course::procs::{self, Server};
-use course::python_or_skip;
+use testkit::procs::{self, Server};
+use testkit::python_or_skip;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_time-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_time-client");

@@ -3,15 +3,15 @@
 //! must not trust (one that sends the time in pieces, one that never stops, ...).
 //!
 //! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
-//! has a time limit (see `course::procs`).
+//! has a time limit (see `testkit::procs`).
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 
 use chrono::{Local, NaiveDateTime};
-use course::probe::{self, Probe};
-use course::procs::{self, Running, Server};
+use testkit::probe::{self, Probe};
+use testkit::procs::{self, Running, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_time-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_time-client");

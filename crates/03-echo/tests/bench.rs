@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use course::procs;
+use testkit::procs;
 
 const BENCH: &str = env!("CARGO_BIN_EXE_echo-bench");
 const SERVER: &str = env!("CARGO_BIN_EXE_echo-server");

@@ -3,7 +3,7 @@
 //! server must outlive.
 //!
 //! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
-//! has a time limit (see `course::procs`).
+//! has a time limit (see `testkit::procs`).
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -11,8 +11,8 @@ use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use course::probe::{self, Probe, random_bytes};
-use course::procs::{self, Server};
+use testkit::probe::{self, Probe, random_bytes};
+use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_echo-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_echo-client");

@@ -3,7 +3,7 @@
 //! other misbehaving (closing early, never answering, sending garbage).
 //!
 //! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
-//! has a time limit (see `course::procs`).
+//! has a time limit (see `testkit::procs`).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -12,8 +12,8 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 
-use course::probe::{self, Probe};
-use course::procs::{self, Running, Server};
+use testkit::probe::{self, Probe};
+use testkit::procs::{self, Running, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_id-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_id-client");

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use course::procs::{self, Server};
-use course::python_or_skip;
+use testkit::procs::{self, Server};
+use testkit::python_or_skip;
 
 const UPPERCASE_SERVER: &str = env!("CARGO_BIN_EXE_uppercase-server");
 const UPPERCASE_CLIENT: &str = env!("CARGO_BIN_EXE_uppercase-client");

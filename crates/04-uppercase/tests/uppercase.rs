@@ -3,15 +3,15 @@
 //! and what the client does with bad input and bad servers.
 //!
 //! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
-//! has a time limit (see `course::procs`).
+//! has a time limit (see `testkit::procs`).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::sync::mpsc;
 
-use course::probe::{self, Probe};
-use course::procs::{self, Server};
+use testkit::probe::{self, Probe};
+use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_uppercase-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_uppercase-client");

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use course::probe::{self, Probe};
-use course::procs::{self, Server};
+use testkit::probe::{self, Probe};
+use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_stream-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_stream-client");

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use course::procs::{self, Server};
-use course::python_or_skip;
+use testkit::procs::{self, Server};
+use testkit::python_or_skip;
 
 fn bin(name: &str) -> &'static Path {
     Path::new(match name {

@@ -9,8 +9,8 @@ use std::net::TcpListener;
 use std::path::Path;
 
 use common::{Framed, frame};
-use course::probe::{self, Probe};
-use course::procs::{self, Server};
+use testkit::probe::{self, Probe};
+use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_string-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_string-client");

@@ -20,7 +20,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use course::procs::{self, Server};
+use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_image-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_image-client");
@@ -83,7 +83,7 @@ fn bench(folder: &Path, python_16: bool) -> Result<()> {
     let mut server = Server::start(Path::new(SERVER), &["--port", "0", "--out-dir", folder_arg])?;
     server.next_line()?; // saving pictures in ...
     let port = server.port_arg();
-    let python = course::python::python3_available("the tutorial-style Python receiver");
+    let python = testkit::python::python3_available("the tutorial-style Python receiver");
 
     println!(
         "| picture (PNG) | receiver | framing | bytes on the wire | receive time | MB/s | connect to answer |"

@@ -2,7 +2,7 @@
 //! `image-client` as a student runs them, and the misbehaving clients the server must outlive.
 //!
 //! Every server runs on `--port 0` with its own temporary `--out-dir`, and is used only after
-//! its `listening on` line; every wait has a time limit (see `course::procs`). Pictures are
+//! its `listening on` line; every wait has a time limit (see `testkit::procs`). Pictures are
 //! small: the big ones are for the benchmark (`just bench-image`).
 
 use crate::common;
@@ -17,10 +17,10 @@ use common::{
     CLIENT, SERVER, TempFolder, gradient_png, named_message, saved_reply, start_server,
     tutorial_message,
 };
-use course::lessons::normalize;
-use course::probe::{self, Probe};
-use course::procs::{self, Server};
 use lesson_image::picture::{Pattern, Size, encode_png, generate};
+use testkit::probe::{self, Probe};
+use testkit::procs::{self, Server};
+use testkit::text::normalize;
 
 fn run_client(args: &[&str]) -> procs::Output {
     procs::run(Path::new(CLIENT), args, b"").expect("image-client should finish")

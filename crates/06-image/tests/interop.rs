@@ -8,9 +8,9 @@ use crate::common;
 use std::path::Path;
 
 use common::{CLIENT, TempFolder, gradient_png, start_server};
-use course::procs;
-use course::python_or_skip;
 use lesson_image::picture::{Pattern, Size, encode_png, generate};
+use testkit::procs;
+use testkit::python_or_skip;
 
 #[test]
 fn python_tutorial_client_sends_a_png_that_image_server_saves_byte_for_byte() {

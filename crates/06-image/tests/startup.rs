@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use common::{SERVER, TempFolder, start_server};
-use course::procs;
+use testkit::procs;
 
 /// Runs image-server with `--out-dir out_dir` and checks that it refuses to start: exit
 /// status 1, no `listening on` line, and an error that starts with `expected_error`.

@@ -3,13 +3,13 @@
 //! lost, refused), and the odd datagrams the server must outlive.
 //!
 //! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
-//! has a time limit (see `course::procs`), and the clients use short `--timeout`.
+//! has a time limit (see `testkit::procs`), and the clients use short `--timeout`.
 
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
 
-use course::probe::ClosedPort;
-use course::procs::{self, Running, STEP_TIMEOUT, Server};
+use testkit::probe::ClosedPort;
+use testkit::procs::{self, Running, STEP_TIMEOUT, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_udp-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_udp-client");
@@ -45,8 +45,8 @@ fn start_wiretap(server: SocketAddr, extra: &[&str]) -> Server {
     let mut args = vec!["udp", "--listen", "127.0.0.1:0", "--to", to.as_str()];
     args.extend_from_slice(extra);
     // wiretap is another package's binary: build it (at once when it is up to date) and find it.
-    course::bins::build(&["wiretap"]).expect("wiretap builds");
-    let wiretap = course::bins::path("wiretap").expect("wiretap is built");
+    testkit::bins::build(&["wiretap"]).expect("wiretap builds");
+    let wiretap = testkit::bins::path("wiretap").expect("wiretap is built");
     let mut wiretap = Server::start(&wiretap, &args).expect("wiretap gets ready");
     let forwarding = wiretap.next_line().expect("the forwarding line");
     assert!(forwarding.starts_with("forwarding UDP to "), "{forwarding}");
@@ -450,7 +450,7 @@ fn second_server_on_a_taken_port_fails_and_the_first_keeps_its_datagrams() {
 #[test]
 fn server_restarts_on_the_same_port_right_after_being_killed() {
     // A port no other test's socket can be given by the system while the server is down.
-    let port = course::procs::quiet_port()
+    let port = testkit::procs::quiet_port()
         .expect("a free port")
         .to_string();
     let mut server = Server::start(Path::new(SERVER), &["--port", &port]).expect("started");

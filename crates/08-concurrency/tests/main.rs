@@ -4,15 +4,15 @@
 //! the servers use; 3000 connection attempts; load-client's report; the benchmark's table.
 //!
 //! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
-//! has a time limit (see `course::procs`).
+//! has a time limit (see `testkit::procs`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::Duration;
 
-use course::procs::{STEP_TIMEOUT, Server};
 use predicates::prelude::*;
+use testkit::procs::{STEP_TIMEOUT, Server};
 
 const THREADED: &str = env!("CARGO_BIN_EXE_threaded-server");
 const POOL: &str = env!("CARGO_BIN_EXE_pool-server");
@@ -595,7 +595,7 @@ mod abuse {
 }
 
 mod load_client {
-    use course::probe::{ClosedPort, fake_server};
+    use testkit::probe::{ClosedPort, fake_server};
 
     use super::*;
 
@@ -771,7 +771,7 @@ mod bench {
 }
 
 mod help {
-    use course::procs::expect_help_mentions;
+    use testkit::procs::expect_help_mentions;
 
     use super::*;
 
@@ -804,7 +804,7 @@ mod holding {
     use std::thread;
 
     use anyhow::{Result, ensure};
-    use course::procs::{recovers_from_descriptor_limit, serves_with_stdout_unread};
+    use testkit::procs::{recovers_from_descriptor_limit, serves_with_stdout_unread};
 
     use super::*;
 

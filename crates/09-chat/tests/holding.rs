@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, ensure};
-use course::probe::Probe;
-use course::procs::{recovers_from_descriptor_limit, serves_with_stdout_unread};
+use testkit::probe::Probe;
+use testkit::procs::{recovers_from_descriptor_limit, serves_with_stdout_unread};
 
 use super::{SERVER, WELCOME, presence};
 

@@ -4,15 +4,15 @@
 //! over the limit, and the client program (and a Python client) in a real room.
 //!
 //! Every server runs on `--port 0` and is used only after its `listening on` line; every read
-//! and wait has a time limit (see `course::procs`).
+//! and wait has a time limit (see `testkit::procs`).
 
 use std::io::{BufRead, BufReader, ErrorKind, Read};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use course::probe::Probe;
-use course::procs::{STEP_TIMEOUT, Server};
+use testkit::probe::Probe;
+use testkit::procs::{STEP_TIMEOUT, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_chat-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_chat-client");
@@ -24,7 +24,7 @@ fn start_server(extra: &[&str]) -> Server {
         .expect("chat-server should print its ready line")
 }
 
-/// A chat user played by the test: a `course::probe::Probe` (every read and write has a time
+/// A chat user played by the test: a `testkit::probe::Probe` (every read and write has a time
 /// limit) and a line reader on the same connection.
 struct User {
     probe: Probe,
@@ -601,7 +601,7 @@ mod slow_reader {
 }
 
 mod client {
-    use course::procs::Running;
+    use testkit::procs::Running;
 
     use super::*;
 
@@ -662,7 +662,7 @@ mod client {
 
     #[test]
     fn chat_client_without_a_server_says_connection_refused_and_exits_1() {
-        let closed = course::probe::ClosedPort::new().expect("a closed port");
+        let closed = testkit::probe::ClosedPort::new().expect("a closed port");
         let port = closed.port().to_string();
         assert_cmd::Command::new(CLIENT)
             .args(["--port", &port, "--name", "bob"])
@@ -678,8 +678,8 @@ mod client {
 }
 
 mod python {
-    use course::procs::Running;
-    use course::python_or_skip;
+    use testkit::procs::Running;
+    use testkit::python_or_skip;
 
     use super::*;
 

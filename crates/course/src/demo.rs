@@ -24,8 +24,8 @@ use std::io::Write as _;
 
 use anyhow::{Context, Result, bail};
 
-use crate::bins;
-use crate::procs::{Running, Server};
+use testkit::bins;
+use testkit::procs::{Running, Server};
 
 /// One lesson's demo.
 pub struct Demo {

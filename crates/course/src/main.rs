@@ -1,13 +1,12 @@
-//! `course`: the command behind `cargo demo N`, `cargo lessons` and `cargo exercise` (see
-//! `.cargo/config.toml`).
+//! `course`: the command behind `cargo demo N` and `cargo lessons` (see `.cargo/config.toml`).
 
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
-/// The socket course's runner: run a lesson's demo, check your exercises, or check the lessons
-/// against the code.
+/// The socket course's runner: run a lesson's demo, or check the lessons against the code.
+/// (Your exercises: `cargo exercise`.)
 #[derive(Parser)]
 #[command(version)]
 struct Options {
@@ -22,11 +21,6 @@ enum Command {
         /// The lesson number
         number: Option<u8>,
     },
-    /// Your exercises: list them, check one, get a hint (`cargo exercise` alone lists them)
-    Exercise {
-        #[command(subcommand)]
-        action: Option<course::exercise::cli::Action>,
-    },
     /// Check that the code and outputs shown in lessons/*.md match the code and a fresh run
     Lessons {
         /// Regenerate the snippets and outputs that are out of date instead of failing
@@ -37,12 +31,6 @@ enum Command {
 
 fn main() -> ExitCode {
     let result = match Options::parse().command {
-        Command::Exercise { action } => {
-            return course::exercise::cli::run(action).unwrap_or_else(|error| {
-                eprintln!("error: {error:#}");
-                ExitCode::FAILURE
-            });
-        }
         Command::Demo { number: None } => {
             print!("{}", course::demos::list());
             Ok(())
@@ -73,7 +61,7 @@ fn demo(number: u8) -> Result<()> {
 }
 
 fn lessons(write: bool) -> Result<()> {
-    let root = course::bins::workspace_root();
+    let root = testkit::bins::workspace_root()?;
     let problems = if write {
         let (changed, problems) = course::lessons::write(&root)?;
         for file in &changed {

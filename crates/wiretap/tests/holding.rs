@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::{WIRETAP, start_wiretap};
-use course::procs::{STEP_TIMEOUT, serves_with_stdout_unread};
+use testkit::procs::{STEP_TIMEOUT, serves_with_stdout_unread};
 
 /// A TCP server that is busy for good, as a one-at-a-time server with `listen(1)` is while it
 /// serves someone: its listen queue is full, so the kernel drops new connection requests and a

@@ -4,7 +4,7 @@
 //! there, and a log nobody reads any more.
 //!
 //! The servers behind wiretap are small threads on a `TcpListener` bound to port 0; the clients
-//! are `course::probe::Probe`s and lesson 1's `simple-client`. Every wait has a time limit.
+//! are `testkit::probe::Probe`s and lesson 1's `simple-client`. Every wait has a time limit.
 
 use crate::common;
 
@@ -16,8 +16,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{WIRETAP, expect_events, next_event, untimed};
-use course::probe::{self, Probe, random_bytes};
-use course::procs::{self, STEP_TIMEOUT, Server};
+use testkit::probe::{self, Probe, random_bytes};
+use testkit::procs::{self, STEP_TIMEOUT, Server};
 
 /// Starts `wiretap tcp --listen 127.0.0.1:0 --to <to> <extra>` and reads its two first lines.
 fn start_wiretap(to: SocketAddr, extra: &[&str]) -> Server {
@@ -167,11 +167,11 @@ fn chunk_1_carries_20_kb_of_random_bytes_exactly_in_1_byte_pieces_both_ways() {
 fn simple_client_through_chunk_1_gets_the_first_piece_that_simple_server_read() {
     // Lesson 1's server answers whatever its one read returns. Through --chunk 1 that is the
     // first byte (or a few, if they pile up before the server reads): TCP is a stream.
-    course::bins::build(&["lesson-simple"]).expect("lesson 1 builds");
-    let simple_server = course::bins::path("simple-server").expect("simple-server was built");
+    testkit::bins::build(&["lesson-simple"]).expect("lesson 1 builds");
+    let simple_server = testkit::bins::path("simple-server").expect("simple-server was built");
     let mut server = Server::start(&simple_server, &["--port", "0"]).expect("simple-server starts");
     let mut wiretap = start_wiretap(server.address, &["--chunk", "1", "--delay-ms", "20"]);
-    let client = course::bins::path("simple-client").expect("simple-client was built");
+    let client = testkit::bins::path("simple-client").expect("simple-client was built");
     let port = wiretap.port_arg();
     let output = procs::run(&client, &["--port", &port], b"").expect("simple-client runs");
     assert_eq!(output.code(), 0, "{output:?}");
@@ -703,7 +703,7 @@ fn forwarding_goes_on_when_nobody_reads_the_log_and_stderr_says_so_once() {
     client.send(b"first").expect("send");
     assert_eq!(client.receive_exact(5).expect("echo"), b"first");
     let note = first_line
-        .recv_timeout(course::procs::STEP_TIMEOUT)
+        .recv_timeout(testkit::procs::STEP_TIMEOUT)
         .expect("a note on stderr");
     // Still forwarding after the note; then, with --once, wiretap ends with the connection.
     client.send(b"second").expect("send");

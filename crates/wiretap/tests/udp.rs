@@ -15,7 +15,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{WIRETAP, expect_events, untimed};
-use course::procs::{STEP_TIMEOUT, Server};
+use testkit::procs::{STEP_TIMEOUT, Server};
 
 /// What `--drop 0.5 --seed 1` drops of client 1's first 20 datagrams (pinned in `chance.rs`).
 const SEED_1_DROPS_TO_SERVER: [u64; 11] = [1, 2, 3, 5, 7, 10, 13, 15, 18, 19, 20];

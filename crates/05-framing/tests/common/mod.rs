@@ -6,8 +6,8 @@
 use std::io::ErrorKind;
 use std::path::Path;
 
-use course::probe::Probe;
-use course::procs::Server;
+use testkit::probe::Probe;
+use testkit::procs::Server;
 
 /// One of the framed servers under test.
 pub struct Framed {

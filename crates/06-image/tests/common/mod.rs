@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use course::procs::Server;
 use lesson_image::picture::{Pattern, Size, encode_png, generate};
+use testkit::procs::Server;
 
 pub const SERVER: &str = env!("CARGO_BIN_EXE_image-server");
 pub const CLIENT: &str = env!("CARGO_BIN_EXE_image-client");

@@ -11,7 +11,7 @@ use std::thread;
 use anyhow::{Context, Result};
 
 use crate::demo::{Demo, Scenario, Session};
-use crate::procs::STEP_TIMEOUT;
+use testkit::procs::STEP_TIMEOUT;
 
 /// `cargo demo 2`.
 pub const DEMO: Demo = Demo {
@@ -42,7 +42,7 @@ pub const WRONG_ADDRESS: Scenario = Scenario {
 fn wrong_address(session: &mut Session) -> Result<()> {
     // Reserve the port on 127.0.0.1 (bound, never listening) so that the refusal is certain:
     // no other program can start using 127.0.0.1 with that port while the scenario runs.
-    let reserved = crate::probe::ClosedPort::new()?;
+    let reserved = testkit::probe::ClosedPort::new()?;
     let port = reserved.port().to_string();
     let args = ["--host", "127.0.1.1", "--port", port.as_str(), "--once"];
     let mut server = session.start_server("server", "time-server", &args)?;

@@ -4,8 +4,8 @@
 use anyhow::{Context, Result};
 
 use crate::demo::{Demo, Scenario, Session};
-use crate::probe::Probe;
-use crate::procs::Server;
+use testkit::probe::Probe;
+use testkit::procs::Server;
 
 /// `cargo demo 3`.
 pub const DEMO: Demo = Demo {

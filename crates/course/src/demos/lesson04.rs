@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use anyhow::Result;
 
 use crate::demo::{Demo, Scenario, Session};
-use crate::probe::Probe;
+use testkit::probe::Probe;
 
 /// `cargo demo 4`.
 pub const DEMO: Demo = Demo {

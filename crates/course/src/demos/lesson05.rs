@@ -5,8 +5,8 @@
 use anyhow::Result;
 
 use crate::demo::{Demo, Scenario, Session};
-use crate::probe::Probe;
-use crate::procs::Server;
+use testkit::probe::Probe;
+use testkit::procs::Server;
 
 /// `cargo demo 5`.
 pub const DEMO: Demo = Demo {

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use crate::demo::{Demo, Scenario, Session};
-use crate::probe::Probe;
-use crate::procs::Server;
+use testkit::probe::Probe;
+use testkit::procs::Server;
 
 /// `cargo demo 6`.
 pub const DEMO: Demo = Demo {

@@ -12,7 +12,7 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use anyhow::{Context, Result, bail};
 
 use crate::demo::{Demo, Scenario, Session};
-use crate::procs::{STEP_TIMEOUT, Server};
+use testkit::procs::{STEP_TIMEOUT, Server};
 
 /// `cargo demo 7`.
 pub const DEMO: Demo = Demo {

@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::bins;
 use crate::demo::{Demo, Scenario, Session};
-use crate::probe::Probe;
-use crate::procs::Server;
+use testkit::bins;
+use testkit::probe::Probe;
+use testkit::procs::Server;
 
 /// `cargo demo 8`.
 pub const DEMO: Demo = Demo {
@@ -286,7 +286,7 @@ fn compile_broken(session: &mut Session, file: &str) -> Result<()> {
         .arg("--out-dir")
         .arg(out_dir.path())
         .arg(&path)
-        .current_dir(bins::workspace_root())
+        .current_dir(bins::workspace_root()?)
         .output()
         .context("could not run rustc (is Rust installed with rustup?)")?;
     if output.status.success() {

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use crate::demo::{Demo, Scenario, Session};
-use crate::probe::Probe;
-use crate::procs::{Running, Server};
+use testkit::probe::Probe;
+use testkit::procs::{Running, Server};
 
 /// `cargo demo 9`.
 pub const DEMO: Demo = Demo {

@@ -16,8 +16,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::demo::{Scenario, Session};
-use crate::probe::{ClosedPort, Probe};
-use crate::procs::{STEP_TIMEOUT, Server};
+use testkit::probe::{ClosedPort, Probe};
+use testkit::procs::{STEP_TIMEOUT, Server};
 
 /// `wiretap-tcp`: simple-server behind wiretap, one exchange.
 pub const TCP: Scenario = Scenario {

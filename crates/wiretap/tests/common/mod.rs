@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
-use course::procs::Server;
+use testkit::procs::Server;
 
 pub const WIRETAP: &str = env!("CARGO_BIN_EXE_wiretap");
 

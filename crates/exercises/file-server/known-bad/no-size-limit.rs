@@ -1,0 +1,57 @@
+//! A known-bad file-server, kept to prove that `cargo exercise check file-server` catches
+//! its mistake: it accepts any size, and waits for bytes it should have refused.
+//!
+//! mistake: accepts any size, and waits for bytes it should have refused
+//! caught by: limits
+//!
+//! It is the reference solution, `file-server/solution.rs`, with the change below: `build.rs`
+//! makes the program from the two (each text to replace must appear exactly once).
+//!
+//! ```text
+//! replace:
+//!
+//! /// The biggest file accepted: 10 MiB.
+//! const MAX_SIZE: u64 = 10 * 1024 * 1024;
+//! with:
+//! replace:
+//!             // Tell the client why; then `serve` prints the problem as this client's line. (A
+//!             // client that has gone cannot read it: that is not a second problem.)
+//! with:
+//! replace:
+//!     // Checked before reading the name: a client announcing 99999999 bytes gets its answer at
+//!     // once, and we never make room for a name we would refuse anyway.
+//!     if name_length == 0 || name_length > MAX_NAME_LENGTH {
+//! with:
+//!     if name_length == 0 {
+//! replace:
+//!     if size > MAX_SIZE {
+//!         bail!("{size} bytes is over the limit of {MAX_SIZE} bytes (10 MiB)");
+//!     }
+//! with:
+//!     // The mistake: no limit on the size.
+//! replace:
+//!     // The callers checked `count` against a limit: this never makes room for a huge number.
+//! with:
+//! replace:
+//!     // `parse` alone would also take a leading `+`: the protocol says digits, nothing else.
+//! with:
+//! replace:
+//!     // At most 16 digits: always fits in a u64.
+//! with:
+//! replace:
+//!     // Without `/` no name can reach another folder; without a leading `.` none can be `..`
+//!     // (the folder above), `.` or a hidden file, such as our own temporary files.
+//! with:
+//! replace:
+//!     // After a link the file lives on under its final name; after a failure this removes the
+//!     // partial bytes. Either way the temporary name must go.
+//! with:
+//! replace:
+//!     // The bytes reach the disk before the file gets a name that says "complete".
+//! with:
+//! replace:
+//!     // hard_link fails when `target` exists; rename would silently replace it.
+//! with:
+//! ```
+
+include!(concat!(env!("OUT_DIR"), "/", env!("CARGO_BIN_NAME"), ".rs"));

@@ -1,0 +1,38 @@
+//! A known-bad udp-pinger, kept to prove that `cargo exercise check udp-pinger` catches
+//! its mistake: it prints the round trips in seconds where the protocol says
+//! milliseconds.
+//!
+//! mistake: prints the round trip in seconds where the protocol says milliseconds
+//! caught by: late-reply-and-copy
+//!
+//! It is the reference solution, `udp-pinger/solution.rs`, with the change below: `build.rs`
+//! makes the program from the two (each text to replace must appear exactly once).
+//!
+//! ```text
+//! replace:
+//!     format!("{:.3}", duration.as_secs_f64() * 1000.0)
+//! with:
+//!     // The mistake: seconds, not milliseconds.
+//!     format!("{:.3}", duration.as_secs_f64())
+//! replace:
+//!     // socket(SOCK_DGRAM) and bind to port 0 in one call: the operating system picks the port
+//!     // that the replies come back to. The address must be of the server's kind.
+//! with:
+//! replace:
+//!     // One deadline for this ping: a stray datagram that we ignore must not give the reply
+//!     // more time.
+//! with:
+//! replace:
+//!             // Only `PING N` from the server is this ping's reply. A late reply to an earlier
+//!             // ping, a copy, or someone else's datagram is not: wait on. Comparing bytes works
+//!             // for any datagram, text or not.
+//! with:
+//! replace:
+//!     // Whole numbers, rounded down, as the output format says.
+//! with:
+//! replace:
+//!     // With no reply there is no minimum, and a mean would divide by zero: no line.
+//! with:
+//! ```
+
+include!(concat!(env!("OUT_DIR"), "/", env!("CARGO_BIN_NAME"), ".rs"));

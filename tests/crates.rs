@@ -1,0 +1,86 @@
+//! The workspace's crates depend on each other in one direction only (ARCHITECTURE.md's
+//! bird's-eye view): `netlesson` at the bottom, then `testkit`, `contract`, `checker`; `course`
+//! beside `checker`; a lesson crate on `netlesson` alone, its tests on `testkit` too. Read
+//! from `cargo metadata`, so a new dependency that breaks the order fails here, with the line
+//! to change.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The workspace crates each kind of crate may use (normal and dev dependencies together).
+fn allowed(package: &str) -> &'static [&'static str] {
+    match package {
+        "netlesson" | "testkit" => &[],
+        "contract" => &["netlesson", "testkit"],
+        "checker" => &["contract", "netlesson", "testkit"],
+        "course" => &["netlesson", "testkit"],
+        "exercises" => &["netlesson"],
+        // The course-wide tests use everything.
+        "course-tests" => &["checker", "contract", "course", "netlesson", "testkit"],
+        // A lesson crate, and the wiretap tool: the library for the code, the kit for tests.
+        _ => &["netlesson", "testkit"],
+    }
+}
+
+/// Every workspace package and the workspace packages it depends on.
+fn workspace_dependencies() -> BTreeMap<String, Vec<String>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .output()
+        .expect("cargo metadata runs");
+    assert!(output.status.success(), "cargo metadata failed");
+    let metadata: Value = serde_json::from_slice(&output.stdout).expect("cargo metadata is JSON");
+    let packages = metadata["packages"].as_array().expect("a list of packages");
+    let names: Vec<&str> = packages
+        .iter()
+        .filter_map(|package| package["name"].as_str())
+        .collect();
+    packages
+        .iter()
+        .map(|package| {
+            let name = package["name"].as_str().unwrap_or_default().to_string();
+            let mut uses: Vec<String> = package["dependencies"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|dependency| dependency["name"].as_str())
+                .filter(|dependency| names.contains(dependency))
+                .map(str::to_string)
+                .collect();
+            uses.sort();
+            uses.dedup();
+            (name, uses)
+        })
+        .collect()
+}
+
+#[test]
+fn every_crate_depends_only_on_crates_below_it() {
+    let mut wrong = Vec::new();
+    for (package, uses) in workspace_dependencies() {
+        for dependency in uses {
+            if !allowed(&package).contains(&dependency.as_str()) {
+                wrong.push(format!(
+                    "{package} depends on {dependency}: remove it from its Cargo.toml (what it \
+                     needs belongs in a crate below it), or change the order in ARCHITECTURE.md \
+                     and tests/crates.rs if the design changed"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}\n", wrong.join("\n"));
+}
+
+#[test]
+fn the_lessons_tests_do_not_wait_for_the_checker_to_compile() {
+    let dependencies = workspace_dependencies();
+    let testkit = &dependencies["testkit"];
+    assert!(
+        testkit.is_empty(),
+        "testkit must not depend on other workspace crates, so that every lesson's tests \
+         compile early: it uses {testkit:?}"
+    );
+}
