@@ -67,6 +67,16 @@ fn every_server_serves_a_client_after_a_flood_of_connections() {
     every_server_keeps("serves a client after 1000 connections at once");
 }
 
+#[test]
+fn every_server_serves_2000_clients_while_nobody_reads_its_stdout() {
+    every_server_keeps("serves 2000 clients while nobody reads its stdout");
+}
+
+#[test]
+fn every_server_pauses_after_accept_fails_for_want_of_descriptors() {
+    every_server_keeps("pauses after accept fails for want of descriptors, then serves again");
+}
+
 // The one-shot runs of the contract: every program's options, and every client against a
 // server that misbehaves. Each runs the real binary with assert_cmd, with a time limit.
 

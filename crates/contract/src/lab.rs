@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
-use testkit::procs::{Running, Server, StdoutClosed};
+use testkit::procs::{Running, Server, StdoutClosed, StdoutUnread};
 
 /// How long a reply may take before a step says that nothing came. Generous for a loaded
 /// machine, short enough that a whole check stays quick.
@@ -102,6 +102,9 @@ pub struct Lab {
     client_output: Vec<String>,
     /// The server, when it was started with its stdout closed ([`Lab::start_with_stdout_closed`]).
     deaf_server: Option<StdoutClosed>,
+    /// The server, when it was started with a stdout nobody reads
+    /// ([`Lab::start_with_stdout_unread`]).
+    unread_server: Option<StdoutUnread>,
 }
 
 impl Lab {
@@ -119,6 +122,7 @@ impl Lab {
             helpers: Vec::new(),
             client_output: Vec::new(),
             deaf_server: None,
+            unread_server: None,
         }
     }
 
@@ -204,7 +208,7 @@ impl Lab {
 
     /// Starts the server on `--port 0` (unless it runs already) and waits for its ready line.
     pub fn start(&mut self) -> StepResult {
-        if self.server.is_some() || self.deaf_server.is_some() {
+        if self.is_started() {
             return Ok(());
         }
         self.start_with_port("0")
@@ -214,12 +218,62 @@ impl Lab {
     /// range ([`testkit::procs::quiet_port`]), so that it can be started again on that port
     /// after [`Lab::restart_on_same_port`] whatever else runs at the same time.
     pub fn start_on_quiet_port(&mut self) -> StepResult {
-        if self.server.is_some() || self.deaf_server.is_some() {
+        if self.is_started() {
             return Ok(());
         }
         let port = testkit::procs::quiet_port()
             .map_err(|error| Failure::new(format!("could not choose a port: {error:#}")))?;
         self.start_with_port(&port.to_string())
+    }
+
+    /// Whether a server is running, however it was started.
+    fn is_started(&self) -> bool {
+        self.server.is_some() || self.deaf_server.is_some() || self.unread_server.is_some()
+    }
+
+    /// Starts the server on `--port 0` with its stdout a pipe that nobody reads after the
+    /// ready line (a paused `less`, a terminal stopped with Ctrl-S): after 64 KiB of lines,
+    /// every write to it waits. A server must keep serving all the same.
+    pub fn start_with_stdout_unread(&mut self) -> StepResult {
+        let mut args = vec!["--port", "0"];
+        args.extend(self.server_args.iter().map(String::as_str));
+        self.unread_server = Some(StdoutUnread::start(&self.program, &args)?);
+        Ok(())
+    }
+
+    /// Reads the stdout of a server started with [`Lab::start_with_stdout_unread`] at last, up
+    /// to the line for which `wanted` is true.
+    pub fn read_unread_stdout_until(
+        &mut self,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Vec<String>, Failure> {
+        let unread = self
+            .unread_server
+            .as_mut()
+            .ok_or_else(|| Failure::new("the server was not started with its stdout unread"))?;
+        Ok(unread.read_until(wanted)?)
+    }
+
+    /// Starts the server on `--port 0` with at most `descriptors` file descriptors (`sh -c
+    /// 'ulimit -n N && exec ...'`): every connection takes one, and `accept` fails with "too
+    /// many open files" once they are used up.
+    pub fn start_with_descriptor_limit(&mut self, descriptors: u32) -> StepResult {
+        let program = self.program.to_string_lossy().into_owned();
+        let script = format!("ulimit -n {descriptors} && exec \"$0\" \"$@\"");
+        let mut args = vec!["-c", script.as_str(), program.as_str(), "--port", "0"];
+        args.extend(self.server_args.iter().map(String::as_str));
+        let server = Server::start_with_env(Path::new("sh"), &args, QUIET_PANICS)?;
+        self.server = Some(server);
+        Ok(())
+    }
+
+    /// The server's process id, if it is running.
+    pub fn server_id(&self) -> Option<u32> {
+        match (&self.server, &self.deaf_server, &self.unread_server) {
+            (Some(server), _, _) => Some(server.id()),
+            (None, _, Some(unread)) => Some(unread.id()),
+            _ => None,
+        }
     }
 
     fn start_with_port(&mut self, port: &str) -> StepResult {
@@ -241,10 +295,11 @@ impl Lab {
 
     /// The address the server announced.
     pub fn address(&self) -> Result<SocketAddr, Failure> {
-        match (&self.server, &self.deaf_server) {
-            (Some(server), _) => Ok(server.address),
-            (None, Some(deaf)) => Ok(deaf.address),
-            (None, None) => Err(Failure::new("the checker has not started the server")),
+        match (&self.server, &self.deaf_server, &self.unread_server) {
+            (Some(server), _, _) => Ok(server.address),
+            (None, Some(deaf), _) => Ok(deaf.address),
+            (None, None, Some(unread)) => Ok(unread.address),
+            (None, None, None) => Err(Failure::new("the checker has not started the server")),
         }
     }
 
@@ -292,6 +347,16 @@ impl Lab {
 
     /// Fails if the server has exited: a server must outlive any client.
     pub fn expect_running(&mut self) -> StepResult {
+        if let Some(unread) = self.unread_server.as_mut() {
+            return match unread.is_running() {
+                true => Ok(()),
+                false => Err(Failure::new(format!(
+                    "the server stopped while nobody read its stdout: a server must keep \
+                     serving when its output is not read. Its stderr:\n{}",
+                    unread.stderr()
+                ))),
+            };
+        }
         if let Some(deaf) = self.deaf_server.as_mut() {
             return match deaf.is_running() {
                 true => Ok(()),
@@ -374,6 +439,8 @@ impl Lab {
         if let Some(deaf) = self.deaf_server.take() {
             let _ = deaf.stop();
         }
+        // Dropping it kills the server.
+        self.unread_server = None;
         for mut helper in self.helpers.drain(..) {
             let _ = helper.kill();
         }
