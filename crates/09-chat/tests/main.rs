@@ -142,7 +142,6 @@ fn expect_joined(server: &mut Server, user: &User, name: &str, count: usize) {
 }
 
 mod control_bytes;
-mod holding;
 
 mod protocol {
     use super::*;
