@@ -450,9 +450,9 @@ fn second_server_on_a_taken_port_fails_and_the_first_keeps_its_datagrams() {
 #[test]
 fn server_restarts_on_the_same_port_right_after_being_killed() {
     // A port no other test's socket can be given by the system while the server is down.
-    let port = testkit::procs::quiet_port()
-        .expect("a free port")
-        .to_string();
+    // (Reserved for TCP meanwhile, so that another test process does not pick it too.)
+    let quiet = testkit::procs::quiet_port(procs::Protocol::Udp).expect("a free port");
+    let port = quiet.port.to_string();
     let mut server = Server::start(Path::new(SERVER), &["--port", &port]).expect("started");
     assert_serves_a_client(&mut server);
     let mut restarted = server

@@ -105,6 +105,11 @@ pub struct Lab {
     /// The server, when it was started with a stdout nobody reads
     /// ([`Lab::start_with_stdout_unread`]).
     unread_server: Option<StdoutUnread>,
+    /// The port of [`Lab::start_on_quiet_port`], reserved while the lab lives.
+    quiet_port: Option<testkit::procs::QuietPort>,
+    /// How soon after its reply a server must close: [`PROMPT_CLOSE`], or [`REPLY_TIMEOUT`]
+    /// for the steps that check serving, not promptness ([`Lab::be_patient`]).
+    prompt_close: Duration,
 }
 
 impl Lab {
@@ -123,6 +128,8 @@ impl Lab {
             client_output: Vec::new(),
             deaf_server: None,
             unread_server: None,
+            quiet_port: None,
+            prompt_close: PROMPT_CLOSE,
         }
     }
 
@@ -221,9 +228,18 @@ impl Lab {
         if self.is_started() {
             return Ok(());
         }
-        let port = testkit::procs::quiet_port()
+        let quiet = testkit::procs::quiet_port(testkit::procs::Protocol::Tcp)
             .map_err(|error| Failure::new(format!("could not choose a port: {error:#}")))?;
+        let port = quiet.port;
+        self.quiet_port = Some(quiet);
         self.start_with_port(&port.to_string())
+    }
+
+    /// From now on, a server may take up to [`REPLY_TIMEOUT`] to close after its reply, not
+    /// [`PROMPT_CLOSE`]: for the steps that serve thousands of clients to check that the server
+    /// keeps serving (on a loaded machine, one close in thousands can come late).
+    pub fn be_patient(&mut self) {
+        self.prompt_close = REPLY_TIMEOUT;
     }
 
     /// Whether a server is running, however it was started.
@@ -231,13 +247,14 @@ impl Lab {
         self.server.is_some() || self.deaf_server.is_some() || self.unread_server.is_some()
     }
 
-    /// Starts the server on `--port 0` with its stdout a pipe that nobody reads after the
-    /// ready line (a paused `less`, a terminal stopped with Ctrl-S): after 64 KiB of lines,
-    /// every write to it waits. A server must keep serving all the same.
-    pub fn start_with_stdout_unread(&mut self) -> StepResult {
+    /// Starts the server on `--port 0`, with the environment variables `env`, and its stdout a
+    /// pipe that nobody reads after the ready line (a paused `less`, a terminal stopped with
+    /// Ctrl-S): after 64 KiB of lines, every write to it waits. A server must keep serving all
+    /// the same.
+    pub fn start_with_stdout_unread(&mut self, env: &[(&str, &str)]) -> StepResult {
         let mut args = vec!["--port", "0"];
         args.extend(self.server_args.iter().map(String::as_str));
-        self.unread_server = Some(StdoutUnread::start(&self.program, &args)?);
+        self.unread_server = Some(StdoutUnread::start_with_env(&self.program, &args, env)?);
         Ok(())
     }
 
@@ -338,7 +355,10 @@ impl Lab {
         let address = self.address()?;
         let by_hand = format!("127.0.0.1 {}", self.default_port);
         match TcpStream::connect_timeout(&address, REPLY_TIMEOUT) {
-            Ok(stream) => Conn::new(stream, by_hand),
+            Ok(stream) => Conn::new(stream, by_hand).map(|mut conn| {
+                conn.prompt_close = self.prompt_close;
+                conn
+            }),
             Err(error) => Err(self.stopped_or(Failure::new(format!(
                 "could not connect to the server at {address}: {error}"
             )))),
@@ -515,6 +535,9 @@ pub struct Conn {
     end: Option<String>,
     /// How long the last read waited in vain, if it did.
     quiet: Option<Duration>,
+    /// How soon after its reply the server must close ([`PROMPT_CLOSE`] unless the lab is
+    /// patient).
+    prompt_close: Duration,
     /// `127.0.0.1 PORT` with the exercise's usual port, for reproduce commands.
     by_hand: String,
 }
@@ -534,6 +557,7 @@ impl Conn {
             consumed: 0,
             end: None,
             quiet: None,
+            prompt_close: PROMPT_CLOSE,
             by_hand,
         })
     }
@@ -606,7 +630,7 @@ impl Conn {
     pub fn expect_then_close(&mut self, expected: &[u8]) -> StepResult {
         let start = self.consumed;
         self.expect(expected)?;
-        let deadline = Instant::now() + PROMPT_CLOSE;
+        let deadline = Instant::now() + self.prompt_close;
         let before = self.consumed;
         while self.received.len() == before && self.read_some(deadline) {}
         if self.received.len() == before && self.end.as_deref() == Some(CLOSED) {
@@ -670,7 +694,7 @@ impl Conn {
                 return Err(self.mismatch(start, b"", "", &problem));
             }
             if self.received.len() > before {
-                deadline = deadline.min(Instant::now() + PROMPT_CLOSE);
+                deadline = deadline.min(Instant::now() + self.prompt_close);
             }
             if !more {
                 break;

@@ -13,7 +13,7 @@
 //!   after 817 clients).
 //!
 //! So [`log!`](crate::log!) never writes to stdout itself. It puts the line in a queue of at
-//! most [`QUEUE_LINES`] lines, which takes no time, and one writer thread per process takes
+//! most [`QUEUE_LINES`] lines (10,000), which takes no time, and one writer thread per process takes
 //! the lines out and writes them, each flushed at once (tests and the demo runner read lines as
 //! they come). Only the writer waits for a slow reader. When the queue is full, the line is
 //! dropped and counted, and once the reader catches up the writer says how many were lost:
@@ -36,9 +36,16 @@ use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread;
 use std::time::Duration;
 
-/// How many lines may wait for the writer, unless [`set_queue_lines`] says otherwise; past
-/// that, new lines are dropped and counted.
-pub const QUEUE_LINES: usize = 1000;
+/// How many lines may wait for the writer, unless [`set_queue_lines`] or the environment
+/// variable [`QUEUE_LINES_VARIABLE`] says otherwise; past that, new lines are dropped and
+/// counted. About 1 MB of lines: a reader that falls behind for a while (a test reading a
+/// flood of lines on a busy machine) loses none, one that stops reading costs at most that.
+pub const QUEUE_LINES: usize = 10_000;
+
+/// The environment variable that sets how many lines may wait, whatever the program chose:
+/// `NETLESSON_LOG_QUEUE_LINES=100 chat-server` (the contract's test of a stdout nobody reads
+/// uses it, so that lines are dropped after a few hundred clients).
+pub const QUEUE_LINES_VARIABLE: &str = "NETLESSON_LOG_QUEUE_LINES";
 
 /// The queue's size in force: [`QUEUE_LINES`], or what [`set_queue_lines`] set.
 static QUEUE_SIZE: AtomicUsize = AtomicUsize::new(QUEUE_LINES);
@@ -112,6 +119,10 @@ static LOGGER: OnceLock<Option<&'static Logger>> = OnceLock::new();
 /// thread could not start (then lines are written directly, as `println!` would).
 fn logger() -> Option<&'static Logger> {
     *LOGGER.get_or_init(|| {
+        let chosen = std::env::var(QUEUE_LINES_VARIABLE).ok();
+        if let Some(lines) = chosen.and_then(|text| text.trim().parse::<usize>().ok()) {
+            set_queue_lines(lines);
+        }
         let logger: &'static Logger = Box::leak(Box::default());
         let started = thread::Builder::new()
             .name("log writer".into())

@@ -520,11 +520,21 @@ impl StdoutUnread {
     /// too), reads its ready line (within [`STEP_TIMEOUT`]), and reads its stdout no more.
     /// Its stderr is collected apart.
     pub fn start(program: &Path, args: &[&str]) -> Result<StdoutUnread> {
+        StdoutUnread::start_with_env(program, args, &[])
+    }
+
+    /// [`StdoutUnread::start`] with extra environment variables.
+    pub fn start_with_env(
+        program: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<StdoutUnread> {
         let name = display_name(program);
         let (reader, writer) = std::io::pipe().context("could not create a pipe")?;
         let mut command = Command::new(program);
         command
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(writer)
             .stderr(Stdio::piped());
@@ -666,9 +676,11 @@ pub fn serves_with_stdout_unread(
 /// to every outgoing connection. Once the server is killed, another test's client (a flood of
 /// 1000 connections, say) may be given that very port for its side of a connection, and the
 /// restarted server then fails with "address already in use", through no fault of its own.
-/// No test asks for a port below the range, so one free there stays free. The port is picked
-/// from this process's id and a counter, and checked by binding it (then released).
-pub fn quiet_port() -> Result<u16> {
+/// No test asks the system for a port below the range. The port is picked from this process's
+/// id and a counter, checked by binding it for TCP and UDP, and stays *reserved* for the other
+/// protocol while the [`QuietPort`] lives: another test process looking for a quiet port finds
+/// it taken and picks another, so that nobody starts a server on it while ours is down.
+pub fn quiet_port(protocol: Protocol) -> Result<QuietPort> {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let (low, _) = ephemeral_range();
     // From 10000 up to the ephemeral range: thousands of ports no test is given by the system.
@@ -682,11 +694,54 @@ pub fn quiet_port() -> Result<u16> {
         };
         let tcp = std::net::TcpListener::bind(("127.0.0.1", port));
         let udp = std::net::UdpSocket::bind(("127.0.0.1", port));
-        if tcp.is_ok() && udp.is_ok() {
-            return Ok(port);
-        }
+        let (Ok(tcp), Ok(udp)) = (tcp, udp) else {
+            continue;
+        };
+        // Keep the protocol the server will not use; release the other for the server.
+        let reservation = match protocol {
+            Protocol::Tcp => {
+                drop(tcp);
+                Reservation::Udp(udp)
+            }
+            Protocol::Udp => {
+                drop(udp);
+                Reservation::Tcp(tcp)
+            }
+        };
+        return Ok(QuietPort {
+            port,
+            _reservation: reservation,
+        });
     }
     bail!("no free port below the ephemeral range ({low} and up)")
+}
+
+/// Which protocol the server on a [`quiet_port`] uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// A TCP server: the port stays reserved for UDP.
+    Tcp,
+    /// A UDP server: the port stays reserved for TCP.
+    Udp,
+}
+
+/// A port from [`quiet_port`], reserved (for the other protocol) while this value lives.
+#[derive(Debug)]
+pub struct QuietPort {
+    /// The port number.
+    pub port: u16,
+    _reservation: Reservation,
+}
+
+/// What holds a [`QuietPort`] for as long as it lives (the socket is only kept, never used).
+#[derive(Debug)]
+#[allow(
+    dead_code,
+    reason = "the sockets are held for as long as the reservation lives"
+)]
+enum Reservation {
+    Tcp(std::net::TcpListener),
+    Udp(std::net::UdpSocket),
 }
 
 /// The system's range of ephemeral ports: Linux says it in `/proc`; elsewhere, the range the
