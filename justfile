@@ -79,4 +79,4 @@ exercise *ARGS:
 # Build the lessons as a book (into target/book) and serve it at http://localhost:3000, rebuilding on every change
 book:
     command -v mdbook >/dev/null || cargo install mdbook --locked
-    mdbook serve lessons --open
+    mdbook serve book --open

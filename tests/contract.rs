@@ -256,6 +256,43 @@ fn every_client_against(talk: fn(TcpStream), must_fail: bool, what: &str) {
 }
 
 #[test]
+fn every_client_traces_its_failed_connect_and_names_its_server_when_nothing_listens() {
+    let closed = testkit::probe::ClosedPort::new().expect("a reserved port");
+    let port = closed.port().to_string();
+    std::thread::scope(|scope| {
+        for client in CLIENTS {
+            let port = &port;
+            scope.spawn(move || {
+                let traced =
+                    format!("trace: connect(127.0.0.1:{port}) -> error: connection refused");
+                let refused = format!(
+                    "could not connect to 127.0.0.1:{port}: connection refused (is {} running?)",
+                    client.server
+                );
+                // load-client connects once per client: one trace line each, one error line.
+                let traces_then_one_error = predicate::function(|stderr: &str| {
+                    let lines: Vec<&str> = stderr.lines().collect();
+                    let Some((last, traces)) = lines.split_last() else {
+                        return false;
+                    };
+                    !traces.is_empty()
+                        && traces.iter().all(|line| *line == traced)
+                        && last.starts_with("error: ")
+                        && last.ends_with(&refused)
+                });
+                program(client.bin)
+                    .args(["--port", port, "--trace"])
+                    .args(client.args)
+                    .write_stdin(client.stdin)
+                    .assert()
+                    .code(1)
+                    .stderr(traces_then_one_error);
+            });
+        }
+    });
+}
+
+#[test]
 fn every_client_ends_with_one_error_line_when_its_server_never_answers() {
     every_client_against(
         |mut stream| {

@@ -51,28 +51,39 @@ fn every_scenario_is_shown_in_a_lesson() {
 
 #[test]
 fn the_book_lists_every_page_of_lessons_and_nothing_else() {
-    let lessons = bins::workspace_root()
-        .expect("the course's workspace is found")
-        .join("lessons");
-    let summary = std::fs::read_to_string(lessons.join("SUMMARY.md"))
-        .expect("lessons/SUMMARY.md, the book's table of contents, should exist");
+    let root = bins::workspace_root().expect("the course's workspace is found");
+    let summary = std::fs::read_to_string(root.join("book/SUMMARY.md"))
+        .expect("book/SUMMARY.md, the book's table of contents, should exist");
     let listed: std::collections::BTreeSet<String> = summary
         .split("](")
         .skip(1)
         .filter_map(|rest| rest.split(')').next())
         .map(|target| target.split('#').next().unwrap_or(target).to_string())
+        .filter(|target| target != "index.md")
         .collect();
-    let pages: std::collections::BTreeSet<String> = std::fs::read_dir(&lessons)
+    let pages: std::collections::BTreeSet<String> = std::fs::read_dir(root.join("lessons"))
         .expect("lessons/ can be listed")
         .map(|entry| entry.expect("a directory entry").file_name())
         .map(|name| name.to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".md") && name != "SUMMARY.md")
+        .filter(|name| name.ends_with(".md"))
+        .map(|name| format!("lessons/{name}"))
         .collect();
     let missing: Vec<_> = pages.difference(&listed).collect();
     let extra: Vec<_> = listed.difference(&pages).collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
-        "lessons/SUMMARY.md should list every page of lessons/ once (the book shows only what \
+        "book/SUMMARY.md should list every page of lessons/ once (the book shows only what \
          it lists): add {missing:?}, remove {extra:?}"
     );
+}
+
+#[test]
+fn the_book_reaches_the_lessons_and_the_sources_through_its_two_links() {
+    let root = bins::workspace_root().expect("the course's workspace is found");
+    for (link, target) in [("book/lessons", "../lessons"), ("book/crates", "../crates")] {
+        let read = std::fs::read_link(root.join(link)).unwrap_or_else(|error| {
+            panic!("{link} should be a symbolic link to {target}: {error}")
+        });
+        assert_eq!(read, std::path::Path::new(target), "{link}");
+    }
 }

@@ -6,6 +6,7 @@
 //! One test binary with a module per file of this folder: cargo links it once, instead of
 //! once per file.
 
+mod book;
 mod contract;
 mod crates;
 mod exercises;

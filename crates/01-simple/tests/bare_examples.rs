@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use testkit::bins;
-use testkit::probe::Probe;
+use testkit::client::Conn;
 use testkit::procs::Server;
 
 /// Builds the examples of this package once per test run and returns their directory.
@@ -73,11 +73,14 @@ fn bare_client_and_bare_server_exchange_hello_with_exact_output_on_both_sides() 
 fn bare_server_prints_a_message_ending_in_a_newline_on_one_line() {
     // nc sends the line typed with its newline; the server's line must not break there.
     let mut server = start_bare_server();
-    let mut probe = Probe::connect(server.address).expect("the probe should connect");
-    probe.send(b"hello\n").expect("the probe should send");
-    assert_eq!(probe.receive_to_end().expect("the echo"), b"hello\n");
+    let mut conn = Conn::connect(server.address).expect("the client should connect");
+    conn.send(b"hello\n").expect("the client should send");
+    assert_eq!(
+        conn.read_to_close(usize::MAX).expect("the echo"),
+        b"hello\n"
+    );
 
-    let client = probe.local_addr().expect("the probe's address");
+    let client = conn.local_addr().expect("the client's address");
     server
         .expect_accepted_from(client)
         .expect("the server should print `accepted connection from <client>`");
@@ -89,8 +92,8 @@ fn bare_server_prints_a_message_ending_in_a_newline_on_one_line() {
 #[test]
 fn bare_server_stops_for_good_when_one_client_sends_bytes_that_are_not_text() {
     let mut server = start_bare_server();
-    let mut probe = Probe::connect(server.address).expect("the probe should connect");
-    probe.send(b"\xff\xfe").expect("the probe should send");
+    let mut conn = Conn::connect(server.address).expect("the client should connect");
+    conn.send(b"\xff\xfe").expect("the client should send");
 
     let finished = server.finish().expect("bare-server should exit");
     assert!(!finished.status.success(), "{finished:?}");

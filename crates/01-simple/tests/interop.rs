@@ -34,8 +34,11 @@ fn simple_client_talks_to_python_tutorial_server() {
         .start_server("tutorial_server.py", &[])
         .expect("python server starts");
     let port = server.port();
-    let output =
-        procs::run(Path::new(CLIENT), &["--port", &port.to_string()], b"").expect("client runs");
+    let output = procs::Output::from(procs::one_shot(
+        Path::new(CLIENT),
+        &["--port", &port.to_string()],
+        b"",
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,

@@ -6,7 +6,8 @@
 
 use std::path::Path;
 
-use testkit::probe::{self, Probe};
+use testkit::client::Conn;
+use testkit::probe;
 use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_simple-server");
@@ -17,13 +18,13 @@ fn start_server(extra: &[&str]) -> Server {
         .expect("simple-server should print its ready line")
 }
 
-fn run_client(args: &[&str]) -> procs::Output {
-    procs::run(Path::new(CLIENT), args, b"").expect("simple-client should finish")
+fn run_client(args: &[&str]) -> procs::Assert {
+    procs::one_shot(Path::new(CLIENT), args, b"")
 }
 
 /// Runs simple-client against `server` and checks the exchange on both sides, exactly.
 fn assert_serves_a_client(server: &mut Server) {
-    let output = run_client(&["--port", &server.port_arg()]);
+    let output = procs::Output::from(run_client(&["--port", &server.port_arg()]));
     let port = server.port();
     assert_eq!(output.stderr, "");
     assert_eq!(
@@ -56,7 +57,12 @@ fn client_and_server_exchange_hello_with_exact_output_on_both_sides() {
 #[test]
 fn client_sends_the_message_given_with_message_byte_for_byte() {
     let mut server = start_server(&["--once"]);
-    let output = run_client(&["--port", &server.port_arg(), "--message", "grüße, 世界!"]);
+    let output = procs::Output::from(run_client(&[
+        "--port",
+        &server.port_arg(),
+        "--message",
+        "grüße, 世界!",
+    ]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(
         output
@@ -75,10 +81,13 @@ fn client_sends_the_message_given_with_message_byte_for_byte() {
 #[test]
 fn server_answers_nc_style_client_with_the_same_bytes_and_closes() {
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(b"hi from nc\n").expect("send");
-    assert_eq!(probe.receive_to_end().expect("reply"), b"hi from nc\n");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(b"hi from nc\n").expect("send");
+    assert_eq!(
+        conn.read_to_close(usize::MAX).expect("reply"),
+        b"hi from nc\n"
+    );
+    let client = conn.local_addr().expect("address");
     server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"hi from nc\\n\" from {client}"))
@@ -90,15 +99,15 @@ fn server_answers_nc_style_client_with_the_same_bytes_and_closes() {
 fn server_closes_a_silent_client_at_the_client_deadline_then_serves_the_next() {
     // The idle timeout alone would wait 10 s; the deadline closes the connection first.
     let mut server = start_server(&["--client-deadline", "0.3"]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let client = conn.local_addr().expect("address");
     server
         .expect_accepted_then_problem(
             client,
             "held the server for 300 ms (--client-deadline): closed",
         )
         .expect("the server should close the client at its deadline");
-    assert_eq!(probe.receive_to_end().expect("server closes"), b"");
+    assert_eq!(conn.read_to_close(usize::MAX).expect("server closes"), b"");
     assert_serves_a_client(&mut server);
 }
 
@@ -107,10 +116,10 @@ fn server_reads_once_so_a_message_sent_byte_by_byte_is_cut_to_its_first_piece() 
     // The server takes what one recv returns. Send a single byte and wait: that byte is all
     // it gets, and all it sends back. (Lesson 5 fixes this with framing.)
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send_bytewise(b"H").expect("send");
-    assert_eq!(probe.receive_to_end().expect("reply"), b"H");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send_bytewise(b"H").expect("send");
+    assert_eq!(conn.read_to_close(usize::MAX).expect("reply"), b"H");
+    let client = conn.local_addr().expect("address");
     server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"H\" from {client}"))
@@ -123,65 +132,30 @@ fn server_reads_once_so_a_message_sent_byte_by_byte_is_cut_to_its_first_piece() 
 fn server_reports_half_a_utf8_character_sent_alone() {
     // 'é' is two bytes in UTF-8 (c3 a9); a client that sends only the first has sent no text.
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(&[0xc3]).expect("send");
-    assert_eq!(probe.receive_to_end().expect("end"), b"");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(&[0xc3]).expect("send");
+    assert_eq!(conn.read_to_close(usize::MAX).expect("end"), b"");
+    let client = conn.local_addr().expect("address");
     server
         .expect_accepted_then_problem(client, "sent data that is not UTF-8 text: c3")
         .expect("the server should name the client and the problem");
 }
 
 #[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string()]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused (is simple-server running?)\n"
-        )
-    );
-}
-
-#[test]
-fn client_traces_a_connect_that_fails_before_its_error_line() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string(), "--trace"]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        format!(
-            "trace: connect(127.0.0.1:{port}) -> error: connection refused\n\
-             error: could not connect to 127.0.0.1:{port}: connection refused (is simple-server running?)\n"
-        )
-    );
-}
-
-#[test]
 fn client_gives_up_when_the_server_never_replies() {
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port();
-    let output = run_client(&["--port", &port.to_string(), "--timeout", "0.3"]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stdout,
-        format!("Connected to server at 127.0.0.1:{port}\nSent \"Hello Server!\"\n")
-    );
-    assert_eq!(
-        output.stderr,
-        "error: no reply from the server: nothing arrived for 300 ms (--timeout)\n"
-    );
+    run_client(&["--port", &port.to_string(), "--timeout", "0.3"])
+        .code(1)
+        .stdout(format!(
+            "Connected to server at 127.0.0.1:{port}\nSent \"Hello Server!\"\n"
+        ))
+        .stderr("error: no reply from the server: nothing arrived for 300 ms (--timeout)\n");
 }
 
 #[test]
 fn client_names_a_host_it_cannot_find() {
-    let output = run_client(&["--host", "no-such-host.invalid"]);
+    let output = procs::Output::from(run_client(&["--host", "no-such-host.invalid"]));
     assert_eq!(output.code(), 1);
     assert!(
         output
@@ -203,19 +177,15 @@ fn client_names_a_host_it_cannot_find() {
 fn server_refuses_a_port_another_program_listens_on_and_says_what_to_do() {
     let other = probe::silent_listener().expect("listener");
     let port = other.local_addr().expect("address").port();
-    let output = procs::run(Path::new(SERVER), &["--port", &port.to_string()], b"")
-        .expect("server should exit");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        format!(
+    procs::one_shot(Path::new(SERVER), &["--port", &port.to_string()], b"")
+        .code(1)
+        .stdout("")
+        .stderr(format!(
             "error: could not listen on 127.0.0.1:{port}: address already in use (another program, \
              maybe an earlier copy of this server, is using that port: stop it, or choose another \
              --port; a server that has just stopped can hold its port for a minute while its \
              connections close)\n"
-        )
-    );
+        ));
 }
 
 #[test]
@@ -223,7 +193,7 @@ fn server_and_client_work_over_ipv6_loopback() {
     let mut server = start_server(&["--host", "::1", "--once"]);
     let port = server.port();
     assert_eq!(server.seen(), [format!("listening on [::1]:{port}")]);
-    let output = run_client(&["--host", "::1", "--port", &port.to_string()]);
+    let output = procs::Output::from(run_client(&["--host", "::1", "--port", &port.to_string()]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(
         output
@@ -237,16 +207,12 @@ fn server_and_client_work_over_ipv6_loopback() {
 fn trace_shows_each_socket_call_and_its_result_on_stderr() {
     let mut server = start_server(&["--once", "--trace"]);
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string(), "--trace"]);
-    assert_eq!(
-        output.stderr,
-        format!(
-            "trace: connect(127.0.0.1:{port}) -> ok\n\
+    run_client(&["--port", &port.to_string(), "--trace"]).stderr(format!(
+        "trace: connect(127.0.0.1:{port}) -> ok\n\
              trace: send(13 bytes \"Hello Server!\") -> 13\n\
              trace: recv(1024) -> 13 bytes \"Hello Server!\"\n\
              trace: close()\n"
-        )
-    );
+    ));
     let lines = server.all_lines_at_exit().expect("exit");
     let client = procs::accepted_client(&lines).expect("accept line");
     assert_eq!(

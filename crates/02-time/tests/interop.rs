@@ -38,8 +38,11 @@ fn time_client_prints_the_time_from_python_time_server() {
         .start_server("time_server.py", &[])
         .expect("python server starts");
     let port = server.port();
-    let output =
-        procs::run(Path::new(CLIENT), &["--port", &port.to_string()], b"").expect("client runs");
+    let output = procs::Output::from(procs::one_shot(
+        Path::new(CLIENT),
+        &["--port", &port.to_string()],
+        b"",
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     let sent = server
         .next_line()

@@ -10,7 +10,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 
 use chrono::{Local, NaiveDateTime};
-use testkit::probe::{self, Probe};
+use testkit::client::Conn;
+use testkit::probe;
 use testkit::procs::{self, Running, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_time-server");
@@ -24,8 +25,8 @@ fn start_server(extra: &[&str]) -> Server {
         .expect("time-server should print its ready line")
 }
 
-fn run_client(args: &[&str]) -> procs::Output {
-    procs::run(Path::new(CLIENT), args, b"").expect("time-client should finish")
+fn run_client(args: &[&str]) -> procs::Assert {
+    procs::one_shot(Path::new(CLIENT), args, b"")
 }
 
 /// Checks that `time` is in ctime's layout and is the local time now, give or take a few
@@ -47,7 +48,7 @@ fn assert_is_now_in_ctime_layout(time: &str) {
 
 /// Runs time-client against `server` and checks both sides, exactly; returns the time.
 fn assert_serves_a_client(server: &mut Server) -> String {
-    let output = run_client(&["--port", &server.port_arg()]);
+    let output = procs::Output::from(run_client(&["--port", &server.port_arg()]));
     assert_eq!(output.stderr, "");
     assert_eq!(output.code(), 0);
     let time = output
@@ -93,14 +94,16 @@ fn client_prints_the_time_the_server_sent_with_exact_output_on_both_sides() {
 fn server_speaks_first_26_ascii_bytes_ending_in_crlf_then_closes() {
     let mut server = start_server(&[]);
     // Like `nc 127.0.0.1 9999`: connect, send nothing, read until the server closes.
-    let mut probe = Probe::connect(server.address).expect("connect");
-    let reply = probe.receive_to_end().expect("the time, then the end");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let reply = conn
+        .read_to_close(usize::MAX)
+        .expect("the time, then the end");
     assert_eq!(reply.len(), 26, "{reply:?}");
     assert!(reply.is_ascii(), "{reply:?}");
     let text = String::from_utf8(reply).expect("ASCII is UTF-8");
     let time = text.strip_suffix("\r\n").expect("the line ends with CRLF");
     assert_is_now_in_ctime_layout(time);
-    assert_sent_time_to(&mut server, probe.local_addr().expect("address"));
+    assert_sent_time_to(&mut server, conn.local_addr().expect("address"));
 }
 
 #[test]
@@ -115,24 +118,24 @@ fn server_listens_on_every_interface_with_host_0_0_0_0() {
 #[test]
 fn server_sends_the_time_to_a_client_that_sends_nothing_without_waiting_for_it() {
     // A long idle timeout: if the server waited for the client, this test would take 10 s and
-    // the probe would read nothing first.
+    // the connection would read nothing first.
     let mut server = start_server(&["--idle-timeout", "10"]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    let time = probe.receive(64).expect("the time at once");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let time = conn.receive_some(64).expect("the time at once");
     assert_eq!(time.len(), 26, "{time:?}");
-    assert_sent_time_to(&mut server, probe.local_addr().expect("address"));
+    assert_sent_time_to(&mut server, conn.local_addr().expect("address"));
     assert_serves_a_client(&mut server);
 }
 
 /// A client sends `data` (a byte at a time if `bytewise`), which the server never reads.
 fn assert_ignores_what_the_client_sends(data: &[u8], bytewise: bool) {
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let client = conn.local_addr().expect("address");
     // The server may have sent the time and closed already, so sending can fail: that is fine.
     let _ = match bytewise {
-        true => probe.send_bytewise(data),
-        false => probe.send(data),
+        true => conn.send_bytewise(data),
+        false => conn.send(data),
     };
     assert_sent_time_to(&mut server, client);
     assert_serves_a_client(&mut server);
@@ -204,25 +207,21 @@ fn client_stops_at_1024_bytes_from_a_server_that_never_stops_sending() {
             }
         }
     });
-    let output = run_client(&["--port", &address.port().to_string()]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        "error: the server sent more than 1024 bytes without closing the connection \
-         (a time is 26 bytes: is it really a time-server?)\n"
-    );
+    run_client(&["--port", &address.port().to_string()])
+        .code(1)
+        .stdout("")
+        .stderr(
+            "error: the server sent more than 1024 bytes without closing the connection \
+         (a time is 26 bytes: is it really a time-server?)\n",
+        );
 }
 
 #[test]
 fn client_reports_a_server_that_closes_without_sending_anything() {
     let address = fake_server(drop);
-    let output = run_client(&["--port", &address.port().to_string()]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        "error: the server closed the connection without sending the time\n"
-    );
+    run_client(&["--port", &address.port().to_string()])
+        .code(1)
+        .stderr("error: the server closed the connection without sending the time\n");
 }
 
 #[test]
@@ -230,12 +229,9 @@ fn client_refuses_a_time_that_is_not_ascii() {
     let address = fake_server(|mut stream| {
         let _ = stream.write_all("Mi 29 Jän 19:14:15 2014\r\n".as_bytes());
     });
-    let output = run_client(&["--port", &address.port().to_string()]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        "error: the server sent bytes that are not ASCII text: \"Mi 29 Jän 19:14:15 2014\\r\\n\"\n"
-    );
+    run_client(&["--port", &address.port().to_string()])
+        .code(1)
+        .stderr("error: the server sent bytes that are not ASCII text: \"Mi 29 Jän 19:14:15 2014\\r\\n\"\n");
 }
 
 #[test]
@@ -246,7 +242,12 @@ fn client_says_how_much_arrived_when_the_server_stops_halfway() {
         // Keep the connection open, silent, until the test is over.
         let _ = finished.recv_timeout(procs::STEP_TIMEOUT);
     });
-    let output = run_client(&["--port", &address.port().to_string(), "--timeout", "0.3"]);
+    let output = procs::Output::from(run_client(&[
+        "--port",
+        &address.port().to_string(),
+        "--timeout",
+        "0.3",
+    ]));
     drop(done);
     assert_eq!(output.code(), 1);
     assert_eq!(
@@ -257,48 +258,13 @@ fn client_says_how_much_arrived_when_the_server_stops_halfway() {
 }
 
 #[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string()]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused (is time-server running?)\n"
-        )
-    );
-}
-
-#[test]
-fn client_traces_a_connect_that_fails_before_its_error_line() {
-    // time-client connects with netlesson::connect: its failed connect shows under --trace.
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string(), "--trace"]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        format!(
-            "trace: connect(127.0.0.1:{port}) -> error: connection refused\n\
-             error: could not connect to 127.0.0.1:{port}: connection refused (is time-server running?)\n"
-        )
-    );
-}
-
-#[test]
 fn client_gives_up_when_the_server_never_sends() {
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port();
-    let output = run_client(&["--port", &port.to_string(), "--timeout", "0.3"]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        "error: no time from the server: nothing arrived for 300 ms (--timeout)\n"
-    );
+    run_client(&["--port", &port.to_string(), "--timeout", "0.3"])
+        .code(1)
+        .stdout("")
+        .stderr("error: no time from the server: nothing arrived for 300 ms (--timeout)\n");
 }
 
 #[test]
@@ -306,7 +272,7 @@ fn server_and_client_work_over_ipv6_loopback() {
     let mut server = start_server(&["--host", "::1", "--once"]);
     let port = server.port();
     assert_eq!(server.seen(), [format!("listening on [::1]:{port}")]);
-    let output = run_client(&["--host", "::1", "--port", &port.to_string()]);
+    let output = procs::Output::from(run_client(&["--host", "::1", "--port", &port.to_string()]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(server.finish().expect("exit").status.success());
 }
@@ -315,7 +281,7 @@ fn server_and_client_work_over_ipv6_loopback() {
 fn trace_shows_each_socket_call_and_the_bytes_on_both_sides() {
     let mut server = start_server(&["--once", "--trace"]);
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string(), "--trace"]);
+    let output = procs::Output::from(run_client(&["--port", &port.to_string(), "--trace"]));
     let time = output
         .stdout
         .strip_prefix("The time got from the server is ")

@@ -20,7 +20,7 @@ fn c_compiler_available() -> bool {
 #[test]
 fn bench_pushes_data_through_echo_server_and_the_c_server_and_prints_a_row_for_each() {
     let args = ["--mib", "1", "--rounds", "1", "--server", SERVER];
-    let output = procs::run(Path::new(BENCH), &args, b"").expect("echo-bench runs");
+    let output = procs::Output::from(procs::one_shot(Path::new(BENCH), &args, b""));
     assert_eq!(output.stderr, "");
     assert_eq!(output.code(), 0, "{}", output.stdout);
     let mut servers = vec!["echo-server"];
@@ -66,7 +66,7 @@ fn bench_reports_a_server_program_it_cannot_run() {
         "--server",
         "/nonexistent/echo-server",
     ];
-    let output = procs::run(Path::new(BENCH), &args, b"").expect("echo-bench runs");
+    let output = procs::Output::from(procs::one_shot(Path::new(BENCH), &args, b""));
     assert_eq!(output.code(), 1);
     assert!(
         output.stderr.starts_with(

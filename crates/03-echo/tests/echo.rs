@@ -11,7 +11,8 @@ use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use testkit::probe::{self, Probe, random_bytes};
+use testkit::client::Conn;
+use testkit::probe::{self, random_bytes};
 use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_echo-server");
@@ -24,23 +25,22 @@ fn start_server(extra: &[&str]) -> Server {
         .expect("echo-server should print its ready line")
 }
 
-fn run_client(args: &[&str], stdin: &[u8]) -> procs::Output {
-    procs::run(Path::new(CLIENT), args, stdin).expect("echo-client should finish")
+fn run_client(args: &[&str], stdin: &[u8]) -> procs::Assert {
+    procs::one_shot(Path::new(CLIENT), args, stdin)
 }
 
 /// Sends `data` from one thread while this one reads, half-closes after sending, and returns
 /// everything received until the server closed.
 fn echo_through(address: SocketAddr, data: &[u8]) -> (SocketAddr, Vec<u8>) {
-    let mut probe = Probe::connect(address).expect("connect");
-    let client = probe.local_addr().expect("address");
-    let mut writer = probe.stream().try_clone().expect("a second handle");
+    let mut conn = Conn::connect(address).expect("connect");
+    let client = conn.local_addr().expect("address");
+    let mut writer = conn.stream().try_clone().expect("a second handle");
     let received = thread::scope(|scope| {
         scope.spawn(move || {
             writer.write_all(data).expect("send everything");
             writer.shutdown(Shutdown::Write).expect("half-close");
         });
-        probe
-            .receive_to_end()
+        conn.read_to_close(usize::MAX)
             .expect("the whole echo, then the close")
     });
     (client, received)
@@ -57,7 +57,7 @@ fn assert_echoed(server: &mut Server, client: SocketAddr, bytes: &str) {
 
 /// Runs echo-client against `server` and checks the exchange on both sides, exactly.
 fn assert_serves_a_client(server: &mut Server) {
-    let output = run_client(&["--port", &server.port_arg()], b"");
+    let output = procs::Output::from(run_client(&["--port", &server.port_arg()], b""));
     let port = server.port();
     assert_eq!(output.stderr, "");
     assert_eq!(
@@ -108,19 +108,16 @@ fn server_echoes_a_mebibyte_exactly_with_a_large_buffer_and_with_a_tiny_one() {
 #[test]
 fn server_honours_half_close_and_sends_everything_back_before_closing() {
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(b"first part, ").expect("send");
-    probe.send(b"second part").expect("send");
-    probe
-        .shutdown_write()
-        .expect("half-close: we send nothing more");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(b"first part, ").expect("send");
+    conn.send(b"second part").expect("send");
+    conn.half_close().expect("half-close: we send nothing more");
     assert_eq!(
-        probe
-            .receive_to_end()
+        conn.read_to_close(usize::MAX)
             .expect("echo, then the server's close"),
         b"first part, second part"
     );
-    let client = probe.local_addr().expect("address");
+    let client = conn.local_addr().expect("address");
     assert_echoed(&mut server, client, "23 bytes");
 }
 
@@ -128,15 +125,14 @@ fn server_honours_half_close_and_sends_everything_back_before_closing() {
 fn server_echoes_each_piece_at_once_for_a_client_that_waits_before_closing() {
     // The Python original's client sends, then waits for the echo without closing anything.
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(b"Hello, world").expect("send");
-    assert_eq!(probe.receive_exact(12).expect("echo"), b"Hello, world");
-    probe
-        .send(b"and again")
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(b"Hello, world").expect("send");
+    assert_eq!(conn.receive(12).expect("echo"), b"Hello, world");
+    conn.send(b"and again")
         .expect("send more on the same connection");
-    assert_eq!(probe.receive_exact(9).expect("echo"), b"and again");
-    let client = probe.local_addr().expect("address");
-    drop(probe);
+    assert_eq!(conn.receive(9).expect("echo"), b"and again");
+    let client = conn.local_addr().expect("address");
+    drop(conn);
     assert_echoed(&mut server, client, "21 bytes");
 }
 
@@ -153,11 +149,14 @@ fn server_echoes_invalid_utf8_unchanged() {
 #[test]
 fn server_echoes_a_message_sent_one_byte_per_write() {
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send_bytewise(b"Hello, world").expect("send");
-    probe.shutdown_write().expect("half-close");
-    assert_eq!(probe.receive_to_end().expect("echo"), b"Hello, world");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send_bytewise(b"Hello, world").expect("send");
+    conn.half_close().expect("half-close");
+    assert_eq!(
+        conn.read_to_close(usize::MAX).expect("echo"),
+        b"Hello, world"
+    );
+    let client = conn.local_addr().expect("address");
     assert_echoed(&mut server, client, "12 bytes");
     assert_serves_a_client(&mut server);
 }
@@ -174,10 +173,10 @@ fn server_echoes_several_messages_sent_in_one_write() {
 #[test]
 fn server_drops_client_that_goes_quiet_halfway_and_says_how_much_it_echoed() {
     let mut server = start_server(&["--idle-timeout", "0.2"]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(b"hello").expect("send");
-    assert_eq!(probe.receive_exact(5).expect("echo"), b"hello");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(b"hello").expect("send");
+    assert_eq!(conn.receive(5).expect("echo"), b"hello");
+    let client = conn.local_addr().expect("address");
     server
         .expect_accepted_then_problem(
             client,
@@ -233,9 +232,9 @@ fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next(
     // deadline this client would hold the one-at-a-time server for as long as it liked.
     let mut server = start_server(&["--client-deadline", "0.4"]);
     let started = Instant::now();
-    let mut probe = Probe::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
-    let mut writer = probe.stream().try_clone().expect("a second handle");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let client = conn.local_addr().expect("address");
+    let mut writer = conn.stream().try_clone().expect("a second handle");
     let held = thread::scope(|scope| {
         scope.spawn(move || {
             // Until the server has closed the connection (a send fails), or 10 s have passed.
@@ -246,7 +245,7 @@ fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next(
         // Read the echoes until the server closes (end of stream, or a reset: both mean
         // the connection is gone).
         let mut buffer = [0u8; 64];
-        while let Ok(1..) = probe.stream().read(&mut buffer) {}
+        while let Ok(1..) = conn.stream().read(&mut buffer) {}
         started.elapsed()
     });
     eprintln!("the trickling client was closed after {held:?}");
@@ -284,7 +283,7 @@ fn client_sends_a_mebibyte_through_the_server_and_gets_all_of_it_back() {
     let mut server = start_server(&["--once"]);
     let port = server.port();
     // 16 bytes, 65536 times: 1 MiB, far more than the connection's buffers hold at once.
-    let output = run_client(
+    run_client(
         &[
             "--port",
             &port.to_string(),
@@ -294,16 +293,13 @@ fn client_sends_a_mebibyte_through_the_server_and_gets_all_of_it_back() {
             "65536",
         ],
         b"",
-    );
-    assert_eq!(output.stderr, "");
-    assert_eq!(
-        output.stdout,
-        format!(
-            "Connected to server at 127.0.0.1:{port}\nReceived \"{}\" ... (1048512 more bytes)\n",
-            "0123456789abcdef".repeat(4)
-        )
-    );
-    assert_eq!(output.code(), 0);
+    )
+    .stderr("")
+    .stdout(format!(
+        "Connected to server at 127.0.0.1:{port}\nReceived \"{}\" ... (1048512 more bytes)\n",
+        "0123456789abcdef".repeat(4)
+    ))
+    .code(0);
     let lines = server.finish().expect("server exits").rest;
     assert!(
         lines[1].starts_with("echoed 1048576 bytes to 127.0.0.1:"),
@@ -317,7 +313,7 @@ fn client_does_not_get_stuck_on_a_message_larger_than_the_connections_buffers() 
     // buffers between the two programs hold a few MiB. 32 MiB is well beyond that.
     let mut server = start_server(&["--once"]);
     let port = server.port().to_string();
-    let output = run_client(
+    let output = procs::Output::from(run_client(
         &[
             "--port",
             &port,
@@ -329,7 +325,7 @@ fn client_does_not_get_stuck_on_a_message_larger_than_the_connections_buffers() 
             "2097152",
         ],
         b"",
-    );
+    ));
     assert_eq!(output.stderr, "");
     assert!(
         output.stdout.ends_with(" ... (33554368 more bytes)\n"),
@@ -347,23 +343,20 @@ fn client_does_not_get_stuck_on_a_message_larger_than_the_connections_buffers() 
 fn interactive_client_sends_each_line_and_prints_its_echo() {
     let mut server = start_server(&["--once"]);
     let port = server.port();
-    let output = run_client(
+    run_client(
         &["--port", &port.to_string(), "--interactive"],
         b"hello\nworld\n\xff\xfe\nlast line without a newline",
-    );
-    assert_eq!(output.stderr, "");
-    assert_eq!(
-        output.stdout,
-        format!(
-            "Connected to server at 127.0.0.1:{port}\n\
+    )
+    .stderr("")
+    .stdout(format!(
+        "Connected to server at 127.0.0.1:{port}\n\
              Type a line and press Enter to send it; Ctrl-D to finish.\n\
              Received \"hello\\n\"\n\
              Received \"world\\n\"\n\
              Received ff fe 0a\n\
              Received \"last line without a newline\"\n"
-        )
-    );
-    assert_eq!(output.code(), 0);
+    ))
+    .code(0);
     let lines = server.finish().expect("server exits").rest;
     assert!(lines[1].starts_with("echoed 42 bytes to "), "{lines:?}");
 }
@@ -401,7 +394,7 @@ fn interactive_client_handles_a_line_larger_than_the_buffers() {
     let mut server = start_server(&["--once"]);
     let mut line = "x".repeat(32 * MIB);
     line.push('\n');
-    let output = run_client(
+    let output = procs::Output::from(run_client(
         &[
             "--port",
             &server.port_arg(),
@@ -413,7 +406,7 @@ fn interactive_client_handles_a_line_larger_than_the_buffers() {
             "5",
         ],
         line.as_bytes(),
-    );
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(
         output.stdout.ends_with(&format!(
@@ -431,34 +424,13 @@ fn interactive_client_handles_a_line_larger_than_the_buffers() {
 }
 
 #[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string()], b"");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused (is echo-server running?)\n"
-        )
-    );
-}
-
-#[test]
 fn client_gives_up_when_the_server_never_echoes() {
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port();
-    let output = run_client(&["--port", &port.to_string(), "--timeout", "0.3"], b"");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stdout,
-        format!("Connected to server at 127.0.0.1:{port}\n")
-    );
-    assert_eq!(
-        output.stderr,
-        "error: could not receive the echo: nothing arrived for 300 ms (--timeout)\n"
-    );
+    run_client(&["--port", &port.to_string(), "--timeout", "0.3"], b"")
+        .code(1)
+        .stdout(format!("Connected to server at 127.0.0.1:{port}\n"))
+        .stderr("error: could not receive the echo: nothing arrived for 300 ms (--timeout)\n");
 }
 
 /// A one-client server, in a thread, that answers with `reply(received)` and closes.
@@ -475,7 +447,7 @@ fn fake_server(reply: fn(Vec<u8>) -> Vec<u8>) -> (u16, thread::JoinHandle<()>) {
 #[test]
 fn client_reports_a_server_that_closes_before_echoing_everything() {
     let (port, server) = fake_server(|received| received[..5].to_vec());
-    let output = run_client(&["--port", &port.to_string()], b"");
+    let output = procs::Output::from(run_client(&["--port", &port.to_string()], b""));
     server.join().expect("fake server");
     assert_eq!(output.code(), 1);
     assert_eq!(
@@ -487,7 +459,7 @@ fn client_reports_a_server_that_closes_before_echoing_everything() {
 #[test]
 fn client_reports_an_echo_that_differs_from_what_it_sent() {
     let (port, server) = fake_server(|received| received.to_ascii_uppercase());
-    let output = run_client(&["--port", &port.to_string()], b"");
+    let output = procs::Output::from(run_client(&["--port", &port.to_string()], b""));
     server.join().expect("fake server");
     assert_eq!(output.code(), 1);
     assert_eq!(
@@ -502,7 +474,7 @@ fn client_reports_a_server_that_sends_more_than_the_echo() {
         received.extend_from_slice(b" and more");
         received
     });
-    let output = run_client(&["--port", &port.to_string()], b"");
+    let output = procs::Output::from(run_client(&["--port", &port.to_string()], b""));
     server.join().expect("fake server");
     assert_eq!(output.code(), 1);
     assert_eq!(
@@ -527,7 +499,7 @@ fn client_stops_reading_a_server_that_echoes_then_streams_forever() {
         streamed
     })
     .expect("a fake server");
-    let output = run_client(&["--port", &address.port().to_string()], b"");
+    let output = procs::Output::from(run_client(&["--port", &address.port().to_string()], b""));
     let streamed = server.join().expect("fake server");
     assert!(streamed < 64 * MIB, "the client read all {streamed} bytes");
     assert_eq!(
@@ -549,7 +521,7 @@ fn client_stops_reading_a_server_that_echoes_then_streams_forever() {
 fn server_trace_shows_each_receive_and_send_and_the_end_of_stream() {
     let mut server = start_server(&["--once", "--trace"]);
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string()], b"");
+    let output = procs::Output::from(run_client(&["--port", &port.to_string()], b""));
     assert_eq!(output.code(), 0, "{output:?}");
     let lines = server.all_lines_at_exit().expect("exit");
     let client = procs::accepted_client(&lines).expect("accept line");
@@ -575,7 +547,7 @@ fn server_trace_shows_each_receive_and_send_and_the_end_of_stream() {
 fn client_trace_shows_the_send_the_half_close_and_the_echo() {
     let mut server = start_server(&["--once"]);
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string(), "--trace"], b"");
+    let output = procs::Output::from(run_client(&["--port", &port.to_string(), "--trace"], b""));
     assert_eq!(output.code(), 0, "{output:?}");
     // Two threads trace at once, so the writer's and the reader's lines may interleave in
     // either order; each thread's own lines keep their order.
@@ -614,7 +586,10 @@ fn client_trace_shows_the_send_the_half_close_and_the_echo() {
 fn server_and_client_work_over_ipv6_loopback() {
     let mut server = start_server(&["--host", "::1", "--once"]);
     let port = server.port();
-    let output = run_client(&["--host", "::1", "--port", &port.to_string()], b"");
+    let output = procs::Output::from(run_client(
+        &["--host", "::1", "--port", &port.to_string()],
+        b"",
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -625,7 +600,11 @@ fn server_and_client_work_over_ipv6_loopback() {
 
 #[test]
 fn server_refuses_a_buffer_size_of_zero() {
-    let output = procs::run(Path::new(SERVER), &["--buffer-size", "0"], b"").expect("exit");
+    let output = procs::Output::from(procs::one_shot(
+        Path::new(SERVER),
+        &["--buffer-size", "0"],
+        b"",
+    ));
     assert_eq!(output.code(), 2);
     assert!(
         output

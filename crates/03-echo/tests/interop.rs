@@ -53,14 +53,12 @@ fn echo_client_talks_to_python_tutorial_server() {
         .start_server("echo_server.py", &[])
         .expect("python server starts");
     let port = server.port();
-    let output =
-        procs::run(Path::new(CLIENT), &["--port", &port.to_string()], b"").expect("client runs");
-    assert_eq!(output.stderr, "");
-    assert_eq!(
-        output.stdout,
-        format!("Connected to server at 127.0.0.1:{port}\nReceived \"Hello, world\"\n")
-    );
-    assert_eq!(output.code(), 0);
+    procs::one_shot(Path::new(CLIENT), &["--port", &port.to_string()], b"")
+        .stderr("")
+        .stdout(format!(
+            "Connected to server at 127.0.0.1:{port}\nReceived \"Hello, world\"\n"
+        ))
+        .code(0);
     let line = server.next_line().expect("python server's line");
     assert!(line.starts_with("Connected by ('127.0.0.1', "), "{line}");
     assert!(
@@ -81,7 +79,7 @@ fn echo_client_sends_a_large_message_through_python_tutorial_server() {
         .expect("python server starts");
     let port = server.port().to_string();
     // 8 MiB: more than the buffers hold, so this needs our client's two threads.
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         Path::new(CLIENT),
         &[
             "--port",
@@ -92,8 +90,7 @@ fn echo_client_sends_a_large_message_through_python_tutorial_server() {
             "524288",
         ],
         b"",
-    )
-    .expect("client runs");
+    ));
     assert_eq!(output.stderr, "");
     assert!(
         output.stdout.ends_with(" ... (8388544 more bytes)\n"),

@@ -6,14 +6,17 @@
 //! has a time limit (see `testkit::procs`).
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 
-use testkit::probe::{self, Probe};
+use testkit::client::{Conn, StepResult};
+use testkit::probe;
 use testkit::procs::{self, Running, Server};
+
+use crate::common::{Pair, fake_server, flooding_server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_id-server");
 const CLIENT: &str = env!("CARGO_BIN_EXE_id-client");
@@ -21,45 +24,43 @@ const CLIENT: &str = env!("CARGO_BIN_EXE_id-client");
 const QUESTION: &[u8] = b"What's your student ID?\n";
 const PROMPT: &str = "What's your student ID? ";
 
-fn start_server(extra: &[&str]) -> Server {
-    Server::start_on_port_0(Path::new(SERVER), extra)
-        .expect("id-server should print its ready line")
-}
-
-/// Runs id-client with `typed` on its stdin.
-fn run_client(args: &[&str], typed: &str) -> procs::Output {
-    procs::run(Path::new(CLIENT), args, typed.as_bytes()).expect("id-client should finish")
-}
+/// The pair under test.
+const ID: Pair = Pair {
+    server: SERVER,
+    client: CLIENT,
+};
 
 /// Runs id-client, typing `b12345678`, and checks both sides exactly.
 fn assert_serves_a_client(server: &mut Server) {
-    let output = run_client(&["--port", &server.port_arg()], "b12345678\n");
-    assert_eq!(output.stderr, "");
-    assert_eq!(
-        output.stdout,
-        format!("{PROMPT}b12345678\nSent \"b12345678\"\n")
-    );
-    assert_eq!(output.code(), 0);
-    let client = server
-        .expect_accepted()
-        .expect("the server reports the client");
-    server
-        .expect_line(&format!("Student ID from {client}: \"B12345678\""))
-        .expect("the answer in capitals");
-    server.expect_closed(client).expect("close line");
+    let stdout = format!("{PROMPT}b12345678\nSent \"b12345678\"\n");
+    ID.assert_exchange(server, "b12345678\n", &stdout, |client| {
+        vec![format!("Student ID from {client}: \"B12345678\"")]
+    });
 }
 
-/// A probe that has connected and received the whole question.
-fn questioned(server: &Server) -> Probe {
-    let mut probe = Probe::connect(server.address).expect("connect");
-    let question = probe.receive_exact(QUESTION.len()).expect("the question");
+/// Answers the question with what `send` sends, checks that the server then closes the
+/// connection without a word, and returns our address.
+fn answered(server: &Server, send: impl FnOnce(&mut Conn) -> StepResult) -> SocketAddr {
+    let mut conn = questioned(server);
+    send(&mut conn).expect("send");
+    assert_eq!(
+        conn.read_to_close(usize::MAX).expect("the server closes"),
+        b""
+    );
+    conn.local_addr().expect("address")
+}
+
+/// A connection that has received the whole question.
+fn questioned(server: &Server) -> Conn {
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let question = conn.receive(QUESTION.len()).expect("the question");
     assert_eq!(question, QUESTION);
-    probe
+    conn
 }
 
 #[test]
 fn client_answers_the_question_with_the_typed_line_exact_output_on_both_sides() {
-    let mut server = start_server(&["--once"]);
+    let mut server = ID.start_server(&["--once"]);
     assert_serves_a_client(&mut server);
     server
         .expect_success_and_no_more_lines()
@@ -68,11 +69,8 @@ fn client_answers_the_question_with_the_typed_line_exact_output_on_both_sides() 
 
 #[test]
 fn server_speaks_first_and_prints_the_answer_in_capitals() {
-    let mut server = start_server(&[]);
-    let mut probe = questioned(&server);
-    probe.send("straße-7".as_bytes()).expect("answer");
-    assert_eq!(probe.receive_to_end().expect("the server closes"), b"");
-    let client = probe.local_addr().expect("address");
+    let mut server = ID.start_server(&[]);
+    let client = answered(&server, |conn| conn.send("straße-7".as_bytes()));
     server.expect_accepted_from(client).expect("accept line");
     // Decoded first, then upper-cased: ß becomes SS (upper-casing the bytes would keep ß).
     server
@@ -82,11 +80,8 @@ fn server_speaks_first_and_prints_the_answer_in_capitals() {
 
 #[test]
 fn server_reports_an_answer_that_is_not_utf8_in_one_line() {
-    let mut server = start_server(&[]);
-    let mut probe = questioned(&server);
-    probe.send(&[0xff, 0xfe]).expect("send");
-    assert_eq!(probe.receive_to_end().expect("the server closes"), b"");
-    let client = probe.local_addr().expect("address");
+    let mut server = ID.start_server(&[]);
+    let client = answered(&server, |conn| conn.send(&[0xff, 0xfe]));
     server
         .expect_accepted_then_problem(client, "answered with data that is not UTF-8 text: ff fe")
         .expect("the server should name the client and the problem");
@@ -95,11 +90,8 @@ fn server_reports_an_answer_that_is_not_utf8_in_one_line() {
 
 #[test]
 fn server_reads_once_so_an_answer_sent_byte_by_byte_is_cut_to_its_first_piece() {
-    let mut server = start_server(&[]);
-    let mut probe = questioned(&server);
-    probe.send_bytewise(b"b").expect("send");
-    assert_eq!(probe.receive_to_end().expect("the server closes"), b"");
-    let client = probe.local_addr().expect("address");
+    let mut server = ID.start_server(&[]);
+    let client = answered(&server, |conn| conn.send_bytewise(b"b"));
     server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Student ID from {client}: \"B\""))
@@ -110,11 +102,8 @@ fn server_reads_once_so_an_answer_sent_byte_by_byte_is_cut_to_its_first_piece() 
 
 #[test]
 fn server_takes_several_lines_sent_in_one_write_as_one_answer() {
-    let mut server = start_server(&[]);
-    let mut probe = questioned(&server);
-    probe.send(b"b1\nb2\n").expect("send");
-    assert_eq!(probe.receive_to_end().expect("the server closes"), b"");
-    let client = probe.local_addr().expect("address");
+    let mut server = ID.start_server(&[]);
+    let client = answered(&server, |conn| conn.send(b"b1\nb2\n"));
     server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Student ID from {client}: \"B1\\nB2\\n\""))
@@ -139,7 +128,7 @@ fn stdout_chunks(child: &mut std::process::Child) -> mpsc::Receiver<Vec<u8>> {
 
 #[test]
 fn client_shows_the_question_as_its_prompt_before_reading_stdin() {
-    let mut server = start_server(&["--once"]);
+    let mut server = ID.start_server(&["--once"]);
     let mut child = Command::new(CLIENT)
         .args(["--port", &server.port_arg()])
         .stdin(Stdio::piped())
@@ -179,14 +168,11 @@ fn client_shows_the_question_as_its_prompt_before_reading_stdin() {
 
 #[test]
 fn client_with_stdin_closed_at_once_sends_nothing_and_both_sides_say_so() {
-    let mut server = start_server(&[]);
-    let output = run_client(&["--port", &server.port_arg()], "");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, format!("{PROMPT}\n"));
-    assert_eq!(
-        output.stderr,
-        "error: stdin was closed before an answer was typed (Ctrl-D?): nothing sent\n"
-    );
+    let mut server = ID.start_server(&[]);
+    ID.run_client(&["--port", &server.port_arg()], "")
+        .code(1)
+        .stdout(format!("{PROMPT}\n"))
+        .stderr("error: stdin was closed before an answer was typed (Ctrl-D?): nothing sent\n");
     let client = server.expect_accepted().expect("accept line");
     server
         .expect_client_problem(client, "closed the connection without answering")
@@ -196,24 +182,15 @@ fn client_with_stdin_closed_at_once_sends_nothing_and_both_sides_say_so() {
 
 #[test]
 fn client_refuses_an_empty_answer_and_sends_nothing() {
-    let mut server = start_server(&[]);
-    let output = run_client(&["--port", &server.port_arg()], "\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, format!("{PROMPT}\n"));
-    assert_eq!(
-        output.stderr,
-        "error: the answer is empty: type your student ID, then press Enter\n"
-    );
+    let mut server = ID.start_server(&[]);
+    ID.run_client(&["--port", &server.port_arg()], "\n")
+        .code(1)
+        .stdout(format!("{PROMPT}\n"))
+        .stderr("error: the answer is empty: type your student ID, then press Enter\n");
     server
         .wait_for(|line| line.ends_with(": closed the connection without answering"))
         .expect("the server reports the client");
     assert_serves_a_client(&mut server);
-}
-
-/// A server of our own for testing the client: accepts one connection and hands it to `talk`.
-fn fake_server(talk: impl FnOnce(TcpStream) + Send + 'static) -> SocketAddr {
-    let (address, _) = probe::fake_server(talk).expect("a fake server");
-    address
 }
 
 #[test]
@@ -225,7 +202,9 @@ fn client_sends_the_answer_without_its_newline_then_closes() {
         let _ = stream.read_to_end(&mut answer);
         let _ = report.send(answer);
     });
-    let output = run_client(&["--port", &address.port().to_string()], "b12345678\r\n");
+    let output = procs::Output::from(
+        ID.run_client(&["--port", &address.port().to_string()], "b12345678\r\n"),
+    );
     assert_eq!(output.code(), 0, "{output:?}");
     let answer = received
         .recv_timeout(procs::STEP_TIMEOUT)
@@ -274,75 +253,43 @@ fn client_reports_a_server_that_closes_before_the_end_of_its_question() {
     let address = fake_server(|mut stream| {
         let _ = stream.write_all(b"What's");
     });
-    let output = run_client(&["--port", &address.port().to_string()], "b1\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        "error: the server closed the connection before the end of its question: \"What's\"\n"
-    );
+    ID.run_client(&["--port", &address.port().to_string()], "b1\n")
+        .code(1)
+        .stdout("")
+        .stderr(
+            "error: the server closed the connection before the end of its question: \"What's\"\n",
+        );
 }
 
 #[test]
 fn client_stops_at_1000_bytes_without_a_newline() {
-    let address = fake_server(|mut stream| {
-        let chunk = [b'?'; 100];
-        for _ in 0..1000 {
-            if stream.write_all(&chunk).is_err() {
-                break;
-            }
-        }
-    });
-    let output = run_client(&["--port", &address.port().to_string()], "b1\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        "error: the server sent more than 1000 bytes without a newline\n"
-    );
-}
-
-#[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string()], "b1\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused (is id-server running?)\n"
-        )
-    );
+    let address = flooding_server(b'?');
+    ID.run_client(&["--port", &address.port().to_string()], "b1\n")
+        .code(1)
+        .stderr("error: the server sent more than 1000 bytes without a newline\n");
 }
 
 #[test]
 fn client_gives_up_when_the_server_never_asks() {
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port();
-    let output = run_client(&["--port", &port.to_string(), "--timeout", "0.3"], "b1\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        "error: no question from the server: nothing arrived for 300 ms (--timeout)\n"
-    );
+    ID.run_client(&["--port", &port.to_string(), "--timeout", "0.3"], "b1\n")
+        .code(1)
+        .stdout("")
+        .stderr("error: no question from the server: nothing arrived for 300 ms (--timeout)\n");
 }
 
 #[test]
 fn trace_shows_each_socket_call_and_the_bytes_on_both_sides() {
-    let mut server = start_server(&["--once", "--trace"]);
+    let mut server = ID.start_server(&["--once", "--trace"]);
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string(), "--trace"], "b12345678\n");
-    assert_eq!(
-        output.stderr,
-        format!(
+    ID.run_client(&["--port", &port.to_string(), "--trace"], "b12345678\n")
+        .stderr(format!(
             "trace: connect(127.0.0.1:{port}) -> ok\n\
              trace: recv(1000) -> 24 bytes \"What's your student ID?\\n\"\n\
              trace: send(9 bytes \"b12345678\") -> 9\n\
              trace: close()\n"
-        )
-    );
+        ));
     let lines = server.all_lines_at_exit().expect("exit");
     let client = procs::accepted_client(&lines).expect("accept line");
     assert_eq!(

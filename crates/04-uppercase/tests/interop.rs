@@ -42,12 +42,11 @@ fn uppercase_client_gets_capitals_from_python_uppercase_server() {
     let mut server = python
         .start_server("uppercase_server.py", &[])
         .expect("the python server starts");
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         Path::new(UPPERCASE_CLIENT),
         &["--port", &server.port_arg()],
         "hello, straße!\n".as_bytes(),
-    )
-    .expect("client runs");
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -82,12 +81,11 @@ fn id_client_answers_python_id_server() {
     let mut server = python
         .start_server("id_server.py", &[])
         .expect("the python server starts");
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         Path::new(ID_CLIENT),
         &["--port", &server.port_arg()],
         b"b12345678\n",
-    )
-    .expect("client runs");
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,

@@ -3,6 +3,7 @@
 //! One test binary with a module per file of this folder: cargo links it once, instead of
 //! once per file.
 
+mod common;
 mod id;
 mod interop;
 mod uppercase;

@@ -6,11 +6,14 @@
 //! has a time limit (see `testkit::procs`).
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::mpsc;
 
-use testkit::probe::{self, Probe};
+use testkit::client::Conn;
+
+use crate::common::{Pair, fake_server, flooding_server};
+use testkit::probe;
 use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_uppercase-server");
@@ -18,48 +21,36 @@ const CLIENT: &str = env!("CARGO_BIN_EXE_uppercase-client");
 
 const PROMPT: &str = "Input lowercase sentence:";
 
-fn start_server(extra: &[&str]) -> Server {
-    Server::start_on_port_0(Path::new(SERVER), extra)
-        .expect("uppercase-server should print its ready line")
-}
-
-/// Runs uppercase-client with `typed` on its stdin.
-fn run_client(args: &[&str], typed: &str) -> procs::Output {
-    procs::run(Path::new(CLIENT), args, typed.as_bytes()).expect("uppercase-client should finish")
-}
+/// The pair under test.
+const UPPERCASE: Pair = Pair {
+    server: SERVER,
+    client: CLIENT,
+};
 
 /// Runs uppercase-client, typing `hello, straße!`, and checks both sides exactly.
 fn assert_serves_a_client(server: &mut Server) {
-    let output = run_client(&["--port", &server.port_arg()], "hello, straße!\n");
-    assert_eq!(output.stderr, "");
-    assert_eq!(
-        output.stdout,
-        format!("{PROMPT}hello, straße!\nHELLO, STRASSE!\n")
-    );
-    assert_eq!(output.code(), 0);
-    let client = server
-        .expect_accepted()
-        .expect("the server reports the client");
-    for line in [
-        format!("Received \"hello, straße!\" from {client}"),
-        format!("Sent \"HELLO, STRASSE!\" to {client}"),
-    ] {
-        server.expect_line(&line).expect("the server's report");
-    }
-    server.expect_closed(client).expect("the server's report");
+    let stdout = format!("{PROMPT}hello, straße!\nHELLO, STRASSE!\n");
+    UPPERCASE.assert_exchange(server, "hello, straße!\n", &stdout, |client| {
+        vec![
+            format!("Received \"hello, straße!\" from {client}"),
+            format!("Sent \"HELLO, STRASSE!\" to {client}"),
+        ]
+    });
 }
 
-/// Sends `sentence` from a probe that keeps its side open, and returns the whole reply.
+/// Sends `sentence` from a connection that keeps its side open, and returns the whole reply.
 fn ask(server: &Server, sentence: &[u8]) -> (SocketAddr, Vec<u8>) {
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(sentence).expect("send");
-    let reply = probe.receive_to_end().expect("the reply, then the end");
-    (probe.local_addr().expect("address"), reply)
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(sentence).expect("send");
+    let reply = conn
+        .read_to_close(usize::MAX)
+        .expect("the reply, then the end");
+    (conn.local_addr().expect("address"), reply)
 }
 
 #[test]
 fn client_sends_the_typed_sentence_and_prints_it_in_capitals_exact_output_on_both_sides() {
-    let mut server = start_server(&["--once"]);
+    let mut server = UPPERCASE.start_server(&["--once"]);
     assert_serves_a_client(&mut server);
     server
         .expect_success_and_no_more_lines()
@@ -70,7 +61,7 @@ fn client_sends_the_typed_sentence_and_prints_it_in_capitals_exact_output_on_bot
 fn server_answers_a_sentence_without_newline_while_the_client_keeps_its_side_open() {
     // What the original Python client does: send "hello" with no newline, then wait for the
     // answer without closing. A server that waited for a newline or for the end would hang.
-    let mut server = start_server(&[]);
+    let mut server = UPPERCASE.start_server(&[]);
     let (client, reply) = ask(&server, b"hello");
     assert_eq!(reply, b"HELLO");
     server.expect_accepted_from(client).expect("accept line");
@@ -81,7 +72,7 @@ fn server_answers_a_sentence_without_newline_while_the_client_keeps_its_side_ope
 
 #[test]
 fn server_uppercases_all_of_unicode_not_just_ascii() {
-    let server = start_server(&[]);
+    let server = UPPERCASE.start_server(&[]);
     let (_, reply) = ask(&server, "straße ǆ ﬁ ΐ é".as_bytes());
     assert_eq!(
         String::from_utf8(reply).expect("UTF-8"),
@@ -93,11 +84,11 @@ fn server_uppercases_all_of_unicode_not_just_ascii() {
 fn server_reads_once_so_a_sentence_sent_byte_by_byte_is_cut_to_its_first_piece() {
     // The server takes what one recv returns. Send a single byte and wait: that byte is all
     // it gets, and all it answers. (Lesson 5 fixes this with framing.)
-    let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send_bytewise(b"h").expect("send");
-    assert_eq!(probe.receive_to_end().expect("reply"), b"H");
-    let client = probe.local_addr().expect("address");
+    let mut server = UPPERCASE.start_server(&[]);
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send_bytewise(b"h").expect("send");
+    assert_eq!(conn.read_to_close(usize::MAX).expect("reply"), b"H");
+    let client = conn.local_addr().expect("address");
     server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"h\" from {client}"))
@@ -108,19 +99,13 @@ fn server_reads_once_so_a_sentence_sent_byte_by_byte_is_cut_to_its_first_piece()
 
 #[test]
 fn server_answers_several_lines_sent_in_one_write_as_one_sentence() {
-    let mut server = start_server(&[]);
+    let mut server = UPPERCASE.start_server(&[]);
     let (client, reply) = ask(&server, b"one\ntwo\nthree\n");
     assert_eq!(reply, b"ONE\nTWO\nTHREE\n");
     server.expect_accepted_from(client).expect("accept line");
     server
         .expect_line(&format!("Received \"one\\ntwo\\nthree\\n\" from {client}"))
         .expect("one sentence with its newlines, escaped");
-}
-
-/// A server of our own for testing the client: accepts one connection and hands it to `talk`.
-fn fake_server(talk: impl FnOnce(TcpStream) + Send + 'static) -> SocketAddr {
-    let (address, _) = probe::fake_server(talk).expect("a fake server");
-    address
 }
 
 #[test]
@@ -133,7 +118,9 @@ fn client_sends_the_line_without_its_newline_or_carriage_return() {
         let _ = stream.write_all(b"OK");
     });
     // A Windows-style line ending: both \r and \n are left out of what is sent.
-    let output = run_client(&["--port", &address.port().to_string()], "hi there\r\n");
+    let output = procs::Output::from(
+        UPPERCASE.run_client(&["--port", &address.port().to_string()], "hi there\r\n"),
+    );
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(output.stdout, format!("{PROMPT}hi there\nOK\n"));
     let sent = received
@@ -146,31 +133,29 @@ fn client_sends_the_line_without_its_newline_or_carriage_return() {
 fn client_with_stdin_closed_at_once_says_so_and_does_not_connect() {
     // A port where nothing listens: had the client tried to connect, it would say so.
     let closed = probe::ClosedPort::new().expect("a reserved port");
-    let output = run_client(&["--port", &closed.port().to_string()], "");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, format!("{PROMPT}\n"));
-    assert_eq!(
-        output.stderr,
-        "error: stdin was closed before a line was typed (Ctrl-D?): nothing to send\n"
-    );
+    UPPERCASE
+        .run_client(&["--port", &closed.port().to_string()], "")
+        .code(1)
+        .stdout(format!("{PROMPT}\n"))
+        .stderr("error: stdin was closed before a line was typed (Ctrl-D?): nothing to send\n");
 }
 
 #[test]
 fn client_refuses_an_empty_sentence_before_connecting() {
     let closed = probe::ClosedPort::new().expect("a reserved port");
-    let output = run_client(&["--port", &closed.port().to_string()], "\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, format!("{PROMPT}\n"));
-    assert_eq!(
-        output.stderr,
-        "error: the sentence is empty: type a few words, then press Enter\n"
-    );
+    UPPERCASE
+        .run_client(&["--port", &closed.port().to_string()], "\n")
+        .code(1)
+        .stdout(format!("{PROMPT}\n"))
+        .stderr("error: the sentence is empty: type a few words, then press Enter\n");
 }
 
 #[test]
 fn client_sends_only_the_first_line_typed() {
-    let mut server = start_server(&["--once"]);
-    let output = run_client(&["--port", &server.port_arg()], "first\nsecond\n");
+    let mut server = UPPERCASE.start_server(&["--once"]);
+    let output = procs::Output::from(
+        UPPERCASE.run_client(&["--port", &server.port_arg()], "first\nsecond\n"),
+    );
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(output.stdout, format!("{PROMPT}first\nFIRST\n"));
     assert!(server.finish().expect("exit").status.success());
@@ -178,15 +163,10 @@ fn client_sends_only_the_first_line_typed() {
 
 #[test]
 fn client_stops_at_its_limit_when_the_server_never_stops_sending() {
-    let address = fake_server(|mut stream| {
-        let chunk = [b'X'; 1000];
-        for _ in 0..1000 {
-            if stream.write_all(&chunk).is_err() {
-                break;
-            }
-        }
-    });
-    let output = run_client(&["--port", &address.port().to_string()], "hello\n");
+    let address = flooding_server(b'X');
+    let output = procs::Output::from(
+        UPPERCASE.run_client(&["--port", &address.port().to_string()], "hello\n"),
+    );
     assert_eq!(output.code(), 1);
     assert!(
         output.stderr.starts_with(
@@ -203,61 +183,39 @@ fn client_reports_a_server_that_closes_without_replying() {
         let mut buffer = [0u8; 100];
         let _ = stream.read(&mut buffer);
     });
-    let output = run_client(&["--port", &address.port().to_string()], "hello\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        "error: the server closed the connection without replying\n"
-    );
-}
-
-#[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string()], "hello\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, format!("{PROMPT}hello\n"));
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused \
-             (is uppercase-server running?)\n"
-        )
-    );
+    UPPERCASE
+        .run_client(&["--port", &address.port().to_string()], "hello\n")
+        .code(1)
+        .stderr("error: the server closed the connection without replying\n");
 }
 
 #[test]
 fn client_gives_up_when_the_server_never_replies() {
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port();
-    let output = run_client(
-        &["--port", &port.to_string(), "--timeout", "0.3"],
-        "hello\n",
-    );
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        "error: no reply from the server: nothing arrived for 300 ms (--timeout)\n"
-    );
+    UPPERCASE
+        .run_client(
+            &["--port", &port.to_string(), "--timeout", "0.3"],
+            "hello\n",
+        )
+        .code(1)
+        .stderr("error: no reply from the server: nothing arrived for 300 ms (--timeout)\n");
 }
 
 #[test]
 fn trace_shows_each_socket_call_and_the_bytes_on_both_sides() {
-    let mut server = start_server(&["--once", "--trace"]);
+    let mut server = UPPERCASE.start_server(&["--once", "--trace"]);
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string(), "--trace"], "straße\n");
-    assert_eq!(output.stdout, format!("{PROMPT}straße\nSTRASSE\n"));
-    assert_eq!(
-        output.stderr,
-        format!(
+    UPPERCASE
+        .run_client(&["--port", &port.to_string(), "--trace"], "straße\n")
+        .stdout(format!("{PROMPT}straße\nSTRASSE\n"))
+        .stderr(format!(
             "trace: connect(127.0.0.1:{port}) -> ok\n\
              trace: send(7 bytes \"straße\") -> 7\n\
              trace: recv(2048) -> 7 bytes \"STRASSE\"\n\
              trace: recv(2048) -> 0 bytes (end of stream: the peer closed its side)\n\
              trace: close()\n"
-        )
-    );
+        ));
     let lines = server.all_lines_at_exit().expect("exit");
     let client = procs::accepted_client(&lines).expect("accept line");
     assert_eq!(
@@ -282,14 +240,14 @@ fn trace_shows_each_socket_call_and_the_bytes_on_both_sides() {
 fn client_refuses_a_sentence_longer_than_the_servers_one_receive_before_connecting() {
     let mut server = Server::start_on_port_0(Path::new(SERVER), &[]).expect("server starts");
     let sentence = "a".repeat(2049);
-    let output = run_client(&["--port", &server.port_arg()], &format!("{sentence}\n"));
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, format!("{PROMPT}{sentence}\n"));
-    assert_eq!(
-        output.stderr,
-        "error: the sentence is 2049 bytes, and uppercase-server reads at most 2048 in its one \
-         receive (lesson 5 shows how to send messages of any length)\n"
-    );
+    UPPERCASE
+        .run_client(&["--port", &server.port_arg()], &format!("{sentence}\n"))
+        .code(1)
+        .stdout(format!("{PROMPT}{sentence}\n"))
+        .stderr(
+            "error: the sentence is 2049 bytes, and uppercase-server reads at most 2048 in its one \
+         receive (lesson 5 shows how to send messages of any length)\n",
+        );
     // It never connected: the next client is the first the server hears of.
     assert_serves_a_client(&mut server);
 }
@@ -299,12 +257,10 @@ fn client_sends_a_sentence_of_exactly_2048_bytes() {
     let mut server =
         Server::start_on_port_0(Path::new(SERVER), &["--once"]).expect("server starts");
     let sentence = "a".repeat(2048);
-    let output = run_client(&["--port", &server.port_arg()], &format!("{sentence}\n"));
-    assert_eq!(output.stderr, "");
-    assert_eq!(output.code(), 0);
-    assert_eq!(
-        output.stdout,
-        format!("{PROMPT}{sentence}\n{}\n", "A".repeat(2048))
-    );
+    UPPERCASE
+        .run_client(&["--port", &server.port_arg()], &format!("{sentence}\n"))
+        .stderr("")
+        .code(0)
+        .stdout(format!("{PROMPT}{sentence}\n{}\n", "A".repeat(2048)));
     assert!(server.finish().expect("server exits").status.success());
 }

@@ -7,7 +7,8 @@ use crate::common;
 use std::path::Path;
 
 use common::{Framed, frame};
-use testkit::probe::{self, Probe};
+use testkit::client::Conn;
+use testkit::probe;
 use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_average-server");
@@ -19,19 +20,16 @@ const AVERAGE: Framed = Framed {
     serve_one: assert_serves_a_client,
 };
 
-fn run_client(args: &[&str], stdin: &str) -> procs::Output {
-    procs::run(Path::new(CLIENT), args, stdin.as_bytes()).expect("average-client should finish")
+fn run_client(args: &[&str], stdin: &str) -> procs::Assert {
+    procs::one_shot(Path::new(CLIENT), args, stdin.as_bytes())
 }
 
 /// Asks `server` for the average of 1, 2 and 3.5 and checks both sides.
 fn assert_serves_a_client(server: &mut Server) {
-    let output = run_client(&["--port", &server.port_arg(), "1", "2", "3.5"], "");
-    assert_eq!(output.stderr, "");
-    assert_eq!(
-        output.stdout,
-        "request: [1, 2, 3.5]\naverage: 2.1666666666666665\n"
-    );
-    assert_eq!(output.code(), 0);
+    run_client(&["--port", &server.port_arg(), "1", "2", "3.5"], "")
+        .stderr("")
+        .stdout("request: [1, 2, 3.5]\naverage: 2.1666666666666665\n")
+        .code(0);
     let client = server.expect_accepted().expect("accept line");
     server
         .expect_line("request \"[1, 2, 3.5]\" -> reply 2.1666666666666665")
@@ -39,15 +37,15 @@ fn assert_serves_a_client(server: &mut Server) {
     server.expect_closed(client).expect("close line");
 }
 
-/// Sends `request` in a frame on `probe` and returns the reply frame's text.
-fn ask(probe: &mut Probe, request: &[u8]) -> String {
-    probe.send(&frame(request)).expect("send the request");
-    let header = probe.receive_exact(8).expect("the reply's header");
+/// Sends `request` in a frame on `conn` and returns the reply frame's text.
+fn ask(conn: &mut Conn, request: &[u8]) -> String {
+    conn.send(&frame(request)).expect("send the request");
+    let header = conn.receive(8).expect("the reply's header");
     let size: usize = String::from_utf8(header)
         .expect("an ASCII header")
         .parse()
         .expect("8 digits");
-    String::from_utf8(probe.receive_exact(size).expect("the reply")).expect("UTF-8")
+    String::from_utf8(conn.receive(size).expect("the reply")).expect("UTF-8")
 }
 
 #[test]
@@ -60,7 +58,10 @@ fn client_and_server_average_numbers_from_the_command_line() {
 #[test]
 fn client_reads_numbers_from_stdin_separated_by_spaces_or_newlines() {
     let mut server = AVERAGE.start(&["--once"]);
-    let output = run_client(&["--port", &server.port_arg()], "4 5\n6\n\n-3.5\n");
+    let output = procs::Output::from(run_client(
+        &["--port", &server.port_arg()],
+        "4 5\n6\n\n-3.5\n",
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(output.stdout, "request: [4, 5, 6, -3.5]\naverage: 2.875\n");
     server.finish().expect("exit");
@@ -69,8 +70,8 @@ fn client_reads_numbers_from_stdin_separated_by_spaces_or_newlines() {
 #[test]
 fn negative_numbers_on_the_command_line_are_numbers_not_options() {
     let mut server = AVERAGE.start(&["--once"]);
-    let output = run_client(&["--port", &server.port_arg(), "-1", "-2"], "");
-    assert_eq!(output.stdout, "request: [-1, -2]\naverage: -1.5\n");
+    run_client(&["--port", &server.port_arg(), "-1", "-2"], "")
+        .stdout("request: [-1, -2]\naverage: -1.5\n");
     server.finish().expect("exit");
 }
 
@@ -78,10 +79,8 @@ fn negative_numbers_on_the_command_line_are_numbers_not_options() {
 fn two_i64_max_average_to_about_9_22e18_without_overflow() {
     let mut server = AVERAGE.start(&["--once"]);
     let max = i64::MAX.to_string();
-    let output = run_client(&["--port", &server.port_arg(), &max, &max], "");
-    assert_eq!(
-        output.stdout,
-        "request: [9223372036854775807, 9223372036854775807]\naverage: 9.223372036854776e+18\n"
+    run_client(&["--port", &server.port_arg(), &max, &max], "").stdout(
+        "request: [9223372036854775807, 9223372036854775807]\naverage: 9.223372036854776e+18\n",
     );
     server.finish().expect("exit");
 }
@@ -89,11 +88,8 @@ fn two_i64_max_average_to_about_9_22e18_without_overflow() {
 #[test]
 fn numbers_whose_sum_is_too_big_for_f64_still_have_an_average() {
     let mut server = AVERAGE.start(&["--once"]);
-    let output = run_client(&["--port", &server.port_arg(), "1e308", "1e308"], "");
-    assert_eq!(
-        output.stdout,
-        "request: [1e+308, 1e+308]\naverage: 1e+308\n"
-    );
+    run_client(&["--port", &server.port_arg(), "1e308", "1e308"], "")
+        .stdout("request: [1e+308, 1e+308]\naverage: 1e+308\n");
     server.finish().expect("exit");
 }
 
@@ -102,25 +98,25 @@ fn three_largest_f64_average_to_the_largest_f64_not_null() {
     // Their sum is infinite, and so is the sum of their thirds (each rounds up a little):
     // JSON has no infinity, so a server that overflows replies `null`.
     let mut server = AVERAGE.start(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut conn = Conn::connect(server.address).expect("connect");
     let max = "1.7976931348623157e308";
     assert_eq!(
-        ask(&mut probe, format!("[{max}, {max}, {max}]").as_bytes()),
+        ask(&mut conn, format!("[{max}, {max}, {max}]").as_bytes()),
         "1.7976931348623157e+308"
     );
     assert_eq!(
         ask(
-            &mut probe,
+            &mut conn,
             format!("[{max}, -{max}, {max}, -{max}]").as_bytes()
         ),
         "0.0"
     );
     assert_eq!(
-        ask(&mut probe, format!("[-{max}, -{max}]").as_bytes()),
+        ask(&mut conn, format!("[-{max}, -{max}]").as_bytes()),
         "-1.7976931348623157e+308"
     );
-    let client = probe.local_addr().expect("address");
-    drop(probe);
+    let client = conn.local_addr().expect("address");
+    drop(conn);
     server
         .expect_accepted_from(client)
         .expect("the server should accept the client");
@@ -135,24 +131,18 @@ fn three_largest_f64_average_to_the_largest_f64_not_null() {
 #[test]
 fn client_refuses_a_word_that_is_not_a_number_before_connecting() {
     let closed = probe::ClosedPort::new().expect("a reserved port");
-    let output = run_client(&["--port", &closed.port().to_string(), "1", "two"], "");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        "error: \"two\" is not a number (write numbers like 3, -2 or 4.5)\n"
-    );
+    run_client(&["--port", &closed.port().to_string(), "1", "two"], "")
+        .code(1)
+        .stderr("error: \"two\" is not a number (write numbers like 3, -2 or 4.5)\n");
 }
 
 #[test]
 fn client_shows_the_servers_error_for_an_empty_list_and_exits_1() {
     let mut server = AVERAGE.start(&["--once"]);
-    let output = run_client(&["--port", &server.port_arg()], "\n");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "request: []\n");
-    assert_eq!(
-        output.stderr,
-        "error: the server refused the request: the list is empty: an average needs at least one number\n"
-    );
+    run_client(&["--port", &server.port_arg()], "\n")
+        .code(1)
+        .stdout("request: []\n")
+        .stderr("error: the server refused the request: the list is empty: an average needs at least one number\n");
     server.finish().expect("exit");
 }
 
@@ -173,7 +163,7 @@ fn bad_requests_get_a_json_error_and_the_connection_stays_open() {
         args.extend(["--json".to_string(), request.to_string()]);
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = run_client(&args, "");
+    let output = procs::Output::from(run_client(&args, ""));
     assert_eq!(output.code(), 0, "{output:?}");
     let replies = [
         "1.5",
@@ -204,16 +194,13 @@ fn bad_requests_get_a_json_error_and_the_connection_stays_open() {
 #[test]
 fn replies_are_length_prefixed_json_byte_for_byte() {
     let mut server = AVERAGE.start(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(b"00000002[]").expect("an empty list");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(b"00000002[]").expect("an empty list");
     let error = br#"{"error":"the list is empty: an average needs at least one number"}"#;
-    assert_eq!(
-        probe.receive_exact(8 + error.len()).expect("reply"),
-        frame(error)
-    );
-    assert_eq!(ask(&mut probe, b"[1, 2]"), "1.5");
-    let client = probe.local_addr().expect("address");
-    drop(probe);
+    assert_eq!(conn.receive(8 + error.len()).expect("reply"), frame(error));
+    assert_eq!(ask(&mut conn, b"[1, 2]"), "1.5");
+    let client = conn.local_addr().expect("address");
+    drop(conn);
     server
         .expect_accepted_from(client)
         .expect("the server should accept the client");
@@ -224,14 +211,14 @@ fn replies_are_length_prefixed_json_byte_for_byte() {
 #[test]
 fn invalid_utf8_in_a_whole_frame_is_a_bad_request_not_a_broken_connection() {
     let mut server = AVERAGE.start(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut conn = Conn::connect(server.address).expect("connect");
     assert_eq!(
-        ask(&mut probe, b"[1, \xff]"),
+        ask(&mut conn, b"[1, \xff]"),
         r#"{"error":"the request is not UTF-8 text"}"#
     );
-    assert_eq!(ask(&mut probe, b"[3]"), "3.0");
-    let client = probe.local_addr().expect("address");
-    drop(probe);
+    assert_eq!(ask(&mut conn, b"[3]"), "3.0");
+    let client = conn.local_addr().expect("address");
+    drop(conn);
     server
         .expect_accepted_from(client)
         .expect("the server should accept the client");
@@ -251,19 +238,17 @@ fn invalid_utf8_in_a_whole_frame_is_a_bad_request_not_a_broken_connection() {
 #[test]
 fn several_requests_in_one_write_and_one_sent_byte_by_byte_are_all_answered() {
     let mut server = AVERAGE.start(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe
-        .send(&[frame(b"[1]"), frame(b"[2, 4]")].concat())
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(&[frame(b"[1]"), frame(b"[2, 4]")].concat())
         .expect("two requests in one write");
-    probe
-        .send_bytewise(&frame(b"[10, 20]"))
+    conn.send_bytewise(&frame(b"[10, 20]"))
         .expect("byte by byte");
-    probe.shutdown_write().expect("done");
+    conn.half_close().expect("done");
     assert_eq!(
-        probe.receive_to_end().expect("three replies"),
+        conn.read_to_close(usize::MAX).expect("three replies"),
         [frame(b"1.0"), frame(b"3.0"), frame(b"15.0")].concat()
     );
-    let client = probe.local_addr().expect("address");
+    let client = conn.local_addr().expect("address");
     server
         .expect_accepted_from(client)
         .expect("the server should accept the client");
@@ -284,9 +269,9 @@ fn server_refuses_a_header_that_is_not_a_number() {
     AVERAGE.assert_reports(
         &[],
         "the length header \"abcdefgh\" is not 8 decimal digits (like \"00000005\")",
-        |mut probe| {
-            probe.send(b"abcdefgh").expect("send");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"abcdefgh").expect("send");
+            Some(conn)
         },
     );
 }
@@ -296,9 +281,9 @@ fn server_refuses_a_negative_header() {
     AVERAGE.assert_reports(
         &[],
         "the length header \"-0000001\" is not 8 decimal digits (like \"00000005\")",
-        |mut probe| {
-            probe.send(b"-0000001").expect("send");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"-0000001").expect("send");
+            Some(conn)
         },
     );
 }
@@ -308,9 +293,9 @@ fn server_refuses_a_huge_header_before_reading_the_request() {
     AVERAGE.assert_reports(
         &[],
         "a message of 99999999 bytes is over the limit of 65536 bytes (--max-bytes)",
-        |mut probe| {
-            probe.send(b"99999999999").expect("send");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"99999999999").expect("send");
+            Some(conn)
         },
     );
 }
@@ -320,24 +305,10 @@ fn server_reports_a_header_promising_more_bytes_than_the_client_sends() {
     AVERAGE.assert_reports(
         &[],
         "the connection closed in the middle of a message: 4 of 10 bytes never arrived",
-        |mut probe| {
-            probe.send(b"00000010[1, 2]").expect("send");
-            probe.shutdown_write().expect("close our side");
-            Some(probe)
+        |mut conn| {
+            conn.send(b"00000010[1, 2]").expect("send");
+            conn.half_close().expect("close our side");
+            Some(conn)
         },
-    );
-}
-
-#[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string(), "1"], "");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused (is average-server running?)\n"
-        )
     );
 }

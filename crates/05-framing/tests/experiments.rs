@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use testkit::probe::{self, Probe};
+use testkit::client::Conn;
+use testkit::probe;
 use testkit::procs::{self, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_stream-server");
@@ -16,11 +17,11 @@ fn start_server(extra: &[&str]) -> Server {
         .expect("stream-server should print its ready line")
 }
 
-fn run_client(server: &Server, args: &[&str]) -> procs::Output {
+fn run_client(server: &Server, args: &[&str]) -> procs::Assert {
     let mut all = vec!["--port".to_string(), server.port_arg()];
     all.extend(args.iter().map(|arg| arg.to_string()));
     let all: Vec<&str> = all.iter().map(String::as_str).collect();
-    procs::run(Path::new(CLIENT), &all, b"").expect("stream-client should finish")
+    procs::one_shot(Path::new(CLIENT), &all, b"")
 }
 
 /// Waits for the server to exit by itself and returns what it printed about the client,
@@ -51,7 +52,7 @@ fn served(read: &str) -> Vec<String> {
 #[test]
 fn whole_one_write_arrives_in_one_read() {
     let mut server = start_server(&[]);
-    let output = run_client(&server, &["--mode", "whole"]);
+    let output = procs::Output::from(run_client(&server, &["--mode", "whole"]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -63,7 +64,7 @@ fn whole_one_write_arrives_in_one_read() {
 #[test]
 fn split_the_server_reads_hello_alone_because_world_is_sent_after_its_read() {
     let mut server = start_server(&[]);
-    let output = run_client(&server, &["--mode", "split", "--pause", "5"]);
+    let output = procs::Output::from(run_client(&server, &["--mode", "split", "--pause", "5"]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -86,12 +87,11 @@ fn split_sends_world_after_the_pause_when_the_server_never_closes() {
     // out, and the client sends "World" anyway, as the tutorial's client does after sleeping.
     let silent = probe::silent_listener().expect("listener");
     let port = silent.local_addr().expect("address").port().to_string();
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         Path::new(CLIENT),
         &["--port", &port, "--mode", "split", "--pause", "0.1"],
         b"",
-    )
-    .expect("client");
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -108,7 +108,10 @@ fn split_sends_world_after_the_pause_when_the_server_never_closes() {
 #[test]
 fn silent_an_empty_read_means_the_client_closed() {
     let mut server = start_server(&[]);
-    let output = run_client(&server, &["--mode", "silent", "--pause", "0.05"]);
+    let output = procs::Output::from(run_client(
+        &server,
+        &["--mode", "silent", "--pause", "0.05"],
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -123,7 +126,7 @@ fn silent_an_empty_read_means_the_client_closed() {
 #[test]
 fn merged_two_writes_arrive_in_one_read_when_the_server_is_busy() {
     let mut server = start_server(&["--read-delay", "0.3"]);
-    let output = run_client(&server, &["--mode", "merged"]);
+    let output = procs::Output::from(run_client(&server, &["--mode", "merged"]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -138,17 +141,13 @@ fn merged_two_writes_arrive_in_one_read_when_the_server_is_busy() {
 #[test]
 fn trace_shows_two_sends_and_one_recv_that_returns_both() {
     let mut server = start_server(&["--read-delay", "0.3", "--trace"]);
-    let output = run_client(&server, &["--mode", "merged", "--trace"]);
-    assert_eq!(
-        output.stderr,
-        format!(
-            "trace: connect({}) -> ok\n\
+    run_client(&server, &["--mode", "merged", "--trace"]).stderr(format!(
+        "trace: connect({}) -> ok\n\
              trace: send(5 bytes \"Hello\") -> 5\n\
              trace: send(5 bytes \"World\") -> 5\n\
              trace: close()\n",
-            server.address
-        )
-    );
+        server.address
+    ));
     let lines = server_side(&mut server);
     assert_eq!(
         lines,
@@ -167,31 +166,35 @@ fn trace_shows_two_sends_and_one_recv_that_returns_both() {
 #[test]
 fn server_serves_one_client_and_exits_even_without_once() {
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(b"bye\n").expect("send");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(b"bye\n").expect("send");
     assert_eq!(server_side(&mut server), served(":bye\\n:"));
-    assert_eq!(probe.receive_to_end().expect("closed"), b"");
+    assert_eq!(conn.read_to_close(usize::MAX).expect("closed"), b"");
 }
 
 #[test]
 fn server_prints_only_the_first_byte_of_a_message_sent_byte_by_byte() {
     // One byte, then wait: that byte is all the one read returns.
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send_bytewise(b"H").expect("one byte");
-    assert_eq!(probe.receive_to_end().expect("closed after the read"), b"");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send_bytewise(b"H").expect("one byte");
+    assert_eq!(
+        conn.read_to_close(usize::MAX)
+            .expect("closed after the read"),
+        b""
+    );
     assert_eq!(server_side(&mut server), served(":H:"));
 }
 
 #[test]
 fn server_prints_what_arrived_before_a_reset() {
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut conn = Conn::connect(server.address).expect("connect");
     server
-        .expect_accepted_from(probe.local_addr().expect("address"))
+        .expect_accepted_from(conn.local_addr().expect("address"))
         .expect("accept line");
-    probe.send(b"Hel").expect("half a message");
-    probe.reset().expect("reset");
+    conn.send(b"Hel").expect("half a message");
+    conn.reset().expect("reset");
     let rest = server.finish().expect("exit").rest;
     assert_eq!(rest[0], ":Hel:");
     assert!(rest[1].starts_with("closed connection from "), "{rest:?}");
@@ -200,9 +203,9 @@ fn server_prints_what_arrived_before_a_reset() {
 #[test]
 fn server_reports_invalid_utf8_and_exits() {
     let mut server = start_server(&[]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(&[0xff, 0xfe]).expect("send");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(&[0xff, 0xfe]).expect("send");
+    let client = conn.local_addr().expect("address");
     let rest = server.finish().expect("exit").rest;
     assert_eq!(
         rest,
@@ -216,8 +219,8 @@ fn server_reports_invalid_utf8_and_exits() {
 #[test]
 fn server_drops_a_client_that_sends_nothing_after_the_idle_timeout() {
     let mut server = start_server(&["--idle-timeout", "0.2"]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let client = conn.local_addr().expect("address");
     let rest = server.finish().expect("exit").rest;
     assert_eq!(
         rest,
@@ -228,22 +231,7 @@ fn server_drops_a_client_that_sends_nothing_after_the_idle_timeout() {
             ),
         ]
     );
-    assert_eq!(probe.receive_to_end().expect("closed"), b"");
-}
-
-#[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output =
-        procs::run(Path::new(CLIENT), &["--port", &port.to_string()], b"").expect("client");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused (is stream-server running?)\n"
-        )
-    );
+    assert_eq!(conn.read_to_close(usize::MAX).expect("closed"), b"");
 }
 
 #[test]

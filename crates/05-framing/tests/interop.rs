@@ -47,7 +47,7 @@ fn string_client_talks_to_python_string_server() {
         .start_server("string_server.py", &[])
         .expect("python server starts");
     let port = server.port();
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         bin("string-client"),
         &[
             "--port",
@@ -58,8 +58,7 @@ fn string_client_talks_to_python_string_server() {
             "World",
         ],
         b"",
-    )
-    .expect("client runs");
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -102,12 +101,11 @@ fn average_client_talks_to_python_average_server() {
     let mut server = python
         .start_server("average_server.py", &[])
         .expect("python server starts");
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         bin("average-client"),
         &["--port", &server.port_arg(), "1", "2", "3.5"],
         b"",
-    )
-    .expect("client runs");
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stdout,
@@ -123,7 +121,7 @@ fn stream_client_split_against_a_python_server_that_reads_once() {
     let mut server = python
         .start_server("stream_server.py", &[])
         .expect("python server starts");
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         bin("stream-client"),
         &[
             "--port",
@@ -134,8 +132,7 @@ fn stream_client_split_against_a_python_server_that_reads_once() {
             "5",
         ],
         b"",
-    )
-    .expect("client runs");
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(
         output

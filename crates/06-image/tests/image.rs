@@ -18,15 +18,16 @@ use common::{
     tutorial_message,
 };
 use lesson_image::picture::{Pattern, Size, encode_png, generate};
-use testkit::probe::{self, Probe};
+use testkit::client::Conn;
+use testkit::probe;
 use testkit::procs::{self, Server};
 use testkit::text::normalize;
 
 /// How long a client that draws and sends a picture of megabytes may take, at most.
 const SLOW_CLIENT: std::time::Duration = std::time::Duration::from_secs(30);
 
-fn run_client(args: &[&str]) -> procs::Output {
-    procs::run(Path::new(CLIENT), args, b"").expect("image-client should finish")
+fn run_client(args: &[&str]) -> procs::Assert {
+    procs::one_shot(Path::new(CLIENT), args, b"")
 }
 
 /// Checks the server's next lines: `accepted` for `client`, then `expected` (in which
@@ -45,10 +46,10 @@ fn expect_lines(server: &mut Server, client: SocketAddr, expected: &[&str]) {
 /// Checks that `server` still saves a picture sent by the tutorial's kind of client.
 fn assert_serves_a_client(server: &mut Server, folder: &TempFolder) {
     let png = gradient_png(5, 4);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(&named_message(&png, "check.png")).expect("send");
-    probe.shutdown_write().expect("shut down");
-    let reply = probe.receive_to_end().expect("reply");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(&named_message(&png, "check.png")).expect("send");
+    conn.half_close().expect("shut down");
+    let reply = conn.read_to_close(usize::MAX).expect("reply");
     let name = String::from_utf8(reply).expect("a text reply");
     let name = name
         .strip_prefix("saved ")
@@ -56,7 +57,7 @@ fn assert_serves_a_client(server: &mut Server, folder: &TempFolder) {
         .map(|(name, _)| name.to_string())
         .unwrap_or_else(|| panic!("unexpected reply {name:?}"));
     assert_eq!(folder.read(&name), png);
-    let client = probe.local_addr().expect("address");
+    let client = conn.local_addr().expect("address");
     server
         .wait_for_closed(client)
         .expect("the server should serve the next client");
@@ -64,11 +65,11 @@ fn assert_serves_a_client(server: &mut Server, folder: &TempFolder) {
 
 /// Sends `data` as a client that then closes its side, and returns the server's reply.
 fn send_and_read_reply(server: &Server, data: &[u8]) -> (SocketAddr, String) {
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(data).expect("send");
-    probe.shutdown_write().expect("shut down");
-    let reply = probe.receive_to_end().expect("reply");
-    let client = probe.local_addr().expect("address");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(data).expect("send");
+    conn.half_close().expect("shut down");
+    let reply = conn.read_to_close(usize::MAX).expect("reply");
+    let client = conn.local_addr().expect("address");
     (client, String::from_utf8(reply).expect("a text reply"))
 }
 
@@ -87,7 +88,7 @@ fn client_and_server_move_a_generated_picture_pixel_for_pixel_in_both_framings()
         if pattern == "noise" {
             args.push("--noise");
         }
-        let output = run_client(&args);
+        let output = procs::Output::from(run_client(&args));
         assert_eq!(output.code(), 0, "{output:?}");
         let size: Size = size.parse().expect("a size");
         let pattern = match pattern {
@@ -107,7 +108,7 @@ fn client_prints_sizes_checksums_and_times_and_the_server_reports_the_same_pictu
     let folder = TempFolder::new("output");
     let mut server = start_server(&folder, &["--once"]);
     let port = server.port_arg();
-    let output = run_client(&["--port", &port, "--generate", "64x48"]);
+    let output = procs::Output::from(run_client(&["--port", &port, "--generate", "64x48"]));
     let png = gradient_png(64, 48);
     let crc = lesson_image::picture::crc32(&png);
     let encoded = STANDARD.encode(&png).len();
@@ -179,10 +180,10 @@ fn server_takes_a_tutorial_client_that_closes_right_after_sending() {
     let folder = TempFolder::new("tutorial");
     let mut server = start_server(&folder, &[]);
     let png = gradient_png(3, 3);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(&tutorial_message(&png)).expect("send");
-    let client = probe.local_addr().expect("address");
-    drop(probe);
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(&tutorial_message(&png)).expect("send");
+    let client = conn.local_addr().expect("address");
+    drop(conn);
     server.expect_accepted_from(client).expect("accept");
     server
         .wait_for(|line| line.starts_with("saved "))
@@ -201,15 +202,15 @@ fn server_takes_a_reset_right_after_a_whole_picture_as_a_goodbye() {
     let folder = TempFolder::new("reset-after");
     let mut server = start_server(&folder, &[]);
     let png = gradient_png(3, 3);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(&tutorial_message(&png)).expect("send");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(&tutorial_message(&png)).expect("send");
     let answer = saved_reply("image-1.png", &png, 3, 3);
     assert_eq!(
-        probe.receive_exact(answer.len()).expect("the answer"),
+        conn.receive(answer.len()).expect("the answer"),
         answer.as_bytes()
     );
-    let client = probe.local_addr().expect("address");
-    probe.reset().expect("reset");
+    let client = conn.local_addr().expect("address");
+    conn.reset().expect("reset");
     server.expect_accepted_from(client).expect("accept");
     server
         .wait_for(|line| line.starts_with("saved "))
@@ -228,24 +229,21 @@ fn server_finds_a_delimiter_split_across_reads_and_a_message_sent_byte_by_byte()
     let message = named_message(&png, "split.png");
     let (body, delimiter) = message.split_at(message.len() - 7);
 
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe.send(body).expect("send all but the delimiter");
-    probe
-        .send_bytewise(delimiter)
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send(body).expect("send all but the delimiter");
+    conn.send_bytewise(delimiter)
         .expect("the delimiter, a byte at a time");
-    probe.shutdown_write().expect("shut down");
+    conn.half_close().expect("shut down");
     assert_eq!(
-        String::from_utf8(probe.receive_to_end().expect("reply")).expect("text"),
+        String::from_utf8(conn.read_to_close(usize::MAX).expect("reply")).expect("text"),
         saved_reply("split.png", &png, 2, 2)
     );
 
-    let mut probe = Probe::connect(server.address).expect("connect");
-    probe
-        .send_bytewise(&message)
-        .expect("send a byte at a time");
-    probe.shutdown_write().expect("shut down");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    conn.send_bytewise(&message).expect("send a byte at a time");
+    conn.half_close().expect("shut down");
     assert_eq!(
-        String::from_utf8(probe.receive_to_end().expect("reply")).expect("text"),
+        String::from_utf8(conn.read_to_close(usize::MAX).expect("reply")).expect("text"),
         saved_reply("split-1.png", &png, 2, 2)
     );
     assert_eq!(folder.read("split.png"), png);
@@ -312,9 +310,9 @@ fn a_name_with_a_path_never_leaves_the_output_folder_and_never_replaces_a_file()
 
 /// Everything the server sends until it closes the connection. A server that closes with bytes
 /// of ours unread makes its system reset the connection: what arrived before counts.
-fn reply_until_closed(probe: &mut Probe) -> String {
+fn reply_until_closed(conn: &mut Conn) -> String {
     let mut reply = Vec::new();
-    while let Ok(piece) = probe.receive(4096) {
+    while let Ok(piece) = conn.receive_some(4096) {
         if piece.is_empty() {
             break;
         }
@@ -332,22 +330,19 @@ fn assert_refused(extra: &[&str], data: &[u8], before: &[&str], problem: &str) {
         lesson_image::picture::crc32(data)
     ));
     let mut server = start_server(&folder, extra);
-    let mut probe = Probe::connect(server.address).expect("connect");
+    let mut conn = Conn::connect(server.address).expect("connect");
     // The server may stop reading halfway (that is the point of some of these tests).
-    let _ = probe.send(data);
-    let _ = probe.shutdown_write();
-    let client = probe.local_addr().expect("address");
+    let _ = conn.send(data);
+    let _ = conn.half_close();
+    let client = conn.local_addr().expect("address");
     if !data.is_empty() {
-        assert_eq!(
-            reply_until_closed(&mut probe),
-            format!("error: {problem}\n")
-        );
+        assert_eq!(reply_until_closed(&mut conn), format!("error: {problem}\n"));
     }
     let mut lines: Vec<&str> = before.to_vec();
     let problem_line = format!("client {{client}}: {problem}");
     lines.push(&problem_line);
     expect_lines(&mut server, client, &lines);
-    drop(probe);
+    drop(conn);
     assert_eq!(folder.names(), Vec::<String>::new(), "nothing saved");
     assert_serves_a_client(&mut server, &folder);
 }
@@ -481,18 +476,18 @@ fn server_reports_an_empty_image() {
 fn server_stops_endless_data_without_a_delimiter_at_max_bytes() {
     let folder = TempFolder::new("endless");
     let mut server = start_server(&folder, &["--max-bytes", "10000"]);
-    let mut probe = Probe::connect(server.address).expect("connect");
-    let client = probe.local_addr().expect("address");
-    probe.send(b"{\"image\": \"").expect("send the start");
+    let mut conn = Conn::connect(server.address).expect("connect");
+    let client = conn.local_addr().expect("address");
+    conn.send(b"{\"image\": \"").expect("send the start");
     // Base64 forever (well, until the server hangs up: it stops reading at the limit).
     let chunk = [b'A'; 64 * 1024];
     let mut sent = 0;
-    while sent < 64 * 1024 * 1024 && probe.stream().write_all(&chunk).is_ok() {
+    while sent < 64 * 1024 * 1024 && conn.stream().write_all(&chunk).is_ok() {
         sent += chunk.len();
     }
     assert!(sent < 64 * 1024 * 1024, "the server should stop reading");
     assert_eq!(
-        reply_until_closed(&mut probe),
+        reply_until_closed(&mut conn),
         "error: could not receive the picture: no \"##END##\" within the first 10000 bytes \
          (the limit, --max-bytes)\n"
     );
@@ -571,8 +566,8 @@ fn server_leaves_no_file_when_a_client_resets_mid_transfer() {
     let mut server = start_server(&folder, &[]);
     // Keep the server busy with a first client, so that the second one's data and its reset
     // are both queued before the server reads them: the outcome does not depend on timing.
-    let mut busy = Probe::connect(server.address).expect("connect the first client");
-    let mut resetting = Probe::connect(server.address).expect("connect the second client");
+    let mut busy = Conn::connect(server.address).expect("connect the first client");
+    let mut resetting = Conn::connect(server.address).expect("connect the second client");
     let message = tutorial_message(&gradient_png(30, 30));
     resetting
         .send(&message[..message.len() / 2])
@@ -581,8 +576,8 @@ fn server_leaves_no_file_when_a_client_resets_mid_transfer() {
     resetting.reset().expect("reset");
     let png = gradient_png(2, 2);
     busy.send(&named_message(&png, "first.png")).expect("send");
-    busy.shutdown_write().expect("shut down");
-    busy.receive_to_end().expect("reply");
+    busy.half_close().expect("shut down");
+    busy.read_to_close(usize::MAX).expect("reply");
     server
         .wait_for_closed(busy.local_addr().expect("address"))
         .expect("first client served");
@@ -911,7 +906,7 @@ fn fake_server(reply: &'static [u8]) -> (u16, std::thread::JoinHandle<Vec<u8>>) 
 #[test]
 fn client_escapes_every_hash_so_the_delimiter_appears_only_at_the_end() {
     let (port, server) = fake_server(b"");
-    let output = run_client(&[
+    let output = procs::Output::from(run_client(&[
         "--port",
         &port.to_string(),
         "--generate",
@@ -920,7 +915,7 @@ fn client_escapes_every_hash_so_the_delimiter_appears_only_at_the_end() {
         "a ##END## b #",
         "--name",
         "#1.png",
-    ]);
+    ]));
     let received = server.join().expect("the fake server");
     assert_eq!(output.code(), 0, "{output:?}");
     let text = String::from_utf8(received).expect("text");
@@ -936,7 +931,12 @@ fn client_escapes_every_hash_so_the_delimiter_appears_only_at_the_end() {
 #[test]
 fn client_reports_a_server_that_refuses_the_picture_and_exits_1() {
     let (port, server) = fake_server(b"error: not today\n");
-    let output = run_client(&["--port", &port.to_string(), "--generate", "4x4"]);
+    let output = procs::Output::from(run_client(&[
+        "--port",
+        &port.to_string(),
+        "--generate",
+        "4x4",
+    ]));
     server.join().expect("the fake server");
     assert_eq!(output.code(), 1);
     assert!(
@@ -953,7 +953,12 @@ fn client_reports_a_server_that_refuses_the_picture_and_exits_1() {
 #[test]
 fn client_says_when_the_server_closes_without_an_answer_like_the_tutorials() {
     let (port, server) = fake_server(b"");
-    let output = run_client(&["--port", &port.to_string(), "--generate", "4x4"]);
+    let output = procs::Output::from(run_client(&[
+        "--port",
+        &port.to_string(),
+        "--generate",
+        "4x4",
+    ]));
     server.join().expect("the fake server");
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(output.stdout.contains(
@@ -976,7 +981,11 @@ fn client_reads_a_png_file_and_sends_its_pixels() {
     std::fs::write(&file, encode_png(&picture).expect("png")).expect("write the input");
     let out = TempFolder::new("from-file-out");
     let mut server = start_server(&out, &["--once"]);
-    let output = run_client(&["--port", &server.port_arg(), file.to_str().expect("utf-8")]);
+    let output = procs::Output::from(run_client(&[
+        "--port",
+        &server.port_arg(),
+        file.to_str().expect("utf-8"),
+    ]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(
         output
@@ -994,7 +1003,7 @@ fn client_reads_a_png_file_and_sends_its_pixels() {
 fn client_names_a_missing_file_and_a_file_that_is_not_a_picture() {
     let folder = TempFolder::new("bad-input");
     let missing = folder.path.join("missing.png");
-    let output = run_client(&[missing.to_str().expect("utf-8")]);
+    let output = procs::Output::from(run_client(&[missing.to_str().expect("utf-8")]));
     assert_eq!(output.code(), 1);
     assert_eq!(
         output.stderr,
@@ -1006,7 +1015,7 @@ fn client_names_a_missing_file_and_a_file_that_is_not_a_picture() {
     );
     let text = folder.path.join("notes.png");
     std::fs::write(&text, "not a picture").expect("write");
-    let output = run_client(&[text.to_str().expect("utf-8")]);
+    let output = procs::Output::from(run_client(&[text.to_str().expect("utf-8")]));
     assert_eq!(output.code(), 1);
     assert!(
         output
@@ -1018,25 +1027,11 @@ fn client_names_a_missing_file_and_a_file_that_is_not_a_picture() {
 }
 
 #[test]
-fn client_against_a_port_where_nothing_listens_says_so_and_exits_1() {
-    let closed = probe::ClosedPort::new().expect("a reserved port");
-    let port = closed.port();
-    let output = run_client(&["--port", &port.to_string(), "--generate", "4x4"]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not connect to 127.0.0.1:{port}: connection refused (is image-server running?)\n"
-        )
-    );
-}
-
-#[test]
 fn client_needs_a_picture_or_generate_and_refuses_a_bad_size() {
-    let output = run_client(&[]);
+    let output = procs::Output::from(run_client(&[]));
     assert_eq!(output.code(), 2);
     assert!(output.stderr.contains("<PATH>"), "{}", output.stderr);
-    let output = run_client(&["--generate", "640"]);
+    let output = procs::Output::from(run_client(&["--generate", "640"]));
     assert_eq!(output.code(), 2);
     assert!(
         output.stderr.contains("`640` is not a size like 640x480"),
@@ -1051,12 +1046,11 @@ fn server_says_when_it_cannot_create_its_output_folder() {
     let file = folder.path.join("a-file");
     std::fs::write(&file, "").expect("write");
     let inside = file.join("pictures");
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         Path::new(SERVER),
         &["--port", "0", "--out-dir", inside.to_str().expect("utf-8")],
         b"",
-    )
-    .expect("server exits");
+    ));
     assert_eq!(output.code(), 1);
     assert!(
         output.stderr.starts_with(&format!(

@@ -75,7 +75,7 @@ fn image_client_sends_a_picture_that_the_python_tutorial_server_writes_unchanged
     let mut server = python
         .start_server("tutorial_image_server.py", &[out.to_str().expect("utf-8")])
         .expect("the python server starts");
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         Path::new(CLIENT),
         &[
             "--port",
@@ -86,8 +86,7 @@ fn image_client_sends_a_picture_that_the_python_tutorial_server_writes_unchanged
             "#1 ##END##",
         ],
         b"",
-    )
-    .expect("image-client runs");
+    ));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(
         output

@@ -14,12 +14,11 @@ use testkit::procs;
 /// status 1, no `listening on` line, and an error that starts with `expected_error`.
 fn assert_refuses_to_start(out_dir: &Path, expected_error: &str) {
     let out_dir = out_dir.to_str().expect("a UTF-8 temporary path");
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         Path::new(SERVER),
         &["--port", "0", "--out-dir", out_dir],
         b"",
-    )
-    .expect("image-server should exit by itself");
+    ));
     assert_eq!(output.code(), 1, "exit status; stderr: {}", output.stderr);
     assert_eq!(
         output.stdout, "",

@@ -19,8 +19,8 @@ fn start_server(extra: &[&str]) -> Server {
         .expect("udp-server should print its ready line")
 }
 
-fn run_client(args: &[&str]) -> procs::Output {
-    procs::run(Path::new(CLIENT), args, b"").expect("udp-client should finish")
+fn run_client(args: &[&str]) -> procs::Assert {
+    procs::one_shot(Path::new(CLIENT), args, b"")
 }
 
 /// A UDP socket of the test's own on 127.0.0.1, whose receives time out.
@@ -66,16 +66,13 @@ fn assert_answered(server: &mut Server, sender: SocketAddr, description: &str) {
 /// Runs udp-client against `server` and checks both sides of the exchange, exactly.
 fn assert_serves_a_client(server: &mut Server) {
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string(), "--timeout", "2"]);
-    assert_eq!(output.stderr, "");
-    assert_eq!(
-        output.stdout,
-        format!(
+    run_client(&["--port", &port.to_string(), "--timeout", "2"])
+        .stderr("")
+        .stdout(format!(
             "Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 1 of 4)\n\
              Received \"data received\" from 127.0.0.1:{port}\n"
-        )
-    );
-    assert_eq!(output.code(), 0);
+        ))
+        .code(0);
     let line = server.next_line().expect("the server reports the datagram");
     let sender = line
         .strip_prefix("Received 11 bytes from ")
@@ -247,27 +244,24 @@ fn client_retries_through_a_lossy_wiretap_and_the_server_sees_the_message_twice(
     let mut server = start_server(&[]);
     let mut wiretap = start_wiretap(server.address, &["--drop", "0.5", "--seed", "2"]);
     let port = wiretap.port();
-    let output = run_client(&[
+    run_client(&[
         "--port",
         &port.to_string(),
         "--timeout",
         "0.3",
         "--retries",
         "3",
-    ]);
-    assert_eq!(output.stderr, "");
-    assert_eq!(
-        output.stdout,
-        format!(
-            "Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 1 of 4)\n\
+    ])
+    .stderr("")
+    .stdout(format!(
+        "Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 1 of 4)\n\
              No reply within 300 ms\n\
              Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 2 of 4)\n\
              No reply within 300 ms\n\
              Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 3 of 4)\n\
              Received \"data received\" from 127.0.0.1:{port}\n"
-        )
-    );
-    assert_eq!(output.code(), 0);
+    ))
+    .code(0);
     // The server cannot tell a retry from a new message: it answered two of them.
     let open = wiretap.next_line().expect("wiretap's open line");
     let wiretap_side = open
@@ -291,14 +285,14 @@ fn client_gives_up_with_a_clear_message_when_every_datagram_is_lost() {
     let server = start_server(&[]);
     let wiretap = start_wiretap(server.address, &["--drop", "1", "--seed", "1"]);
     let port = wiretap.port();
-    let output = run_client(&[
+    let output = procs::Output::from(run_client(&[
         "--port",
         &port.to_string(),
         "--timeout",
         "0.1",
         "--retries",
         "2",
-    ]);
+    ]));
     assert_eq!(output.code(), 1);
     let sent = |attempt| {
         format!(
@@ -321,14 +315,14 @@ fn client_gives_up_with_a_clear_message_when_every_datagram_is_lost() {
 fn client_without_connect_can_only_wait_when_nothing_listens() {
     let closed = ClosedPort::new().expect("a reserved port");
     let port = closed.port();
-    let output = run_client(&[
+    let output = procs::Output::from(run_client(&[
         "--port",
         &port.to_string(),
         "--timeout",
         "0.1",
         "--retries",
         "1",
-    ]);
+    ]));
     assert_eq!(output.code(), 1);
     assert!(
         output
@@ -352,26 +346,22 @@ fn connected_client_learns_at_once_that_nothing_listens() {
     let port = closed.port();
     // A timeout far longer than the run may take (run_client gives up after 10 s): only a
     // refusal that comes at once lets this client finish.
-    let output = run_client(&["--port", &port.to_string(), "--connect", "--timeout", "30"]);
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stdout,
-        format!("Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 1 of 4)\n")
-    );
-    assert_eq!(
-        output.stderr,
-        format!(
+    run_client(&["--port", &port.to_string(), "--connect", "--timeout", "30"])
+        .code(1)
+        .stdout(format!(
+            "Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 1 of 4)\n"
+        ))
+        .stderr(format!(
             "error: could not receive the reply: connection refused: the machine at 127.0.0.1 \
              answered that nothing listens on UDP port {port} (is udp-server running?)\n"
-        )
-    );
+        ));
 }
 
 #[test]
 fn connected_client_talks_to_the_server_as_usual() {
     let mut server = start_server(&["--once"]);
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string(), "--connect"]);
+    let output = procs::Output::from(run_client(&["--port", &port.to_string(), "--connect"]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(
         output.stdout.ends_with(&format!(
@@ -416,7 +406,12 @@ fn client_ignores_datagrams_from_anyone_but_the_server() {
 fn client_refuses_a_message_too_long_for_one_datagram() {
     let server = start_server(&[]);
     let message = "x".repeat(70_000);
-    let output = run_client(&["--port", &server.port_arg(), "--message", &message]);
+    let output = procs::Output::from(run_client(&[
+        "--port",
+        &server.port_arg(),
+        "--message",
+        &message,
+    ]));
     assert_eq!(output.code(), 1);
     assert_eq!(output.stdout, "");
     assert!(
@@ -432,18 +427,14 @@ fn client_refuses_a_message_too_long_for_one_datagram() {
 fn second_server_on_a_taken_port_fails_and_the_first_keeps_its_datagrams() {
     let mut first = start_server(&[]);
     let port = first.port();
-    let output = procs::run(Path::new(SERVER), &["--port", &port.to_string()], b"")
-        .expect("the second server exits");
-    assert_eq!(output.code(), 1);
-    assert_eq!(output.stdout, "");
-    assert_eq!(
-        output.stderr,
-        format!(
+    procs::one_shot(Path::new(SERVER), &["--port", &port.to_string()], b"")
+        .code(1)
+        .stdout("")
+        .stderr(format!(
             "error: could not bind 127.0.0.1:{port}: address already in use (another program, \
              maybe another copy of this server, is using that port: stop it, or choose another \
              --port)\n"
-        )
-    );
+        ));
     assert_serves_a_client(&mut first);
 }
 
@@ -466,7 +457,7 @@ fn server_and_client_work_over_ipv6_loopback() {
     let mut server = start_server(&["--host", "::1", "--once"]);
     let port = server.port();
     assert_eq!(server.seen(), [format!("listening on [::1]:{port}")]);
-    let output = run_client(&["--host", "::1", "--port", &port.to_string()]);
+    let output = procs::Output::from(run_client(&["--host", "::1", "--port", &port.to_string()]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(
         output
@@ -482,7 +473,7 @@ fn server_and_client_work_over_ipv6_loopback() {
 fn trace_shows_each_socket_call_and_its_result_on_stderr() {
     let mut server = start_server(&["--once", "--trace"]);
     let port = server.port();
-    let output = run_client(&["--port", &port.to_string(), "--trace"]);
+    let output = procs::Output::from(run_client(&["--port", &port.to_string(), "--trace"]));
     assert_eq!(output.code(), 0, "{output:?}");
     assert_eq!(
         output.stderr,

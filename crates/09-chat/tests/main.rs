@@ -11,7 +11,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use testkit::probe::Probe;
+use testkit::client::Conn;
 use testkit::procs::{STEP_TIMEOUT, Server};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_chat-server");
@@ -24,10 +24,10 @@ fn start_server(extra: &[&str]) -> Server {
         .expect("chat-server should print its ready line")
 }
 
-/// A chat user played by the test: a `testkit::probe::Probe` (every read and write has a time
+/// A chat user played by the test: a `testkit::probe::Conn` (every read and write has a time
 /// limit) and a line reader on the same connection.
 struct User {
-    probe: Probe,
+    conn: Conn,
     reader: BufReader<TcpStream>,
 }
 
@@ -40,10 +40,10 @@ impl User {
     /// Connects to the server at `address` and reads the welcome line (for threads, which
     /// cannot share a `Server`).
     fn connect_to(address: SocketAddr) -> User {
-        let mut probe = Probe::connect(address).expect("connect");
-        let reading = probe.stream().try_clone().expect("a second handle");
+        let mut conn = Conn::connect(address).expect("connect");
+        let reading = conn.stream().try_clone().expect("a second handle");
         let mut user = User {
-            probe,
+            conn,
             reader: BufReader::new(reading),
         };
         user.expect(WELCOME);
@@ -60,12 +60,12 @@ impl User {
 
     /// Our side's address, the one the server prints.
     fn address(&self) -> SocketAddr {
-        self.probe.local_addr().expect("local address")
+        self.conn.local_addr().expect("local address")
     }
 
     /// Sends `bytes` as they are.
     fn send(&mut self, bytes: &[u8]) {
-        self.probe.send(bytes).expect("send");
+        self.conn.send(bytes).expect("send");
     }
 
     /// Sends one line: `text` and `\n`.
@@ -78,7 +78,7 @@ impl User {
         let mut line = Vec::new();
         let read = match self.reader.read_until(b'\n', &mut line) {
             Ok(read) => read,
-            // The read timeout of every probe: the server sent nothing more for that long.
+            // The read timeout of every connection: the server sent nothing more for that long.
             Err(error) if matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 panic!("no line arrived within {STEP_TIMEOUT:?}: the server sent nothing more")
             }
@@ -118,7 +118,7 @@ impl User {
 
     /// Closes the connection with a reset, as a program that crashed does.
     fn crash(self) {
-        self.probe.reset().expect("reset");
+        self.conn.reset().expect("reset");
     }
 }
 
@@ -430,9 +430,9 @@ mod limits {
         let bob = User::connect(&server);
         server.expect_accepted_from(bob.address()).expect("accept");
 
-        let mut third = Probe::connect(server.address).expect("connect");
+        let mut third = Conn::connect(server.address).expect("connect");
         assert_eq!(
-            third.receive_to_end().expect("the refusal"),
+            third.read_to_close(usize::MAX).expect("the refusal"),
             b"ERR server full\n"
         );
         let address = third.local_addr().expect("address");

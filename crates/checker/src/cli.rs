@@ -48,6 +48,11 @@ pub enum Action {
         #[arg(long)]
         yes: bool,
     },
+    /// Check an exercise each time you save it, and move on to the next when it passes (q quits)
+    Watch {
+        /// The exercise to start with (default: the first one not passed yet)
+        name: Option<String>,
+    },
     /// For CI: every solution passes, every starter fails at step 1, and every known-bad
     /// program fails at the step meant to catch it
     Verify,
@@ -88,6 +93,9 @@ pub fn run(action: Option<Action>) -> Result<ExitCode> {
         Action::Solution { name } => solution(workspace, find(&name)?),
         Action::Reset { name, yes } => reset(workspace, find(&name)?, yes),
         Action::Verify => verify(workspace),
+        Action::Watch { name } => {
+            crate::watch::run(workspace, name.as_deref().map(find).transpose()?)
+        }
     }
 }
 

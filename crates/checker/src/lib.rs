@@ -19,6 +19,7 @@ pub mod known_bad;
 pub mod progress;
 pub mod report;
 pub mod runner;
+pub mod watch;
 pub mod workspace;
 
 pub use contract::lab::{Failure, Lab, StepResult};

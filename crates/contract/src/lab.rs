@@ -7,14 +7,17 @@
 //! step can fail but never hang. When an expectation fails, the [`Failure`] carries the bytes
 //! sent, expected and received, and the commands that reproduce the exchange by hand.
 
-use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use netlesson::show::show_bytes;
-
+use testkit::contain::OUTPUT_LIMIT;
 use testkit::procs::{Running, Server, StdoutClosed, StdoutUnread};
+
+// The connections, and what a failed step reports, are the test kit's one TCP test client.
+pub use testkit::client::{
+    Conn, End, Failure, PROMPT_CLOSE, StepResult, printf_escape, show_text_and_bytes,
+};
 
 /// How long a reply may take before a step says that nothing came. Generous for a loaded
 /// machine, short enough that a whole check stays quick.
@@ -24,61 +27,8 @@ pub const REPLY_TIMEOUT: Duration = Duration::from_secs(3);
 /// silent client takes a second, not ten.
 pub const IDLE_TIMEOUT: &str = "1";
 
-/// How soon after its reply a server that should close must have closed: well before the
-/// idle timeout, so that a server that only closes because the client went quiet is caught.
-pub const PROMPT_CLOSE: Duration = Duration::from_millis(500);
-
 /// Programs under test run without backtraces: the panic's message is what a student needs.
 const QUIET_PANICS: &[(&str, &str)] = &[("RUST_BACKTRACE", "0")];
-
-/// Why a step failed, with everything a student needs to see it happen again.
-#[derive(Debug, Clone, Default)]
-pub struct Failure {
-    /// One sentence: what went wrong.
-    pub problem: String,
-    /// What the checker sent, shown as `--trace` shows bytes (with how: one write, ...).
-    pub sent: Option<String>,
-    /// What should have come back.
-    pub expected: Option<String>,
-    /// What came back.
-    pub received: Option<String>,
-    /// Commands that reproduce the exchange by hand, one per terminal. Unless one of them runs
-    /// the program under test (a client exercise's do), the report puts the command that
-    /// starts it as a server in front.
-    pub reproduce: Vec<String>,
-}
-
-impl Failure {
-    /// A failure with just a problem: add the rest with the `with_*` methods.
-    pub fn new(problem: impl Into<String>) -> Failure {
-        Failure {
-            problem: problem.into(),
-            ..Failure::default()
-        }
-    }
-
-    /// Adds a line to the problem: what the step guesses went wrong, and what to do about it.
-    pub fn with_note(mut self, note: impl AsRef<str>) -> Failure {
-        self.problem = format!("{}\n{}", self.problem, note.as_ref());
-        self
-    }
-
-    /// Adds a command that reproduces the failure by hand.
-    pub fn with_reproduce(mut self, command: impl Into<String>) -> Failure {
-        self.reproduce.push(command.into());
-        self
-    }
-}
-
-impl From<anyhow::Error> for Failure {
-    /// A failure of the checker's own machinery (it could not start a process, ...).
-    fn from(error: anyhow::Error) -> Failure {
-        Failure::new(format!("{error:#}"))
-    }
-}
-
-/// The result of a step.
-pub type StepResult = Result<(), Failure>;
 
 /// The program under test and how to talk to it.
 pub struct Lab {
@@ -143,7 +93,7 @@ impl Lab {
         args: &[&str],
     ) -> Result<SocketAddr, Failure> {
         testkit::bins::build(&[package])?;
-        let server = Server::start(&testkit::bins::path(bin)?, args)?;
+        let server = Server::start_with_limit(&testkit::bins::path(bin)?, args, &[], OUTPUT_LIMIT)?;
         let address = server.address;
         self.helpers.push(server);
         Ok(address)
@@ -297,7 +247,7 @@ impl Lab {
         let mut args = vec!["--port", port];
         args.extend(self.server_args.iter().map(String::as_str));
         args.extend(self.extra_args.iter().map(String::as_str));
-        match Server::start_with_env(&self.program, &args, QUIET_PANICS) {
+        match Server::start_with_limit(&self.program, &args, QUIET_PANICS, OUTPUT_LIMIT) {
             Ok(server) => {
                 self.server = Some(server);
                 Ok(())
@@ -354,15 +304,13 @@ impl Lab {
         self.start()?;
         let address = self.address()?;
         let by_hand = format!("127.0.0.1 {}", self.default_port);
-        match TcpStream::connect_timeout(&address, REPLY_TIMEOUT) {
-            Ok(stream) => Conn::new(stream, by_hand).map(|mut conn| {
-                conn.prompt_close = self.prompt_close;
+        let prompt_close = self.prompt_close;
+        Conn::connect_with(address, REPLY_TIMEOUT, by_hand)
+            .map(|mut conn| {
+                conn.set_prompt_close(prompt_close);
                 conn
-            }),
-            Err(error) => Err(self.stopped_or(Failure::new(format!(
-                "could not connect to the server at {address}: {error}"
-            )))),
-        }
+            })
+            .map_err(|failure| self.stopped_or(failure))
     }
 
     /// Fails if the server has exited: a server must outlive any client.
@@ -445,7 +393,7 @@ impl Lab {
         match self.server.as_mut() {
             Some(server) => {
                 server.read_available();
-                server.seen().to_vec()
+                server.seen_with_note()
             }
             None => self.client_output.clone(),
         }
@@ -472,11 +420,12 @@ impl Lab {
     /// Runs the program to its end with `args` (a client exercise), at most `limit`; a failure
     /// report shows what it printed ([`Lab::server_output`]).
     pub fn run_program(&mut self, args: &[&str], limit: Duration) -> Result<RunResult, Failure> {
-        let mut program = Running::start_with_env(&self.program, args, QUIET_PANICS)?;
+        let mut program =
+            Running::start_with_limit(&self.program, args, QUIET_PANICS, OUTPUT_LIMIT)?;
         program.set_timeout(limit);
         program.close_stdin();
         let finished = program.finish();
-        self.client_output = program.seen().to_vec();
+        self.client_output = program.seen_with_note();
         match finished {
             Ok(finished) => Ok(RunResult {
                 status: finished.status,
@@ -514,474 +463,116 @@ pub fn describe_exit(status: std::process::ExitStatus) -> String {
     }
 }
 
-/// How the bytes of a connection were sent, for the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pace {
-    OneWrite,
-    Bytewise,
-}
-
-/// One connection to the server under test, which remembers what went each way.
-pub struct Conn {
-    stream: TcpStream,
-    sent: Vec<u8>,
-    pace: Pace,
-    half_closed: bool,
-    received: Vec<u8>,
-    /// How many of the received bytes the step has already checked or taken: the next
-    /// expectation starts there (one read may bring a reply and more after it).
-    consumed: usize,
-    /// How the connection ended (`the connection closed`, a reset, ...): `None` while open.
-    end: Option<String>,
-    /// How long the last read waited in vain, if it did.
-    quiet: Option<Duration>,
-    /// How soon after its reply the server must close ([`PROMPT_CLOSE`] unless the lab is
-    /// patient).
-    prompt_close: Duration,
-    /// `127.0.0.1 PORT` with the exercise's usual port, for reproduce commands.
-    by_hand: String,
-}
-
-impl Conn {
-    fn new(stream: TcpStream, by_hand: String) -> Result<Conn, Failure> {
-        let setup = stream
-            .set_nodelay(true)
-            .and_then(|()| stream.set_write_timeout(Some(REPLY_TIMEOUT)));
-        setup.map_err(|error| Failure::new(format!("could not set up a connection: {error}")))?;
-        Ok(Conn {
-            stream,
-            sent: Vec::new(),
-            pace: Pace::OneWrite,
-            half_closed: false,
-            received: Vec::new(),
-            consumed: 0,
-            end: None,
-            quiet: None,
-            prompt_close: PROMPT_CLOSE,
-            by_hand,
-        })
-    }
-
-    /// Our side's address (the one the server sees).
-    pub fn local_addr(&self) -> Option<SocketAddr> {
-        self.stream.local_addr().ok()
-    }
-
-    /// Sends `data` in one write.
-    pub fn send(&mut self, data: &[u8]) -> StepResult {
-        self.sent.extend_from_slice(data);
-        match self.stream.write_all(data) {
-            Ok(()) => Ok(()),
-            Err(error) => Err(self.send_failed(format!("could not send: {}", explain(&error)))),
-        }
-    }
-
-    /// Sends `data` one byte per write (each in its own TCP segment).
-    pub fn send_bytewise(&mut self, data: &[u8]) -> StepResult {
-        self.pace = Pace::Bytewise;
-        for byte in data {
-            self.sent.push(*byte);
-            if let Err(error) = self.stream.write_all(&[*byte]) {
-                let problem = format!("could not send a byte: {}", explain(&error));
-                return Err(self.send_failed(problem));
-            }
-            // A moment between bytes, so that each leaves on its own: the server must cope
-            // with a message cut anywhere.
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        Ok(())
-    }
-
-    /// Closes our sending side (`shutdown(SHUT_WR)`): the server reads end of file, and can
-    /// still send its reply.
-    pub fn half_close(&mut self) -> StepResult {
-        self.half_closed = true;
-        self.stream
-            .shutdown(Shutdown::Write)
-            .map_err(|error| self.failure(format!("could not shut down: {error}")))
-    }
-
-    /// Closes the connection with a reset (RST), as a crashed client looks to the server.
-    pub fn reset(self) -> StepResult {
-        let linger = socket2::SockRef::from(&self.stream).set_linger(Some(Duration::ZERO));
-        linger.map_err(|error| Failure::new(format!("could not set SO_LINGER: {error}")))?;
-        drop(self.stream);
-        Ok(())
-    }
-
-    /// Reads until `expected` has arrived (exactly those bytes next), within [`REPLY_TIMEOUT`].
-    pub fn expect(&mut self, expected: &[u8]) -> StepResult {
-        let start = self.consumed;
-        let deadline = Instant::now() + REPLY_TIMEOUT;
-        while self.received.len() < start + expected.len()
-            && expected.starts_with(&self.received[start..])
-            && self.read_some(deadline)
-        {}
-        let end = self.received.len().min(start + expected.len());
-        if self.received[start..end] == *expected {
-            self.consumed = end;
-            return Ok(());
-        }
-        let problem = wrong_reply(&self.received[start..], expected);
-        Err(self.mismatch(start, expected, "", &problem))
-    }
-
-    /// [`Conn::expect`], then the server must close the connection, with nothing more.
-    pub fn expect_then_close(&mut self, expected: &[u8]) -> StepResult {
-        let start = self.consumed;
-        self.expect(expected)?;
-        let deadline = Instant::now() + self.prompt_close;
-        let before = self.consumed;
-        while self.received.len() == before && self.read_some(deadline) {}
-        if self.received.len() == before && self.end.as_deref() == Some(CLOSED) {
-            return Ok(());
-        }
-        let problem = if self.received.len() > before {
-            "the server sent more than the reply"
-        } else {
-            "the server did not close the connection right after its reply"
-        };
-        Err(self.mismatch(start, expected, ", then the connection closed", problem))
-    }
-
-    /// The server must close the connection without sending anything.
-    pub fn expect_close(&mut self) -> StepResult {
-        self.expect_then_close(b"")
-    }
-
-    /// Nothing arrives for `quiet`, and the connection stays open.
-    pub fn expect_silence(&mut self, quiet: Duration) -> StepResult {
-        let start = self.consumed;
-        let deadline = Instant::now() + quiet;
-        while self.read_some(deadline) {}
-        if self.received.len() == start && self.end.is_none() {
-            return Ok(());
-        }
-        Err(self.mismatch(start, b"", "", "the server did not wait for the client"))
-    }
-
-    /// Everything the server sends until it closes the connection (at most `limit` bytes,
-    /// within [`REPLY_TIMEOUT`]); for replies whose value the step checks itself.
-    pub fn read_to_close(&mut self, limit: usize) -> Result<Vec<u8>, Failure> {
-        let start = self.consumed;
-        let deadline = Instant::now() + REPLY_TIMEOUT;
-        while self.received.len() - start <= limit && self.read_some(deadline) {}
-        if self.end.as_deref() == Some(CLOSED) {
-            self.consumed = self.received.len();
-            return Ok(self.received[start..].to_vec());
-        }
-        Err(self.mismatch(
-            start,
-            b"",
-            "a reply, then the connection closed",
-            "the server did not close the connection",
-        ))
-    }
-
-    /// Everything the server sends until it closes the connection, for replies whose value
-    /// the step judges itself (a binary number, ...): at most `limit` bytes, the first within
-    /// [`REPLY_TIMEOUT`], and the close within [`PROMPT_CLOSE`] of the last byte, so that a
-    /// server that keeps the connection open after its reply fails even if it closes later.
-    /// A server that closes without sending anything gives an empty reply.
-    pub fn read_reply_then_close(&mut self, limit: usize) -> Result<Vec<u8>, Failure> {
-        let start = self.consumed;
-        let mut deadline = Instant::now() + REPLY_TIMEOUT;
-        loop {
-            let before = self.received.len();
-            let more = self.read_some(deadline);
-            if self.received.len() - start > limit {
-                let problem = format!("the server sent more than {limit} bytes");
-                return Err(self.mismatch(start, b"", "", &problem));
-            }
-            if self.received.len() > before {
-                deadline = deadline.min(Instant::now() + self.prompt_close);
-            }
-            if !more {
-                break;
-            }
-        }
-        if self.end.as_deref() == Some(CLOSED) {
-            self.consumed = self.received.len();
-            return Ok(self.received[start..].to_vec());
-        }
-        let problem = match (self.received.len() > start, &self.end) {
-            (_, Some(_)) => "the connection failed",
-            (false, None) => "nothing arrived",
-            (true, None) => "the server did not close the connection right after its reply",
-        };
-        Err(self.mismatch(start, b"", "a reply, then the connection closed", problem))
-    }
-
-    /// Every byte received on this connection so far, for a step that explains what was
-    /// wrong with a reply.
-    pub fn received(&self) -> &[u8] {
-        &self.received
-    }
-
-    /// Whether the server has closed the connection normally (not reset it).
-    pub fn closed(&self) -> bool {
-        self.end.as_deref() == Some(CLOSED)
-    }
-
-    /// The next `count` bytes the server sends, whatever they are (within [`REPLY_TIMEOUT`]);
-    /// for replies that the step takes apart itself, such as a length header.
-    pub fn receive(&mut self, count: usize) -> Result<Vec<u8>, Failure> {
-        let start = self.consumed;
-        let deadline = Instant::now() + REPLY_TIMEOUT;
-        while self.received.len() < start + count && self.read_some(deadline) {}
-        if self.received.len() >= start + count {
-            self.consumed = start + count;
-            return Ok(self.received[start..start + count].to_vec());
-        }
-        let expected = format!("{count} bytes");
-        Err(self.mismatch(start, b"", &expected, "the reply is cut short"))
-    }
-
-    /// The next line the server sends, up to and including its `\n` (at most `limit` bytes,
-    /// within [`REPLY_TIMEOUT`]), for a reply whose value the step checks itself.
-    pub fn read_line(&mut self, limit: usize) -> Result<Vec<u8>, Failure> {
-        let start = self.consumed;
-        let deadline = Instant::now() + REPLY_TIMEOUT;
-        loop {
-            if let Some(at) = self.received[start..]
-                .iter()
-                .position(|&byte| byte == b'\n')
-            {
-                self.consumed = start + at + 1;
-                return Ok(self.received[start..=start + at].to_vec());
-            }
-            if self.received.len() - start > limit || !self.read_some(deadline) {
-                return Err(self.mismatch(
-                    start,
-                    b"",
-                    "a line ending in \\n",
-                    "no whole line came",
-                ));
-            }
-        }
-    }
-
-    /// The bytes received that no expectation has taken yet: after a failed [`Conn::expect`],
-    /// the wrong reply, for a step that explains what it means.
-    pub fn unchecked(&self) -> &[u8] {
-        &self.received[self.consumed..]
-    }
-
-    /// Waits up to `limit` for the server to close the connection, ignoring what it sends;
-    /// returns whether it did (a reset counts as closed).
-    pub fn closes_within(&mut self, limit: Duration) -> bool {
-        let deadline = Instant::now() + limit;
-        while self.read_some(deadline) {}
-        self.end.is_some()
-    }
-
-    /// One read of whatever arrives before `deadline`. Returns whether reading may go on:
-    /// false once the connection has ended or the deadline has passed.
-    fn read_some(&mut self, deadline: Instant) -> bool {
-        if self.end.is_some() {
-            return false;
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return false;
-        }
-        let _ = self.stream.set_read_timeout(Some(left));
-        let mut buffer = [0u8; 64 * 1024];
-        match self.stream.read(&mut buffer) {
-            Ok(0) => self.end = Some(CLOSED.to_string()),
-            Ok(count) => {
-                self.received.extend_from_slice(&buffer[..count]);
-                self.quiet = None;
-            }
-            Err(error) if matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                self.quiet = Some(left);
-                return false;
-            }
-            Err(error) => self.end = Some(format!("the connection failed: {}", explain(&error))),
-        }
-        self.end.is_none()
-    }
-
-    /// A failure showing what arrived from byte `start` on and how the connection ended,
-    /// against `expected` (bytes, then `expected_end` in words; or only the words).
-    pub fn mismatch(
-        &self,
-        start: usize,
-        expected: &[u8],
-        expected_end: &str,
-        problem: &str,
-    ) -> Failure {
-        let got = &self.received[start..];
-        let mut received = match got.is_empty() {
-            true => "nothing".to_string(),
-            false => show_bytes(got),
-        };
-        if let Some(end) = &self.end {
-            received.push_str(&format!(", then {end}"));
-        } else if let Some(waited) = self.quiet {
-            received.push_str(&format!(" (and nothing more within {})", seconds(waited)));
-        }
-        let expected = match expected.is_empty() {
-            true => expected_end.trim_start_matches(", ").to_string(),
-            false => format!("{}{expected_end}", show_bytes(expected)),
-        };
-        let mut failure = self.failure(problem.to_string());
-        failure.expected = Some(expected);
-        failure.received = Some(received);
-        failure
-    }
-
-    /// A failure to send: what the server sent before it closed the connection often says
-    /// why (an error reply), so read what is there, briefly, and show it.
-    fn send_failed(&mut self, problem: String) -> Failure {
-        let deadline = Instant::now() + Duration::from_millis(200);
-        while self.read_some(deadline) {}
-        let mut failure = self.failure(problem);
-        let got = &self.received[self.consumed..];
-        if !got.is_empty() {
-            let end = self.end.as_deref().map(|end| format!(", then {end}"));
-            failure.received = Some(format!("{}{}", show_bytes(got), end.unwrap_or_default()));
-        }
-        failure
-    }
-
-    /// A failure carrying what this connection sent, and how to send it by hand.
-    pub fn failure(&self, problem: String) -> Failure {
-        let pace = match self.pace {
-            Pace::OneWrite => "in one write",
-            Pace::Bytewise => "one byte per write",
-        };
-        let closed = match self.half_closed {
-            true => ", then shutdown(SHUT_WR)",
-            false => "",
-        };
-        let sent = match self.sent.is_empty() {
-            true => format!("nothing{closed}"),
-            false => format!("{} ({pace}{closed})", show_bytes(&self.sent)),
-        };
-        Failure {
-            problem,
-            sent: Some(sent),
-            reproduce: vec![self.reproduce()],
-            ..Failure::default()
-        }
-    }
-
-    /// The `nc` command that sends the same bytes by hand.
-    fn reproduce(&self) -> String {
-        let target = &self.by_hand;
-        if self.sent.is_empty() {
-            return format!("nc {target}    (and type nothing)");
-        }
-        // -N: nc closes its sending side when printf's output ends, so that the server sees the
-        // end of the input (and nc does not wait for the idle timeout).
-        let send = format!("printf '{}' | nc -N {target}", printf_escape(&self.sent));
-        match self.pace {
-            Pace::OneWrite => send,
-            Pace::Bytewise => format!(
-                "{send}    (nc sends it in one piece; to cut it into bytes, put wiretap between: \
-                 cargo run -q --bin wiretap -- tcp --listen 127.0.0.1:9000 --to {} --chunk 1, \
-                 and send to port 9000)",
-                target.replace(' ', ":")
-            ),
-        }
-    }
-}
-
-/// Says how `got` differs from `expected`, in a sentence.
-fn wrong_reply(got: &[u8], expected: &[u8]) -> String {
-    match got.iter().zip(expected).position(|(a, b)| a != b) {
-        Some(at) => format!(
-            "Wrong reply: it differs from the expected one from byte {} on (counting from 1); \
-             compare the two below",
-            at + 1
-        ),
-        None if got.is_empty() => "No reply: nothing arrived where a reply was expected".into(),
-        None => format!(
-            "The reply stopped short: {} of the {} bytes expected arrived",
-            got.len(),
-            expected.len()
-        ),
-    }
-}
-
-/// How [`Conn`] says that the server closed the connection.
-const CLOSED: &str = "the connection closed";
-
-/// `bytes` as quoted text in which only the bytes that are not UTF-8 are escaped (`\xff`), for
-/// a request that is text but for a byte or two: `"UPPER \xff\xfe\n"` reads better than the
-/// hex that [`show_bytes`] shows for anything that is not all text. Long ones are cut, as
-/// `show_bytes` cuts them.
-pub fn show_text_and_bytes(bytes: &[u8]) -> String {
-    const SHOWN: usize = 64;
-    let mut text = String::from("\"");
-    for chunk in bytes[..bytes.len().min(SHOWN)].utf8_chunks() {
-        text.extend(chunk.valid().chars().flat_map(char::escape_debug));
-        for byte in chunk.invalid() {
-            text.push_str(&format!("\\x{byte:02x}"));
-        }
-    }
-    text.push('"');
-    if bytes.len() > SHOWN {
-        text.push_str(&format!(" ... ({} more bytes)", bytes.len() - SHOWN));
-    }
-    text
-}
-
-/// `bytes` written for the shell's `printf '...'`: printable ASCII as is, the rest escaped
-/// (octal, which every `printf` understands).
-pub fn printf_escape(bytes: &[u8]) -> String {
-    let mut text = String::new();
-    for &byte in bytes {
-        match byte {
-            b'\n' => text.push_str("\\n"),
-            b'\r' => text.push_str("\\r"),
-            b'\t' => text.push_str("\\t"),
-            b'\\' => text.push_str("\\\\"),
-            b'%' => text.push_str("%%"),
-            b'\'' => text.push_str("'\\''"),
-            b' '..=b'~' => text.push(byte as char),
-            _ => text.push_str(&format!("\\{byte:03o}")),
-        }
-    }
-    text
-}
-
-fn explain(error: &std::io::Error) -> String {
-    match error.kind() {
-        ErrorKind::ConnectionReset => "the server reset the connection".to_string(),
-        ErrorKind::BrokenPipe => "the server had closed the connection".to_string(),
-        ErrorKind::WouldBlock | ErrorKind::TimedOut => "timed out".to_string(),
-        _ => error.to_string(),
-    }
-}
-
 fn seconds(duration: Duration) -> String {
     format!("{:.1} s", duration.as_secs_f64())
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
-    use super::{printf_escape, show_text_and_bytes};
+    //! The program under test is contained: whatever it starts ends with the step that stops
+    //! it or with the check.
 
-    #[test]
-    fn show_text_and_bytes_escapes_only_what_is_not_utf8() {
-        assert_eq!(
-            show_text_and_bytes(b"UPPER \xff\xfe\n"),
-            r#""UPPER \xff\xfe\n""#
-        );
-        assert_eq!(show_text_and_bytes("Zoë".as_bytes()), r#""Zoë""#);
-        assert_eq!(
-            show_text_and_bytes(&[b'a'; 70]),
-            format!("\"{}\" ... (6 more bytes)", "a".repeat(64))
-        );
+    use std::path::{Path, PathBuf};
+    use std::time::{Duration, Instant};
+
+    use testkit::contain::live_processes_in_group;
+
+    use super::Lab;
+
+    /// A folder removed when dropped.
+    struct Folder(PathBuf);
+
+    impl Drop for Folder {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// A program of the test's own, a shell script in a fresh folder (removed when the
+    /// returned [`Folder`] is dropped), which writes its process id (and so its group's) to
+    /// `pid` in that folder before `body`.
+    fn script(name: &str, body: &str) -> (PathBuf, PathBuf, Folder) {
+        let dir = std::env::temp_dir().join(format!("lab-test-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temp folder");
+        let program = dir.join(name);
+        let pid = dir.join("pid");
+        let text = format!("#!/bin/sh\necho $$ > '{}'\n{body}\n", pid.display());
+        std::fs::write(&program, text).expect("the script is written");
+        let mut permissions = std::fs::metadata(&program)
+            .expect("it exists")
+            .permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+        std::fs::set_permissions(&program, permissions).expect("it is executable");
+        (program, pid, Folder(dir))
+    }
+
+    fn group_of(pid_file: &Path) -> u32 {
+        let text = std::fs::read_to_string(pid_file).expect("the script wrote its id");
+        text.trim().parse().expect("a process id")
+    }
+
+    /// Waits (at most 5 s) until no process of `group` is alive; returns those still alive.
+    fn survivors(group: u32) -> Vec<u32> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let alive = live_processes_in_group(group);
+            if alive.is_empty() || Instant::now() > deadline {
+                return alive;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     #[test]
-    fn printf_escape_keeps_text_and_escapes_the_rest() {
-        assert_eq!(printf_escape(b"Ada"), "Ada");
-        assert_eq!(printf_escape(b"UPPER hi\r\n"), "UPPER hi\\r\\n");
-        assert_eq!(printf_escape(&[0xff, 0xfe]), "\\377\\376");
-        assert_eq!(printf_escape(b"100% it's"), "100%% it'\\''s");
+    fn a_server_that_starts_children_leaves_none_after_the_check() {
+        let (program, pid, _folder) = script(
+            "forking-server",
+            "sleep 300 &\nsh -c 'sleep 300 & wait' &\necho 'listening on 127.0.0.1:9'\nwait",
+        );
+        let mut lab = Lab::new(&program, "forking-server".into(), 9);
+        lab.start().expect("its ready line");
+        let group = group_of(&pid);
+        // The inner sh may not have started its sleep yet.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while live_processes_in_group(group).len() < 4 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(
+            live_processes_in_group(group).len(),
+            4,
+            "sh, sh and two sleeps"
+        );
+        lab.finish();
+        assert_eq!(survivors(group), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_server_restarted_by_a_step_leaves_no_child_of_its_first_run() {
+        let (program, pid, _folder) = script(
+            "restarted-server",
+            "sleep 300 &\necho 'listening on 127.0.0.1:9'\nwait",
+        );
+        let mut lab = Lab::new(&program, "restarted-server".into(), 9);
+        lab.start().expect("its ready line");
+        let first = group_of(&pid);
+        lab.use_extra_args(&["--max-clients", "3"])
+            .expect("started again");
+        assert_eq!(survivors(first), Vec::<u32>::new());
+        let second = group_of(&pid);
+        assert_ne!(first, second);
+        drop(lab);
+        assert_eq!(survivors(second), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_client_that_exits_leaving_a_child_is_over_at_once_and_leaves_nothing() {
+        let (program, pid, _folder) = script("orphaning-client", "sleep 300 &\necho done");
+        let mut lab = Lab::new(&program, "orphaning-client".into(), 9);
+        let run = lab
+            .run_program(&[], Duration::from_secs(10))
+            .expect("it ran to its end");
+        assert!(run.status.success());
+        assert_eq!(run.lines, ["done"]);
+        assert_eq!(survivors(group_of(&pid)), Vec::<u32>::new());
     }
 }

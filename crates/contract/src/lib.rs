@@ -162,7 +162,7 @@ fn one_after_another(subject: &Subject, lab: &mut Lab) -> StepResult {
 
 fn closes_at_once(subject: &Subject, lab: &mut Lab) -> StepResult {
     let conn = lab.connect()?;
-    let client = local_address(conn.local_addr())?;
+    let client = conn.local_addr()?;
     drop(conn);
     common::next_client_served(lab, subject.served, "a client that connected and closed")?;
     expect_lines_about(lab, subject.threaded, client, subject.on_close_at_once)
@@ -171,7 +171,7 @@ fn closes_at_once(subject: &Subject, lab: &mut Lab) -> StepResult {
 fn resets_mid_message(subject: &Subject, lab: &mut Lab) -> StepResult {
     let (partial, outcomes) = subject.on_reset;
     let mut conn = lab.connect()?;
-    let client = local_address(conn.local_addr())?;
+    let client = conn.local_addr()?;
     conn.send(partial)?;
     conn.reset()?;
     common::next_client_served(lab, subject.served, "a client that reset the connection")?;
@@ -180,7 +180,7 @@ fn resets_mid_message(subject: &Subject, lab: &mut Lab) -> StepResult {
 
 fn silent_client(subject: &Subject, lab: &mut Lab) -> StepResult {
     let silent = lab.connect()?;
-    let client = local_address(silent.local_addr())?;
+    let client = silent.local_addr()?;
     // The silent client stays connected while the next one waits for its turn.
     common::silent_client_dropped_with(lab, silent, subject.served)?;
     expect_lines_about(lab, subject.threaded, client, subject.on_silence)
@@ -191,7 +191,7 @@ fn not_text(subject: &Subject, lab: &mut Lab) -> StepResult {
         return Ok(());
     };
     let mut conn = lab.connect()?;
-    let client = local_address(conn.local_addr())?;
+    let client = conn.local_addr()?;
     conn.send(not_text.sent)?;
     conn.half_close()?;
     conn.expect_then_close(not_text.answer)?;
@@ -416,10 +416,6 @@ fn start_connecting(address: SocketAddr) -> Result<socket2::Socket, Failure> {
     // "In progress" is the normal answer of a non-blocking connect.
     let _ = socket.connect(&address.into());
     Ok(socket)
-}
-
-fn local_address(address: Option<SocketAddr>) -> Result<SocketAddr, Failure> {
-    address.ok_or_else(|| Failure::new("could not read our side's address"))
 }
 
 /// The server printed `accepted connection from <client>`, then exactly one of `outcomes`

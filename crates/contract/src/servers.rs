@@ -468,6 +468,8 @@ pub struct Client {
     pub stdin: &'static str,
     /// Whether it waits for an answer (stream-client only sends, by design).
     pub waits_for_answer: bool,
+    /// The server it talks to, which its error names when nothing listens on the port.
+    pub server: &'static str,
 }
 
 /// Every TCP client of the lessons.
@@ -477,60 +479,70 @@ pub const CLIENTS: &[Client] = &[
         args: &[],
         stdin: "",
         waits_for_answer: true,
+        server: "simple-server",
     },
     Client {
         bin: "time-client",
         args: &[],
         stdin: "",
         waits_for_answer: true,
+        server: "time-server",
     },
     Client {
         bin: "echo-client",
         args: &[],
         stdin: "",
         waits_for_answer: true,
+        server: "echo-server",
     },
     Client {
         bin: "uppercase-client",
         args: &[],
         stdin: "hello\n",
         waits_for_answer: true,
+        server: "uppercase-server",
     },
     Client {
         bin: "id-client",
         args: &[],
         stdin: "b1\n",
         waits_for_answer: true,
+        server: "id-server",
     },
     Client {
         bin: "stream-client",
         args: &["--mode", "whole"],
         stdin: "",
         waits_for_answer: false,
+        server: "stream-server",
     },
     Client {
         bin: "string-client",
         args: &["--message", "Hi"],
         stdin: "",
         waits_for_answer: true,
+        server: "string-server",
     },
     Client {
         bin: "average-client",
         args: &["1", "2"],
         stdin: "",
         waits_for_answer: true,
+        server: "average-server",
     },
     Client {
         bin: "image-client",
         args: &["--generate", "4x4"],
         stdin: "",
         waits_for_answer: true,
+        server: "image-server",
     },
     Client {
         bin: "load-client",
         args: &["--clients", "2", "--requests", "2"],
         stdin: "",
         waits_for_answer: true,
+        server: "threaded-server",
     },
     Client {
         bin: "chat-client",
@@ -538,5 +550,6 @@ pub const CLIENTS: &[Client] = &[
         stdin: "",
         // It talks as long as you type: with nothing typed, it ends when its input ends.
         waits_for_answer: false,
+        server: "chat-server",
     },
 ];

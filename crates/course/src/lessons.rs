@@ -64,13 +64,19 @@ impl fmt::Display for Problem {
     }
 }
 
-/// The markdown files checked: `README.md`, `ARCHITECTURE.md` and `lessons/*.md`.
+/// The markdown files checked: `README.md`, `ARCHITECTURE.md`, the book's own pages and
+/// `lessons/*.md`.
 pub fn documents(root: &Path) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = ["README.md", "ARCHITECTURE.md"]
-        .iter()
-        .map(|name| root.join(name))
-        .filter(|path| path.exists())
-        .collect();
+    let mut files: Vec<PathBuf> = [
+        "README.md",
+        "ARCHITECTURE.md",
+        "book/index.md",
+        "book/SUMMARY.md",
+    ]
+    .iter()
+    .map(|name| root.join(name))
+    .filter(|path| path.exists())
+    .collect();
     let lessons = root.join("lessons");
     let mut lesson_files: Vec<PathBuf> = std::fs::read_dir(&lessons)
         .with_context(|| format!("could not list {}", lessons.display()))?
@@ -552,6 +558,10 @@ fn check_links(document: &Document, root: &Path) -> Vec<Problem> {
             problems.push(document.problem(index, format!("dangling link: {target}")));
             continue;
         }
+        if let Some(why) = not_in_the_book(root, &document.path, &file) {
+            problems.push(document.problem(index, format!("{why}: {target}")));
+            continue;
+        }
         if let Some(anchor) = anchor {
             let is_markdown = file.extension().is_some_and(|ext| ext == "md");
             let found = is_markdown
@@ -564,6 +574,42 @@ fn check_links(document: &Document, root: &Path) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Why the book cannot serve `file`, the target of a link in the lesson `page`; `None` if it
+/// can, or if `page` is not a page of the book. The book (`book/`, see `course::book`) holds
+/// the lessons and a copy of `crates/` without its markdown files, so a lesson may link to
+/// another lesson or to a file of `crates/` that is not markdown, and to nothing else of the
+/// repository (the `README.md` at the root, say, which is not in the book).
+fn not_in_the_book(root: &Path, page: &Path, file: &Path) -> Option<&'static str> {
+    if !page.starts_with(root.join("lessons")) {
+        return None;
+    }
+    let relative = file.strip_prefix(root).ok()?;
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for component in relative.components() {
+        match component {
+            std::path::Component::Normal(part) => parts.push(part),
+            // The guard climbs one folder; above the root, the link leaves the repository.
+            std::path::Component::ParentDir if parts.pop().is_none() => {
+                return Some("the book cannot serve a link that leaves the repository");
+            }
+            _ => {}
+        }
+    }
+    let is_markdown = file.extension().is_some_and(|ext| ext == "md");
+    match parts.first().and_then(|first| first.to_str()) {
+        Some("lessons") => None,
+        Some("crates") if !is_markdown => None,
+        Some("crates") => Some(
+            "the book copies crates/ without its markdown files, so it cannot serve this link \
+             (link to a lesson, or a source file)",
+        ),
+        _ => Some(
+            "the book holds lessons/ and crates/ only, so it cannot serve this link (link to a \
+             file in them, or to a web page)",
+        ),
+    }
 }
 
 /// The anchors GitHub gives the headings of a markdown text.
@@ -689,6 +735,24 @@ mod tests {
                 // Taken by the second "Run it": GitHub counts on from the taken anchor.
                 "run-it-1-1",
             ]
+        );
+    }
+
+    #[test]
+    fn a_lesson_may_link_only_to_what_the_book_holds() {
+        let root = std::path::Path::new("/course");
+        let page = root.join("lessons/01-simple-server.md");
+        let link =
+            |target: &str| super::not_in_the_book(root, &page, &root.join("lessons").join(target));
+        assert_eq!(link("02-time-server.md"), None);
+        assert_eq!(link("../crates/01-simple/src/bin/simple-server.rs"), None);
+        assert!(link("../README.md").is_some_and(|why| why.contains("lessons/ and crates/ only")));
+        assert!(link("../crates/x/README.md").is_some_and(|why| why.contains("markdown")));
+        assert!(link("../../elsewhere.rs").is_some_and(|why| why.contains("leaves")));
+        let readme = root.join("README.md");
+        assert_eq!(
+            super::not_in_the_book(root, &readme, &root.join("Cargo.toml")),
+            None
         );
     }
 

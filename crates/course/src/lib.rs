@@ -8,6 +8,7 @@
 //! It runs the course's programs with the `testkit` crate. The exercise checker behind
 //! `cargo exercise` is the crate `checker`.
 
+pub mod book;
 pub mod demo;
 pub mod demos;
 pub mod lessons;

@@ -1,104 +1,14 @@
-//! A TCP client driven by hand, for tests: what `nc` does, and the things a misbehaving
-//! client does (send garbage, go silent, send a byte at a time, reset the connection). And the
-//! other way round, [`fake_server`]: a server of the test's own, for checking what a client
-//! does when its server misbehaves.
+//! The other side of a test: what a client under test talks to. [`fake_server`] is a server
+//! of the test's own, for checking what a client does when its server misbehaves;
+//! [`ClosedPort`] a port where nothing listens; [`silent_listener`] one that never accepts.
+//! (The client a test drives by hand is [`crate::client::Conn`].)
 
-use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 
 use crate::procs::STEP_TIMEOUT;
-
-/// A raw connection to a server under test. Every read and write times out after
-/// [`STEP_TIMEOUT`], so a test can fail but never hang.
-#[derive(Debug)]
-pub struct Probe {
-    stream: TcpStream,
-}
-
-impl Probe {
-    /// Connects to `address`.
-    pub fn connect(address: SocketAddr) -> Result<Probe> {
-        let stream = TcpStream::connect_timeout(&address, STEP_TIMEOUT)
-            .with_context(|| format!("could not connect to {address}"))?;
-        stream.set_read_timeout(Some(STEP_TIMEOUT))?;
-        stream.set_write_timeout(Some(STEP_TIMEOUT))?;
-        stream.set_nodelay(true)?;
-        Ok(Probe { stream })
-    }
-
-    /// Our side's address: the one the server prints as the client's.
-    pub fn local_addr(&self) -> Result<SocketAddr> {
-        Ok(self.stream.local_addr()?)
-    }
-
-    /// Sends all of `data` (in one write, as far as the kernel allows).
-    pub fn send(&mut self, data: &[u8]) -> Result<()> {
-        self.stream.write_all(data).context("could not send")
-    }
-
-    /// Sends `data` one byte per write. With `TCP_NODELAY` each byte leaves in its own segment.
-    pub fn send_bytewise(&mut self, data: &[u8]) -> Result<()> {
-        for byte in data {
-            self.stream
-                .write_all(&[*byte])
-                .context("could not send a byte")?;
-        }
-        Ok(())
-    }
-
-    /// Half-closes: the server reads end of file, and can still send to us.
-    pub fn shutdown_write(&self) -> Result<()> {
-        self.stream
-            .shutdown(Shutdown::Write)
-            .context("could not shut down")
-    }
-
-    /// One read of at most `limit` bytes (0 bytes means the server closed).
-    pub fn receive(&mut self, limit: usize) -> Result<Vec<u8>> {
-        let mut buffer = vec![0; limit];
-        let count = self.stream.read(&mut buffer).context("could not receive")?;
-        buffer.truncate(count);
-        Ok(buffer)
-    }
-
-    /// Reads until the server closes the connection.
-    pub fn receive_to_end(&mut self) -> Result<Vec<u8>> {
-        let mut data = Vec::new();
-        self.stream
-            .read_to_end(&mut data)
-            .context("could not receive to the end")?;
-        Ok(data)
-    }
-
-    /// Reads exactly `count` bytes.
-    pub fn receive_exact(&mut self, count: usize) -> Result<Vec<u8>> {
-        let mut data = vec![0; count];
-        self.stream
-            .read_exact(&mut data)
-            .with_context(|| format!("could not receive {count} bytes"))?;
-        Ok(data)
-    }
-
-    /// Closes the connection with a reset (RST) instead of the normal goodbye (FIN), as a
-    /// crashed client or a pulled cable looks to the server: `SO_LINGER` with a zero timeout,
-    /// then close.
-    pub fn reset(self) -> Result<()> {
-        socket2::SockRef::from(&self.stream)
-            .set_linger(Some(Duration::ZERO))
-            .context("could not set SO_LINGER")?;
-        drop(self.stream);
-        Ok(())
-    }
-
-    /// The stream itself, for anything else.
-    pub fn stream(&mut self) -> &mut TcpStream {
-        &mut self.stream
-    }
-}
 
 /// A port on 127.0.0.1 where nothing listens, for TCP and for UDP, reserved for as long as
 /// this value lives.

@@ -5,7 +5,8 @@
 //! - [`Running`] is any started program: read its output line by line, type into its stdin,
 //!   wait for it to exit. Its stdout and stderr share one pipe, so lines come in the order the
 //!   program wrote them.
-//! - [`run`] runs a program to completion and returns its exit status, stdout and stderr apart.
+//! - `run` runs a program to completion (with `assert_cmd`, for tests: the feature
+//!   `one-shot`) and returns its exit status, stdout and stderr apart.
 //! - [`StdoutClosed`] starts a server and closes its stdout after the ready line, as
 //!   `server | head -1` does.
 //! - What every server built on `netlesson::serve` prints about its clients is checked by name:
@@ -13,18 +14,23 @@
 //!   [`Running::expect_closed`] and friends. Like [`Running::expect_line`], they check the
 //!   exact line, and when it is not there they fail with the program's output so far.
 //!
-//! Every wait has a time limit ([`STEP_TIMEOUT`] unless told otherwise), and a program still
-//! running when its handle is dropped is killed, so a failing test never leaves one behind.
+//! Every wait has a time limit ([`STEP_TIMEOUT`] unless told otherwise). A program runs in a
+//! process group of its own, which is killed whole when its handle is dropped (and by
+//! [`Running::kill`]), so neither a failing test nor a program that starts others leaves a
+//! process behind; and what is kept of its output is bounded ([`crate::contain`]).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+
+use crate::contain::{self, Collected, Cut, collected_text, kill_group, own_group};
 
 /// How long any single step (a server getting ready, a line arriving, a program exiting) may
 /// take before we give up. Generous: a loaded CI machine can be slow, and nothing waits this
@@ -49,6 +55,8 @@ pub struct Running {
     child: Child,
     stdin: Option<ChildStdin>,
     lines: Receiver<String>,
+    /// What the line reader left out (long lines, output past the limit).
+    cut: Arc<Cut>,
     seen: Vec<String>,
     timeout: Duration,
 }
@@ -70,6 +78,18 @@ impl Running {
 
     /// [`Running::start`] with extra environment variables, e.g. `("RUST_BACKTRACE", "0")`.
     pub fn start_with_env(program: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Running> {
+        Running::start_with_limit(program, args, env, contain::TEST_OUTPUT_LIMIT)
+    }
+
+    /// [`Running::start_with_env`] keeping at most `output_limit` bytes of the program's
+    /// output in all (see [`crate::contain`]): [`contain::OUTPUT_LIMIT`] for a program that
+    /// may print anything.
+    pub fn start_with_limit(
+        program: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        output_limit: usize,
+    ) -> Result<Running> {
         let name = display_name(program);
         let (reader, writer) = std::io::pipe().context("could not create a pipe")?;
         let mut command = Command::new(program);
@@ -79,6 +99,7 @@ impl Running {
             .stdin(Stdio::piped())
             .stdout(writer.try_clone().context("could not clone a pipe")?)
             .stderr(writer);
+        own_group(&mut command);
         let mut child = command
             .spawn()
             .with_context(|| format!("could not start {}", program.display()))?;
@@ -86,12 +107,14 @@ impl Running {
         // see the end of the output.
         drop(command);
         let stdin = child.stdin.take();
+        let (lines, cut) = contain::read_lines(reader, output_limit);
         Ok(Running {
             name,
             program: program.to_path_buf(),
             child,
             stdin,
-            lines: read_lines(reader),
+            lines,
+            cut,
             seen: Vec::new(),
             timeout: STEP_TIMEOUT,
         })
@@ -115,6 +138,14 @@ impl Running {
     /// Every line read so far.
     pub fn seen(&self) -> &[String] {
         &self.seen
+    }
+
+    /// Every line read so far, then, if the output was too much to keep whole, one line
+    /// saying what was left out ([`Cut::note`]): what a report shows.
+    pub fn seen_with_note(&self) -> Vec<String> {
+        let mut lines = self.seen.clone();
+        lines.extend(self.cut.note());
+        lines
     }
 
     /// Types `text` into the program's stdin (add `\n` yourself to end a line).
@@ -238,27 +269,36 @@ impl Running {
     }
 
     /// Waits for the program to exit by itself (within the step timeout) and collects the
-    /// lines not read yet. Kills it and fails if it does not exit in time.
+    /// lines not read yet. Kills it and fails if it does not exit in time. Once it has exited,
+    /// what is left of its process group (children it started and left running, which may
+    /// hold its output open) is killed.
     pub fn finish(&mut self) -> Result<Finished> {
         self.stdin = None;
         let deadline = Instant::now() + self.timeout;
         let mut rest = Vec::new();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
+            // Look up now and then whether the program has exited: its children may keep the
+            // output open after it.
+            match self.lines.recv_timeout(left.min(Duration::from_millis(50))) {
                 Ok(line) => {
                     self.seen.push(line.clone());
                     rest.push(line);
                 }
                 Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => {
-                    let _ = self.child.kill();
+                Err(RecvTimeoutError::Timeout) if left.is_zero() => {
+                    kill_group(&mut self.child);
                     bail!(
                         "{} did not exit within {:?}; killed it. Its output:\n{}",
                         self.name,
                         self.timeout,
                         self.seen.join("\n")
                     );
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Ok(Some(_)) = self.child.try_wait() {
+                        kill_group(&mut self.child);
+                    }
                 }
             }
         }
@@ -267,6 +307,7 @@ impl Running {
             .child
             .wait()
             .context("could not wait for the program")?;
+        kill_group(&mut self.child);
         Ok(Finished { status, rest })
     }
 
@@ -301,9 +342,10 @@ impl Running {
         Ok(())
     }
 
-    /// Stops the program now (SIGKILL, like a crash or `kill -9`) and collects what it printed.
+    /// Stops the program now (SIGKILL, like a crash or `kill -9`), with every process of its
+    /// group, and collects what it printed.
     pub fn kill(&mut self) -> Result<Finished> {
-        let _ = self.child.kill();
+        kill_group(&mut self.child);
         self.finish()
     }
 
@@ -328,11 +370,11 @@ impl Running {
 }
 
 impl Drop for Running {
+    /// Kills the program's whole process group, whether the program is still running or not:
+    /// children it left behind go too.
     fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+        kill_group(&mut self.child);
+        let _ = self.child.wait();
     }
 }
 
@@ -353,7 +395,18 @@ impl Server {
 
     /// [`Server::start`] with extra environment variables.
     pub fn start_with_env(program: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Server> {
-        let mut process = Running::start_with_env(program, args, env)?;
+        Server::start_with_limit(program, args, env, contain::TEST_OUTPUT_LIMIT)
+    }
+
+    /// [`Server::start_with_env`] keeping at most `output_limit` bytes of the server's output
+    /// ([`Running::start_with_limit`]).
+    pub fn start_with_limit(
+        program: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        output_limit: usize,
+    ) -> Result<Server> {
+        let mut process = Running::start_with_limit(program, args, env, output_limit)?;
         let address = wait_until_ready(&mut process)?;
         Ok(Server { address, process })
     }
@@ -418,6 +471,7 @@ pub struct StdoutClosed {
     name: String,
     child: Child,
     stderr: Collected,
+    stderr_cut: Arc<Cut>,
     stderr_done: Receiver<()>,
 }
 
@@ -426,15 +480,18 @@ impl StdoutClosed {
     /// the reading end of its stdout: every later write to stdout fails.
     pub fn start(program: &Path, args: &[&str]) -> Result<StdoutClosed> {
         let name = display_name(program);
-        let mut child = Command::new(program)
+        let mut command = Command::new(program);
+        command
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stderr(Stdio::piped());
+        own_group(&mut command);
+        let mut child = command
             .spawn()
             .with_context(|| format!("could not start {}", program.display()))?;
         let (done, stderr_done) = mpsc::channel();
-        let stderr = read_all(child.stderr.take(), done);
+        let (stderr, stderr_cut) = contain::read_all(child.stderr.take(), done);
         let stdout = child.stdout.take().context("no stdout pipe")?;
         // Read the first line in a thread, so that waiting for it has a time limit.
         let (sender, first_line) = mpsc::channel();
@@ -448,11 +505,11 @@ impl StdoutClosed {
         let line = match first_line.recv_timeout(STEP_TIMEOUT) {
             Ok(Ok(line)) => line,
             Ok(Err(error)) => {
-                let _ = child.kill();
+                kill_group(&mut child);
                 bail!("could not read {name}'s stdout: {error}");
             }
             Err(_) => {
-                let _ = child.kill();
+                kill_group(&mut child);
                 bail!("{name} printed no ready line within {STEP_TIMEOUT:?}");
             }
         };
@@ -461,7 +518,7 @@ impl StdoutClosed {
             .strip_prefix(READY_PREFIX)
             .and_then(|address| address.parse().ok());
         let Some(address) = address else {
-            let _ = child.kill();
+            kill_group(&mut child);
             bail!("{name}'s first line is not a ready line: {line:?}");
         };
         Ok(StdoutClosed {
@@ -469,6 +526,7 @@ impl StdoutClosed {
             name,
             child,
             stderr,
+            stderr_cut,
             stderr_done,
         })
     }
@@ -478,23 +536,26 @@ impl StdoutClosed {
         matches!(self.child.try_wait(), Ok(None))
     }
 
-    /// Stops the server (SIGKILL) and returns everything it wrote to stderr.
+    /// Stops the server (SIGKILL, its whole process group) and returns what it wrote to
+    /// stderr (the first [`contain::OUTPUT_LIMIT`] bytes, then a note if there was more).
     pub fn stop(mut self) -> Result<String> {
-        let _ = self.child.kill();
+        kill_group(&mut self.child);
         let _ = self.child.wait();
         self.stderr_done
             .recv_timeout(STEP_TIMEOUT)
             .with_context(|| format!("{}'s stderr did not end", self.name))?;
-        Ok(collect(self.stderr.clone()))
+        let mut text = collected_text(&self.stderr);
+        if let Some(note) = self.stderr_cut.note() {
+            text.push_str(&note);
+        }
+        Ok(text)
     }
 }
 
 impl Drop for StdoutClosed {
     fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+        kill_group(&mut self.child);
+        let _ = self.child.wait();
     }
 }
 
@@ -543,7 +604,7 @@ impl StdoutUnread {
             .with_context(|| format!("could not start {}", program.display()))?;
         drop(command); // our copy of the pipe's writing end
         let (done, _) = mpsc::channel();
-        let stderr = read_all(child.stderr.take(), done);
+        let (stderr, _) = contain::read_all(child.stderr.take(), done);
         // Read the first line in a thread, so that waiting for it has a time limit.
         let (sender, first_line) = mpsc::channel();
         thread::spawn(move || {
@@ -593,7 +654,7 @@ impl StdoutUnread {
 
     /// What the server wrote to stderr so far.
     pub fn stderr(&self) -> String {
-        collect(self.stderr.clone())
+        contain::collected_text(&self.stderr)
     }
 
     /// Starts reading the server's stdout at last (the pipe drains, and the server writes
@@ -603,7 +664,11 @@ impl StdoutUnread {
         if let Some(stdout) = self.stdout.take() {
             // Lines the first reader had buffered past the ready line come first.
             let buffered = std::io::Cursor::new(stdout.buffer().to_vec());
-            self.lines = Some(read_lines(buffered.chain(stdout.into_inner())));
+            let (lines, _) = contain::read_lines(
+                std::io::Read::chain(buffered, stdout.into_inner()),
+                contain::TEST_OUTPUT_LIMIT,
+            );
+            self.lines = Some(lines);
         }
         let lines = self.lines.as_ref().context("no stdout to read")?;
         let mut seen = Vec::new();
@@ -813,7 +878,7 @@ fn client_in(line: &str, prefix: &str) -> Option<SocketAddr> {
     (address.to_string() == text).then_some(address)
 }
 
-/// The result of [`run`]: exit status and the exact output, stdout and stderr apart.
+/// The result of `run`: exit status and the exact output, stdout and stderr apart.
 #[derive(Debug, Clone)]
 pub struct Output {
     /// How the program exited.
@@ -831,102 +896,74 @@ impl Output {
     }
 }
 
+#[cfg(feature = "one-shot")]
+impl From<assert_cmd::assert::Assert> for Output {
+    /// The output of a finished [`one_shot`] run, for a test that takes it apart itself.
+    fn from(assert: assert_cmd::assert::Assert) -> Output {
+        let output = assert.get_output();
+        Output {
+            status: output.status,
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// What a [`one_shot`] run returns: `assert_cmd`'s checks of a finished program.
+#[cfg(feature = "one-shot")]
+pub use assert_cmd::assert::Assert;
+
+/// Runs `program` with `args`, feeding it `stdin`, to its end (killed after [`STEP_TIMEOUT`]),
+/// and returns `assert_cmd`'s [`Assert`](assert_cmd::assert::Assert) to state what it must
+/// have done: `one_shot(client, &args, b"").code(1).stdout("").stderr(expected)`. (Or
+/// `Output::from(...)` to take its output apart.)
+#[cfg(feature = "one-shot")]
+pub fn one_shot(program: &Path, args: &[&str], stdin: &[u8]) -> assert_cmd::assert::Assert {
+    assert_cmd::Command::new(program)
+        .args(args)
+        .write_stdin(stdin)
+        .timeout(STEP_TIMEOUT)
+        .assert()
+}
+
 /// Runs `program` with `args`, feeding it `stdin`, and waits for it to exit (at most
-/// [`STEP_TIMEOUT`]; then it is killed and this fails with what it printed).
+/// [`STEP_TIMEOUT`]; then it is killed and this fails with what it printed). A one-shot run,
+/// with `assert_cmd` (the feature `one-shot`, which only tests turn on, so that the checker
+/// and the demo runner never compile it).
+#[cfg(feature = "one-shot")]
 pub fn run(program: &Path, args: &[&str], stdin: &[u8]) -> Result<Output> {
     run_with_timeout(program, args, stdin, STEP_TIMEOUT)
 }
 
-/// [`run`] with another time limit.
+/// [`run`] with another time limit (a benchmark's transfer, say).
+#[cfg(feature = "one-shot")]
 pub fn run_with_timeout(
     program: &Path,
     args: &[&str],
     stdin: &[u8],
     timeout: Duration,
 ) -> Result<Output> {
-    let mut child = Command::new(program)
+    let started = Instant::now();
+    let output = assert_cmd::Command::new(program)
         .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("could not start {}", program.display()))?;
-    let (done, finished) = mpsc::channel();
-    if let Some(mut pipe) = child.stdin.take() {
-        let input = stdin.to_vec();
-        // A program may exit without reading all its input: ignore the broken pipe.
-        thread::spawn(move || pipe.write_all(&input));
+        .write_stdin(stdin)
+        .timeout(timeout)
+        .output()
+        .with_context(|| format!("could not run {}", program.display()))?;
+    let output = Output {
+        status: output.status,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    if output.status.code().is_none() && started.elapsed() >= timeout {
+        bail!(
+            "{} did not finish within {timeout:?}; killed it. Its stdout:\n{}\nIts stderr:\n{}",
+            display_name(program),
+            output.stdout,
+            output.stderr
+        );
     }
-    let stdout = read_all(child.stdout.take(), done.clone());
-    let stderr = read_all(child.stderr.take(), done);
-    let deadline = Instant::now() + timeout;
-    for _ in 0..2 {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if finished.recv_timeout(left).is_err() {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!(
-                "{} did not finish within {timeout:?}; killed it. Its stdout:\n{}\nIts stderr:\n{}",
-                display_name(program),
-                collect(stdout),
-                collect(stderr)
-            );
-        }
-    }
-    let status = child.wait().context("could not wait for the program")?;
-    Ok(Output {
-        status,
-        stdout: collect(stdout),
-        stderr: collect(stderr),
-    })
-}
-
-type Collected = std::sync::Arc<std::sync::Mutex<Vec<u8>>>;
-
-fn read_all(pipe: Option<impl Read + Send + 'static>, done: mpsc::Sender<()>) -> Collected {
-    let collected = Collected::default();
-    let sink = collected.clone();
-    thread::spawn(move || {
-        if let Some(mut pipe) = pipe {
-            let mut chunk = [0u8; 8192];
-            while let Ok(count @ 1..) = pipe.read(&mut chunk) {
-                if let Ok(mut bytes) = sink.lock() {
-                    bytes.extend_from_slice(&chunk[..count]);
-                }
-            }
-        }
-        let _ = done.send(());
-    });
-    collected
-}
-
-fn collect(collected: Collected) -> String {
-    match collected.lock() {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(_) => String::new(),
-    }
-}
-
-fn read_lines(pipe: impl Read + Send + 'static) -> Receiver<String> {
-    let (sender, receiver) = mpsc::channel();
-    thread::spawn(move || {
-        let mut reader = BufReader::new(pipe);
-        let mut line = Vec::new();
-        loop {
-            line.clear();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    let text = String::from_utf8_lossy(&line);
-                    let text = text.trim_end_matches(['\n', '\r']).to_string();
-                    if sender.send(text).is_err() {
-                        break;
-                    }
-                }
-            }
-        }
-    });
-    receiver
+    Ok(output)
 }
 
 fn display_name(program: &Path) -> String {
@@ -936,6 +973,7 @@ fn display_name(program: &Path) -> String {
         .unwrap_or_else(|| program.display().to_string())
 }
 
+#[cfg(feature = "one-shot")]
 /// Runs `program args... --help` and checks that it exits with 0 and that its help mentions
 /// each of `wanted` (an option such as `--port`, or any other text). Fails naming the first
 /// one missing, with the whole help.
@@ -958,4 +996,115 @@ pub fn expect_help_mentions(program: &Path, args: &[&str], wanted: &[&str]) -> R
         );
     }
     Ok(())
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    //! A program that starts others, and one that floods its output: nothing survives it, and
+    //! what is kept of its output stays small.
+
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    use super::{Running, STEP_TIMEOUT};
+    use crate::contain::{LINE_LIMIT, OUTPUT_LIMIT, live_processes_in_group};
+
+    /// Waits (at most 5 s) until no process of `group` is alive; returns those still alive.
+    fn survivors(group: u32) -> Vec<u32> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let alive = live_processes_in_group(group);
+            if alive.is_empty() || Instant::now() > deadline {
+                return alive;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn sh(script: &str) -> Running {
+        Running::start_with_limit(Path::new("sh"), &["-c", script], &[], OUTPUT_LIMIT)
+            .expect("sh starts")
+    }
+
+    #[test]
+    fn kill_ends_the_program_and_every_process_it_started() {
+        let mut program = sh("sleep 300 & sleep 300 & (sleep 300 &) ; echo started; wait");
+        program
+            .expect_line("started")
+            .expect("the children are started");
+        let group = program.id();
+        assert_eq!(
+            live_processes_in_group(group).len(),
+            4,
+            "sh and three sleeps"
+        );
+        program.kill().expect("killed");
+        assert_eq!(survivors(group), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn dropping_a_program_ends_every_process_it_started() {
+        let mut program = sh("sleep 300 & sleep 300 & echo started; wait");
+        program
+            .expect_line("started")
+            .expect("the children are started");
+        let group = program.id();
+        drop(program);
+        assert_eq!(survivors(group), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_program_that_exits_leaving_a_child_that_holds_its_output_finishes() {
+        // The child keeps the output pipe open: waiting for the output to end would wait for
+        // it. `finish` sees the program exit and kills what is left of its group.
+        let mut program = sh("sleep 300 & echo bye");
+        program.set_timeout(STEP_TIMEOUT);
+        let group = program.id();
+        let finished = program
+            .finish()
+            .expect("finishes without waiting for the child");
+        assert!(finished.status.success());
+        assert_eq!(finished.rest, ["bye"]);
+        assert_eq!(survivors(group), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_flood_without_a_newline_keeps_one_cut_line_and_says_how_much_was_left_out() {
+        let mut program = sh("echo ready; head -c 5000000 /dev/zero | tr '\\0' A");
+        program.expect_line("ready").expect("the first line");
+        let line = program.next_line().expect("the flood, cut");
+        assert_eq!(
+            line.len(),
+            LINE_LIMIT + " [... line cut: longer than 64 KiB]".len()
+        );
+        let finished = program.finish().expect("finishes");
+        assert!(finished.rest.is_empty());
+        let seen = program.seen_with_note();
+        assert_eq!(
+            seen.last().map(String::as_str),
+            Some(
+                "[output cut: 4934464 bytes not kept (at most 64 KiB of a line and 1024 KiB in \
+                 all are kept); 1 line was longer than 64 KiB]"
+            )
+        );
+    }
+
+    #[test]
+    fn a_flood_of_lines_keeps_at_most_the_limit() {
+        // A hundred thousand empty lines: each costs its bookkeeping, so not all are kept.
+        let mut program = sh("head -c 100000 /dev/zero | tr '\\0' '\\n'");
+        let finished = program.finish().expect("finishes");
+        let kept: usize = finished.rest.iter().map(|line| line.len() + 64).sum();
+        assert!(kept <= OUTPUT_LIMIT, "{kept} bytes kept");
+        assert_eq!(
+            finished.rest.len(),
+            OUTPUT_LIMIT / 64,
+            "the first lines are kept"
+        );
+        let note = program.seen_with_note().pop().expect("a note");
+        assert!(
+            note.starts_with("[output cut: 83616 bytes not kept"),
+            "{note}"
+        );
+    }
 }

@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use crate::procs::{self, Output, Server};
+use crate::procs::Server;
 
 /// The environment variable that turns "python3 is missing: skip" into a failure: set it to `1`
 /// where the interop tests must run (CI).
@@ -98,12 +98,14 @@ impl Python {
             .with_context(|| format!("the path {} is not UTF-8", path.display()))
     }
 
-    /// Runs `python3 <name> <args>...` to completion with `stdin`, as [`procs::run`] does.
-    pub fn run(&self, name: &str, args: &[&str], stdin: &[u8]) -> Result<Output> {
+    /// Runs `python3 <name> <args>...` to completion with `stdin`, as `procs::run` does (the
+    /// feature `one-shot`).
+    #[cfg(feature = "one-shot")]
+    pub fn run(&self, name: &str, args: &[&str], stdin: &[u8]) -> Result<crate::procs::Output> {
         let program = self.path(name)?;
         let mut all = vec![program.as_str()];
         all.extend_from_slice(args);
-        procs::run(Path::new("python3"), &all, stdin)
+        crate::procs::run(Path::new("python3"), &all, stdin)
     }
 
     /// Starts `python3 <name> <args>...`, a server of ours that prints the same ready line as

@@ -4,7 +4,7 @@
 //! there, and a log nobody reads any more.
 //!
 //! The servers behind wiretap are small threads on a `TcpListener` bound to port 0; the clients
-//! are `testkit::probe::Probe`s and lesson 1's `simple-client`. Every wait has a time limit.
+//! are `testkit::probe::Conn`s and lesson 1's `simple-client`. Every wait has a time limit.
 
 use crate::common;
 
@@ -16,7 +16,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{WIRETAP, expect_events, next_event, untimed};
-use testkit::probe::{self, Probe, random_bytes};
+use testkit::client::Conn;
+use testkit::probe::{self, random_bytes};
 use testkit::procs::{self, STEP_TIMEOUT, Server};
 
 /// Starts `wiretap tcp --listen 127.0.0.1:0 --to <to> <extra>` and reads its two first lines.
@@ -92,16 +93,16 @@ fn next_read(reads: &Receiver<io::Result<Vec<u8>>>) -> io::Result<Vec<u8>> {
 fn forwards_exact_bytes_both_ways_and_logs_each_piece_open_end_and_close() {
     let server = echo_server();
     let mut wiretap = start_wiretap(server, &[]);
-    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let mut client = Conn::connect(wiretap.address).expect("connect");
     let client_address = client.local_addr().expect("address");
     assert_eq!(expect_open(&mut wiretap, client_address, server), 1);
 
     client.send(b"Hello\n").expect("send");
-    assert_eq!(client.receive_exact(6).expect("echo"), b"Hello\n");
+    assert_eq!(client.receive(6).expect("echo"), b"Hello\n");
     client.send(&[0xff, 0x00, 0x80]).expect("send binary");
-    assert_eq!(client.receive_exact(3).expect("echo"), [0xff, 0x00, 0x80]);
-    client.shutdown_write().expect("half-close");
-    assert_eq!(client.receive_to_end().expect("end"), b"");
+    assert_eq!(client.receive(3).expect("echo"), [0xff, 0x00, 0x80]);
+    client.half_close().expect("half-close");
+    assert_eq!(client.read_to_close(usize::MAX).expect("end"), b"");
 
     let expected = [
         r#"#1 client->server +T 6 bytes "Hello\n""#,
@@ -121,7 +122,7 @@ fn chunk_1_carries_20_kb_of_random_bytes_exactly_in_1_byte_pieces_both_ways() {
     let server = echo_server();
     let mut wiretap = start_wiretap(server, &["--chunk", "1"]);
     let started = Instant::now();
-    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let mut client = Conn::connect(wiretap.address).expect("connect");
     let data = random_bytes(SIZE);
     let mut sender = client.stream().try_clone().expect("a second handle");
     let to_send = data.clone();
@@ -129,7 +130,9 @@ fn chunk_1_carries_20_kb_of_random_bytes_exactly_in_1_byte_pieces_both_ways() {
         sender.write_all(&to_send).expect("send 20 kB");
         sender.shutdown(Shutdown::Write).expect("half-close");
     });
-    let echoed = client.receive_to_end().expect("the echo, to the end");
+    let echoed = client
+        .read_to_close(usize::MAX)
+        .expect("the echo, to the end");
     writer.join().expect("the writer finishes");
     assert!(echoed == data, "the 20 kB came back different");
 
@@ -173,7 +176,7 @@ fn simple_client_through_chunk_1_gets_the_first_piece_that_simple_server_read() 
     let mut wiretap = start_wiretap(server.address, &["--chunk", "1", "--delay-ms", "20"]);
     let client = testkit::bins::path("simple-client").expect("simple-client was built");
     let port = wiretap.port_arg();
-    let output = procs::run(&client, &["--port", &port], b"").expect("simple-client runs");
+    let output = procs::Output::from(procs::one_shot(&client, &["--port", &port], b""));
     assert_eq!(output.code(), 0, "{output:?}");
     assert!(
         output
@@ -197,9 +200,9 @@ fn chunk_with_delay_makes_each_piece_arrive_in_its_own_read() {
     let (server, reads) = recording_server();
     let mut wiretap = start_wiretap(server, &["--chunk", "2", "--delay-ms", "50"]);
     let started = Instant::now();
-    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let mut client = Conn::connect(wiretap.address).expect("connect");
     client.send(b"Hello").expect("send");
-    client.shutdown_write().expect("half-close");
+    client.half_close().expect("half-close");
     assert_eq!(next_read(&reads).expect("read 1"), b"He");
     assert_eq!(next_read(&reads).expect("read 2"), b"ll");
     assert_eq!(next_read(&reads).expect("read 3"), b"o");
@@ -220,12 +223,12 @@ fn coalesce_merges_writes_made_apart_into_one_read() {
     // A window far longer than the test: the client's half-close ends it, not the clock, so
     // the two writes fall in it however slow the machine is.
     let mut wiretap = start_wiretap(server, &["--coalesce", "10"]);
-    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let mut client = Conn::connect(wiretap.address).expect("connect");
     client.send(b"Hel").expect("first write");
     // Not waiting for readiness: the gap between the writes is what is being tested.
     thread::sleep(Duration::from_millis(50));
     client.send(b"lo").expect("second write");
-    client.shutdown_write().expect("half-close");
+    client.half_close().expect("half-close");
     assert_eq!(next_read(&reads).expect("one read"), b"Hello");
     assert_eq!(next_read(&reads).expect("end"), b"");
     wiretap.next_line().expect("open");
@@ -240,7 +243,7 @@ fn without_coalesce_writes_made_apart_arrive_apart() {
     // The control for the test above: the same writes, forwarded as they come.
     let (server, reads) = recording_server();
     let wiretap = start_wiretap(server, &[]);
-    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let mut client = Conn::connect(wiretap.address).expect("connect");
     client.send(b"Hel").expect("first write");
     assert_eq!(next_read(&reads).expect("read 1"), b"Hel");
     client.send(b"lo").expect("second write");
@@ -257,10 +260,13 @@ fn half_close_by_the_client_reaches_the_server_and_the_answer_still_flows_back()
         }
     });
     let mut wiretap = start_wiretap(server, &[]);
-    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let mut client = Conn::connect(wiretap.address).expect("connect");
     client.send(b"abc").expect("send");
-    client.shutdown_write().expect("half-close");
-    assert_eq!(client.receive_to_end().expect("answer"), b"got 3 bytes");
+    client.half_close().expect("half-close");
+    assert_eq!(
+        client.read_to_close(usize::MAX).expect("answer"),
+        b"got 3 bytes"
+    );
     wiretap.next_line().expect("open");
     let expected = [
         r#"#1 client->server +T 3 bytes "abc""#,
@@ -282,12 +288,15 @@ fn half_close_by_the_server_reaches_the_client_which_can_still_send() {
         let _ = said.send(stream.read_to_end(&mut rest).map(|_| rest));
     });
     let mut wiretap = start_wiretap(server, &[]);
-    let mut client = Probe::connect(wiretap.address).expect("connect");
-    assert_eq!(client.receive_to_end().expect("bye, then end"), b"bye");
+    let mut client = Conn::connect(wiretap.address).expect("connect");
+    assert_eq!(
+        client.read_to_close(usize::MAX).expect("bye, then end"),
+        b"bye"
+    );
     client
         .send(b"ok")
         .expect("send after the server's half-close");
-    client.shutdown_write().expect("half-close");
+    client.half_close().expect("half-close");
     let rest = heard.recv_timeout(STEP_TIMEOUT).expect("the server reads");
     assert_eq!(rest.expect("no error"), b"ok");
     wiretap.next_line().expect("open");
@@ -305,7 +314,7 @@ fn half_close_by_the_server_reaches_the_client_which_can_still_send() {
 fn a_client_that_resets_mid_message_makes_wiretap_reset_the_server() {
     let (server, reads) = recording_server();
     let mut wiretap = start_wiretap(server, &[]);
-    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let mut client = Conn::connect(wiretap.address).expect("connect");
     client.send(b"Hel").expect("half a message");
     assert_eq!(next_read(&reads).expect("read"), b"Hel");
     client.reset().expect("reset");
@@ -335,7 +344,7 @@ fn a_server_that_resets_makes_wiretap_reset_the_client() {
         let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
     });
     let mut wiretap = start_wiretap(server, &[]);
-    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let mut client = Conn::connect(wiretap.address).expect("connect");
     client.send(b"x").expect("send");
     let mut buffer = [0u8; 16];
     let error = client
@@ -361,7 +370,7 @@ fn a_server_that_resets_makes_wiretap_reset_the_client() {
 /// Checks that `wiretap` still forwards a new connection to `server` (an echo or recording
 /// server: only the client->server piece is checked).
 fn assert_still_forwards(wiretap: &mut Server, server: SocketAddr) {
-    let mut client = Probe::connect(wiretap.address).expect("connect again");
+    let mut client = Conn::connect(wiretap.address).expect("connect again");
     client.send(b"next").expect("send");
     let address = client.local_addr().expect("address");
     let number = expect_open(wiretap, address, server);
@@ -378,14 +387,14 @@ fn many_connections_at_once_each_get_their_own_bytes_back() {
     let mut wiretap = start_wiretap(server, &[]);
     // All connected before any of them sends: a proxy serving one connection at a time would
     // never answer the later ones.
-    let mut clients: Vec<Probe> = (0..CLIENTS)
-        .map(|_| Probe::connect(wiretap.address).expect("connect"))
+    let mut clients: Vec<Conn> = (0..CLIENTS)
+        .map(|_| Conn::connect(wiretap.address).expect("connect"))
         .collect();
     for (index, client) in clients.iter_mut().enumerate().rev() {
         let message = format!("client {index} says hi");
         client.send(message.as_bytes()).expect("send");
         assert_eq!(
-            client.receive_exact(message.len()).expect("echo"),
+            client.receive(message.len()).expect("echo"),
             message.as_bytes()
         );
     }
@@ -436,9 +445,9 @@ fn a_server_that_is_not_there_gets_one_line_and_a_reset_and_wiretap_keeps_servin
 fn once_forwards_one_connection_and_exits_when_it_closes() {
     let server = echo_server();
     let mut wiretap = start_wiretap(server, &["--once"]);
-    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let mut client = Conn::connect(wiretap.address).expect("connect");
     client.send(b"one").expect("send");
-    assert_eq!(client.receive_exact(3).expect("echo"), b"one");
+    assert_eq!(client.receive(3).expect("echo"), b"one");
     drop(client);
     let finished = wiretap.finish().expect("wiretap exits");
     assert!(finished.status.success(), "{:?}", finished.status);
@@ -452,9 +461,9 @@ fn once_forwards_one_connection_and_exits_when_it_closes() {
 fn hex_shows_each_piece_as_a_hexdump() {
     let server = echo_server();
     let mut wiretap = start_wiretap(server, &["--hex"]);
-    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let mut client = Conn::connect(wiretap.address).expect("connect");
     client.send(b"Hello, wiretap!\x00\x01").expect("send");
-    assert_eq!(client.receive_exact(17).expect("echo").len(), 17);
+    assert_eq!(client.receive(17).expect("echo").len(), 17);
     wiretap.next_line().expect("open");
     assert_eq!(next_event(&mut wiretap), "#1 client->server +T 17 bytes");
     assert_eq!(
@@ -491,9 +500,9 @@ fn works_over_ipv6_loopback() {
     )
     .expect("wiretap on ::1");
     assert!(wiretap.address.is_ipv6(), "{}", wiretap.address);
-    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let mut client = Conn::connect(wiretap.address).expect("connect");
     client.send(b"v6").expect("send");
-    assert_eq!(client.receive_to_end().expect("echo"), b"v6");
+    assert_eq!(client.read_to_close(usize::MAX).expect("echo"), b"v6");
 }
 
 #[test]
@@ -539,12 +548,11 @@ fn durations_in_seconds_and_in_milliseconds_are_the_same_and_shown_as_typed() {
     );
     let to = server.to_string();
     let both = ["tcp", "--listen", "127.0.0.1:0", "--to", &to];
-    let output = procs::run(
+    let output = procs::Output::from(procs::one_shot(
         Path::new(WIRETAP),
         &[&both[..], &["--delay", "1", "--delay-ms", "5"]].concat(),
         b"",
-    )
-    .expect("wiretap exits");
+    ));
     assert_eq!(output.code(), 2);
     assert!(
         output
@@ -567,7 +575,7 @@ fn silent_server() -> SocketAddr {
 fn a_connection_idle_for_idle_timeout_is_closed_and_the_log_says_so() {
     let server = silent_server();
     let mut wiretap = start_wiretap(server, &["--idle-timeout", "0.3"]);
-    let mut client = Probe::connect(wiretap.address).expect("connect");
+    let mut client = Conn::connect(wiretap.address).expect("connect");
     client.send(b"hi").expect("send");
     let started = Instant::now();
     let address = client.local_addr().expect("address");
@@ -580,7 +588,7 @@ fn a_connection_idle_for_idle_timeout_is_closed_and_the_log_says_so() {
             &format!("#{number} closed +T (client sent 2 bytes, server sent 0 bytes)"),
         ],
     );
-    assert_eq!(client.receive_to_end().expect("a normal end"), b"");
+    assert_eq!(client.read_to_close(usize::MAX).expect("a normal end"), b"");
     assert!(started.elapsed() >= Duration::from_millis(300));
 }
 
@@ -590,7 +598,7 @@ fn a_client_over_max_connections_is_refused_with_a_line_and_later_ones_are_serve
     let mut wiretap = start_wiretap(server, &["--max-connections", "2"]);
     let mut open = Vec::new();
     for _ in 0..2 {
-        let client = Probe::connect(wiretap.address).expect("connect");
+        let client = Conn::connect(wiretap.address).expect("connect");
         expect_open(&mut wiretap, client.local_addr().expect("address"), server);
         open.push(client);
     }
@@ -699,15 +707,15 @@ fn forwarding_goes_on_when_nobody_reads_the_log_and_stderr_says_so_once() {
         let _ = stderr.read_to_string(&mut rest);
         rest
     });
-    let mut client = Probe::connect(address).expect("connect");
+    let mut client = Conn::connect(address).expect("connect");
     client.send(b"first").expect("send");
-    assert_eq!(client.receive_exact(5).expect("echo"), b"first");
+    assert_eq!(client.receive(5).expect("echo"), b"first");
     let note = first_line
         .recv_timeout(testkit::procs::STEP_TIMEOUT)
         .expect("a note on stderr");
     // Still forwarding after the note; then, with --once, wiretap ends with the connection.
     client.send(b"second").expect("send");
-    assert_eq!(client.receive_exact(6).expect("echo"), b"second");
+    assert_eq!(client.receive(6).expect("echo"), b"second");
     drop(client);
     let _ = shell.wait();
     let rest = reader.join().expect("the stderr reader");
@@ -719,22 +727,18 @@ fn forwarding_goes_on_when_nobody_reads_the_log_and_stderr_says_so_once() {
 fn listening_on_a_busy_port_fails_with_what_to_do() {
     let busy = probe::silent_listener().expect("a busy port");
     let listen = busy.local_addr().expect("address").to_string();
-    let output = procs::run(
+    procs::one_shot(
         Path::new(WIRETAP),
         &["tcp", "--listen", &listen, "--to", "127.0.0.1:9"],
         b"",
     )
-    .expect("wiretap exits");
-    assert_eq!(output.code(), 1);
-    assert_eq!(
-        output.stderr,
-        format!(
-            "error: could not listen on {listen}: address already in use (another program, \
+    .code(1)
+    .stderr(format!(
+        "error: could not listen on {listen}: address already in use (another program, \
              maybe an earlier copy of this server, is using that port: stop it, or choose another \
              --port; a server that has just stopped can hold its port for a minute while its \
              connections close)\n"
-        )
-    );
+    ));
 }
 
 #[test]
@@ -769,7 +773,7 @@ fn bad_option_values_are_refused_with_an_example() {
             "`2` is not a probability from 0 to 1",
         ),
     ] {
-        let output = procs::run(Path::new(WIRETAP), args, b"").expect("wiretap exits");
+        let output = procs::Output::from(procs::one_shot(Path::new(WIRETAP), args, b""));
         assert_eq!(output.code(), 2, "{args:?}");
         assert!(output.stderr.contains(message), "{}", output.stderr);
     }

@@ -3,11 +3,10 @@
 
 #![allow(dead_code)] // Each test file uses a different part of this module.
 
-use std::io::ErrorKind;
 use std::path::Path;
 
-use testkit::probe::Probe;
-use testkit::procs::Server;
+use testkit::client::{Conn, End};
+use testkit::procs::{STEP_TIMEOUT, Server};
 
 /// One of the framed servers under test.
 pub struct Framed {
@@ -26,24 +25,25 @@ impl Framed {
             .expect("the server should print its ready line")
     }
 
-    /// Connects a probe, lets `misbehave` do its thing, and checks that the server names the
+    /// Connects a client, lets `misbehave` do its thing, and checks that the server names the
     /// client with `problem` (after its context) and then serves the next client. `misbehave`
-    /// returns the probe if it is still open, to check that the server closes it unanswered.
+    /// returns the connection if it is still open, to check that the server closes it
+    /// unanswered.
     pub fn assert_reports(
         &self,
         extra: &[&str],
         problem: &str,
-        misbehave: impl FnOnce(Probe) -> Option<Probe>,
+        misbehave: impl FnOnce(Conn) -> Option<Conn>,
     ) {
         let mut server = self.start(extra);
-        let probe = Probe::connect(server.address).expect("connect");
-        let client = probe.local_addr().expect("address");
-        let still_open = misbehave(probe);
+        let conn = Conn::connect(server.address).expect("connect");
+        let client = conn.local_addr().expect("address");
+        let still_open = misbehave(conn);
         server
             .expect_accepted_then_problem(client, &format!("{}: {problem}", self.context))
             .expect("one line naming the client and the problem");
-        if let Some(mut probe) = still_open {
-            assert_closed_without_reply(&mut probe);
+        if let Some(mut conn) = still_open {
+            assert_closed_without_reply(&mut conn);
         }
         (self.serve_one)(&mut server);
     }
@@ -52,16 +52,17 @@ impl Framed {
 /// The server closed the connection without sending anything. When it closes with bytes of
 /// ours still unread (after refusing a huge header, say), its system sends a reset instead of
 /// a normal end: both mean "closed, no reply".
-pub fn assert_closed_without_reply(probe: &mut Probe) {
-    match probe.receive_to_end() {
-        Ok(data) => assert_eq!(data, b"", "the server should send nothing back"),
-        Err(error) => {
-            let kind = error
-                .downcast_ref::<std::io::Error>()
-                .map(std::io::Error::kind);
-            assert_eq!(kind, Some(ErrorKind::ConnectionReset), "{error:#}");
-        }
-    }
+pub fn assert_closed_without_reply(conn: &mut Conn) {
+    assert!(
+        conn.closes_within(STEP_TIMEOUT),
+        "the server should close the connection"
+    );
+    assert_eq!(conn.received(), b"", "the server should send nothing back");
+    assert!(
+        matches!(conn.end(), Some(End::Closed | End::Reset)),
+        "{:?}",
+        conn.end()
+    );
 }
 
 /// `text` as a length-prefixed string, as the tutorial's `send_string` sends it.

@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 
 use crate::demo::{Demo, Scenario, Session};
-use testkit::probe::Probe;
+use testkit::client::Conn;
 use testkit::procs::Server;
 
 /// `cargo demo 3`.
@@ -49,15 +49,15 @@ pub const PYTHON_STYLE_CLIENT: Scenario = Scenario {
 
 fn python_style_client(session: &mut Session) -> Result<()> {
     let mut server = session.start_server("server", "echo-server", &["--port", "0"])?;
-    let mut probe = Probe::connect(server.address)?;
-    probe.send(b"Hello, world")?;
+    let mut conn = Conn::connect(server.address)?;
+    conn.send(b"Hello, world")?;
     session.say("probe  | sent \"Hello, world\" and waits, without closing anything");
-    let echo = probe.receive_exact(12)?;
+    let echo = conn.receive(12)?;
     session.say(&format!(
         "probe  | received {:?} while still connected",
         String::from_utf8_lossy(&echo)
     ));
-    drop(probe);
+    drop(conn);
     session.say("probe  | closes the connection");
     show_client_served(session, &mut server)?;
     session.stop("server", &mut server)
@@ -74,23 +74,23 @@ fn misbehaving_clients(session: &mut Session) -> Result<()> {
     let args = ["--port", "0", "--idle-timeout", "0.5"];
     let mut server = session.start_server("server", "echo-server", &args)?;
 
-    let mut probe = Probe::connect(server.address)?;
-    probe.send(&[0xff, 0x00, 0xfe, b'\n'])?;
-    probe.shutdown_write()?;
-    let echo = probe.receive_to_end()?;
+    let mut conn = Conn::connect(server.address)?;
+    conn.send(&[0xff, 0x00, 0xfe, b'\n'])?;
+    conn.half_close()?;
+    let echo = conn.read_to_close(usize::MAX)?;
     session.say(&format!(
         "probe  | sent ff 00 fe 0a (not text) and shut down; received {}",
         hex(&echo)
     ));
     show_client_served(session, &mut server)?;
 
-    let probe = Probe::connect(server.address)?;
+    let conn = Conn::connect(server.address)?;
     session.say("probe  | connects and sends nothing");
     show_client_served(session, &mut server)?;
-    drop(probe);
+    drop(conn);
 
-    let probe = Probe::connect(server.address)?;
-    drop(probe);
+    let conn = Conn::connect(server.address)?;
+    drop(conn);
     session.say("probe  | connects and closes at once");
     show_client_served(session, &mut server)?;
 

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use anyhow::Result;
 
 use crate::demo::{Demo, Scenario, Session};
-use testkit::probe::Probe;
+use testkit::client::Conn;
 
 /// `cargo demo 4`.
 pub const DEMO: Demo = Demo {
@@ -84,9 +84,9 @@ fn uppercase_in_pieces(session: &mut Session) -> Result<()> {
     let mut server =
         session.start_server("server", "uppercase-server", &["--port", "0", "--once"])?;
     session.say("(a client of ours sends \"hello \" and waits before sending \"world\")");
-    let mut client = Probe::connect(server.address)?;
+    let mut client = Conn::connect(server.address)?;
     client.send(b"hello ")?;
-    let reply = client.receive_to_end()?;
+    let reply = client.read_to_close(usize::MAX)?;
     session.say(&format!(
         "client | received {:?}, then the end of the connection: \"world\" is too late",
         String::from_utf8_lossy(&reply)

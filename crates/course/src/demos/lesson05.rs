@@ -5,7 +5,7 @@
 use anyhow::Result;
 
 use crate::demo::{Demo, Scenario, Session};
-use testkit::probe::Probe;
+use testkit::client::Conn;
 use testkit::procs::Server;
 
 /// `cargo demo 5`.
@@ -90,10 +90,10 @@ fn strings_cut_any_way(session: &mut Session) -> Result<()> {
     let mut server = session.start_server("server", "string-server", &["--port", "0"])?;
 
     session.say("client > sends \"00000005Hello0000000000000005World\" in one write");
-    let mut probe = Probe::connect(server.address)?;
-    probe.send(b"00000005Hello0000000000000005World")?;
-    probe.shutdown_write()?;
-    let replies = probe.receive_to_end()?;
+    let mut conn = Conn::connect(server.address)?;
+    conn.send(b"00000005Hello0000000000000005World")?;
+    conn.half_close()?;
+    let replies = conn.read_to_close(usize::MAX)?;
     session.say(&format!("client < receives {}", shown(&replies)));
     show_until_closed(session, &mut server)?;
 
@@ -103,11 +103,11 @@ fn strings_cut_any_way(session: &mut Session) -> Result<()> {
         shown(frame),
         frame.len()
     ));
-    let mut probe = Probe::connect(server.address)?;
-    probe.send_bytewise(frame)?;
-    let reply = probe.receive_exact(15)?;
+    let mut conn = Conn::connect(server.address)?;
+    conn.send_bytewise(frame)?;
+    let reply = conn.receive(15)?;
     session.say(&format!("client < receives {}", shown(&reply)));
-    drop(probe);
+    drop(conn);
     show_until_closed(session, &mut server)?;
     session.stop("server", &mut server)
 }
@@ -128,10 +128,10 @@ fn broken_frames(session: &mut Session) -> Result<()> {
     ];
     for (what, bytes, then_close) in cases {
         session.say(&format!("client > {what}: sends {}", shown(bytes)));
-        let mut probe = Probe::connect(server.address)?;
-        probe.send(bytes)?;
+        let mut conn = Conn::connect(server.address)?;
+        conn.send(bytes)?;
         if then_close {
-            probe.shutdown_write()?;
+            conn.half_close()?;
         }
         show_until_closed(session, &mut server)?;
     }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use crate::demo::{Demo, Scenario, Session};
-use testkit::probe::Probe;
+use testkit::client::Conn;
 use testkit::procs::Server;
 
 /// `cargo demo 6`.
@@ -86,14 +86,14 @@ fn delimiter_in_a_string(session: &mut Session) -> Result<()> {
         "probe  $ send {}",
         String::from_utf8_lossy(careless)
     ));
-    let mut probe = Probe::connect(server.address)?;
-    probe.send(careless)?;
-    let answer = probe.receive(1024)?;
+    let mut conn = Conn::connect(server.address)?;
+    conn.send(careless)?;
+    let answer = conn.receive_some(1024)?;
     session.say(&format!(
         "probe  | answer: {}",
         String::from_utf8_lossy(&answer).trim_end()
     ));
-    drop(probe);
+    drop(conn);
     show_until_client_line(session, &mut server)?;
     session.run(
         "client",
@@ -141,9 +141,9 @@ fn bad_clients(session: &mut Session) -> Result<()> {
     ];
     for (shown, data) in attempts {
         session.say(&format!("probe  $ send {shown}"));
-        let mut probe = Probe::connect(server.address)?;
-        probe.send(data)?;
-        probe.shutdown_write()?;
+        let mut conn = Conn::connect(server.address)?;
+        conn.send(data)?;
+        conn.half_close()?;
         show_until_client_line(session, &mut server)?;
     }
     session.stop("server", &mut server)

@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::demo::{Demo, Scenario, Session};
 use testkit::bins;
-use testkit::probe::Probe;
+use testkit::client::Conn;
 use testkit::procs::Server;
 
 /// `cargo demo 8`.
@@ -53,12 +53,12 @@ fn script(session: &mut Session) -> Result<()> {
 /// Client 1 connects and says nothing; client 2 asks for `UPPER hello` and says how long the
 /// answer took; then both leave.
 fn silent_client_then_another(session: &mut Session, server: &mut Server) -> Result<()> {
-    let silent = Probe::connect(server.address)?;
+    let silent = Conn::connect(server.address)?;
     session.say("client 1 | connects and says nothing");
     show_accepted(session, server)?;
 
     let started = Instant::now();
-    let mut client = Probe::connect(server.address)?;
+    let mut client = Conn::connect(server.address)?;
     let reply = ask(&mut client, "UPPER hello")?;
     let waited = started.elapsed();
     session.say(&format!(
@@ -82,12 +82,12 @@ fn silent_client_then_another(session: &mut Session, server: &mut Server) -> Res
 /// third comes back; then the server is stopped (before the clients close, so that no line
 /// about them races with the end).
 fn show_the_cap(session: &mut Session, server: &mut Server) -> Result<()> {
-    let mut first = Probe::connect(server.address)?;
+    let mut first = Conn::connect(server.address)?;
     let stats = ask(&mut first, "STATS")?;
     session.say(&format!(
         "client 1 | connects, sends \"STATS\", gets {stats:?}"
     ));
-    let mut second = Probe::connect(server.address)?;
+    let mut second = Conn::connect(server.address)?;
     let stats = ask(&mut second, "STATS")?;
     session.say(&format!(
         "client 2 | connects, sends \"STATS\", gets {stats:?}"
@@ -95,9 +95,9 @@ fn show_the_cap(session: &mut Session, server: &mut Server) -> Result<()> {
     show_accepted(session, server)?;
     show_accepted(session, server)?;
 
-    let mut third = Probe::connect(server.address)?;
+    let mut third = Conn::connect(server.address)?;
     let refusal = read_line(&mut third)?;
-    let after = third.receive(64)?;
+    let after = third.receive_some(64)?;
     let closed = match after.is_empty() {
         true => "then the server closes the connection",
         false => bail!("the server sent more after its refusal: {after:?}"),
@@ -108,7 +108,7 @@ fn show_the_cap(session: &mut Session, server: &mut Server) -> Result<()> {
     let bye = ask(&mut first, "QUIT")?;
     session.say(&format!("client 1 | sends \"QUIT\", gets {bye:?}"));
     show_until_closed(session, server, 1)?;
-    let mut third = Probe::connect(server.address)?;
+    let mut third = Conn::connect(server.address)?;
     let stats = ask(&mut third, "STATS")?;
     session.say(&format!(
         "client 3 | connects again, sends \"STATS\", gets {stats:?}"
@@ -138,16 +138,16 @@ fn show_until_closed(session: &mut Session, server: &mut Server, count: usize) -
 }
 
 /// Sends `request` and its `\n`, and returns the reply line without its `\n`.
-fn ask(client: &mut Probe, request: &str) -> Result<String> {
+fn ask(client: &mut Conn, request: &str) -> Result<String> {
     client.send(format!("{request}\n").as_bytes())?;
     read_line(client)
 }
 
 /// Reads one line (the replies are short: a byte at a time is fine here).
-fn read_line(client: &mut Probe) -> Result<String> {
+fn read_line(client: &mut Conn) -> Result<String> {
     let mut line = Vec::new();
     loop {
-        let byte = client.receive_exact(1).context("no whole reply line")?;
+        let byte = client.receive(1).context("no whole reply line")?;
         if byte == b"\n" {
             return String::from_utf8(line).context("a reply that is not UTF-8");
         }
@@ -167,15 +167,15 @@ pub const POOL_FIFTH_CLIENT_WAITS: Scenario = Scenario {
 fn pool_fifth_client_waits(session: &mut Session) -> Result<()> {
     let args = ["--port", "0", "--workers", "4", "--idle-timeout", "0.5"];
     let mut server = session.start_server("server", "pool-server", &args)?;
-    let silent: Vec<Probe> = (0..4)
-        .map(|_| Probe::connect(server.address))
-        .collect::<Result<_>>()?;
+    let silent: Vec<Conn> = (0..4)
+        .map(|_| Conn::connect(server.address))
+        .collect::<Result<_, _>>()?;
     session.say("clients 1 to 4 | connect and say nothing");
     for _ in 0..4 {
         show_accepted(session, &mut server)?;
     }
     let started = Instant::now();
-    let mut fifth = Probe::connect(server.address)?;
+    let mut fifth = Conn::connect(server.address)?;
     let reply = ask(&mut fifth, "UPPER hello")?;
     session.say(&format!(
         "client 5 | connects, sends \"UPPER hello\", gets {reply:?} after {} ms",
@@ -214,7 +214,7 @@ fn pool_trickler(session: &mut Session) -> Result<()> {
         "1",
     ];
     let mut server = session.start_server("server", "pool-server", &args)?;
-    let mut trickler = Probe::connect(server.address)?;
+    let mut trickler = Conn::connect(server.address)?;
     let answer = ask(&mut trickler, "UPPER hi")?;
     session.say(&format!(
         "trickler | connects, sends \"UPPER hi\", gets {answer:?}; then sends a byte every \
@@ -231,11 +231,11 @@ fn pool_trickler(session: &mut Session) -> Result<()> {
         })
     };
     let started = Instant::now();
-    let mut waiting = Probe::connect(server.address)?;
+    let mut waiting = Conn::connect(server.address)?;
     waiting.send(b"UPPER hello\n")?;
     session.say("client 2 | connects and sends \"UPPER hello\": it waits for the worker");
     show_accepted(session, &mut server)?;
-    let mut third = Probe::connect(server.address)?;
+    let mut third = Conn::connect(server.address)?;
     let busy = read_line(&mut third)?;
     session.say(&format!("client 3 | connects, and gets {busy:?} at once"));
     session.show_until("server", &mut server, |line| line.contains("--max-waiting"))?;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use crate::demo::{Demo, Scenario, Session};
-use testkit::probe::Probe;
+use testkit::client::Conn;
 use testkit::procs::{Running, Server};
 
 /// `cargo demo 9`.
@@ -187,19 +187,19 @@ fn numbered_line(number: usize) -> String {
     format!("{number:06} {}\n", "x".repeat(993))
 }
 
-/// A chat user played by the scenario: a probe, and a line reader on the same connection.
+/// A chat user played by the scenario: a connection, and a line reader on the same connection.
 struct ChatUser {
-    probe: Probe,
+    conn: Conn,
     lines: BufReader<TcpStream>,
 }
 
 impl ChatUser {
     /// Connects, sends `name`, and reads the welcome and the list of those present.
     fn join(address: SocketAddr, name: &str) -> Result<ChatUser> {
-        let mut probe = Probe::connect(address)?;
-        let reading = probe.stream().try_clone().context("a second handle")?;
+        let mut conn = Conn::connect(address)?;
+        let reading = conn.stream().try_clone().context("a second handle")?;
         let mut user = ChatUser {
-            probe,
+            conn,
             lines: BufReader::new(reading),
         };
         user.send(format!("{name}\n").as_bytes())?;
@@ -212,7 +212,7 @@ impl ChatUser {
     }
 
     fn send(&mut self, bytes: &[u8]) -> Result<()> {
-        self.probe.send(bytes)
+        Ok(self.conn.send(bytes)?)
     }
 
     fn next_line(&mut self) -> Result<String> {

@@ -4,7 +4,7 @@
 //! A transcript must come out the same on every run (apart from ports and times), so each
 //! script waits for wiretap's line about one step before it takes the next. Where the order of
 //! two events would depend on which program the operating system runs first (two sides closing
-//! at the same moment, say), the client is driven by hand with a [`Probe`] and narrated with
+//! at the same moment, say), the client is driven by hand with a [`Conn`] and narrated with
 //! `session.say`, and the servers that print what each `read` returned are small threads here.
 
 use std::io::Read;
@@ -16,7 +16,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::demo::{Scenario, Session};
-use testkit::probe::{ClosedPort, Probe};
+use testkit::client::Conn;
+use testkit::probe::ClosedPort;
 use testkit::procs::{STEP_TIMEOUT, Server};
 
 /// `wiretap-tcp`: simple-server behind wiretap, one exchange.
@@ -101,16 +102,16 @@ fn exchange(session: &mut Session, extra: &[&str]) -> Result<()> {
         "client | connects to wiretap at {}",
         wiretap.address
     ));
-    let mut client = Probe::connect(wiretap.address)?;
+    let mut client = Conn::connect(wiretap.address)?;
     show_until_contains(session, &mut wiretap, " open: ")?;
     session.say("client | sends \"Hello Server!\"");
     client.send(b"Hello Server!")?;
     show_piece(session, &mut wiretap, "client->server +", hex)?;
     show_piece(session, &mut wiretap, "server->client +", hex)?;
-    let reply = client.receive_exact(13)?;
+    let reply = client.receive(13)?;
     session.say(&format!("client | receives {}", quoted(&reply)));
     show_until_contains(session, &mut wiretap, " end ")?;
-    let rest = client.receive_to_end()?;
+    let rest = client.read_to_close(usize::MAX)?;
     if !rest.is_empty() {
         bail!("the client received more: {}", quoted(&rest));
     }
@@ -221,7 +222,7 @@ fn start_reading_server(session: &mut Session) -> Result<(SocketAddr, Receiver<R
 fn reset(session: &mut Session) -> Result<()> {
     let (server, reads) = start_reading_server(session)?;
     let mut wiretap = start_wiretap(session, "tcp", server, &[])?;
-    let mut client = Probe::connect(wiretap.address)?;
+    let mut client = Conn::connect(wiretap.address)?;
     show_until_contains(session, &mut wiretap, " open: ")?;
     session.say("client | sends \"Hel\"");
     client.send(b"Hel")?;
@@ -243,11 +244,11 @@ fn chunk(session: &mut Session) -> Result<()> {
         server,
         &["--chunk", "5", "--delay-ms", "100"],
     )?;
-    let mut client = Probe::connect(wiretap.address)?;
+    let mut client = Conn::connect(wiretap.address)?;
     show_until_contains(session, &mut wiretap, " open: ")?;
     session.say("client | sends \"Hello Server!\" with one write, then shuts down its side");
     client.send(b"Hello Server!")?;
-    client.shutdown_write()?;
+    client.half_close()?;
     show_reads(session, &mut wiretap, &reads)?;
     show_until_contains(session, &mut wiretap, " closed ")?;
     session.stop("wiretap", &mut wiretap)
@@ -256,13 +257,13 @@ fn chunk(session: &mut Session) -> Result<()> {
 fn coalesce(session: &mut Session) -> Result<()> {
     let (server, reads) = start_reading_server(session)?;
     let mut wiretap = start_wiretap(session, "tcp", server, &["--coalesce", "5"])?;
-    let mut client = Probe::connect(wiretap.address)?;
+    let mut client = Conn::connect(wiretap.address)?;
     show_until_contains(session, &mut wiretap, " open: ")?;
     session.say("client | sends \"Hello\", waits 100 ms, sends \" Server!\", shuts down its side");
     client.send(b"Hello")?;
     thread::sleep(Duration::from_millis(100));
     client.send(b" Server!")?;
-    client.shutdown_write()?;
+    client.half_close()?;
     show_reads(session, &mut wiretap, &reads)?;
     show_until_contains(session, &mut wiretap, " closed ")?;
     session.stop("wiretap", &mut wiretap)
