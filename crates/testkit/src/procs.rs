@@ -748,35 +748,42 @@ pub fn serves_with_stdout_unread(
 pub fn quiet_port(protocol: Protocol) -> Result<QuietPort> {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let (low, _) = ephemeral_range();
-    // From 10000 up to the ephemeral range: thousands of ports no test is given by the system.
-    let first = 10_000u32;
-    let span = u32::from(low).saturating_sub(first).max(1);
+    // From 10000 up to the ephemeral range: thousands of ports no test is given by the system,
+    // the lower half for TCP servers and the upper half for UDP servers, so that a search for
+    // one never binds, even for a moment, a port whose server of the other kind is restarting.
+    let half = u32::from(low).saturating_sub(10_000) / 2;
+    let first = match protocol {
+        Protocol::Tcp => 10_000,
+        Protocol::Udp => 10_000 + half,
+    };
+    let span = half.max(1);
     for _ in 0..200 {
         let turn = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let offset = (std::process::id().wrapping_mul(7919) + turn * 104_729) % span;
         let Ok(port) = u16::try_from(first + offset) else {
             continue;
         };
-        let tcp = std::net::TcpListener::bind(("127.0.0.1", port));
-        let udp = std::net::UdpSocket::bind(("127.0.0.1", port));
-        let (Ok(tcp), Ok(udp)) = (tcp, udp) else {
+        // The reservation first: a port another test process has reserved fails here, and
+        // is never bound for the server's protocol, not even for a moment (its server may be
+        // restarting on it right now).
+        let reservation = match protocol {
+            Protocol::Tcp => std::net::UdpSocket::bind(("127.0.0.1", port)).map(Reservation::Udp),
+            Protocol::Udp => std::net::TcpListener::bind(("127.0.0.1", port)).map(Reservation::Tcp),
+        };
+        let Ok(reservation) = reservation else {
             continue;
         };
-        // Keep the protocol the server will not use; release the other for the server.
-        let reservation = match protocol {
-            Protocol::Tcp => {
-                drop(tcp);
-                Reservation::Udp(udp)
-            }
-            Protocol::Udp => {
-                drop(udp);
-                Reservation::Tcp(tcp)
-            }
+        // Then whether the server's protocol is free there too (released at once).
+        let free = match protocol {
+            Protocol::Tcp => std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(),
+            Protocol::Udp => std::net::UdpSocket::bind(("127.0.0.1", port)).is_ok(),
         };
-        return Ok(QuietPort {
-            port,
-            _reservation: reservation,
-        });
+        if free {
+            return Ok(QuietPort {
+                port,
+                _reservation: reservation,
+            });
+        }
     }
     bail!("no free port below the ephemeral range ({low} and up)")
 }
