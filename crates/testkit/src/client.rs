@@ -186,6 +186,9 @@ pub struct Conn {
     end: Option<End>,
     /// How long the last read waited in vain, if it did.
     quiet: Option<Duration>,
+    /// How soon after its reply the server must close ([`PROMPT_CLOSE`] unless told
+    /// otherwise: [`Conn::set_prompt_close`]).
+    prompt_close: Duration,
     /// `127.0.0.1 PORT`, for the `nc` commands that reproduce a failure.
     by_hand: String,
 }
@@ -228,8 +231,16 @@ impl Conn {
             consumed: 0,
             end: None,
             quiet: None,
+            prompt_close: PROMPT_CLOSE,
             by_hand,
         })
+    }
+
+    /// How soon after its reply the server must close, instead of [`PROMPT_CLOSE`]: longer for
+    /// steps that check that a server keeps serving thousands of clients, not how promptly it
+    /// closes each (on a loaded machine, one close in thousands can come late).
+    pub fn set_prompt_close(&mut self, limit: Duration) {
+        self.prompt_close = limit;
     }
 
     /// Our side's address: the one the server sees, and prints as the client's.
@@ -306,7 +317,7 @@ impl Conn {
     pub fn expect_then_close(&mut self, expected: &[u8]) -> StepResult {
         let start = self.consumed;
         self.expect(expected)?;
-        let deadline = Instant::now() + PROMPT_CLOSE;
+        let deadline = Instant::now() + self.prompt_close;
         let before = self.consumed;
         while self.received.len() == before && self.read_some(deadline, 0) {}
         if self.received.len() == before && self.end == Some(End::Closed) {
@@ -371,7 +382,7 @@ impl Conn {
                 return Err(self.mismatch(start, b"", "", &problem));
             }
             if self.received.len() > before {
-                deadline = deadline.min(Instant::now() + PROMPT_CLOSE);
+                deadline = deadline.min(Instant::now() + self.prompt_close);
             }
             if !more {
                 break;
