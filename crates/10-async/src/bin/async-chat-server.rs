@@ -25,7 +25,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::Parser;
 use netlesson::framing::FrameError;
 use netlesson::server::{ACCEPT_PAUSE, AcceptFailures};
-use netlesson::show::show_bytes;
+use netlesson::show::{escape_controls, show_bytes};
 use netlesson::{Limit, ServerOptions, describe, log};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
@@ -284,6 +284,9 @@ async fn relay(
                 let Ok(text) = String::from_utf8(line) else {
                     bail!("sent a line that is not UTF-8 text");
                 };
+                // As lesson 9's server: control characters reach the others escaped, so that
+                // their terminals show them instead of obeying them.
+                let text = escape_controls(&text);
                 in_room(room, |room| room.say(id, &text)).await;
             }
             // The room dropped this member (it does not read): stop reading at once. The
