@@ -284,9 +284,7 @@ async fn relay(
                 let Ok(text) = String::from_utf8(line) else {
                     bail!("sent a line that is not UTF-8 text");
                 };
-                // As lesson 9's server: control characters reach the others escaped, so that
-                // their terminals show them instead of obeying them.
-                let text = escape_controls(&text);
+                let text = escape_controls(&text); // as lesson 9: shown, not obeyed
                 in_room(room, |room| room.say(id, &text)).await;
             }
             // The room dropped this member (it does not read): stop reading at once. The
