@@ -559,6 +559,17 @@ impl Drop for StdoutClosed {
     }
 }
 
+/// Makes the pipe as small as the system allows (one page, 4 KiB, on Linux; 64 KiB is the
+/// default), so that a program that logs fills it after a few dozen lines instead of a
+/// thousand: a test of "nobody reads its stdout" then needs far fewer clients. Elsewhere, or
+/// if it fails, the pipe keeps its size.
+fn shrink_pipe(pipe: &std::io::PipeWriter) {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::pipe::fcntl_setpipe_size(pipe, 4096);
+    #[cfg(not(target_os = "linux"))]
+    let _ = pipe;
+}
+
 /// A server whose stdout is a pipe that nobody reads after the ready line, as when its output
 /// goes to `less` and the reader paused, or to a terminal stopped with Ctrl-S: the pipe holds
 /// 64 KiB, then every write to it waits. For checking that logging never blocks serving.
@@ -592,6 +603,7 @@ impl StdoutUnread {
     ) -> Result<StdoutUnread> {
         let name = display_name(program);
         let (reader, writer) = std::io::pipe().context("could not create a pipe")?;
+        shrink_pipe(&writer);
         let mut command = Command::new(program);
         command
             .args(args)
