@@ -6,12 +6,14 @@
 //!
 //! This reads files only: the exercises are built and run by `cargo exercise verify` (in CI),
 //! never by `cargo test`, so that a student's half-written file cannot break `cargo test`.
+//! A class copy whose solutions were taken out (`cargo exercise remove-solutions`) has no
+//! solutions and no known-bad programs, and is complete without them.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use checker::workspace::Workspace;
-use checker::{Exercise, catalog, known_bad};
+use checker::{Exercise, catalog, known_bad, solutions};
 
 fn workspace() -> Workspace {
     Workspace::find().expect("the course's workspace is found")
@@ -29,12 +31,14 @@ fn problems_of(workspace: &Workspace, exercise: &Exercise) -> Vec<String> {
             problems.push(format!("{name}: {problem}"));
         }
     };
-    for file in [
-        workspace.student_file(exercise),
-        workspace.solution_file(exercise),
-    ] {
-        need(file.exists(), format!("no {}", file.display()));
-    }
+    let with_solutions = solutions::present(workspace);
+    let student = workspace.student_file(exercise);
+    need(student.exists(), format!("no {}", student.display()));
+    let solution = workspace.solution_file(exercise);
+    need(
+        solution.exists() || !with_solutions,
+        format!("no {}", solution.display()),
+    );
     let starter = workspace.starter_file(exercise);
     need(
         starter.exists(),
@@ -57,7 +61,7 @@ fn problems_of(workspace: &Workspace, exercise: &Exercise) -> Vec<String> {
         Err(error) => need(false, format!("{error:#}")),
         Ok(programs) => {
             need(
-                programs.len() >= 2,
+                programs.len() >= 2 || !with_solutions,
                 "fewer than two known-bad programs".into(),
             );
             for program in programs {
@@ -126,7 +130,9 @@ fn binaries_wanted(workspace: &Workspace) -> BTreeSet<(String, String)> {
         let name = exercise.name;
         wanted.insert((name.to_string(), format!("{name}/{name}.rs")));
         wanted.insert((format!("{name}-starter"), format!("{name}/starter.rs")));
-        wanted.insert((format!("{name}-solution"), format!("{name}/solution.rs")));
+        if workspace.solution_file(exercise).exists() {
+            wanted.insert((format!("{name}-solution"), format!("{name}/solution.rs")));
+        }
         for program in known_bad::list(workspace, exercise).expect("known-bad programs") {
             let bad = program.name;
             wanted.insert((
@@ -271,6 +277,9 @@ fn rule_problems(workspace: &Workspace, exercise: &Exercise) -> Vec<String> {
     }
     let header = header_words(&read(&workspace.starter_file(exercise)));
     let programs = known_bad::list(workspace, exercise).expect("known-bad programs");
+    // A class copy without solutions has no known-bad programs either: the table names them
+    // all the same.
+    let with_solutions = solutions::present(workspace);
     for rule in exercise.rules {
         let words = single_spaces(rule.rule);
         if !header.contains(&words) {
@@ -291,6 +300,7 @@ fn rule_problems(workspace: &Workspace, exercise: &Exercise) -> Vec<String> {
         }
         for bad in rule.known_bad {
             match programs.iter().find(|program| program.name == *bad) {
+                None if !with_solutions => {}
                 None => problems.push(format!(
                     "{name}: the rule {words:?} names known-bad/{bad}.rs, which does not exist"
                 )),

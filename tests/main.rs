@@ -12,3 +12,4 @@ mod crates;
 mod exercises;
 mod lessons_in_sync;
 mod runner;
+mod workflows;

@@ -20,6 +20,13 @@
 //! solution when the solution changes, and a change that no longer applies is found at once.
 //! A copy of the course without solutions (`cargo exercise remove-solutions`) has no known-bad
 //! programs either, and this script then writes nothing.
+//!
+//! It also declares the variable `EXERCISE_COPY_FINGERPRINT`, which the checker sets to a hash
+//! of this package's files when it builds a copy of the course into a target dir that other
+//! copies share (an instructor grading a class). Cargo judges a path package fresh by file
+//! times, so another copy's older files would look built already and get this copy's
+//! binaries; a new value of the variable makes cargo rebuild this package (and only this
+//! package: the dependencies stay shared).
 
 use std::env;
 use std::fs;
@@ -31,6 +38,7 @@ const INCLUDE: &str =
 
 fn main() {
     println!("cargo::rerun-if-changed=Cargo.toml");
+    println!("cargo::rerun-if-env-changed=EXERCISE_COPY_FINGERPRINT");
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
     let Ok(folders) = fs::read_dir(".") else {
         return;

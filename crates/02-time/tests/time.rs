@@ -252,8 +252,8 @@ fn client_says_how_much_arrived_when_the_server_stops_halfway() {
     assert_eq!(output.code(), 1);
     assert_eq!(
         output.stderr,
-        "error: the server sent 7 bytes, then nothing more, and did not close: \
-         nothing arrived for 300 ms (--timeout)\n"
+        "error: the server sent 7 bytes, but did not close the connection: \
+         the whole reply did not arrive within 300 ms (--timeout)\n"
     );
 }
 

@@ -267,8 +267,10 @@ fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next(
             .strip_prefix("echoed ")
             .and_then(|rest| rest.strip_suffix(&format!(" bytes to {client}")))
             .and_then(|count| count.parse::<usize>().ok());
+        // At least one byte: how many the trickler got in before the deadline depends on how
+        // busy the machine is (3 of them on a loaded one, where 8 were expected).
         assert!(
-            echoed.is_some_and(|count| count >= 5),
+            echoed.is_some_and(|count| count >= 1),
             "unexpected line {line:?}"
         );
     }
@@ -397,8 +399,11 @@ fn interactive_client_handles_a_line_larger_than_the_buffers() {
             "--port",
             &server.port_arg(),
             "--interactive",
+            // The whole echo after the last write must come within --timeout: megabytes still
+            // in the buffers, through a debug build on a busy machine (2 s was seen too short
+            // beside another cargo test).
             "--timeout",
-            "2",
+            "5",
         ],
         line.as_bytes(),
     ));

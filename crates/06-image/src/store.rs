@@ -32,7 +32,7 @@ const MAX_SUFFIX: u32 = 100;
 /// How many temporary names to try when one is taken (by a file that is not ours).
 const MAX_TEMPORARY_TRIES: u32 = 100;
 
-/// What every temporary file's name contains: `.NAME.partial-PID-N`.
+/// What every temporary file's name contains: `.NAME.partial-PID-N`, N a random number.
 const PARTIAL: &str = ".partial-";
 
 /// Turns a file name suggested by a client into one that is safe to create in the output
@@ -87,9 +87,10 @@ pub fn safe_name(suggested: Option<&str>) -> Option<String> {
 ///
 /// `name` must be a plain file name, as [`safe_name`] makes. The write is all or nothing:
 ///
-/// 1. the bytes go to a new hidden temporary file, `.NAME.partial-PID-N`, which is flushed to
-///    disk (`create_new` never opens a file that exists already: if the name is taken, by a
-///    file that is not ours, the next number is tried);
+/// 1. the bytes go to a new hidden temporary file, `.NAME.partial-PID-N` with N a random
+///    number, which is flushed to disk (`create_new` never opens a file that exists already,
+///    nor follows a symbolic link planted under that name: if the name is taken, by a file
+///    that is not ours, another random number is tried);
 /// 2. the finished file gets its final name with `hard_link`, which fails if that name is
 ///    taken (`rename` would silently replace the existing file);
 /// 3. the temporary name is removed, also when something went wrong, but only if this call
@@ -146,16 +147,17 @@ fn write_and_link(
 }
 // ANCHOR_END: save-new
 
+// ANCHOR: create-temporary
 /// Creates a new hidden temporary file for a picture to be called `name`, and returns its
-/// path and the open file. Its name, `.NAME.partial-PID-N`, is one that no other save, in this
-/// server or another one, uses at the same time; a file at that name that is not ours (left
-/// there, or planted) is never opened: the next number is tried.
+/// path and the open file. Its name, `.NAME.partial-PID-N`, ends in a random number: nobody
+/// else can know it in advance. A file at that name that is not ours (left there, or a
+/// symbolic link planted to make us write elsewhere) is never opened: `create_new` fails with
+/// "already exists", and another random number is tried.
 fn create_temporary(folder: &Path, name: &str) -> io::Result<(PathBuf, File)> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut last_error = None;
     for _ in 0..MAX_TEMPORARY_TRIES {
-        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = folder.join(format!(".{name}{PARTIAL}{}-{count}", std::process::id()));
+        let number = random_number();
+        let path = folder.join(format!(".{name}{PARTIAL}{}-{number}", std::process::id()));
         match File::create_new(&path) {
             Ok(file) => return Ok((path, file)),
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists => last_error = Some(error),
@@ -163,6 +165,19 @@ fn create_temporary(folder: &Path, name: &str) -> io::Result<(PathBuf, File)> {
         }
     }
     Err(last_error.unwrap_or_else(|| io::Error::other("no temporary name is free")))
+}
+// ANCHOR_END: create-temporary
+
+/// A number nobody can guess: std's `RandomState` seeds its hasher from the operating
+/// system's randomness, and each call hashes a new count. (A counter alone, as before, let
+/// anyone who can write in the folder plant links under the next hundred names and make every
+/// save fail. Production code uses the `tempfile` crate, which does this for you.)
+fn random_number() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(COUNT.fetch_add(1, Ordering::Relaxed));
+    hasher.finish()
 }
 
 /// `cat.png`, then `cat-1.png` ... `cat-99.png`, then the server's own names; for a picture
@@ -247,16 +262,20 @@ pub fn folder_bytes(folder: &Path) -> io::Result<u64> {
 mod tests {
     use super::*;
 
-    /// A fresh folder under the system's temporary folder, removed at the end of the test.
-    struct Folder(PathBuf);
+    /// A fresh folder of its own under the system's temporary folder (`tempfile`: a unique
+    /// name, whatever else runs at the same time), removed at the end of the test.
+    struct Folder(
+        PathBuf,
+        #[allow(dead_code, reason = "kept for its Drop")] tempfile::TempDir,
+    );
 
     impl Folder {
         fn new(test: &str) -> Folder {
-            let path =
-                std::env::temp_dir().join(format!("lesson-image-{test}-{}", std::process::id()));
-            let _ = fs::remove_dir_all(&path);
-            fs::create_dir_all(&path).expect("create a temporary folder");
-            Folder(path)
+            let dir = tempfile::Builder::new()
+                .prefix(&format!("lesson-image-{test}-"))
+                .tempdir()
+                .expect("create a temporary folder");
+            Folder(dir.path().to_path_buf(), dir)
         }
 
         fn names(&self) -> Vec<String> {
@@ -272,12 +291,6 @@ mod tests {
                 .collect();
             names.sort();
             names
-        }
-    }
-
-    impl Drop for Folder {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
         }
     }
 
@@ -330,5 +343,51 @@ mod tests {
         let error = save_new(&missing, Some("pic.png"), b"data").expect_err("no folder");
         assert_eq!(error.kind(), io::ErrorKind::NotFound);
         assert_eq!(folder.names(), Vec::<String>::new());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn planted_links_under_temporary_names_are_never_followed_and_the_save_still_works() {
+        let folder = Folder::new("planted");
+        let outside = Folder::new("outside");
+        let target = outside.0.join("precious.txt");
+        fs::write(&target, b"precious").expect("write the outside file");
+        // Links under the names a counter would pick next (this process is the "server"),
+        // under a guess at a fixed name, and under the final name itself.
+        let pid = std::process::id();
+        let mut planted: Vec<String> = (0..200)
+            .map(|count| format!(".cat.png.partial-{pid}-{count}"))
+            .collect();
+        planted.push(".cat.png.part".to_string());
+        planted.push("cat.png".to_string());
+        for name in &planted {
+            std::os::unix::fs::symlink(&target, folder.0.join(name)).expect("plant a link");
+        }
+
+        let saved = save_new(&folder.0, Some("cat.png"), b"upload").expect("the save works");
+
+        assert_eq!(
+            saved,
+            folder.0.join("cat-1.png"),
+            "cat.png is taken by the link"
+        );
+        assert_eq!(fs::read(&saved).expect("read"), b"upload");
+        assert_eq!(
+            fs::read(&target).expect("read"),
+            b"precious",
+            "never written through"
+        );
+        for name in &planted {
+            let link = fs::symlink_metadata(folder.0.join(name)).expect("the link is there");
+            assert!(
+                link.file_type().is_symlink(),
+                "{name} is still the planted link"
+            );
+        }
+        assert_eq!(
+            folder.names().len(),
+            planted.len() + 1,
+            "no temporary file is left"
+        );
     }
 }

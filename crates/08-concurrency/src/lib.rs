@@ -26,6 +26,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use netlesson::framing::{FrameError, read_until_delimiter, send_all};
+use netlesson::server::Deadline;
 use netlesson::{Traced, parse_seconds};
 
 /// The longest request line, in bytes, without its `\n` (or `\r\n`).
@@ -50,7 +51,25 @@ pub struct SharedOptions {
     pub trace: bool,
 }
 
+/// The time limits of each client.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// `--idle-timeout`: how long a client may send nothing (or read nothing).
+    pub idle_timeout: Duration,
+    /// pool-server's `--client-deadline`: how long a client may hold a worker in all; `None`
+    /// for threaded-server, where a client holds nothing but its own thread.
+    pub client_deadline: Option<Duration>,
+}
+
 impl SharedOptions {
+    /// Each client's time limits, without a `--client-deadline`.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            idle_timeout: self.idle_timeout,
+            client_deadline: None,
+        }
+    }
+
     /// The address to listen on, from `--host` and the program's `port`.
     pub fn address(&self, port: u16) -> Result<SocketAddr, netlesson::Error> {
         netlesson::resolve(&self.host, port)
@@ -123,14 +142,17 @@ pub fn lock<T>(shared: &Mutex<T>) -> MutexGuard<'_, T> {
 // ANCHOR: serve_client
 /// Serves one client to the end, on whichever thread calls it, and prints how it ended. The
 /// caller counted the client in `clients` and `active` when it accepted it; this gives back
-/// its place in `active`.
-pub fn serve_client(
-    client: TcpStream,
-    peer: SocketAddr,
-    counts: &Mutex<Counts>,
-    idle_timeout: Duration,
-) {
-    let result = answer_requests(client, counts, idle_timeout);
+/// its place in `active`. With a `limits.client_deadline`, a client still connected after it
+/// is closed (netlesson's `Deadline` watchdog, as in the one-at-a-time servers of lessons 1-7).
+pub fn serve_client(client: TcpStream, peer: SocketAddr, counts: &Mutex<Counts>, limits: Limits) {
+    let idle_timeout = limits.idle_timeout;
+    let result = match limits.client_deadline {
+        Some(limit) => {
+            let deadline = Deadline::start(&client, limit);
+            deadline.finish(answer_requests(client, counts, idle_timeout))
+        }
+        None => answer_requests(client, counts, idle_timeout),
+    };
     // Leave `active` before saying so: whoever reads the line can count on it.
     lock(counts).active -= 1;
     netlesson::server::report_client(peer, result, idle_timeout);

@@ -293,7 +293,8 @@ mod many_clients {
 
     #[test]
     fn pool_server_answers_200_clients_at_once_each_exactly() {
-        check_200_clients(POOL, &[]);
+        // All 200 may wait for a worker at once: none is turned away as busy.
+        check_200_clients(POOL, &["--max-waiting", "200"]);
     }
 }
 
@@ -328,8 +329,11 @@ mod slow_clients {
             stop.store(true, Ordering::Relaxed);
             assert_eq!(reply, b"HELLO\n");
             eprintln!("connect and reply with 21 slow clients connected: {delay:?}");
+            // One at a time, it would wait for the 20 silent ones' idle timeouts (10 s each);
+            // with a thread each, at once (0.3 ms measured; 129 ms once, beside another cargo
+            // test: hence a bound far from both).
             assert!(
-                delay < Duration::from_millis(100),
+                delay < Duration::from_secs(5),
                 "the legitimate client waited {delay:?}"
             );
         });
@@ -340,15 +344,21 @@ mod slow_clients {
     fn pool_server_makes_the_fifth_client_wait_while_four_silent_ones_hold_the_workers() {
         let idle = Duration::from_millis(300);
         let mut server = start(POOL, &["--workers", "4", "--idle-timeout", "0.3"]);
+        // From before the silent clients connect: their idle timeouts start after that, however
+        // late this test reads the server's lines (it once read them 4 ms too late, and
+        // measured 296 ms from there).
+        let started = Instant::now();
         let silent: Vec<Client> = (0..4).map(|_| Client::connect(server.address)).collect();
         wait_for_lines(&mut server, "accepted connection from ", 4);
 
-        let started = Instant::now();
         let mut fifth = Client::connect(server.address);
         assert_eq!(fifth.ask(b"UPPER hello\n"), b"HELLO\n");
         let waited = started.elapsed();
         // No worker is free before the first silent client is dropped at its idle timeout.
-        assert!(waited >= idle, "the fifth client waited only {waited:?}");
+        assert!(
+            waited >= idle,
+            "the fifth client was answered {waited:?} after they came"
+        );
         drop(silent);
     }
 }
@@ -456,21 +466,25 @@ mod threads {
     }
 
     #[test]
-    fn threaded_server_has_a_thread_per_client_and_goes_back_to_one() {
-        check_threads(THREADED, &[], 1, 31);
+    fn threaded_server_has_a_thread_per_client_and_goes_back_to_two() {
+        // The main thread and the log's writer, and a thread per client.
+        check_threads(THREADED, &[], 2, 32);
     }
 
     #[test]
     fn pool_server_keeps_its_workers_and_no_more_however_many_clients() {
-        check_threads(POOL, &["--workers", "4"], 5, 5);
+        // The main thread, the log's writer and 4 workers; while all 4 serve a client, each
+        // client's --client-deadline watchdog too.
+        check_threads(POOL, &["--workers", "4"], 6, 10);
     }
 
     #[test]
     fn pool_server_has_its_workers_from_the_start() {
         let server = start(POOL, &["--workers", "7"]);
         match threads_of(server.id()) {
-            // The workers start before the ready line: no waiting needed.
-            Some(threads) => assert_eq!(threads, 8),
+            // The workers start before the ready line, the log's writer with it: no waiting
+            // needed.
+            Some(threads) => assert_eq!(threads, 9),
             None => eprintln!("no /proc on this system: thread counts not checked"),
         }
     }
@@ -532,7 +546,12 @@ mod abuse {
             if reply == b"ereh llits\n" {
                 break client;
             }
-            assert_eq!(reply, b"ERR server full\n");
+            // threaded-server's cap on clients, pool-server's on those waiting for a worker.
+            assert!(
+                reply == b"ERR server full\n" || reply == b"ERR server busy\n",
+                "{program} replied {:?}",
+                String::from_utf8_lossy(&reply)
+            );
             assert!(Instant::now() < deadline, "{program} stays full");
             thread::sleep(Duration::from_millis(50));
         };
@@ -564,6 +583,7 @@ mod abuse {
             "could not send a reply: the peer has closed the connection (broken pipe)",
             "sent a line over 1024 bytes",
             "clients are connected already (--max-clients)",
+            "clients wait for a worker already (--max-waiting)",
         ];
         line.starts_with("listening on ")
             || line.starts_with("accepted connection from ")
@@ -697,7 +717,11 @@ mod help {
     fn every_program_explains_its_options() {
         let shared = ["--port", "--host", "--idle-timeout", "--trace"];
         let threaded = [&shared[..], &["--max-clients"]].concat();
-        let pool = [&shared[..], &["--workers"]].concat();
+        let pool = [
+            &shared[..],
+            &["--workers", "--max-waiting", "--client-deadline"],
+        ]
+        .concat();
         let load = ["--port", "--host", "--clients", "--requests", "--timeout"];
         for (program, options) in [
             (THREADED, &threaded[..]),
@@ -705,6 +729,146 @@ mod help {
             (LOAD, &load[..]),
         ] {
             expect_help_mentions(Path::new(program), &[], options).expect("the help");
+        }
+    }
+}
+
+/// What pool-server promises against clients that hold on: a trickler is closed at
+/// --client-deadline, and at most --max-waiting wait for a worker. (A stdout nobody reads and a
+/// process out of descriptors are the contract's cases, run over every server.)
+mod holding {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::thread;
+
+    use anyhow::{Result, ensure};
+
+    use super::*;
+
+    /// One client served: `UPPER hi` answered `HI`, every wait with a time limit.
+    fn upper_hi(address: SocketAddr) -> Result<()> {
+        let stream = TcpStream::connect_timeout(&address, STEP_TIMEOUT)?;
+        stream.set_read_timeout(Some(STEP_TIMEOUT))?;
+        (&stream).write_all(b"UPPER hi\n")?;
+        let mut reply = Vec::new();
+        BufReader::new(&stream).read_until(b'\n', &mut reply)?;
+        ensure!(
+            reply == b"HI\n",
+            "replied {:?}",
+            String::from_utf8_lossy(&reply)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn pool_server_closes_a_trickler_at_its_client_deadline_and_serves_the_next_client() {
+        let args = [
+            "--workers",
+            "1",
+            "--client-deadline",
+            "1",
+            "--idle-timeout",
+            "10",
+        ];
+        let mut server = start(POOL, &args);
+        let stop = AtomicBool::new(false);
+        let mut trickler = Client::connect(server.address);
+        let trickler_address = trickler.address();
+        thread::scope(|scope| {
+            scope.spawn(|| {
+                // A byte every 100 ms: never quiet for --idle-timeout, never a whole line.
+                // Without a deadline it would hold the only worker until it stops, after
+                // STEP_TIMEOUT + 2 s, longer than the next client waits for its reply.
+                let until = std::time::Instant::now() + STEP_TIMEOUT + Duration::from_secs(2);
+                while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < until {
+                    if trickler.requests.write_all(b"x").is_err() {
+                        return; // closed by the server
+                    }
+                    thread::sleep(Duration::from_millis(100));
+                }
+            });
+            server
+                .expect_accepted_from(trickler_address)
+                .expect("the trickler is accepted");
+            let mut next = Client::connect(server.address);
+            let reply = next.ask(b"UPPER next\n");
+            stop.store(true, Ordering::Relaxed);
+            assert_eq!(reply, b"NEXT\n", "the next client should be served");
+        });
+        server
+            .wait_for(|line| line.starts_with(&format!("client {trickler_address}: ")))
+            .and_then(|lines| {
+                let last = lines.last().cloned().unwrap_or_default();
+                ensure!(
+                    last == format!(
+                        "client {trickler_address}: held the server for 1 s (--client-deadline): closed"
+                    ),
+                    "{last}"
+                );
+                Ok(())
+            })
+            .expect("the server names the trickler and its deadline");
+    }
+
+    #[test]
+    fn pool_server_tells_clients_past_max_waiting_err_server_busy_and_closes() {
+        let mut server = start(POOL, &["--workers", "1", "--max-waiting", "2"]);
+        // One client holds the worker (it has had a reply), two wait: the fourth is one too
+        // many.
+        let mut holder = Client::connect(server.address);
+        assert_eq!(holder.ask(b"UPPER first\n"), b"FIRST\n");
+        let waiting: Vec<Client> = (0..2).map(|_| Client::connect(server.address)).collect();
+        wait_for_lines(&mut server, "accepted connection from ", 3);
+        let mut fourth = Client::connect(server.address);
+        let fourth_address = fourth.address();
+        assert_eq!(fourth.reply(), b"ERR server busy\n");
+        fourth.expect_closed();
+        server
+            .expect_line(&format!(
+                "client {fourth_address}: 2 clients wait for a worker already (--max-waiting): \
+                 sent ERR server busy, closed"
+            ))
+            .expect("the server names the client it turned away");
+        // When the worker is free again, those who waited are served.
+        drop(holder);
+        for mut client in waiting {
+            assert_eq!(client.ask(b"UPPER ok\n"), b"OK\n");
+        }
+    }
+
+    #[test]
+    fn pool_server_turns_away_3000_silent_connections_instead_of_queueing_them_for_hours() {
+        // Before the cap, all 3000 were accepted and queued: with 4 workers each held for
+        // --idle-timeout (10 s), the last would have been served after about two hours.
+        let mut server = start(POOL, &[]);
+        let silent: Vec<TcpStream> = (0..3000)
+            .map(|_| TcpStream::connect_timeout(&server.address, STEP_TIMEOUT).expect("connect"))
+            .collect();
+        let mut accepted = 0;
+        let mut busy = 0;
+        while accepted + busy < silent.len() {
+            let line = server.next_line().expect("a line about each connection");
+            accepted += usize::from(line.starts_with("accepted connection from "));
+            busy += usize::from(line.ends_with(
+                "64 clients wait for a worker already (--max-waiting): sent ERR server busy, closed",
+            ));
+        }
+        // 4 with a worker and 64 waiting (fewer if the workers had not yet taken theirs out of
+        // the channel when the next ones came).
+        assert!(
+            accepted <= 4 + 64,
+            "{accepted} accepted: they queue past the cap"
+        );
+        assert!(busy >= 3000 - 4 - 64, "only {busy} turned away");
+        drop(silent);
+        // The workers see the 68 leave one after another: until the line is short again, a
+        // newcomer may still be told it is busy.
+        let deadline = std::time::Instant::now() + STEP_TIMEOUT;
+        while let Err(error) = upper_hi(server.address) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server does not serve again once they have left: {error:#}"
+            );
+            thread::sleep(Duration::from_millis(50));
         }
     }
 }

@@ -141,6 +141,8 @@ fn expect_joined(server: &mut Server, user: &User, name: &str, count: usize) {
         .expect("join line");
 }
 
+mod control_bytes;
+
 mod protocol {
     use super::*;
 

@@ -595,3 +595,34 @@ mod slow_reader {
         format!("{number:06} {}\n", "x".repeat(993))
     }
 }
+
+/// Terminal injection, as lesson 9's `control_bytes` tests: a member's control characters reach
+/// the others escaped, exactly as typed.
+mod control_bytes {
+    use super::*;
+
+    /// Alice and mallory in the room; mallory sends `sent` and a `\n`; alice must receive
+    /// exactly `expected` and a `\n`.
+    fn alice_sees(sent: &[u8], expected: &[u8]) {
+        let server = start_server(&[]);
+        let mut alice = User::join(&server, "alice", &[]);
+        let mut mallory = User::join(&server, "mallory", &["alice"]);
+        alice.expect("* mallory has entered the room");
+        mallory.send(&[sent, b"\n"].concat());
+        let mut received = Vec::new();
+        alice
+            .reader
+            .read_until(b'\n', &mut received)
+            .expect("alice receives a line");
+        assert_eq!(
+            String::from_utf8_lossy(&received),
+            String::from_utf8_lossy(&[expected, b"\n"].concat())
+        );
+    }
+
+    #[test]
+    fn a_carriage_return_or_an_escape_sequence_arrives_escaped() {
+        alice_sees(b"fake\r[alice] spoof", br"[mallory] fake\r[alice] spoof");
+        alice_sees(b"\x1b[2J\x00", br"[mallory] \x1b[2J\x00");
+    }
+}

@@ -7,23 +7,68 @@
 //! student's copy cannot change what its grade is worth. Its known-bad programs
 //! ([`known_bad`]) each fail at the step meant to catch them ([`verify`] proves it).
 //!
-//! A check builds the program, starts it, runs the steps in order and stops at the first
-//! failure, which it shows with the bytes sent, expected and received and the commands that
-//! reproduce it by hand (`contract::lab`). Steps are black-box: they only talk to the program
-//! over sockets, so any program that speaks the protocol passes, whoever wrote it.
+//! A check builds the program ([`compile`]), starts it, runs the steps in order and stops at
+//! the first failure ([`runner`]), which a [`report`] shows with the bytes sent, expected and
+//! received and the commands that reproduce it by hand (`contract::lab`); [`progress`] records
+//! it. Steps are black-box: they only talk to the program over sockets, so any program that
+//! speaks the protocol passes, whoever wrote it. [`grade`] does the same for a whole class.
+//!
+//! Data goes one way: [`cli`] parses the command line and calls the modules below it; the
+//! runner returns an [`Outcome`] holding everything a report needs; no module calls back into
+//! the one that called it.
 
 pub mod catalog;
 pub mod checks;
+pub mod classroom;
 pub mod cli;
+pub mod compile;
+pub mod grade;
 pub mod known_bad;
 pub mod progress;
 pub mod report;
 pub mod runner;
+pub mod solutions;
+pub mod verify;
 pub mod watch;
 pub mod workspace;
 
 pub use contract::lab::{Failure, Lab, StepResult};
-pub use runner::{Outcome, StepOutcome, Target, check, verify};
+pub use runner::{Outcome, Status, StepOutcome, Target, check};
+
+/// A failure of the checker itself (cargo missing, a helper that does not start, no temporary
+/// folder): never the student's, never saved as progress, never counted as a mistake caught.
+/// `cargo exercise` stops with [`CheckerError::EXIT_CODE`] and says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckerError {
+    message: String,
+}
+
+impl CheckerError {
+    /// The exit status of a command that stopped because the checker failed (1 is a program
+    /// that fails its check, 2 a command line that makes no sense).
+    pub const EXIT_CODE: u8 = 3;
+
+    /// A checker failure, said in one sentence.
+    pub fn new(message: impl Into<String>) -> CheckerError {
+        CheckerError {
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for CheckerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CheckerError {}
+
+impl From<anyhow::Error> for CheckerError {
+    fn from(error: anyhow::Error) -> CheckerError {
+        CheckerError::new(format!("{error:#}"))
+    }
+}
 
 /// One exercise: what the student writes, how it is checked, and the hints.
 #[derive(Debug)]
@@ -38,7 +83,8 @@ pub struct Exercise {
     pub kind: Kind,
     /// The port the program uses by default (a client exercise: its server's port).
     pub port: u16,
-    /// What passing every step is worth in grading reports.
+    /// What passing every step is worth in grading reports; each step is worth an equal
+    /// share ([`Exercise::step_share`]).
     pub points: u32,
     /// The lesson section that presents it, from the repository root, with its anchor.
     pub section: String,
@@ -94,6 +140,11 @@ pub struct Rule {
 }
 
 impl Exercise {
+    /// What one step is worth: the exercise's points shared equally between its steps.
+    pub fn step_share(&self) -> f64 {
+        f64::from(self.points) / self.steps.len().max(1) as f64
+    }
+
     /// The 1-based number of the step whose id is `id`.
     pub fn step_number(&self, id: &str) -> Option<usize> {
         self.steps

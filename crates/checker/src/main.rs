@@ -1,5 +1,6 @@
 //! `exercise`: the command behind `cargo exercise` (see `.cargo/config.toml`): list the
-//! exercises, check one, show a hint, reset a file, and `verify` for CI.
+//! exercises, check one, show a hint, reset a file; `verify` for CI; `grade` and
+//! `remove-solutions` for instructors.
 
 use std::process::ExitCode;
 
@@ -16,6 +17,6 @@ struct Options {
 fn main() -> ExitCode {
     checker::cli::run(Options::parse().action).unwrap_or_else(|error| {
         eprintln!("error: {error:#}");
-        ExitCode::FAILURE
+        checker::cli::exit_code_of(&error)
     })
 }

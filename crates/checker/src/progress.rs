@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::Exercise;
+use crate::runner::{Outcome, Status, Target};
 use crate::workspace::Workspace;
 
 /// What the record keeps of one exercise.
@@ -63,6 +64,21 @@ impl Progress {
     }
 }
 
+/// Remembers the result of a check of the student's program, for `list` and `solution`. A
+/// failure of the checker itself is never recorded: it says nothing of the program.
+pub fn record(workspace: &Workspace, outcome: &Outcome) {
+    if outcome.target != Target::Student || outcome.status() == Status::CheckerFailed {
+        return;
+    }
+    let mut saved = Progress::load(workspace);
+    let entry = saved.entry_mut(outcome.exercise);
+    entry.last_check = Some(outcome.status_text());
+    entry.passed = outcome.passed();
+    entry.checked_file = fingerprint(workspace, outcome.exercise);
+    // The record is a convenience: a check still counts if it cannot be written.
+    let _ = saved.save(workspace);
+}
+
 /// Whether the student's file is still the starter, byte for byte (not started).
 pub fn untouched(workspace: &Workspace, exercise: &Exercise) -> bool {
     let read = |path| std::fs::read(path).ok();
@@ -110,4 +126,30 @@ pub fn reset(workspace: &Workspace, exercise: &Exercise) -> Result<()> {
     std::fs::copy(&from, &to)
         .with_context(|| format!("could not copy {} to {}", from.display(), to.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Progress, record};
+    use crate::runner::{Outcome, Target};
+    use crate::workspace::Workspace;
+
+    #[test]
+    fn a_failure_of_the_checker_is_never_saved_as_progress() {
+        let root = std::env::temp_dir().join(format!("progress-test-{}", std::process::id()));
+        std::fs::create_dir_all(&root).expect("a temporary folder");
+        let workspace = Workspace::at(&root);
+        let exercise = crate::find("greet-server").expect("an exercise");
+        let mut outcome = Outcome::not_built(exercise, Target::Student, String::new());
+        outcome.build_error = None;
+        outcome.checker_error = Some("could not start a helper".to_string());
+        record(&workspace, &outcome);
+        assert!(!workspace.progress_file().exists());
+        // A program that does not compile is the student's: it is recorded.
+        let outcome = Outcome::not_built(exercise, Target::Student, "error".to_string());
+        record(&workspace, &outcome);
+        let entry = Progress::load(&workspace).entry(exercise);
+        assert_eq!(entry.last_check.as_deref(), Some("does not compile"));
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

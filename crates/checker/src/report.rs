@@ -1,22 +1,35 @@
 //! How check results are shown: as text for a student (a mark per step, then the first failure
-//! in detail), as JSON, or as JUnit XML for CI and grading tools.
+//! in detail), as JSON ([`json`]) or JUnit XML ([`junit`]) for CI and grading tools, and as a
+//! class roll-up ([`class`]). Every function here renders an [`Outcome`] it is given: nothing
+//! here runs a check. Whatever the program printed is shown through [`shown`], so that no
+//! report can be broken by it.
+
+pub mod class;
+pub mod json;
+pub mod junit;
+pub mod shown;
 
 use std::fmt::Write as _;
 
-use serde_json::json;
-
-use crate::Exercise;
-use crate::runner::{Outcome, StepOutcome};
 use contract::lab::Failure;
 
-/// How many lines of the program's output a failure shows (the last ones).
-const OUTPUT_LINES: usize = 15;
+use crate::Exercise;
+use crate::runner::{Outcome, Printed, Status, StepOutcome, Target};
 
-/// The first line of a check: `Checking greet-server (lesson 1: say hello to each client)`.
-pub fn heading(exercise: &Exercise, binary: &str) -> String {
+/// How many lines of what the program printed during the failing step a report shows (the
+/// last ones).
+pub const OUTPUT_LINES: usize = 15;
+
+/// The first line of a check:
+/// `Checking greet-server (lesson 1: say hello to each client): 10 points, 1.67 a step`.
+pub fn heading(exercise: &Exercise, target: &Target) -> String {
     format!(
-        "Checking {binary} (lesson {}: {})",
-        exercise.lesson, exercise.title
+        "Checking {} (lesson {}: {}): {} points, {} a step",
+        target.binary(exercise),
+        exercise.lesson,
+        exercise.title,
+        exercise.points,
+        points(exercise.step_share())
     )
 }
 
@@ -29,65 +42,100 @@ pub fn step_line(step: &StepOutcome) -> String {
     format!("  {mark} {} {}", step.number, step.name)
 }
 
+/// Points as a report shows them: `10`, `1.67`, `2.5`.
+pub fn points(value: f64) -> String {
+    let text = format!("{value:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    text.to_string()
+}
+
+/// `earned of total points`: `6.67 of 10 points`.
+pub fn points_line(outcome: &Outcome) -> String {
+    format!(
+        "{} of {} points",
+        points(outcome.points()),
+        outcome.exercise.points
+    )
+}
+
 /// What follows the step lines: the failure in detail, or the good news.
 pub fn failure_text(outcome: &Outcome) -> String {
     let exercise = outcome.exercise;
     let mut text = String::new();
-    if let Some(error) = &outcome.build_error {
-        let _ = writeln!(text, "\n  Your program {error}");
-        let _ = writeln!(text, "\n{}", stuck(exercise));
-        return text;
+    match outcome.status() {
+        Status::CheckerFailed => {
+            let error = outcome.checker_error.as_deref().unwrap_or_default();
+            let _ = writeln!(
+                text,
+                "\n  The checker itself failed, not your program, so this says nothing about it:\n  {}",
+                shown::text(error).replace('\n', "\n  ")
+            );
+            return text;
+        }
+        Status::DoesNotCompile => {
+            write_compile_error(
+                &mut text,
+                outcome.build_error.as_deref().unwrap_or_default(),
+            );
+            let _ = writeln!(
+                text,
+                "\n  0 of {} points.\n{}",
+                exercise.points,
+                stuck(exercise)
+            );
+            return text;
+        }
+        Status::Passed => {
+            let _ = writeln!(
+                text,
+                "\n  All {} steps pass: {}. Well done!",
+                exercise.steps.len(),
+                points_line(outcome)
+            );
+            return text;
+        }
+        Status::FailedAt(_) => {}
     }
     let Some(step) = outcome.failed_step() else {
-        let _ = writeln!(
-            text,
-            "\n  All {} steps pass. Well done!",
-            exercise.steps.len()
-        );
         return text;
     };
-    let Some(failure) = &step.failure else {
-        return text;
-    };
-    write_failure(&mut text, failure);
-    write_output(&mut text, &step.output);
-    if !failure.reproduce.is_empty() {
-        let by_hand = outcome.target.by_hand(exercise);
-        let mut commands = Vec::new();
-        // A client exercise's commands run the program themselves, after its server.
-        if !failure
-            .reproduce
-            .iter()
-            .any(|command| command.contains(&by_hand))
-        {
-            commands.push(format!("{by_hand} --port {}", exercise.port));
-        }
-        commands.extend(failure.reproduce.iter().cloned());
-        let terminals = match commands.len() {
-            1 => "a terminal".to_string(),
-            2 => "two terminals".to_string(),
-            3 => "three terminals".to_string(),
-            count => format!("{count} terminals"),
-        };
-        let _ = writeln!(text, "\n  To see it happen, in {terminals}:");
-        for (index, command) in commands.iter().enumerate() {
-            let _ = writeln!(text, "    {}: {command}", index + 1);
-        }
+    if let Some(failure) = &step.failure {
+        write_failure(&mut text, failure);
     }
-    let passed = step.number - 1;
+    write_printed(&mut text, &step.printed);
+    write_reproduce(&mut text, &step.reproduce);
     let _ = writeln!(
         text,
-        "\n  {passed} of {} steps pass.\n{}",
+        "\n  {} of {} steps pass: {}.\n{}",
+        outcome.steps_passed(),
         exercise.steps.len(),
+        points_line(outcome),
         stuck(exercise)
     );
     text
 }
 
+fn write_compile_error(text: &mut String, messages: &str) {
+    if messages.trim().is_empty() {
+        let _ = writeln!(
+            text,
+            "\n  Your program does not compile: cargo's messages are above."
+        );
+        return;
+    }
+    let _ = writeln!(
+        text,
+        "\n  Your program does not compile. The compiler says:"
+    );
+    for line in messages.trim_end().lines() {
+        let _ = writeln!(text, "    | {}", shown::line(line));
+    }
+}
+
 fn write_failure(text: &mut String, failure: &Failure) {
     let _ = writeln!(text);
     for line in failure.problem.lines() {
-        let _ = writeln!(text, "  {line}");
+        let _ = writeln!(text, "  {}", shown::line(line));
     }
     let rows = [
         ("sent:", &failure.sent),
@@ -99,24 +147,37 @@ fn write_failure(text: &mut String, failure: &Failure) {
     }
     for (label, value) in rows {
         if let Some(value) = value {
-            let _ = writeln!(text, "    {label:<10} {value}");
+            let _ = writeln!(text, "    {label:<10} {}", shown::text(value));
         }
     }
 }
 
-fn write_output(text: &mut String, output: &[String]) {
-    if output.is_empty() {
+/// "Your program printed": what it printed during the failing step, the last
+/// [`OUTPUT_LINES`] lines, each made safe to show.
+fn write_printed(text: &mut String, printed: &Printed) {
+    if printed.lines.is_empty() {
         return;
     }
-    let _ = writeln!(text, "\n  Your program printed:");
-    let skipped = output.len().saturating_sub(OUTPUT_LINES);
+    let _ = writeln!(text, "\n  Your program printed, during this step:");
+    if printed.earlier > 0 {
+        let _ = writeln!(
+            text,
+            "    | ({} earlier lines, printed before this step, left out)",
+            printed.earlier
+        );
+    }
+    let skipped = printed.lines.len().saturating_sub(OUTPUT_LINES);
     if skipped > 0 {
-        let _ = writeln!(text, "    | ... ({skipped} lines before these)");
+        let _ = writeln!(
+            text,
+            "    | ({skipped} lines of this step before these left out)"
+        );
     }
-    for line in &output[skipped..] {
-        let _ = writeln!(text, "    | {line}");
+    for line in &printed.lines[skipped..] {
+        let _ = writeln!(text, "    | {}", shown::line(line));
     }
-    if output
+    if printed
+        .lines
         .iter()
         .any(|line| line.contains("not yet implemented"))
     {
@@ -128,113 +189,27 @@ fn write_output(text: &mut String, output: &[String]) {
     }
 }
 
+fn write_reproduce(text: &mut String, commands: &[String]) {
+    if commands.is_empty() {
+        return;
+    }
+    let terminals = match commands.len() {
+        1 => "a terminal".to_string(),
+        2 => "two terminals".to_string(),
+        3 => "three terminals".to_string(),
+        count => format!("{count} terminals"),
+    };
+    let _ = writeln!(text, "\n  To see it happen, in {terminals}:");
+    for (index, command) in commands.iter().enumerate() {
+        let _ = writeln!(text, "    {}: {command}", index + 1);
+    }
+}
+
 fn stuck(exercise: &Exercise) -> String {
     format!(
         "  Stuck? `cargo exercise hint {}` shows a hint (one more each time).\n  The lesson: {}",
         exercise.name, exercise.section
     )
-}
-
-/// Every outcome as one JSON document.
-pub fn json(outcomes: &[Outcome]) -> String {
-    let exercises: Vec<_> = outcomes
-        .iter()
-        .map(|outcome| {
-            let steps: Vec<_> = outcome
-                .steps
-                .iter()
-                .map(|step| {
-                    json!({
-                        "number": step.number,
-                        "name": step.name,
-                        "passed": step.failure.is_none(),
-                        "seconds": step.duration.as_secs_f64(),
-                    })
-                })
-                .collect();
-            json!({
-                "exercise": outcome.exercise.name,
-                "lesson": outcome.exercise.lesson,
-                "binary": outcome.target.binary(outcome.exercise),
-                "passed": outcome.passed(),
-                "status": outcome.status(),
-                "steps_total": outcome.exercise.steps.len(),
-                "steps": steps,
-                "failure": (!outcome.passed()).then(|| failure_text(outcome)),
-            })
-        })
-        .collect();
-    let passed = outcomes.iter().filter(|outcome| outcome.passed()).count();
-    let document = json!({
-        "passed": passed,
-        "total": outcomes.len(),
-        "exercises": exercises,
-    });
-    serde_json::to_string_pretty(&document).unwrap_or_default()
-}
-
-/// Every outcome as JUnit XML: one test suite per exercise, one test case per step (steps
-/// after the first failure are skipped).
-pub fn junit(outcomes: &[Outcome]) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
-    for outcome in outcomes {
-        let exercise = outcome.exercise;
-        let failures = usize::from(!outcome.passed());
-        let _ = writeln!(
-            xml,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\">",
-            escape(exercise.name),
-            exercise.steps.len().max(1)
-        );
-        if let Some(error) = &outcome.build_error {
-            let _ = writeln!(
-                xml,
-                "    <testcase name=\"builds\"><failure message=\"does not compile\">{}</failure></testcase>",
-                escape(error)
-            );
-        }
-        for (index, step) in exercise.steps.iter().enumerate() {
-            let name = escape(&format!("{} {}", index + 1, step.name));
-            match outcome.steps.get(index) {
-                Some(ran) if ran.failure.is_none() => {
-                    let seconds = ran.duration.as_secs_f64();
-                    let _ = writeln!(xml, "    <testcase name=\"{name}\" time=\"{seconds:.3}\"/>");
-                }
-                Some(ran) => {
-                    let problem = ran.failure.as_ref().map_or("", |f| f.problem.as_str());
-                    let _ = writeln!(
-                        xml,
-                        "    <testcase name=\"{name}\" time=\"{:.3}\"><failure message=\"{}\">{}</failure></testcase>",
-                        ran.duration.as_secs_f64(),
-                        escape(problem.lines().next().unwrap_or("")),
-                        escape(&failure_text(outcome))
-                    );
-                }
-                None => {
-                    let _ = writeln!(xml, "    <testcase name=\"{name}\"><skipped/></testcase>");
-                }
-            }
-        }
-        let _ = writeln!(xml, "  </testsuite>");
-    }
-    xml.push_str("</testsuites>\n");
-    xml
-}
-
-/// Text made safe inside XML attributes and elements.
-fn escape(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '&' => "&amp;".to_string(),
-            '<' => "&lt;".to_string(),
-            '>' => "&gt;".to_string(),
-            '"' => "&quot;".to_string(),
-            '\'' => "&apos;".to_string(),
-            // Control characters other than tab and newline are not allowed in XML 1.0.
-            c if c.is_control() && c != '\n' && c != '\t' => "\u{fffd}".to_string(),
-            c => c.to_string(),
-        })
-        .collect()
 }
 
 /// `text` cut into lines of at most about 96 characters, each starting with `indent`. Lines of
@@ -272,7 +247,12 @@ fn wrap_paragraph(text: &str, indent: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{escape, wrap};
+    use std::time::Duration;
+
+    use contract::lab::Failure;
+
+    use super::{failure_text, points, wrap};
+    use crate::runner::{Outcome, Printed, StepOutcome, Target};
 
     #[test]
     fn wrap_cuts_between_words_and_indents() {
@@ -296,11 +276,94 @@ mod tests {
     }
 
     #[test]
-    fn xml_escape_covers_markup_and_control_characters() {
-        assert_eq!(
-            escape("<a href=\"x\">&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
+    fn points_are_shown_with_at_most_two_decimals() {
+        assert_eq!(points(10.0), "10");
+        assert_eq!(points(10.0 / 6.0), "1.67");
+        assert_eq!(points(2.5), "2.5");
+        assert_eq!(points(0.0), "0");
+    }
+
+    fn greet_server() -> &'static crate::Exercise {
+        crate::find("greet-server").expect("greet-server is an exercise")
+    }
+
+    /// An outcome of greet-server whose step 2 failed after the program printed `printed`.
+    fn failed_at_step_2(printed: Printed) -> Outcome {
+        let exercise = greet_server();
+        let step = |index: usize, failure: Option<Failure>, printed: Printed| StepOutcome {
+            number: index + 1,
+            id: exercise.steps[index].id,
+            name: exercise.steps[index].name,
+            duration: Duration::from_millis(5),
+            failure,
+            printed,
+            reproduce: vec!["nc 127.0.0.1 50001".to_string()],
+        };
+        let mut outcome = Outcome::not_built(exercise, Target::Student, String::new());
+        outcome.build_error = None;
+        outcome.steps = vec![
+            step(0, None, Printed::default()),
+            step(1, Some(Failure::new("no reply came")), printed),
+        ];
+        outcome
+    }
+
+    #[test]
+    fn a_failure_shows_only_what_the_program_printed_during_the_step() {
+        let printed = Printed {
+            lines: vec!["accepted connection from 127.0.0.1:5".to_string()],
+            earlier: 3,
+        };
+        let text = failure_text(&failed_at_step_2(printed));
+        assert!(
+            text.contains(
+                "  Your program printed, during this step:\n    | (3 earlier lines, printed before this step, left out)\n    | accepted connection from 127.0.0.1:5\n"
+            ),
+            "{text}"
         );
-        assert_eq!(escape("bell\u{7}"), "bell\u{fffd}");
+        assert!(
+            text.contains("  1 of 8 steps pass: 1.25 of 10 points."),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn hostile_output_is_shown_escaped_and_cut() {
+        let printed = Printed {
+            lines: vec![
+                "\u{1b}[2J\u{1b}[Hcleared".to_string(),
+                "y".repeat(100_000),
+                "\u{fffe}".to_string(),
+            ],
+            earlier: 0,
+        };
+        let text = failure_text(&failed_at_step_2(printed));
+        assert!(text.contains("    | \\e[2J\\e[Hcleared\n"), "{text}");
+        assert!(text.contains("(cut: 100000 characters in all)"), "{text}");
+        assert!(text.contains("    | \\u{fffe}\n"), "{text}");
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{fffe}'));
+        assert!(text.len() < 2_000, "{} bytes", text.len());
+    }
+
+    #[test]
+    fn a_file_that_does_not_compile_says_so_in_plain_words() {
+        let outcome = Outcome::not_built(
+            greet_server(),
+            Target::Student,
+            "error[E0308]: mismatched types".to_string(),
+        );
+        let text = failure_text(&outcome);
+        assert!(
+            text.contains(
+                "  Your program does not compile. The compiler says:\n    | error[E0308]: mismatched types\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("Your program it"));
+        let shown_above = Outcome::not_built(greet_server(), Target::Student, String::new());
+        assert!(
+            failure_text(&shown_above)
+                .contains("  Your program does not compile: cargo's messages are above.\n")
+        );
     }
 }

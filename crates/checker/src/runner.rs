@@ -1,22 +1,17 @@
-//! Building an exercise's program and running its check, step by step; and `verify`, which
-//! proves every check honest: solutions pass, starters fail at step 1, known-bad programs fail
-//! at the step meant for them.
+//! Running an exercise's check on a program that is built already: the steps in order, up to
+//! the first failure. The result is an [`Outcome`] that holds everything a report needs (the
+//! failure, what the program printed during that step, the commands that reproduce it by
+//! hand); the runner never prints, and never calls the report or the command line back. The
+//! caller drives a check step by step ([`Checking::next_step`]) to show each step as it ends.
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use contract::lab::{Blame, Failure, Lab, OutputMark};
 
-use contract::lab::{Failure, Lab};
-use testkit::bins;
-
-use crate::known_bad::{self, KnownBad};
+use crate::Exercise;
+use crate::compile::PACKAGE;
 use crate::workspace::Workspace;
-use crate::{Exercise, catalog};
-
-/// The package that holds the exercises.
-pub const PACKAGE: &str = "exercises";
 
 /// Which program of an exercise a check runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,40 +48,129 @@ impl Target {
     }
 }
 
+/// What the program printed during a failing step.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Printed {
+    /// The lines it printed during the step, as it printed them.
+    pub lines: Vec<String>,
+    /// How many lines it had printed before the step (left out of the report).
+    pub earlier: usize,
+}
+
 /// The result of one step.
 #[derive(Debug)]
 pub struct StepOutcome {
     /// Its number, from 1.
     pub number: usize,
+    /// Its id (`Step::id`).
+    pub id: &'static str,
     /// Its name.
     pub name: &'static str,
     /// How long it took.
     pub duration: Duration,
     /// Why it failed, if it did.
     pub failure: Option<Failure>,
-    /// What the program printed up to the failure (only kept for a failed step).
-    pub output: Vec<String>,
+    /// What the program printed during the step (only kept for a failed step).
+    pub printed: Printed,
+    /// The commands that reproduce a failure by hand, one per terminal, the program's own
+    /// first (only for a failed step).
+    pub reproduce: Vec<String>,
 }
 
-/// The result of checking one program.
+/// Facts about the student's file, for grading: its hash, and whether it is the starter or
+/// the reference solution, byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileFacts {
+    /// The sha256 of the file, in hex.
+    pub sha256: String,
+    /// Whether it is the starter, unchanged.
+    pub same_as_starter: bool,
+    /// Whether it is the reference solution (`false` in a copy without solutions).
+    pub same_as_solution: bool,
+}
+
+impl FileFacts {
+    /// The facts of `exercise`'s student file in `workspace` (`None` if it cannot be read).
+    pub fn of(workspace: &Workspace, exercise: &Exercise) -> Option<FileFacts> {
+        let student = std::fs::read(workspace.student_file(exercise)).ok()?;
+        let same_as = |path: &Path| std::fs::read(path).is_ok_and(|other| other == student);
+        Some(FileFacts {
+            sha256: crate::compile::sha256(&student),
+            same_as_starter: same_as(&workspace.starter_file(exercise)),
+            same_as_solution: same_as(&workspace.solution_file(exercise)),
+        })
+    }
+}
+
+/// How a check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Every step passed.
+    Passed,
+    /// Step `n` (from 1) failed.
+    FailedAt(usize),
+    /// The program does not compile: no step ran.
+    DoesNotCompile,
+    /// The checker itself failed (not the program): the result says nothing of the program.
+    CheckerFailed,
+}
+
+/// The result of checking one program: everything a report needs.
 #[derive(Debug)]
 pub struct Outcome {
     /// The exercise.
     pub exercise: &'static Exercise,
     /// Which program was checked.
     pub target: Target,
-    /// Why it could not be built, if it could not (then no step ran).
+    /// The compiler's messages, if it could not be built (then no step ran).
     pub build_error: Option<String>,
+    /// The checker's own failure, if it had one (then the check stopped; nobody's fault).
+    pub checker_error: Option<String>,
     /// The steps that ran: all passed but maybe the last.
     pub steps: Vec<StepOutcome>,
+    /// How long the steps took in all.
+    pub duration: Duration,
+    /// The student's file (checks of the student's program only).
+    pub file: Option<FileFacts>,
+    /// How many times the check ran: grading checks a program that fails once more, so that a
+    /// machine too busy for a step's time limits never costs a student points.
+    pub attempts: usize,
 }
 
 impl Outcome {
+    /// An outcome with no step run: the program did not build (`build_error`).
+    pub fn not_built(exercise: &'static Exercise, target: Target, build_error: String) -> Outcome {
+        Outcome {
+            exercise,
+            target,
+            build_error: Some(build_error),
+            checker_error: None,
+            steps: Vec::new(),
+            duration: Duration::ZERO,
+            file: None,
+            attempts: 1,
+        }
+    }
+
+    /// How the check ended.
+    pub fn status(&self) -> Status {
+        if self.checker_error.is_some() {
+            return Status::CheckerFailed;
+        }
+        if self.build_error.is_some() {
+            return Status::DoesNotCompile;
+        }
+        match self.failed_step() {
+            Some(step) => Status::FailedAt(step.number),
+            None if self.steps.len() == self.exercise.steps.len() => Status::Passed,
+            // Cannot happen: a check runs every step unless one fails.
+            None => Status::FailedAt(self.steps.len() + 1),
+        }
+    }
+
     /// Whether the program was built and passed every step.
     pub fn passed(&self) -> bool {
-        self.build_error.is_none()
-            && self.steps.len() == self.exercise.steps.len()
-            && self.steps.iter().all(|step| step.failure.is_none())
+        self.status() == Status::Passed
     }
 
     /// The step that failed, if one did.
@@ -94,268 +178,218 @@ impl Outcome {
         self.steps.iter().find(|step| step.failure.is_some())
     }
 
-    /// One word or phrase for lists: `passed`, `fails at step 3`, `does not compile`.
-    pub fn status(&self) -> String {
-        if self.build_error.is_some() {
-            return "does not compile".to_string();
+    /// How many steps passed.
+    pub fn steps_passed(&self) -> usize {
+        self.steps
+            .iter()
+            .filter(|step| step.failure.is_none())
+            .count()
+    }
+
+    /// The points earned: each step passed is worth its share of the exercise's points.
+    pub fn points(&self) -> f64 {
+        self.exercise.step_share() * self.steps_passed() as f64
+    }
+
+    /// One phrase for lists: `passed`, `fails at step 3 (...)`, `does not compile`.
+    pub fn status_text(&self) -> String {
+        match self.status() {
+            Status::Passed => "passed".to_string(),
+            Status::DoesNotCompile => "does not compile".to_string(),
+            Status::CheckerFailed => "not checked: the checker failed".to_string(),
+            Status::FailedAt(number) => {
+                let name = self
+                    .exercise
+                    .steps
+                    .get(number - 1)
+                    .map_or("", |step| step.name);
+                format!("fails at step {number} ({name})")
+            }
         }
-        match self.failed_step() {
-            Some(step) => format!("fails at step {} ({})", step.number, step.name),
-            None if self.passed() => "passed".to_string(),
-            None => "incomplete".to_string(),
+    }
+}
+
+/// A check under way: [`Checking::next_step`] runs one step at a time, [`Checking::finish`]
+/// stops the program and gives the [`Outcome`].
+pub struct Checking {
+    outcome: Outcome,
+    lab: Lab,
+    /// The setup's result: a failed setup fails the first step.
+    setup: Result<(), Failure>,
+    started: Instant,
+    done: bool,
+}
+
+impl Checking {
+    /// Starts checking `program` (the binary of `target`, built): runs the exercise's setup.
+    pub fn start(exercise: &'static Exercise, target: Target, program: &Path) -> Checking {
+        let mut lab = Lab::new(program, target.by_hand(exercise), exercise.port);
+        let setup = (exercise.setup)(&mut lab);
+        Checking {
+            outcome: Outcome {
+                exercise,
+                target,
+                build_error: None,
+                checker_error: None,
+                steps: Vec::new(),
+                duration: Duration::ZERO,
+                file: None,
+                attempts: 1,
+            },
+            lab,
+            setup,
+            started: Instant::now(),
+            done: false,
         }
     }
-}
 
-/// Builds the binary of `target`; with `show_cargo`, cargo's messages (compile errors
-/// included) go straight to the terminal, as `cargo build` shows them.
-pub fn build(
-    workspace: &Workspace,
-    exercise: &Exercise,
-    target: &Target,
-    show_cargo: bool,
-) -> Result<PathBuf, String> {
-    let binary = target.binary(exercise);
-    cargo_build(workspace, &["--bin", &binary], show_cargo)?;
-    bins::path(&binary).map_err(|error| format!("{error:#}"))
-}
-
-/// Builds every binary of the exercises package, quietly: for `verify` and `check --all`.
-pub fn build_all(workspace: &Workspace) -> Result<(), String> {
-    cargo_build(workspace, &["--bins"], false)
-}
-
-fn cargo_build(workspace: &Workspace, what: &[&str], show_cargo: bool) -> Result<(), String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command
-        .args(["build", "--package", PACKAGE])
-        .args(what)
-        .arg("--manifest-path")
-        .arg(workspace.manifest());
-    if !cfg!(debug_assertions) {
-        command.arg("--release");
-    }
-    command.stdout(Stdio::null());
-    if show_cargo {
-        command.stderr(Stdio::inherit());
-        let status = command.status().map_err(|error| error.to_string())?;
-        return match status.success() {
-            true => Ok(()),
-            false => Err("it does not compile: see cargo's messages above".to_string()),
-        };
-    }
-    let output = command.output().map_err(|error| error.to_string())?;
-    match output.status.success() {
-        true => Ok(()),
-        false => Err(format!(
-            "it does not compile:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )),
-    }
-}
-
-/// Checks `target` of `exercise` in `workspace`: builds it, runs the steps in order and stops
-/// at the first failure. `on_step` hears of each step as it ends, for live output.
-pub fn check(
-    workspace: &Workspace,
-    exercise: &'static Exercise,
-    target: Target,
-    show_cargo: bool,
-    on_step: &mut dyn FnMut(&StepOutcome),
-) -> Outcome {
-    let mut outcome = Outcome {
-        exercise,
-        target,
-        build_error: None,
-        steps: Vec::new(),
-    };
-    let program = match build(workspace, exercise, &outcome.target, show_cargo) {
-        Ok(program) => program,
-        Err(error) => {
-            outcome.build_error = Some(error);
-            return outcome;
-        }
-    };
-    let mut lab = Lab::new(&program, outcome.target.by_hand(exercise), exercise.port);
-    let setup = (exercise.setup)(&mut lab);
-    for (index, step) in exercise.steps.iter().enumerate() {
+    /// Runs the next step; `None` when the check is over (every step ran, one failed, or the
+    /// checker failed).
+    pub fn next_step(&mut self) -> Option<&StepOutcome> {
+        let exercise = self.outcome.exercise;
+        let index = self.outcome.steps.len();
+        let step = exercise.steps.get(index).filter(|_| !self.done)?;
+        let mark = self.lab.output_mark();
         let started = Instant::now();
-        let result = setup.clone().and_then(|()| (step.run)(&mut lab));
+        let result = self.setup.clone().and_then(|()| (step.run)(&mut self.lab));
         // A step may pass its own checks while the server died behind it; and when a step
         // fails, a server that died is the first thing to say.
-        let result = result.and_then(|()| lab.expect_running());
-        let result = result.map_err(|failure| lab.stopped_or(failure));
-        let failed = result.is_err();
-        let step_outcome = StepOutcome {
+        let result = result.and_then(|()| self.lab.expect_running());
+        let result = result.map_err(|failure| match failure.blame {
+            Blame::Program => self.lab.stopped_or(failure),
+            Blame::Checker => failure,
+        });
+        let duration = started.elapsed();
+        let failure = match result {
+            Ok(()) => None,
+            Err(failure) if failure.blame == Blame::Checker => {
+                self.done = true;
+                self.outcome.checker_error = Some(format!(
+                    "step {} ({}): {}",
+                    index + 1,
+                    step.name,
+                    failure.problem
+                ));
+                return None;
+            }
+            Err(failure) => Some(failure),
+        };
+        let (printed, reproduce) = match &failure {
+            Some(failure) => (self.printed_since(mark), self.reproduce(failure)),
+            None => (Printed::default(), Vec::new()),
+        };
+        self.done = failure.is_some();
+        self.outcome.steps.push(StepOutcome {
             number: index + 1,
+            id: step.id,
             name: step.name,
-            duration: started.elapsed(),
-            output: if failed {
-                lab.server_output()
-            } else {
-                Vec::new()
-            },
-            failure: result.err(),
-        };
-        on_step(&step_outcome);
-        outcome.steps.push(step_outcome);
-        if failed {
-            break;
-        }
+            duration,
+            failure,
+            printed,
+            reproduce,
+        });
+        self.outcome.steps.last()
     }
-    lab.finish();
-    outcome
-}
 
-/// Proves every check honest: each solution passes every step; each starter fails at step 1
-/// with a message that points to the first hint; each known-bad program fails at the step
-/// meant to catch it. Prints a line per program checked; returns the problems found.
-pub fn verify(workspace: &Workspace, say: &mut dyn FnMut(&str)) -> Result<Vec<String>> {
-    say("building every exercise program (solutions, starters, known-bad programs)...");
-    if let Err(error) = build_all(workspace) {
-        bail!("the exercises package does not build: {error}");
+    /// Runs the steps left and stops the program.
+    pub fn finish(mut self) -> Outcome {
+        while self.next_step().is_some() {}
+        self.lab.finish();
+        self.outcome.duration = self.started.elapsed();
+        self.outcome
     }
-    let mut problems = stray_folders(workspace)?;
-    for exercise in catalog::all() {
-        let mut expectations = vec![(Target::Solution, None), (Target::Starter, Some(1))];
-        for KnownBad {
-            name, caught_by, ..
-        } in known_bad::list(workspace, exercise)?
+
+    fn printed_since(&mut self, mark: OutputMark) -> Printed {
+        let (lines, earlier) = self.lab.output_since(mark);
+        Printed { lines, earlier }
+    }
+
+    /// The commands that reproduce `failure` by hand: the step's own, after the command that
+    /// starts the program as a server (unless one of them runs the program, as a client
+    /// exercise's do).
+    fn reproduce(&self, failure: &Failure) -> Vec<String> {
+        if failure.reproduce.is_empty() {
+            return Vec::new();
+        }
+        let exercise = self.outcome.exercise;
+        let by_hand = self.outcome.target.by_hand(exercise);
+        let mut commands = Vec::new();
+        if !failure
+            .reproduce
+            .iter()
+            .any(|command| command.contains(&by_hand))
         {
-            let step = exercise.step_number(&caught_by).with_context(|| {
-                format!(
-                    "{}: known-bad program {name} names a step that does not exist: {caught_by}",
-                    exercise.name
-                )
-            })?;
-            expectations.push((Target::KnownBad(name), Some(step)));
+            commands.push(format!("{by_hand} --port {}", exercise.port));
         }
-        if exercise.kind == crate::Kind::Server {
-            let binary = Target::Solution.binary(exercise);
-            match keeps_the_contract(exercise) {
-                Ok(()) => say(&format!("  ok    {binary:<40} keeps the servers' contract")),
-                Err(problem) => {
-                    say(&format!("  WRONG {binary:<40} {problem}"));
-                    problems.push(format!("{binary}: {problem}"));
-                }
-            }
-        }
-        for (target, expected_step) in expectations {
-            let binary = target.binary(exercise);
-            let outcome = check(workspace, exercise, target, false, &mut |_| {});
-            match judge(&outcome, expected_step) {
-                Ok(()) => say(&format!("  ok    {binary:<40} {}", outcome.status())),
-                Err(problem) => {
-                    say(&format!("  WRONG {binary:<40} {problem}"));
-                    problems.push(format!("{binary}: {problem}"));
-                }
-            }
-        }
+        commands.extend(failure.reproduce.iter().cloned());
+        commands
     }
-    Ok(problems)
 }
 
-/// Whether `outcome` is what was expected: all steps pass (`None`), or step `n` fails first.
-fn judge(outcome: &Outcome, expected_step: Option<usize>) -> Result<(), String> {
-    if let Some(error) = &outcome.build_error {
-        return Err(format!("does not build: {error}"));
+/// Checks `program`, the built binary of `target` (or the compiler's messages when it could
+/// not be built), all steps at once.
+pub fn check(exercise: &'static Exercise, target: Target, program: Result<&Path, &str>) -> Outcome {
+    match program {
+        Ok(program) => Checking::start(exercise, target, program).finish(),
+        Err(error) => Outcome::not_built(exercise, target, error.to_string()),
     }
-    let Some(expected) = expected_step else {
-        return match outcome.passed() {
-            true => Ok(()),
-            false => Err(format!("should pass, but {}", outcome.status())),
-        };
-    };
-    let Some(failed) = outcome.failed_step() else {
-        return Err(format!("should fail at step {expected}, but passes"));
-    };
-    if failed.number != expected {
-        return Err(format!(
-            "should fail at step {expected}, but {}: {}",
-            outcome.status(),
-            failed.failure.as_ref().map_or("", |f| f.problem.as_str())
-        ));
-    }
-    if outcome.target == Target::Starter {
-        let text = crate::report::failure_text(outcome);
-        let hint = format!("cargo exercise hint {}", outcome.exercise.name);
-        if !text.contains(&hint) {
-            return Err(format!("its failure does not point to `{hint}`"));
-        }
-    }
-    Ok(())
 }
 
-/// Folders in `crates/exercises` that are no exercise's (every folder there but `src` must be
-/// one in the catalog).
-fn stray_folders(workspace: &Workspace) -> Result<Vec<String>> {
-    let dir = workspace.exercises_dir();
-    let mut strays = Vec::new();
-    for entry in
-        std::fs::read_dir(&dir).with_context(|| format!("could not list {}", dir.display()))?
-    {
-        let path = entry?.path();
-        let name = path
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned());
-        if path.is_dir()
-            && name.as_deref() != Some("src")
-            && name.as_deref().and_then(crate::find).is_none()
-        {
-            strays.push(format!(
-                "{} belongs to no exercise in the catalog",
-                path.display()
-            ));
-        }
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use contract::lab::{Failure, Lab, StepResult};
+
+    use super::{Checking, Status, Target};
+    use crate::{Exercise, Kind, Step};
+
+    fn helper_does_not_start(_: &mut Lab) -> StepResult {
+        Err(Failure::of_checker(
+            "could not start udp-server: no such file",
+        ))
     }
-    Ok(strays)
-}
 
-/// A case of `course::contract` that takes the server's normal exchange.
-type ContractCase = fn(&mut Lab, contract::steps::Served) -> contract::lab::StepResult;
+    fn never_reached(_: &mut Lab) -> StepResult {
+        Err(Failure::new("the second step ran"))
+    }
 
-/// The promises of `course::contract` that an exercise's steps do not check already, on its
-/// solution: it keeps serving with its stdout closed, serves a client after a flood of 1000
-/// connections, explains its options and refuses an unknown one. (Its steps check the rest:
-/// clients that close, reset or go silent, and the restart on the same port.)
-fn keeps_the_contract(exercise: &'static Exercise) -> Result<(), String> {
-    let Some(first) = exercise.steps.first() else {
-        return Err("its check has no steps".to_string());
-    };
-    let program =
-        bins::path(&Target::Solution.binary(exercise)).map_err(|error| format!("{error:#}"))?;
-    let cases: [(&str, ContractCase); 2] = [
-        (
-            "with its stdout closed",
-            contract::keeps_serving_with_stdout_closed,
-        ),
-        (
-            "after a flood of connections",
-            contract::serves_after_a_flood,
-        ),
+    static STEPS: [Step; 2] = [
+        Step {
+            id: "first",
+            name: "needs a helper",
+            run: helper_does_not_start,
+        },
+        Step {
+            id: "second",
+            name: "never reached",
+            run: never_reached,
+        },
     ];
-    for (what, case) in cases {
-        let mut lab = Lab::new(&program, Target::Solution.by_hand(exercise), exercise.port);
-        let result = (exercise.setup)(&mut lab).and_then(|()| case(&mut lab, first.run));
-        lab.finish();
-        result.map_err(|failure| format!("{what}: {}", failure.problem))?;
+
+    #[test]
+    fn a_failure_of_the_checker_stops_the_check_and_fails_no_step() {
+        let exercise: &'static Exercise = Box::leak(Box::new(Exercise {
+            name: "made-up",
+            lesson: 1,
+            title: "a made-up exercise".to_string(),
+            kind: Kind::Client,
+            port: 1,
+            points: 10,
+            section: String::new(),
+            hints: Vec::new(),
+            setup: crate::no_setup,
+            steps: &STEPS,
+        }));
+        let outcome =
+            Checking::start(exercise, Target::Student, Path::new("/no/such/program")).finish();
+        assert_eq!(outcome.status(), Status::CheckerFailed);
+        assert!(outcome.steps.is_empty(), "{:?}", outcome.steps);
+        assert_eq!(outcome.points(), 0.0);
+        assert_eq!(
+            outcome.checker_error.as_deref(),
+            Some("step 1 (needs a helper): could not start udp-server: no such file")
+        );
+        assert_eq!(outcome.status_text(), "not checked: the checker failed");
     }
-    let run = |args: &[&str]| {
-        Command::new(&program)
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|error| format!("could not run it: {error}"))
-    };
-    let help = run(&["--help"])?;
-    if !help.status.success() || !String::from_utf8_lossy(&help.stdout).contains("--port") {
-        return Err("`--help` should exit with 0 and explain --port".to_string());
-    }
-    let bad = run(&["--no-such-option"])?;
-    if bad.status.code() != Some(2) || !String::from_utf8_lossy(&bad.stderr).starts_with("error: ")
-    {
-        return Err("an unknown option should be refused with `error: ...` and exit code 2".into());
-    }
-    Ok(())
 }

@@ -19,10 +19,11 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use notify::{EventKind, RecursiveMode, Watcher};
 
+use crate::compile::{self, Messages, Programs};
 use crate::progress::{self, Progress};
-use crate::runner::{self, Outcome, Target};
+use crate::runner::{Checking, Outcome, Target};
 use crate::workspace::Workspace;
-use crate::{Exercise, catalog, report};
+use crate::{CheckerError, Exercise, catalog, report};
 
 /// What the main thread waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,13 +50,13 @@ pub fn run(workspace: &Workspace, first: Option<&'static Exercise>) -> Result<Ex
     files.follow(workspace, exercise)?;
     let _raw = RawMode::enter();
     read_keys(inputs);
-    check_and_show(workspace, exercise, "");
+    check_and_show(workspace, exercise, "")?;
     loop {
         match next_input(&received) {
             Input::Quit => break,
             Input::Saved => {}
         }
-        let outcome = check_and_show(workspace, exercise, "");
+        let outcome = check_and_show(workspace, exercise, "")?;
         if !outcome.passed() {
             continue;
         }
@@ -65,7 +66,7 @@ pub fn run(workspace: &Workspace, first: Option<&'static Exercise>) -> Result<Ex
                 let banner = format!("✓ {} passed, next: {}\n", exercise.name, next.name);
                 exercise = next;
                 files.follow(workspace, exercise)?;
-                check_and_show(workspace, exercise, &banner);
+                check_and_show(workspace, exercise, &banner)?;
             }
             None => {
                 say(&format!(
@@ -193,32 +194,44 @@ fn read_keys(inputs: Sender<Input>) {
 
 /// Clears the screen, shows `banner` (news of the exercise before, or nothing), and checks
 /// `exercise`, showing the steps as they pass and the first failure, as `cargo exercise
-/// check` does; records the result for `cargo exercise`.
-fn check_and_show(workspace: &Workspace, exercise: &'static Exercise, banner: &str) -> Outcome {
+/// check` does; records the result for `cargo exercise`. Fails only when the checker itself
+/// cannot build (cargo missing, no temporary folder).
+fn check_and_show(
+    workspace: &Workspace,
+    exercise: &'static Exercise,
+    banner: &str,
+) -> Result<Outcome, CheckerError> {
     // Clear the screen and go to its top, as rustlings does: the last check is all there is.
     print!("\x1b[2J\x1b[H{banner}");
-    let binary = Target::Student.binary(exercise);
+    let target = Target::Student;
     say(&format!(
         "{}\nWatching {} (save it to check again; q quits)\n",
-        report::heading(exercise, &binary),
+        report::heading(exercise, &target),
         workspace.student_file(exercise).display()
     ));
-    let outcome = runner::check(workspace, exercise, Target::Student, true, &mut |step| {
-        say(&report::step_line(step));
-    });
+    let binary = target.binary(exercise);
+    let programs = Programs::new()?;
+    let built = compile::build(
+        workspace,
+        std::slice::from_ref(&binary),
+        &compile::target_dir()?,
+        &programs,
+        Messages::Show,
+    )?;
+    let outcome = match built.get(&binary) {
+        Some(Ok(program)) => {
+            let mut checking = Checking::start(exercise, target, program);
+            while let Some(step) = checking.next_step() {
+                say(&report::step_line(step));
+            }
+            checking.finish()
+        }
+        Some(Err(messages)) => Outcome::not_built(exercise, target, messages.clone()),
+        None => Outcome::not_built(exercise, target, String::new()),
+    };
     say(&report::failure_text(&outcome));
-    record(workspace, &outcome);
-    outcome
-}
-
-/// Remembers the result for `cargo exercise` (as `check` does).
-fn record(workspace: &Workspace, outcome: &Outcome) {
-    let mut saved = Progress::load(workspace);
-    let entry = saved.entry_mut(outcome.exercise);
-    entry.last_check = Some(outcome.status());
-    entry.passed = outcome.passed();
-    entry.checked_file = progress::fingerprint(workspace, outcome.exercise);
-    let _ = saved.save(workspace);
+    progress::record(workspace, &outcome);
+    Ok(outcome)
 }
 
 /// Prints `text` and flushes: in raw mode, lines must end in `\r\n` to start at the left,

@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use testkit::contain::OUTPUT_LIMIT;
-use testkit::procs::{Running, Server, StdoutClosed};
+use testkit::procs::{Running, Server, StdoutClosed, StdoutUnread};
 
 // The connections, and what a failed step reports, are the test kit's one TCP test client.
 pub use testkit::client::{
-    Conn, End, Failure, PROMPT_CLOSE, StepResult, printf_escape, show_text_and_bytes,
+    Blame, Conn, End, Failure, PROMPT_CLOSE, StepResult, printf_escape, show_text_and_bytes,
 };
 
 /// How long a reply may take before a step says that nothing came. Generous for a loaded
@@ -52,6 +52,33 @@ pub struct Lab {
     client_output: Vec<String>,
     /// The server, when it was started with its stdout closed ([`Lab::start_with_stdout_closed`]).
     deaf_server: Option<StdoutClosed>,
+    /// How many times the program under test was started, to tell one run's output from the
+    /// next ([`Lab::output_mark`]).
+    starts: usize,
+    /// The server, when it was started with a stdout nobody reads
+    /// ([`Lab::start_with_stdout_unread`]).
+    unread_server: Option<StdoutUnread>,
+    /// The port of [`Lab::start_on_quiet_port`], reserved while the lab lives.
+    quiet_port: Option<testkit::procs::QuietPort>,
+    /// How soon after its reply a server must close: [`PROMPT_CLOSE`], or [`REPLY_TIMEOUT`]
+    /// for the steps that check serving, not promptness ([`Lab::be_patient`]).
+    prompt_close: Duration,
+}
+
+/// Where the program's output stood at a moment ([`Lab::output_mark`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputMark {
+    starts: usize,
+    lines: usize,
+}
+
+/// A failure to start the program under test: the program's, or the checker's when the system
+/// failed (it could not run a program, make a pipe: an I/O error at the root of `error`).
+fn failed_start(error: anyhow::Error, problem: String) -> Failure {
+    match error.root_cause().downcast_ref::<std::io::Error>() {
+        Some(_) => Failure::of_checker(format!("{error:#}")),
+        None => Failure::new(problem),
+    }
 }
 
 impl Lab {
@@ -69,6 +96,10 @@ impl Lab {
             helpers: Vec::new(),
             client_output: Vec::new(),
             deaf_server: None,
+            starts: 0,
+            unread_server: None,
+            quiet_port: None,
+            prompt_close: PROMPT_CLOSE,
         }
     }
 
@@ -126,7 +157,7 @@ impl Lab {
         let dir =
             std::env::temp_dir().join(format!("exercise-check-{}-{number}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|error| {
-            Failure::new(format!("could not create {}: {error}", dir.display()))
+            Failure::of_checker(format!("could not create {}: {error}", dir.display()))
         })?;
         self.scratch = Some(dir.clone());
         Ok(dir)
@@ -154,13 +185,86 @@ impl Lab {
 
     /// Starts the server on `--port 0` (unless it runs already) and waits for its ready line.
     pub fn start(&mut self) -> StepResult {
-        if self.server.is_some() || self.deaf_server.is_some() {
+        if self.is_started() {
             return Ok(());
         }
         self.start_with_port("0")
     }
 
+    /// Starts the server (if it is not running) on a port outside the system's ephemeral
+    /// range ([`testkit::procs::quiet_port`]), so that it can be started again on that port
+    /// after [`Lab::restart_on_same_port`] whatever else runs at the same time.
+    pub fn start_on_quiet_port(&mut self) -> StepResult {
+        if self.is_started() {
+            return Ok(());
+        }
+        let quiet = testkit::procs::quiet_port(testkit::procs::Protocol::Tcp)
+            .map_err(|error| Failure::new(format!("could not choose a port: {error:#}")))?;
+        let port = quiet.port;
+        self.quiet_port = Some(quiet);
+        self.start_with_port(&port.to_string())
+    }
+
+    /// From now on, a server may take up to [`REPLY_TIMEOUT`] to close after its reply, not
+    /// [`PROMPT_CLOSE`]: for the steps that serve thousands of clients to check that the server
+    /// keeps serving (on a loaded machine, one close in thousands can come late).
+    pub fn be_patient(&mut self) {
+        self.prompt_close = REPLY_TIMEOUT;
+    }
+
+    /// Whether a server is running, however it was started.
+    fn is_started(&self) -> bool {
+        self.server.is_some() || self.deaf_server.is_some() || self.unread_server.is_some()
+    }
+
+    /// Starts the server on `--port 0`, with the environment variables `env`, and its stdout a
+    /// pipe that nobody reads after the ready line (a paused `less`, a terminal stopped with
+    /// Ctrl-S): after 64 KiB of lines, every write to it waits. A server must keep serving all
+    /// the same.
+    pub fn start_with_stdout_unread(&mut self, env: &[(&str, &str)]) -> StepResult {
+        let mut args = vec!["--port", "0"];
+        args.extend(self.server_args.iter().map(String::as_str));
+        self.unread_server = Some(StdoutUnread::start_with_env(&self.program, &args, env)?);
+        Ok(())
+    }
+
+    /// Reads the stdout of a server started with [`Lab::start_with_stdout_unread`] at last, up
+    /// to the line for which `wanted` is true.
+    pub fn read_unread_stdout_until(
+        &mut self,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Vec<String>, Failure> {
+        let unread = self
+            .unread_server
+            .as_mut()
+            .ok_or_else(|| Failure::new("the server was not started with its stdout unread"))?;
+        Ok(unread.read_until(wanted)?)
+    }
+
+    /// Starts the server on `--port 0` with at most `descriptors` file descriptors (`sh -c
+    /// 'ulimit -n N && exec ...'`): every connection takes one, and `accept` fails with "too
+    /// many open files" once they are used up.
+    pub fn start_with_descriptor_limit(&mut self, descriptors: u32) -> StepResult {
+        let program = self.program.to_string_lossy().into_owned();
+        let script = format!("ulimit -n {descriptors} && exec \"$0\" \"$@\"");
+        let mut args = vec!["-c", script.as_str(), program.as_str(), "--port", "0"];
+        args.extend(self.server_args.iter().map(String::as_str));
+        let server = Server::start_with_env(Path::new("sh"), &args, QUIET_PANICS)?;
+        self.server = Some(server);
+        Ok(())
+    }
+
+    /// The server's process id, if it is running.
+    pub fn server_id(&self) -> Option<u32> {
+        match (&self.server, &self.deaf_server, &self.unread_server) {
+            (Some(server), _, _) => Some(server.id()),
+            (None, _, Some(unread)) => Some(unread.id()),
+            _ => None,
+        }
+    }
+
     fn start_with_port(&mut self, port: &str) -> StepResult {
+        self.starts += 1;
         let mut args = vec!["--port", port];
         args.extend(self.server_args.iter().map(String::as_str));
         args.extend(self.extra_args.iter().map(String::as_str));
@@ -169,11 +273,13 @@ impl Lab {
                 self.server = Some(server);
                 Ok(())
             }
-            Err(error) => Err(Failure::new(format!(
-                "the program did not start as a server should: its first line must be \
-                 `listening on <ip>:<port>`.\n{error:#}"
-            ))
-            .with_reproduce(self.server_command(""))),
+            Err(error) => {
+                let problem = format!(
+                    "the program did not start as a server should: its first line must be \
+                     `listening on <ip>:<port>`.\n{error:#}"
+                );
+                Err(failed_start(error, problem).with_reproduce(self.server_command("")))
+            }
         }
     }
 
@@ -184,10 +290,11 @@ impl Lab {
 
     /// The address the server announced.
     pub fn address(&self) -> Result<SocketAddr, Failure> {
-        match (&self.server, &self.deaf_server) {
-            (Some(server), _) => Ok(server.address),
-            (None, Some(deaf)) => Ok(deaf.address),
-            (None, None) => Err(Failure::new("the checker has not started the server")),
+        match (&self.server, &self.deaf_server, &self.unread_server) {
+            (Some(server), _, _) => Ok(server.address),
+            (None, Some(deaf), _) => Ok(deaf.address),
+            (None, None, Some(unread)) => Ok(unread.address),
+            (None, None, None) => Err(Failure::new("the checker has not started the server")),
         }
     }
 
@@ -204,9 +311,13 @@ impl Lab {
     /// Starts the server on `--port 0` and closes its stdout right after the ready line, as
     /// `server | head -1` does: from then on every line it prints fails.
     pub fn start_with_stdout_closed(&mut self) -> StepResult {
+        self.starts += 1;
         let mut args = vec!["--port", "0"];
         args.extend(self.server_args.iter().map(String::as_str));
-        let deaf = StdoutClosed::start(&self.program, &args)?;
+        let deaf = StdoutClosed::start(&self.program, &args).map_err(|error| {
+            let problem = format!("the program did not start as a server should: {error:#}");
+            failed_start(error, problem)
+        })?;
         self.deaf_server = Some(deaf);
         Ok(())
     }
@@ -225,12 +336,27 @@ impl Lab {
         self.start()?;
         let address = self.address()?;
         let by_hand = format!("127.0.0.1 {}", self.default_port);
+        let prompt_close = self.prompt_close;
         Conn::connect_with(address, REPLY_TIMEOUT, by_hand)
+            .map(|mut conn| {
+                conn.set_prompt_close(prompt_close);
+                conn
+            })
             .map_err(|failure| self.stopped_or(failure))
     }
 
     /// Fails if the server has exited: a server must outlive any client.
     pub fn expect_running(&mut self) -> StepResult {
+        if let Some(unread) = self.unread_server.as_mut() {
+            return match unread.is_running() {
+                true => Ok(()),
+                false => Err(Failure::new(format!(
+                    "the server stopped while nobody read its stdout: a server must keep \
+                     serving when its output is not read. Its stderr:\n{}",
+                    unread.stderr()
+                ))),
+            };
+        }
         if let Some(deaf) = self.deaf_server.as_mut() {
             return match deaf.is_running() {
                 true => Ok(()),
@@ -305,6 +431,25 @@ impl Lab {
         }
     }
 
+    /// Where the program's output stands now: [`Lab::output_since`] then gives only what it
+    /// printed after (a failing step's report shows what the program printed during the step).
+    pub fn output_mark(&mut self) -> OutputMark {
+        OutputMark {
+            starts: self.starts,
+            lines: self.server_output().len(),
+        }
+    }
+
+    /// The lines the program printed since `mark` (a program started since then: all its
+    /// lines), and how many lines it had printed before, which are left out.
+    pub fn output_since(&mut self, mark: OutputMark) -> (Vec<String>, usize) {
+        let mut lines = self.server_output();
+        if self.starts == mark.starts {
+            lines.drain(..mark.lines.min(lines.len()));
+        }
+        (lines, mark.lines)
+    }
+
     /// Stops the server and removes the scratch folder.
     pub fn finish(&mut self) {
         if let Some(mut server) = self.server.take() {
@@ -313,6 +458,8 @@ impl Lab {
         if let Some(deaf) = self.deaf_server.take() {
             let _ = deaf.stop();
         }
+        // Dropping it kills the server.
+        self.unread_server = None;
         for mut helper in self.helpers.drain(..) {
             let _ = helper.kill();
         }
@@ -324,6 +471,7 @@ impl Lab {
     /// Runs the program to its end with `args` (a client exercise), at most `limit`; a failure
     /// report shows what it printed ([`Lab::server_output`]).
     pub fn run_program(&mut self, args: &[&str], limit: Duration) -> Result<RunResult, Failure> {
+        self.starts += 1;
         let mut program =
             Running::start_with_limit(&self.program, args, QUIET_PANICS, OUTPUT_LIMIT)?;
         program.set_timeout(limit);

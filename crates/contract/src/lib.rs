@@ -109,6 +109,14 @@ pub const CASES: &[Case] = &[
         name: "serves a client after 1000 connections at once",
         run: flood,
     },
+    Case {
+        name: "serves 400 clients while nobody reads its stdout",
+        run: stdout_unread,
+    },
+    Case {
+        name: "pauses after accept fails for want of descriptors, then serves again",
+        run: descriptors_run_out,
+    },
 ];
 
 /// Runs `case` on `subject`: starts the server (on port 0, `--idle-timeout 1`), runs the case,
@@ -254,6 +262,148 @@ pub fn serves_after_a_flood(lab: &mut Lab, served: Served) -> StepResult {
             }
         }
     }
+}
+
+/// How many clients [`stdout_unread`] serves: each is a line or more in the log, and 400 are
+/// four times what fills the pipe (made 4 KiB, about 70 lines, by `testkit::procs::StdoutUnread`)
+/// and the 100 lines of queue the case gives netlesson's log ([`QUEUE_LINES`]). (It was 2000
+/// with a 64 KiB pipe: 16 s of `cargo test` for the same proof.)
+const CLIENTS_WITH_STDOUT_UNREAD: usize = 400;
+
+/// The log's queue in [`stdout_unread`] (`NETLESSON_LOG_QUEUE_LINES`): small, so that lines are
+/// dropped after a few hundred clients, and the note that says so is checked.
+const QUEUE_LINES: &str = "100";
+
+/// The server's stdout is a pipe that nobody reads after the ready line (a paused `less`, a
+/// terminal stopped with Ctrl-S): it must serve 400 clients one after another all the same
+/// (logging that waits for the pipe stops it: chat-server used to freeze after 422 joins,
+/// threaded-server after 817 clients), then, once the pipe is read, say how many log lines it
+/// dropped.
+fn stdout_unread(subject: &Subject, lab: &mut Lab) -> StepResult {
+    lab.start_with_stdout_unread(&[("NETLESSON_LOG_QUEUE_LINES", QUEUE_LINES)])?;
+    // Whether it serves is the point, not how promptly it closes each of 400 connections.
+    lab.be_patient();
+    for number in 1..=CLIENTS_WITH_STDOUT_UNREAD {
+        (subject.served)(lab).map_err(|failure| Failure {
+            problem: format!(
+                "client {number} of {CLIENTS_WITH_STDOUT_UNREAD} was not served while nobody \
+                 read the server's stdout: logging must never hold up serving.\n{}",
+                failure.problem
+            ),
+            ..failure
+        })?;
+    }
+    lab.expect_running()?;
+    lab.read_unread_stdout_until(|line| {
+        line.ends_with(" log lines dropped: stdout is not being read")
+    })
+    .map_err(|failure| Failure {
+        problem: format!(
+            "once its stdout was read again, the server did not say how many log lines it \
+             dropped (`N log lines dropped: stdout is not being read`).\n{}",
+            failure.problem
+        ),
+        ..failure
+    })?;
+    Ok(())
+}
+
+/// The server's file descriptor limit in [`descriptors_run_out`].
+const DESCRIPTORS: u32 = 64;
+
+/// How many connections [`descriptors_run_out`] holds open at once: more than the limit.
+const HELD: usize = 100;
+
+/// The most bursts of failed accepts a second may see (each ends when a client leaves at its
+/// idle timeout); a server that does not pause prints hundreds of thousands of lines.
+const MOST_BURSTS: usize = 10;
+
+/// Under `ulimit -n 64`, 100 connections come at once and stay: a server that serves many
+/// clients at once runs out of descriptors, and `accept` fails. It must pause between tries and
+/// say so once per burst (chat-server used to try again at once: 800,000 lines in 3 s and a
+/// busy core), then serve again when the clients have left. A one-at-a-time server never runs
+/// out, and must simply serve again.
+fn descriptors_run_out(subject: &Subject, lab: &mut Lab) -> StepResult {
+    lab.start_with_descriptor_limit(DESCRIPTORS)?;
+    lab.be_patient();
+    let address = lab.address()?;
+    let mut held = Vec::with_capacity(HELD);
+    for _ in 0..HELD {
+        held.push(start_connecting(address)?);
+    }
+    // A measurement window, not a wait for readiness: what does the server do for a second
+    // while it cannot accept?
+    let id = lab.server_id();
+    let cpu_before = id.and_then(testkit::procs::cpu_time);
+    std::thread::sleep(Duration::from_secs(1));
+    let cpu = id
+        .and_then(testkit::procs::cpu_time)
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
+    // Once per burst: a burst ends when a descriptor comes back (a client dropped at its idle
+    // timeout, say), with `accepting again after ...`; then the next may begin.
+    let failed_accepts = count_lines(lab, "accept failed: ");
+    let accepting_again = count_lines(lab, "accepting again after ");
+    if failed_accepts > accepting_again + 1 || failed_accepts > MOST_BURSTS {
+        return Err(Failure::new(format!(
+            "out of descriptors (ulimit -n {DESCRIPTORS}, {HELD} connections), the server printed \
+             `accept failed` {failed_accepts} times in a second, and `accepting again` \
+             {accepting_again} times: it must pause between tries, and say so once per burst"
+        )));
+    }
+    if let Some(cpu) = cpu.filter(|cpu| *cpu > Duration::from_millis(300)) {
+        return Err(Failure::new(format!(
+            "out of descriptors, the server used {} ms of processor time in a second: it must \
+             pause between tries instead of spinning",
+            cpu.as_millis()
+        )));
+    }
+    drop(held);
+    let recovery = Instant::now() + Duration::from_secs(10);
+    loop {
+        lab.expect_running()?;
+        match (subject.served)(lab) {
+            Ok(()) => break,
+            Err(_) if Instant::now() < recovery => std::thread::sleep(Duration::from_millis(100)),
+            Err(failure) => {
+                return Err(Failure {
+                    problem: format!(
+                        "after {HELD} connections under ulimit -n {DESCRIPTORS} had left, no \
+                         client was served for 10 s.\n{}",
+                        failure.problem
+                    ),
+                    ..failure
+                });
+            }
+        }
+    }
+    // Every burst ends with `accepting again after ...`, said at the next accept that works:
+    // poll for it, with a client now and then (a burst can begin after the client above was
+    // served, while the server takes in the last of the 100: it ends with the next client).
+    let said_again = Instant::now() + Duration::from_secs(10);
+    loop {
+        let failed = count_lines(lab, "accept failed: ");
+        let again = count_lines(lab, "accepting again after ");
+        if again == failed {
+            return Ok(());
+        }
+        let _ = (subject.served)(lab);
+        if Instant::now() > said_again {
+            return Err(Failure::new(format!(
+                "the server said `accept failed` {failed} times and `accepting again after ...` \
+                 {again} times: each burst of failures must end with the second"
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// How many of the server's lines so far start with `prefix`.
+fn count_lines(lab: &mut Lab, prefix: &str) -> usize {
+    lab.server_output()
+        .iter()
+        .filter(|line| line.starts_with(prefix))
+        .count()
 }
 
 fn start_connecting(address: SocketAddr) -> Result<socket2::Socket, Failure> {

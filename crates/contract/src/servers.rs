@@ -324,10 +324,25 @@ port: 0,
     needs_out_dir: false,
     threaded: true,
     served: chat,
-    on_close_at_once: &[&["client {client}: closed the connection without sending a name"]],
+    on_close_at_once: &[
+        &["client {client}: closed the connection without sending a name"],
+        // The welcome, sent to a client that had closed, drew a reset from its system, which
+        // the reader met before the end of the stream (seen once in 40 runs on a loaded
+        // machine).
+        &["client {client}: did not send a name: connection reset by the peer"],
+    ],
     on_reset: (
         b"ali",
-        &[&["client {client}: did not send a name: connection reset by the peer"]],
+        &[
+            &["client {client}: did not send a name: connection reset by the peer"],
+            // The writer thread, sending the welcome, met the reset first and shut the
+            // connection down to wake the reader, which then read the end of the stream (seen
+            // once in 20 runs on a loaded machine).
+            &[
+                "client {client}: did not send a name: the connection closed before the \"\\n\" \
+                 that ends a message (3 bytes without it)",
+            ],
+        ],
     ),
     on_silence: &[&[
         "client {client}: did not send a name: nothing arrived for 1 s (--idle-timeout)",

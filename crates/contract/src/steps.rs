@@ -54,6 +54,9 @@ pub fn silent_client_dropped_with(lab: &mut Lab, mut silent: Conn, served: Serve
 /// The server is killed while a client is connected and started again at once on the same
 /// port: it must bind the port at once (SO_REUSEADDR) and serve.
 pub fn restarts_at_once(lab: &mut Lab, served: Served) -> StepResult {
+    // Not an ephemeral port: another program's connection could take it while the server is
+    // down, and the restart would fail through no fault of the server's.
+    lab.start_on_quiet_port()?;
     served(lab)?;
     // A client still connected when the server dies leaves the server's side of that
     // connection closing (FIN_WAIT, then TIME_WAIT) on the server's port.

@@ -3,7 +3,7 @@
 //! the connection and the folder's real path, then closes the connection gently.
 
 use std::io::Read;
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use netlesson::server::{report_client, set_timeouts};
 use netlesson::show::explain_io;
-use netlesson::{Traced, log, trace};
+use netlesson::{Traced, log};
 
 /// The lesson's site, from the course's root folder: what `--root` serves unless told otherwise.
 const SHIPPED_SITE: &str = "crates/11-http/site";
@@ -78,7 +78,7 @@ fn listen_and_serve(
     log!("serving the files in {}", root.display());
     let root = Arc::new(root);
     loop {
-        let (client, peer) = accept(&listener);
+        let (client, peer) = netlesson::server::accept(&listener);
         log!("accepted connection from {peer}");
         let (root, idle) = (Arc::clone(&root), options.idle_timeout);
         let started = thread::Builder::new().spawn(move || {
@@ -129,22 +129,6 @@ fn close_gently(connection: &Traced<TcpStream>) {
         }
         if !matches!(rest.read(&mut dropped), Ok(1..)) {
             return;
-        }
-    }
-}
-
-/// The next connection; after a failed accept (usually: no file descriptors left), a pause.
-fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {
-    loop {
-        match listener.accept() {
-            Ok((client, peer)) => {
-                trace!("accept() -> {peer}");
-                return (client, peer);
-            }
-            Err(error) => {
-                log!("accept failed: {}", explain_io(&error));
-                thread::sleep(Duration::from_millis(100));
-            }
         }
     }
 }

@@ -7,7 +7,9 @@ use crate::show::explain_io;
 use crate::{ClientOptions, Error, Traced, trace};
 
 /// Connects to the server at `--host` and `port`, waiting at most `--timeout`, and sets that
-/// timeout for every later read and write too (Python's `settimeout(5)` does both).
+/// timeout for every later write and for each whole reply (Python's `settimeout(5)` is per
+/// call; here a server that trickles its reply a byte at a time cannot keep the client
+/// waiting longer than `--timeout` either: see [`Traced::client`]).
 ///
 /// `server` is the program that should be listening, e.g. `"echo-server"`: when nothing
 /// listens, the error says `connection refused (is echo-server running?)`.
@@ -40,7 +42,8 @@ pub fn connect(
     let mut last_error = None;
     for address in addresses {
         match connect_one(address, options.timeout, server) {
-            Ok(stream) => return Ok(Traced::new(stream)),
+            // Each whole reply within --timeout, not each read (see `Traced::client`).
+            Ok(stream) => return Ok(Traced::client(stream, options.timeout)),
             Err(error) => last_error = Some(error),
         }
     }

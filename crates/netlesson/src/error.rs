@@ -98,7 +98,7 @@ pub enum Error {
     },
 
     /// Any other socket call failed (`getsockname`, ...).
-    #[error("{call} failed: {source}")]
+    #[error("{call} failed: {}", crate::show::explain_io(source))]
     Io {
         /// The call that failed, e.g. `set_read_timeout`.
         call: &'static str,
@@ -151,14 +151,22 @@ fn explain_connect(
              --host 0.0.0.0)"
         ),
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => format!(
-            "no answer within {} (is the address right? is {server} running there? \
-             a firewall may be dropping the packets)",
+            "no answer within {} (is the address right? is {server} running there, and not \
+             too busy to take one more connection? a firewall may be dropping the packets)",
             crate::show::seconds(timeout)
         ),
         io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => {
-            format!("{error} (check the --host address and your network)")
+            format!(
+                "{} (check the --host address and your network)",
+                crate::show::explain_io(error)
+            )
         }
-        _ => error.to_string(),
+        // A server that accepts and resets at once: the reset can come before connect returns.
+        io::ErrorKind::ConnectionReset => format!(
+            "connection reset by the server as soon as it was made (is {server} the program \
+             listening there? it may be full or refusing clients)"
+        ),
+        _ => crate::show::explain_io(error),
     }
 }
 

@@ -12,8 +12,12 @@
 //! - [`serve`]: the accept loop that serves clients one after another and never lets one bad
 //!   client stop the server, or hold it longer than `--client-deadline`
 //!   ([`server::Deadline`]).
-//! - [`log!`]: a server's `println!`, which keeps the server going when nobody reads its output.
-//! - [`connect`]: a client connection with a timeout, whose errors tell a student what to do.
+//! - [`log!`]: a server's `println!`, which never waits for whoever reads its output (a queue
+//!   and one writer thread), nor stops the server when nobody does.
+//! - [`server::accept`]: every server's accept, which pauses after a failure instead of
+//!   spinning.
+//! - [`connect`]: a client connection with a timeout, and a deadline for each whole reply,
+//!   whose errors tell a student what to do.
 //! - [`Traced`] and [`trace!`]: with `--trace`, every socket call and its result on stderr
 //!   (for a `UdpSocket` too: `recvfrom`, `sendto`, ...).
 //! - [`framing`]: whole messages out of a byte stream: `send_all`, `recv_exact`,

@@ -110,7 +110,8 @@ pub struct ClientOptions {
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
 
-    /// Seconds to wait for the connection and for each reply before giving up
+    /// Seconds to wait for the connection, and for each whole reply (from the first byte
+    /// waited for to the last, however slowly it trickles in), before giving up
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_seconds)]
     pub timeout: Duration,
 

@@ -101,6 +101,13 @@ fn as_io_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a i
 
 /// A receive that timed out says how long nothing arrived; other errors are explained as usual.
 fn explain_timed_out(error: &io::Error, limit: Option<Limit>) -> String {
+    // A reply that came too slowly says so itself (see `Traced::client`).
+    if let Some(too_slow) = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<crate::trace::ReplyTooSlow>())
+    {
+        return too_slow.to_string();
+    }
     match (error.kind(), limit) {
         (io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut, Some(limit)) => format!(
             "nothing arrived for {} ({})",
@@ -124,6 +131,8 @@ fn explain_timed_out(error: &io::Error, limit: Option<Limit>) -> String {
 /// assert_eq!(failed, ExitCode::FAILURE); // and stderr says: error: no reply
 /// ```
 pub fn finish(result: anyhow::Result<()>, limit: Option<Limit>) -> ExitCode {
+    // A server's last log lines may still wait for the log's writer thread.
+    crate::log::flush();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

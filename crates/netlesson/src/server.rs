@@ -5,7 +5,7 @@ use std::io;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -96,23 +96,15 @@ fn print_ready_line(address: io::Result<SocketAddr>) -> Result<SocketAddr, Error
 /// `--client-deadline` bounds how long one client may hold the server in all (see [`Deadline`]).
 ///
 /// The `Traced` stream prints each `recv` and `send` when `--trace` is on.
-/// Returns only if `--once` is set or accepting fails for good.
+/// A failed `accept` is retried after a pause (see [`accept`]).
+/// Returns only if `--once` is set.
 pub fn serve(
     listener: &TcpListener,
     options: &ServerOptions,
     mut handle: impl FnMut(&mut Traced<TcpStream>, SocketAddr) -> anyhow::Result<()>,
 ) -> Result<(), Error> {
     loop {
-        let (client, peer) = match listener.accept() {
-            Ok(accepted) => accepted,
-            Err(error) => {
-                // Rare (e.g. the process ran out of file descriptors). A production server would
-                // back off briefly here; we report it and keep listening.
-                log!("accept failed: {}", explain_io(&error));
-                continue;
-            }
-        };
-        trace!("accept() -> {peer}");
+        let (client, peer) = accept(listener);
         log!("accepted connection from {peer}");
         let deadline = Deadline::start(&client, options.client_deadline);
         let result = serve_one(client, peer, options.idle_timeout, &mut handle);
@@ -121,6 +113,103 @@ pub fn serve(
             return Ok(());
         }
     }
+}
+
+/// How long [`accept`] waits before it tries again after a failed `accept`.
+pub const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+
+/// Waits for the next client and returns its connection and address: every server's accept
+/// loop calls this, so that all of them treat a failed `accept` the same way.
+///
+/// `accept` fails when the process has used up its file descriptors (`too many open files`:
+/// every connection is one, and `ulimit -n` caps them), or the system its memory. Trying again
+/// at once fails again, as fast as the processor can go: a loop that logs each failure writes a
+/// million lines in 3 s and keeps a core busy (measured with chat-server under `ulimit -n 64`).
+/// So after a failure this pauses [`ACCEPT_PAUSE`] before each new try, which gives clients
+/// time to leave and give descriptors back, and says so once per burst of failures, not once
+/// per failure:
+///
+/// ```text
+/// accept failed: too many open files (...); trying again every 100 ms until it works
+/// accepting again after 31 failed tries (3.1 s)
+/// ```
+///
+/// (The connection that could not be accepted waits in the listen queue meanwhile, and is
+/// accepted as soon as a descriptor is free.) Production servers do the same, and also stop
+/// accepting below a cap of their own, before the system's limit is reached.
+pub fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {
+    let mut failures = AcceptFailures::default();
+    loop {
+        match listener.accept() {
+            Ok((client, peer)) => {
+                failures.succeeded(peer);
+                return (client, peer);
+            }
+            Err(error) => {
+                failures.failed(&error);
+                thread::sleep(ACCEPT_PAUSE);
+            }
+        }
+    }
+}
+
+/// A burst of failed accepts, for the servers that cannot sleep in [`accept`] (an event loop
+/// serves every client from the thread that accepts; a tokio task sleeps with tokio): they
+/// pause [`ACCEPT_PAUSE`] their own way, and say what [`accept`] says, once per burst.
+///
+/// ```
+/// let mut failures = netlesson::server::AcceptFailures::default();
+/// let error = std::io::Error::from_raw_os_error(24); // EMFILE: too many open files
+/// failures.failed(&error); // prints `accept failed: ...; trying again every 100 ms ...`
+/// failures.failed(&error); // prints nothing: the same burst
+/// let peer = "127.0.0.1:50000".parse().expect("an address");
+/// failures.succeeded(peer); // prints `accepting again after 2 failed tries (0.0 s)`
+/// ```
+#[derive(Debug, Default)]
+pub struct AcceptFailures {
+    /// How many tries have failed in a row.
+    failed: u64,
+    /// When the first of them failed.
+    since: Option<Instant>,
+}
+
+impl AcceptFailures {
+    /// Records a failed `accept`: the first of a burst is said, with what the server does.
+    pub fn failed(&mut self, error: &io::Error) {
+        trace!("accept() -> error: {}", explain_io(error));
+        if self.failed == 0 {
+            log!(
+                "accept failed: {}; trying again every {} until it works",
+                explain_io(error),
+                seconds(ACCEPT_PAUSE)
+            );
+            self.since = Some(Instant::now());
+        }
+        self.failed += 1;
+    }
+
+    /// Records an `accept` that worked (of `peer`): it ends a burst, if there was one, with
+    /// `accepting again after N failed tries (X s)`.
+    pub fn succeeded(&mut self, peer: SocketAddr) {
+        trace!("accept() -> {peer}");
+        if self.failed > 0 {
+            let tries = match self.failed {
+                1 => "1 failed try".to_string(),
+                many => format!("{many} failed tries"),
+            };
+            let lasted = self.since.map(|since| since.elapsed()).unwrap_or_default();
+            log!(
+                "accepting again after {tries} ({})",
+                seconds_rounded(lasted)
+            );
+        }
+        *self = AcceptFailures::default();
+    }
+}
+
+/// A duration to a tenth of a second, for people: `3.1 s`.
+fn seconds_rounded(duration: Duration) -> String {
+    format!("{:.1} s", duration.as_secs_f64())
 }
 
 /// Serves one client with `handle`; the connection closes when `client` is dropped, on return.

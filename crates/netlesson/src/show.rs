@@ -4,6 +4,7 @@
 //! This is the bottom layer of `netlesson`: it uses nothing else from the crate, and trace
 //! lines, error messages and server logs all format through it, so they say things the same way.
 
+use std::borrow::Cow;
 use std::io;
 use std::time::Duration;
 
@@ -89,6 +90,10 @@ pub fn seconds(duration: Duration) -> String {
 /// assert_eq!(netlesson::show::explain_io(&reset), "connection reset by the peer");
 /// let refused = Error::from(ErrorKind::ConnectionRefused);
 /// assert_eq!(netlesson::show::explain_io(&refused), "connection refused");
+/// // Any other error keeps the system's words, without "(os error N)":
+/// let unreachable = Error::from_raw_os_error(101);
+/// # #[cfg(target_os = "linux")]
+/// assert_eq!(netlesson::show::explain_io(&unreachable), "network is unreachable");
 /// ```
 pub fn explain_io(error: &io::Error) -> String {
     match error.kind() {
@@ -99,6 +104,74 @@ pub fn explain_io(error: &io::Error) -> String {
         io::ErrorKind::ConnectionAborted => "connection aborted".into(),
         io::ErrorKind::BrokenPipe => "the peer has closed the connection (broken pipe)".into(),
         io::ErrorKind::UnexpectedEof => "the peer closed the connection too early".into(),
-        _ => error.to_string(),
+        io::ErrorKind::NotConnected => "the connection is gone (not connected)".into(),
+        _ if is_out_of_descriptors(error) => "too many open files (this process has used up \
+            its file descriptors, one per connection: `ulimit -n` shows the limit)"
+            .into(),
+        _ => without_error_number(error),
     }
+}
+
+/// Whether `error` is EMFILE or ENFILE: the process (or the whole system) has as many files
+/// and sockets open as it may.
+fn is_out_of_descriptors(error: &io::Error) -> bool {
+    // The numbers are the same on Linux and macOS; std has no stable kind for them yet.
+    const ENFILE: i32 = 23;
+    const EMFILE: i32 = 24;
+    cfg!(unix) && matches!(error.raw_os_error(), Some(ENFILE | EMFILE))
+}
+
+/// The operating system's own words, without the error number and starting in lower case,
+/// like the rest of a line: "Network is unreachable (os error 101)" becomes
+/// "network is unreachable".
+fn without_error_number(error: &io::Error) -> String {
+    let text = error.to_string();
+    let words = match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => &text[..at],
+        _ => &text,
+    };
+    let mut letters = words.chars();
+    match letters.next() {
+        Some(first) => first.to_lowercase().chain(letters).collect(),
+        None => words.to_string(),
+    }
+}
+
+/// Text made safe to show on someone else's terminal: every control character is replaced by
+/// a visible escape (`\r`, `\t`, `\x1b`, `\x00`, `\x7f`, `\u{9b}`), the rest is kept as it is.
+///
+/// A terminal obeys control characters: `\r` moves back to the start of the line (the text
+/// after it overwrites what was shown: `fake\r[alice] hi` looks like a line from alice), ESC
+/// starts commands that clear the screen (`\x1b[2J`), set the window's title, or worse on old
+/// terminals. Text from one person relayed to another must not carry them.
+///
+/// ```
+/// use netlesson::show::escape_controls;
+///
+/// assert_eq!(escape_controls("hello, world"), "hello, world"); // nothing to change
+/// assert_eq!(escape_controls("fake\r[alice] spoof"), r"fake\r[alice] spoof");
+/// assert_eq!(escape_controls("\x1b[2J\0\x7f\t"), r"\x1b[2J\x00\x7f\t");
+/// assert_eq!(escape_controls("caf\u{e9} \u{9b}"), r"café \u{9b}");
+/// ```
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for character in text.chars() {
+        match character {
+            '\r' => escaped.push_str("\\r"),
+            '\n' => escaped.push_str("\\n"),
+            '\t' => escaped.push_str("\\t"),
+            control if control.is_ascii_control() => {
+                escaped.push_str(&format!("\\x{:02x}", u32::from(control)));
+            }
+            // C1 controls (U+0080 to U+009F): some terminals obey them as they obey ESC.
+            control if control.is_control() => {
+                escaped.push_str(&format!("\\u{{{:x}}}", u32::from(control)));
+            }
+            other => escaped.push(other),
+        }
+    }
+    Cow::Owned(escaped)
 }

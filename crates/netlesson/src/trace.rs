@@ -18,8 +18,10 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
-use crate::show::{count, explain_io, show_bytes};
+use crate::show::{count, explain_io, seconds, show_bytes};
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
 
@@ -41,6 +43,12 @@ pub fn write_line(line: fmt::Arguments<'_>) {
     // The whole line in one write: stderr is unbuffered, and one write per line keeps lines
     // from different threads (or from a server and a client sharing a terminal) whole.
     let text = format!("trace: {line}\n");
+    // In a server that logs, through the log's writer: trace lines and log lines then stay in
+    // the order they happened, and a full stderr cannot stop the server either.
+    if crate::log::is_started() {
+        crate::log::write_trace(text);
+        return;
+    }
     let _ = io::stderr().write_all(text.as_bytes());
 }
 
@@ -79,12 +87,17 @@ macro_rules! trace {
 #[derive(Debug)]
 pub struct Traced<S> {
     inner: S,
+    /// A client's `--timeout` for each whole reply (see [`Traced::client`]); `None` otherwise.
+    deadline: Option<ReplyDeadline<S>>,
 }
 
 impl<S> Traced<S> {
     /// Wraps `inner`; nothing is printed unless tracing is on.
     pub fn new(inner: S) -> Self {
-        Traced { inner }
+        Traced {
+            inner,
+            deadline: None,
+        }
     }
 
     /// The wrapped stream, e.g. to call `peer_addr` or `set_read_timeout` on it.
@@ -99,6 +112,68 @@ impl<S> Traced<S> {
 }
 
 impl Traced<std::net::TcpStream> {
+    /// Wraps a client's connection with a deadline for each whole reply: from the first read
+    /// after a write (or after connecting) until the reply is complete, at most `limit`, the
+    /// client's `--timeout`, however the reply arrives.
+    ///
+    /// Why: a socket's read timeout counts from the start of *each* read. A server that sends
+    /// one byte a second restarts it with every byte, and could keep a client waiting for
+    /// hours (a 1024-byte reply, 5 s per read: 85 minutes). So before each read, the time left
+    /// of `limit` becomes the read timeout; when it runs out after part of the reply came, the
+    /// read fails with [`ReplyTooSlow`] (`the whole reply did not arrive within 5 s
+    /// (--timeout)`); when nothing came at all, with the usual timeout (`nothing arrived for 5 s
+    /// (--timeout)`). Every write starts a new reply's clock.
+    /// [`netlesson::connect`](crate::connect) returns connections wrapped this way.
+    ///
+    /// ```
+    /// use std::io::{Read, Write};
+    /// use std::net::{TcpListener, TcpStream};
+    /// use std::time::{Duration, Instant};
+    /// use netlesson::Traced;
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0")?;
+    /// let mut client = Traced::client(TcpStream::connect(listener.local_addr()?)?, Duration::from_millis(300));
+    /// let (mut server, _) = listener.accept()?;
+    /// // The server trickles: a byte every 100 ms, never the whole reply.
+    /// let trickler = std::thread::spawn(move || {
+    ///     for _ in 0..10 {
+    ///         let _ = server.write_all(b"x");
+    ///         std::thread::sleep(Duration::from_millis(100));
+    ///     }
+    /// });
+    /// let started = Instant::now();
+    /// let mut reply = Vec::new();
+    /// let error = client.read_to_end(&mut reply).unwrap_err();
+    /// assert!(started.elapsed() < Duration::from_millis(900), "the deadline is for the whole reply");
+    /// assert_eq!(error.to_string(), "the whole reply did not arrive within 300 ms (--timeout)");
+    /// # trickler.join().ok();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn client(stream: std::net::TcpStream, limit: Duration) -> Self {
+        Traced {
+            inner: stream,
+            deadline: Some(ReplyDeadline {
+                arm: |stream: &std::net::TcpStream, left| stream.set_read_timeout(left),
+                clock: Mutex::new(ReplyClock {
+                    limit: Some(limit),
+                    ..ReplyClock::default()
+                }),
+            }),
+        }
+    }
+
+    /// Changes the deadline for each whole reply (see [`Traced::client`]); `None` waits for
+    /// ever, e.g. for a chat, where silence is normal. The next reply's clock starts afresh.
+    pub fn set_reply_deadline(&self, limit: Option<Duration>) -> io::Result<()> {
+        if let Some(deadline) = &self.deadline {
+            *deadline.lock() = ReplyClock {
+                limit,
+                ..ReplyClock::default()
+            };
+        }
+        self.inner.set_read_timeout(limit)
+    }
+
     /// Closes one direction of the connection (`shutdown(SHUT_WR)` for [`std::net::Shutdown::Write`]):
     /// the peer's next read returns 0 bytes, while data can still flow the other way.
     pub fn shutdown(&self, how: std::net::Shutdown) -> io::Result<()> {
@@ -229,14 +304,120 @@ fn datagram(data: &[u8]) -> String {
     }
 }
 
+/// A client's deadline for each whole reply: see [`Traced::client`].
+struct ReplyDeadline<S> {
+    /// Sets the read timeout of the wrapped stream.
+    arm: fn(&S, Option<Duration>) -> io::Result<()>,
+    /// Behind a lock: a connection may be read through `&Traced` by one thread while another
+    /// writes to it.
+    clock: Mutex<ReplyClock>,
+}
+
+impl<S> fmt::Debug for ReplyDeadline<S> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("ReplyDeadline")
+            .field("clock", &self.clock)
+            .finish()
+    }
+}
+
+/// Where the current reply stands.
+#[derive(Debug, Default, Clone, Copy)]
+struct ReplyClock {
+    /// The deadline for a whole reply; `None`: no deadline.
+    limit: Option<Duration>,
+    /// When the first read of the current reply began.
+    since: Option<Instant>,
+    /// Bytes of the current reply received so far.
+    received: usize,
+}
+
+impl<S> ReplyDeadline<S> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ReplyClock> {
+        self.clock.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Before a read: arms what is left of the reply's time as the read timeout.
+    fn before_read(&self, inner: &S) -> io::Result<()> {
+        let mut clock = self.lock();
+        let Some(limit) = clock.limit else {
+            return Ok(());
+        };
+        let since = *clock.since.get_or_insert_with(Instant::now);
+        let left = limit.saturating_sub(since.elapsed());
+        if left.is_zero() {
+            return Err(ReplyTooSlow::error(limit, clock.received));
+        }
+        (self.arm)(inner, Some(left))
+    }
+
+    /// After a read: counts what came; a timeout after part of the reply is [`ReplyTooSlow`].
+    fn after_read(&self, result: io::Result<usize>) -> io::Result<usize> {
+        let mut clock = self.lock();
+        let Some(limit) = clock.limit else {
+            return result;
+        };
+        match &result {
+            Ok(count) => clock.received += count,
+            Err(error) if is_timeout(error) && clock.received > 0 => {
+                return Err(ReplyTooSlow::error(limit, clock.received));
+            }
+            Err(_) => {}
+        }
+        result
+    }
+
+    /// After a write: what we read next is the answer to it, a new reply.
+    fn after_write(&self) {
+        let mut clock = self.lock();
+        clock.since = None;
+        clock.received = 0;
+    }
+}
+
+fn is_timeout(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// A reply that had begun to arrive but was not complete when the client's `--timeout` ran
+/// out (see [`Traced::client`]). It travels inside an `io::Error` of kind `TimedOut`.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the whole reply did not arrive within {} (--timeout)",
+    seconds(*limit)
+)]
+pub struct ReplyTooSlow {
+    /// The deadline for a whole reply.
+    pub limit: Duration,
+    /// How many bytes of the reply had arrived.
+    pub received: usize,
+}
+
+impl ReplyTooSlow {
+    fn error(limit: Duration, received: usize) -> io::Error {
+        io::Error::new(io::ErrorKind::TimedOut, ReplyTooSlow { limit, received })
+    }
+}
+
 impl<S: Read> Read for Traced<S> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        traced_read(&mut self.inner, buffer)
+        let Some(deadline) = &self.deadline else {
+            return traced_read(&mut self.inner, buffer);
+        };
+        deadline.before_read(&self.inner)?;
+        deadline.after_read(traced_read(&mut self.inner, buffer))
     }
 }
 
 impl<S: Write> Write for Traced<S> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if let Some(deadline) = &self.deadline {
+            deadline.after_write();
+        }
         traced_write(&mut self.inner, data)
     }
 
@@ -274,7 +455,11 @@ where
     &'a S: Read,
 {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        traced_read(&mut &self.inner, buffer)
+        let Some(deadline) = &self.deadline else {
+            return traced_read(&mut &self.inner, buffer);
+        };
+        deadline.before_read(&self.inner)?;
+        deadline.after_read(traced_read(&mut &self.inner, buffer))
     }
 }
 
@@ -285,6 +470,9 @@ where
     &'a S: Write,
 {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if let Some(deadline) = &self.deadline {
+            deadline.after_write();
+        }
         traced_write(&mut &self.inner, data)
     }
 

@@ -5,9 +5,10 @@
 //! binaries where cargo puts them: next to the runner (`target/debug/`), or one level up from a
 //! test executable (`target/debug/deps/`).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use anyhow::{Context, Result, bail};
 
@@ -79,11 +80,22 @@ pub fn path(name: &str) -> Result<PathBuf> {
 /// Builds the binaries of `packages` (all of the workspace's default members if empty: every
 /// lesson, but not the students' exercises), with the profile this
 /// program was built with. Cargo's progress and errors go to stderr; its closing `Finished`
-/// line is left out so that an up-to-date build prints nothing.
+/// line is left out so that an up-to-date build prints nothing. A package built once is not
+/// built again by the same process.
 pub fn build(packages: &[&str]) -> Result<()> {
     // Everything is built already: don't start cargo again (many builds at once, as when the
-    // lessons check runs its outputs in parallel, would only queue on cargo's lock).
+    // lessons check runs its outputs in parallel, would only queue on cargo's lock; and a
+    // checker grading a class would wait for another copy's build).
     if BUILT.get().is_some_and(Result::is_ok) {
+        return Ok(());
+    }
+    let built_already = |built: &BTreeSet<String>| {
+        !packages.is_empty() && packages.iter().all(|package| built.contains(*package))
+    };
+    if PACKAGES_BUILT
+        .lock()
+        .is_ok_and(|built| built_already(&built))
+    {
         return Ok(());
     }
     let mut command = Command::new(cargo());
@@ -118,8 +130,14 @@ pub fn build(packages: &[&str]) -> Result<()> {
     if !status.success() {
         bail!("cargo build failed ({status}): see its messages above");
     }
+    if let Ok(mut built) = PACKAGES_BUILT.lock() {
+        built.extend(packages.iter().map(|package| package.to_string()));
+    }
     Ok(())
 }
+
+/// The packages [`build`] has built in this process.
+static PACKAGES_BUILT: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 
 /// Whether (and how) [`build_all_once`] built the whole workspace in this process.
 static BUILT: OnceLock<Result<(), String>> = OnceLock::new();

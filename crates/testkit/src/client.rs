@@ -51,6 +51,20 @@ pub struct Failure {
     /// the program under test (a client exercise's do), the checker's report puts the command
     /// that starts it as a server in front.
     pub reproduce: Vec<String>,
+    /// Whose failure it is: the program's (a step fails), or the checker's own (it could not
+    /// start a helper, a process, a temporary folder: a check stops and blames nobody).
+    pub blame: Blame,
+}
+
+/// Whose failure a [`Failure`] is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Blame {
+    /// The program under test did something wrong: the step fails.
+    #[default]
+    Program,
+    /// The machinery itself (the checker, the test) could not do its job: never the fault of
+    /// the program under test.
+    Checker,
 }
 
 impl Failure {
@@ -58,6 +72,16 @@ impl Failure {
     pub fn new(problem: impl Into<String>) -> Failure {
         Failure {
             problem: problem.into(),
+            ..Failure::default()
+        }
+    }
+
+    /// A failure of the machinery itself (it could not start a helper program, create a socket
+    /// or a folder, ...): a check stops, and it is not the program's fault.
+    pub fn of_checker(problem: impl Into<String>) -> Failure {
+        Failure {
+            problem: problem.into(),
+            blame: Blame::Checker,
             ..Failure::default()
         }
     }
@@ -76,9 +100,9 @@ impl Failure {
 }
 
 impl From<anyhow::Error> for Failure {
-    /// A failure of the machinery (it could not start a process, ...).
+    /// A failure of the machinery (it could not start a process, ...): [`Blame::Checker`].
     fn from(error: anyhow::Error) -> Failure {
-        Failure::new(format!("{error:#}"))
+        Failure::of_checker(format!("{error:#}"))
     }
 }
 
@@ -162,6 +186,9 @@ pub struct Conn {
     end: Option<End>,
     /// How long the last read waited in vain, if it did.
     quiet: Option<Duration>,
+    /// How soon after its reply the server must close ([`PROMPT_CLOSE`] unless told
+    /// otherwise: [`Conn::set_prompt_close`]).
+    prompt_close: Duration,
     /// `127.0.0.1 PORT`, for the `nc` commands that reproduce a failure.
     by_hand: String,
 }
@@ -204,8 +231,16 @@ impl Conn {
             consumed: 0,
             end: None,
             quiet: None,
+            prompt_close: PROMPT_CLOSE,
             by_hand,
         })
+    }
+
+    /// How soon after its reply the server must close, instead of [`PROMPT_CLOSE`]: longer for
+    /// steps that check that a server keeps serving thousands of clients, not how promptly it
+    /// closes each (on a loaded machine, one close in thousands can come late).
+    pub fn set_prompt_close(&mut self, limit: Duration) {
+        self.prompt_close = limit;
     }
 
     /// Our side's address: the one the server sees, and prints as the client's.
@@ -282,7 +317,7 @@ impl Conn {
     pub fn expect_then_close(&mut self, expected: &[u8]) -> StepResult {
         let start = self.consumed;
         self.expect(expected)?;
-        let deadline = Instant::now() + PROMPT_CLOSE;
+        let deadline = Instant::now() + self.prompt_close;
         let before = self.consumed;
         while self.received.len() == before && self.read_some(deadline, 0) {}
         if self.received.len() == before && self.end == Some(End::Closed) {
@@ -347,7 +382,7 @@ impl Conn {
                 return Err(self.mismatch(start, b"", "", &problem));
             }
             if self.received.len() > before {
-                deadline = deadline.min(Instant::now() + PROMPT_CLOSE);
+                deadline = deadline.min(Instant::now() + self.prompt_close);
             }
             if !more {
                 break;

@@ -559,6 +559,298 @@ impl Drop for StdoutClosed {
     }
 }
 
+/// Makes the pipe as small as the system allows (one page, 4 KiB, on Linux; 64 KiB is the
+/// default), so that a program that logs fills it after a few dozen lines instead of a
+/// thousand: a test of "nobody reads its stdout" then needs far fewer clients. Elsewhere, or
+/// if it fails, the pipe keeps its size.
+fn shrink_pipe(pipe: &std::io::PipeWriter) {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::pipe::fcntl_setpipe_size(pipe, 4096);
+    #[cfg(not(target_os = "linux"))]
+    let _ = pipe;
+}
+
+/// A server whose stdout is a pipe that nobody reads after the ready line, as when its output
+/// goes to `less` and the reader paused, or to a terminal stopped with Ctrl-S: the pipe holds
+/// 64 KiB, then every write to it waits. For checking that logging never blocks serving.
+/// [`StdoutUnread::read_until`] starts reading it at last (the pipe drains).
+#[derive(Debug)]
+pub struct StdoutUnread {
+    /// The address from the server's ready line.
+    pub address: SocketAddr,
+    name: String,
+    child: Child,
+    /// The pipe's reading end: kept open, unread, until `read_until`.
+    stdout: Option<BufReader<std::io::PipeReader>>,
+    /// Its lines, once `read_until` reads them.
+    lines: Option<Receiver<String>>,
+    stderr: Collected,
+}
+
+impl StdoutUnread {
+    /// Starts `program` with `args` (a program name found on the `PATH`, such as `sh`, works
+    /// too), reads its ready line (within [`STEP_TIMEOUT`]), and reads its stdout no more.
+    /// Its stderr is collected apart.
+    pub fn start(program: &Path, args: &[&str]) -> Result<StdoutUnread> {
+        StdoutUnread::start_with_env(program, args, &[])
+    }
+
+    /// [`StdoutUnread::start`] with extra environment variables.
+    pub fn start_with_env(
+        program: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<StdoutUnread> {
+        let name = display_name(program);
+        let (reader, writer) = std::io::pipe().context("could not create a pipe")?;
+        shrink_pipe(&writer);
+        let mut command = Command::new(program);
+        command
+            .args(args)
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(Stdio::piped());
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("could not start {}", program.display()))?;
+        drop(command); // our copy of the pipe's writing end
+        let (done, _) = mpsc::channel();
+        let (stderr, _) = contain::read_all(child.stderr.take(), done);
+        // Read the first line in a thread, so that waiting for it has a time limit.
+        let (sender, first_line) = mpsc::channel();
+        thread::spawn(move || {
+            let mut stdout = BufReader::new(reader);
+            let mut line = String::new();
+            let read = stdout.read_line(&mut line).map(|_| line);
+            let _ = sender.send((read, stdout));
+        });
+        let (line, stdout) = match first_line.recv_timeout(STEP_TIMEOUT) {
+            Ok((Ok(line), stdout)) => (line, stdout),
+            Ok((Err(error), _)) => {
+                let _ = child.kill();
+                bail!("could not read {name}'s stdout: {error}");
+            }
+            Err(_) => {
+                let _ = child.kill();
+                bail!("{name} printed no ready line within {STEP_TIMEOUT:?}");
+            }
+        };
+        let address = line
+            .trim_end()
+            .strip_prefix(READY_PREFIX)
+            .and_then(|address| address.parse().ok());
+        let Some(address) = address else {
+            let _ = child.kill();
+            bail!("{name}'s first line is not a ready line: {line:?}");
+        };
+        Ok(StdoutUnread {
+            address,
+            name,
+            child,
+            stdout: Some(stdout),
+            lines: None,
+            stderr,
+        })
+    }
+
+    /// The server's process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the server is still running (it has not exited, nor crashed).
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// What the server wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        contain::collected_text(&self.stderr)
+    }
+
+    /// Starts reading the server's stdout at last (the pipe drains, and the server writes
+    /// what it kept), and waits for a line for which `wanted` is true, at most [`STEP_TIMEOUT`]
+    /// after the last line that came. Returns the lines up to and including it.
+    pub fn read_until(&mut self, wanted: impl Fn(&str) -> bool) -> Result<Vec<String>> {
+        if let Some(stdout) = self.stdout.take() {
+            // Lines the first reader had buffered past the ready line come first.
+            let buffered = std::io::Cursor::new(stdout.buffer().to_vec());
+            let (lines, _) = contain::read_lines(
+                std::io::Read::chain(buffered, stdout.into_inner()),
+                contain::TEST_OUTPUT_LIMIT,
+            );
+            self.lines = Some(lines);
+        }
+        let lines = self.lines.as_ref().context("no stdout to read")?;
+        let mut seen = Vec::new();
+        loop {
+            match lines.recv_timeout(STEP_TIMEOUT) {
+                Ok(line) => {
+                    let found = wanted(&line);
+                    seen.push(line);
+                    if found {
+                        return Ok(seen);
+                    }
+                }
+                Err(_) => bail!(
+                    "{} printed no line as wanted within {STEP_TIMEOUT:?} ({} lines came; \
+                     the last ones: {:?})",
+                    self.name,
+                    seen.len(),
+                    &seen[seen.len().saturating_sub(5)..]
+                ),
+            }
+        }
+    }
+}
+
+impl Drop for StdoutUnread {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Starts `program` with `args` and its stdout a pipe that nobody reads ([`StdoutUnread`]),
+/// then serves `clients` clients one after another with `exchange` (each must succeed: its
+/// own reads need time limits), then reads the pipe at last and waits for the server's note
+/// `N log lines dropped: stdout is not being read`. Fails naming the first client that was
+/// not served, with what the server wrote to stderr. For the test "keeps serving when nobody
+/// reads its stdout" of every server.
+pub fn serves_with_stdout_unread(
+    program: &Path,
+    args: &[&str],
+    clients: usize,
+    exchange: impl Fn(SocketAddr) -> Result<()>,
+) -> Result<()> {
+    let mut server = StdoutUnread::start(program, args)?;
+    for number in 1..=clients {
+        if let Err(error) = exchange(server.address) {
+            bail!(
+                "{} did not serve client {number} of {clients} while nobody read its stdout: \
+                 {error:#}\nits stderr:\n{}",
+                server.name,
+                server.stderr()
+            );
+        }
+    }
+    if !server.is_running() {
+        bail!("{} stopped; its stderr:\n{}", server.name, server.stderr());
+    }
+    server
+        .read_until(|line| line.ends_with(" log lines dropped: stdout is not being read"))
+        .with_context(|| format!("{} never said how many log lines it dropped", server.name))?;
+    Ok(())
+}
+
+/// A free port on 127.0.0.1 (for TCP and UDP) *outside* the operating system's range of
+/// ephemeral ports, for a test that must start a server again on the same port.
+///
+/// Why: a server started on `--port 0` gets an ephemeral port, the kind the system also gives
+/// to every outgoing connection. Once the server is killed, another test's client (a flood of
+/// 1000 connections, say) may be given that very port for its side of a connection, and the
+/// restarted server then fails with "address already in use", through no fault of its own.
+/// No test asks the system for a port below the range. The port is picked from this process's
+/// id and a counter, checked by binding it for TCP and UDP, and stays *reserved* for the other
+/// protocol while the [`QuietPort`] lives: another test process looking for a quiet port finds
+/// it taken and picks another, so that nobody starts a server on it while ours is down.
+pub fn quiet_port(protocol: Protocol) -> Result<QuietPort> {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let (low, _) = ephemeral_range();
+    // From 10000 up to the ephemeral range: thousands of ports no test is given by the system,
+    // the lower half for TCP servers and the upper half for UDP servers, so that a search for
+    // one never binds, even for a moment, a port whose server of the other kind is restarting.
+    let half = u32::from(low).saturating_sub(10_000) / 2;
+    let first = match protocol {
+        Protocol::Tcp => 10_000,
+        Protocol::Udp => 10_000 + half,
+    };
+    let span = half.max(1);
+    for _ in 0..200 {
+        let turn = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let offset = (std::process::id().wrapping_mul(7919) + turn * 104_729) % span;
+        let Ok(port) = u16::try_from(first + offset) else {
+            continue;
+        };
+        // The reservation first: a port another test process has reserved fails here, and
+        // is never bound for the server's protocol, not even for a moment (its server may be
+        // restarting on it right now).
+        let reservation = match protocol {
+            Protocol::Tcp => std::net::UdpSocket::bind(("127.0.0.1", port)).map(Reservation::Udp),
+            Protocol::Udp => std::net::TcpListener::bind(("127.0.0.1", port)).map(Reservation::Tcp),
+        };
+        let Ok(reservation) = reservation else {
+            continue;
+        };
+        // Then whether the server's protocol is free there too (released at once).
+        let free = match protocol {
+            Protocol::Tcp => std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(),
+            Protocol::Udp => std::net::UdpSocket::bind(("127.0.0.1", port)).is_ok(),
+        };
+        if free {
+            return Ok(QuietPort {
+                port,
+                _reservation: reservation,
+            });
+        }
+    }
+    bail!("no free port below the ephemeral range ({low} and up)")
+}
+
+/// Which protocol the server on a [`quiet_port`] uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// A TCP server: the port stays reserved for UDP.
+    Tcp,
+    /// A UDP server: the port stays reserved for TCP.
+    Udp,
+}
+
+/// A port from [`quiet_port`], reserved (for the other protocol) while this value lives.
+#[derive(Debug)]
+pub struct QuietPort {
+    /// The port number.
+    pub port: u16,
+    _reservation: Reservation,
+}
+
+/// What holds a [`QuietPort`] for as long as it lives (the socket is only kept, never used).
+#[derive(Debug)]
+#[allow(
+    dead_code,
+    reason = "the sockets are held for as long as the reservation lives"
+)]
+enum Reservation {
+    Tcp(std::net::TcpListener),
+    Udp(std::net::UdpSocket),
+}
+
+/// The system's range of ephemeral ports: Linux says it in `/proc`; elsewhere, the range the
+/// IANA recommends (macOS and Windows use it).
+fn ephemeral_range() -> (u16, u16) {
+    let linux = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|text| {
+            let mut numbers = text.split_whitespace().map(|number| number.parse().ok());
+            Some((numbers.next()??, numbers.next()??))
+        });
+    linux.unwrap_or((49_152, 65_535))
+}
+
+/// The processor time process `id` has used so far (user and system), from `/proc` on Linux;
+/// `None` elsewhere.
+pub fn cpu_time(id: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{id}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel counts in clock ticks, 100 a second on every Linux of the last decades.
+    Some(Duration::from_millis(ticks * 10))
+}
+
 /// Reads lines until the ready line and returns its address. Trace lines (`trace: ...`) on
 /// stderr may come first and are skipped; anything else first is an error.
 fn wait_until_ready(process: &mut Running) -> Result<SocketAddr> {

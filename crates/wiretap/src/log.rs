@@ -12,12 +12,11 @@
 //! The time always has the form `+<milliseconds>ms` with one decimal, so that a script can
 //! parse it and the course's lesson checker can hide it (it changes from run to run).
 //! Each line is flushed at once, so that a test or a person watching sees it as it happens.
-//! When nobody reads the log any more (`wiretap ... | head -1`), wiretap says so once on
-//! stderr and goes on forwarding without it.
+//! Logging never holds up forwarding: when nobody reads the log for a while, lines are dropped
+//! and counted; when nobody reads it any more (`wiretap ... | head -1`), wiretap says so once
+//! on stderr and goes on forwarding without it.
 
 use std::fmt::Write as _;
-use std::io::{self, Write as _};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use netlesson::show::count;
@@ -26,34 +25,16 @@ use netlesson::show::show_bytes;
 /// How many bytes of each piece a hexdump shows (the text form, `show_bytes`, shows as many).
 const SHOWN_BYTES: usize = 64;
 
-/// Prints `text` (one line, or several for a hexdump) on stdout and flushes it.
+/// Prints `text` (one line, or several for a hexdump) on stdout.
 ///
-/// The lines go out in one locked write, so lines from other connections' threads never land
-/// in the middle of them. A failed write (nobody reads our output any more) never stops
-/// wiretap (`println!` would panic): the bytes must keep flowing even when nobody watches.
-/// The first failure is reported on stderr, the later ones are not.
+/// It goes through netlesson's log (`netlesson::log!`): the lines are queued for one writer
+/// thread, so they never land in the middle of another connection's lines, and forwarding
+/// never waits for whoever reads the log. When nobody reads it (a paused `less`, a full pipe),
+/// lines are dropped and counted, and wiretap says how many once the reader catches up; when
+/// nobody can read it any more (`| head -1`), wiretap says so once on stderr. The bytes keep
+/// flowing either way.
 pub fn line(text: &str) {
-    let mut stdout = io::stdout().lock();
-    if let Err(error) = writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
-        report_once(&error);
-    }
-}
-
-/// Says on stderr, the first time only, that the log cannot be written.
-fn report_once(error: &io::Error) {
-    static REPORTED: AtomicBool = AtomicBool::new(false);
-    if REPORTED.swap(true, Ordering::SeqCst) {
-        return;
-    }
-    let why = match error.kind() {
-        io::ErrorKind::BrokenPipe => "broken pipe: nobody reads it any more".to_string(),
-        _ => netlesson::show::explain_io(error),
-    };
-    // Not eprintln!, which panics when stderr is closed too.
-    let _ = writeln!(
-        io::stderr(),
-        "wiretap: could not write the log to stdout ({why}); forwarding goes on without it"
-    );
+    netlesson::log!("{text}");
 }
 
 /// The time since `start`, as the log shows it: `+0.8ms`, `+1520.3ms`.

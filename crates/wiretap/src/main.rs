@@ -81,8 +81,14 @@ impl Common {
     }
 }
 
+/// How many log lines may wait for whoever reads the log (see `log.rs`): about 5 MB of lines,
+/// so that a reader a little slower than the bytes loses none, and one who stops reading
+/// (a paused `less`) never holds up the bytes.
+const LOG_QUEUE_LINES: usize = 50_000;
+
 fn main() -> ExitCode {
     let options = Options::parse();
+    netlesson::log::set_queue_lines(LOG_QUEUE_LINES);
     let result = match &options.protocol {
         Protocol::Tcp(tcp) => tcp::run(tcp),
         Protocol::Udp(udp) => udp::run(udp),

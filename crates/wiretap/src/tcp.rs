@@ -13,8 +13,9 @@
 //!
 //! Each connection has a thread (two while both directions flow), so many clients are served
 //! at once, and one broken connection never stops the others. So that clients cannot tie up
-//! threads for ever, a connection on which nothing moves for `--idle-timeout` is closed, and
-//! a client beyond `--max-connections` open at once is refused.
+//! threads for ever, every phase of a connection is bounded: the connect to the server by
+//! `--connect-timeout` (and `--idle-timeout`), then a connection on which nothing moves for
+//! `--idle-timeout` is closed; a client beyond `--max-connections` open at once is refused.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -31,9 +32,6 @@ use crate::{Common, as_typed, either, is_timeout, log};
 
 /// How many connections the operating system may queue while wiretap starts the last one.
 const BACKLOG: i32 = 128;
-
-/// How long wiretap waits for the server to accept a connection.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The most bytes one read takes (and one `--coalesce-ms` write gathers).
 const BUFFER_SIZE: usize = 64 * 1024;
@@ -73,9 +71,16 @@ pub struct Options {
     #[arg(long)]
     pub once: bool,
 
-    /// Seconds after which a connection on which nothing moved either way is closed
+    /// Seconds after which a connection on which nothing moved either way is closed (the wait
+    /// for the server to take the connection counts too: see --connect-timeout)
     #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = netlesson::parse_seconds)]
     pub idle_timeout: Duration,
+
+    /// Seconds to wait for the server to take each connection (at most --idle-timeout): a
+    /// server that is not there, or busy with one client at a time and its queue full, does
+    /// not answer at all, and the client is then reset
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = netlesson::parse_seconds)]
+    pub connect_timeout: Duration,
 
     /// The most connections forwarded at once; a client beyond them is refused (reset)
     #[arg(long, value_name = "N", default_value_t = 100,
@@ -84,6 +89,12 @@ pub struct Options {
 }
 
 impl Options {
+    /// How long to wait for the server to take a connection: `--connect-timeout`, but never
+    /// longer than `--idle-timeout`, since nothing moves while we wait.
+    fn connect_wait(&self) -> Duration {
+        self.connect_timeout.min(self.idle_timeout)
+    }
+
     /// `--delay` (or `--delay-ms`): zero when neither was given.
     fn delay(&self) -> Duration {
         either(self.delay, self.delay_ms)
@@ -127,15 +138,9 @@ fn accept_loop(listener: &TcpListener, options: &Options) -> Result<()> {
     // How many connections are being forwarded right now (each thread counts itself out).
     let open = Arc::new(AtomicUsize::new(0));
     for number in 1.. {
-        let (client, peer) = match listener.accept() {
-            Ok(accepted) => accepted,
-            Err(error) => {
-                log::line(&format!("accept failed: {}", explain(&error)));
-                // E.g. out of file descriptors: give the other connections time to end.
-                thread::sleep(Duration::from_millis(100));
-                continue;
-            }
-        };
+        // After a failed accept (out of file descriptors, say), this pauses and tries again,
+        // saying so once, as every server of the course does.
+        let (client, peer) = netlesson::server::accept(listener);
         let max = options.max_connections as usize;
         if open.load(Ordering::SeqCst) >= max {
             log::line(&format!(
@@ -249,13 +254,16 @@ fn forward_connection(
 ) {
     let start = Instant::now();
     let to = options.common.to;
-    let server = match TcpStream::connect_timeout(&to, CONNECT_TIMEOUT) {
+    // The first phase of the connection: the client waits while we connect, so this wait is
+    // bounded too (a one-at-a-time server with a full queue never answers our SYN).
+    let wait = options.connect_wait();
+    let server = match TcpStream::connect_timeout(&to, wait) {
         Ok(server) => server,
         Err(source) => {
             let error = netlesson::Error::Connect {
                 address: to,
                 server: "the server".into(),
-                timeout: CONNECT_TIMEOUT,
+                timeout: wait,
                 source,
             };
             log::line(&format!(

@@ -71,9 +71,16 @@ pub struct Options {
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
 
-    /// Seconds without a datagram from or to a client after which wiretap forgets it
+    /// Seconds without a datagram from or to a client after which wiretap forgets it (and
+    /// closes the socket it opened for it)
     #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = netlesson::parse_seconds)]
     pub idle_timeout: Duration,
+
+    /// The most clients forwarded at once (each takes a socket and a thread until it has been
+    /// idle for --idle-timeout); a datagram from one more client is dropped, and logged
+    #[arg(long, value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_clients: u32,
 }
 
 fn parse_probability(text: &str) -> Result<f64, String> {
@@ -309,13 +316,28 @@ fn receive_from_clients(proxy: &Arc<Proxy>) {
 // ANCHOR_END: clients
 
 /// The mapping of `client`, made on its first datagram (with its thread for the replies).
-/// Marks it active, so it does not expire now.
+/// Marks it active, so it does not expire now. `None` when it cannot be made: `--max-clients`
+/// are mapped already, or the system has no socket or thread for it (said in the log).
 fn mapping_for(proxy: &Arc<Proxy>, client: SocketAddr) -> Option<Arc<Mapping>> {
     let mut mappings = lock(&proxy.mappings);
     if let Some(mapping) = mappings.get(&client) {
         *lock(&mapping.last_active) = Instant::now();
         return Some(mapping.clone());
     }
+    // ANCHOR: cap
+    // A socket and a thread for each client: without a cap, enough source addresses (one
+    // sender can forge them) use up the descriptors, and every later client is lost.
+    let max = proxy.options.max_clients as usize;
+    if mappings.len() >= max {
+        drop(mappings);
+        log::line(&format!(
+            "refused: client {client}: already {} forwarded, the limit (--max-clients); \
+             datagram dropped",
+            count(max, "client")
+        ));
+        return None;
+    }
+    // ANCHOR_END: cap
     let number = proxy.last_number.fetch_add(1, Ordering::SeqCst) + 1;
     let mapping = match Mapping::open(proxy, number, client) {
         Ok(mapping) => Arc::new(mapping),
@@ -328,16 +350,30 @@ fn mapping_for(proxy: &Arc<Proxy>, client: SocketAddr) -> Option<Arc<Mapping>> {
             return None;
         }
     };
-    mappings.insert(client, mapping.clone());
-    let (proxy, replies) = (proxy.clone(), mapping.clone());
+    let (replies_proxy, replies) = (proxy.clone(), mapping.clone());
     let spawned = thread::Builder::new()
         .name(format!("client {number}"))
-        .spawn(move || receive_from_server(&proxy, &replies));
+        .spawn(move || receive_from_server(&replies_proxy, &replies));
     if let Err(error) = spawned {
+        // Without its thread the mapping would never expire: forget it now (its socket
+        // closes with it).
+        drop(mappings);
         log::line(&format!(
-            "#{number} failed: could not start a thread: {error}"
+            "#{number} failed: could not start a thread: {}",
+            explain(&error)
         ));
+        return None;
     }
+    mappings.insert(client, mapping.clone());
+    drop(mappings);
+    log::line(&format!(
+        "#{number} open: client {client}, server {} (wiretap's side {})",
+        proxy.options.common.to,
+        mapping
+            .upstream
+            .local_addr()
+            .map_or_else(|_| "?".to_string(), |address| address.to_string())
+    ));
     Some(mapping)
 }
 
@@ -354,10 +390,6 @@ impl Mapping {
         .map_err(io::Error::other)?;
         let upstream = UdpSocket::bind(any)?;
         upstream.connect(to)?;
-        let wiretap_side = upstream.local_addr()?;
-        log::line(&format!(
-            "#{number} open: client {client}, server {to} (wiretap's side {wiretap_side})"
-        ));
         let lane = |direction: Direction| {
             Mutex::new(Lane {
                 received: 0,
@@ -522,6 +554,7 @@ fn receive_from_server(proxy: &Arc<Proxy>, mapping: &Arc<Mapping>) {
 
 /// Forgets `mapping` if nothing went either way for `--idle-timeout`. Checked under the lock
 /// of the mappings, so a datagram arriving from the client right now is never lost with it.
+/// The caller, the mapping's thread, then ends, and the mapping's socket is closed with it.
 fn expire_if_idle(proxy: &Proxy, mapping: &Mapping) -> bool {
     let mut mappings = lock(&proxy.mappings);
     let idle = lock(&mapping.last_active).elapsed();
@@ -529,6 +562,7 @@ fn expire_if_idle(proxy: &Proxy, mapping: &Mapping) -> bool {
         return false;
     }
     mappings.remove(&mapping.client);
+    drop(mappings);
     let received = |direction| lock(mapping.lane(direction)).received as usize;
     log::line(&format!(
         "#{} closed {} (idle for {}; client sent {}, server sent {})",

@@ -4,5 +4,6 @@
 //! once per file.
 
 mod common;
+mod holding;
 mod tcp;
 mod udp;

@@ -203,10 +203,25 @@ fn chunk_with_delay_makes_each_piece_arrive_in_its_own_read() {
     let mut client = Conn::connect(wiretap.address).expect("connect");
     client.send(b"Hello").expect("send");
     client.half_close().expect("half-close");
-    assert_eq!(next_read(&reads).expect("read 1"), b"He");
-    assert_eq!(next_read(&reads).expect("read 2"), b"ll");
-    assert_eq!(next_read(&reads).expect("read 3"), b"o");
-    assert_eq!(next_read(&reads).expect("end"), b"");
+    // Each read is whole pieces: "He", "ll", "o". (A server thread that was not scheduled
+    // for 50 ms, on a loaded machine, reads two pieces at once, "Hell": still no piece cut.)
+    let mut pieces = Vec::new();
+    loop {
+        let read = next_read(&reads).expect("a read");
+        if read.is_empty() {
+            break;
+        }
+        pieces.push(read);
+    }
+    assert_eq!(pieces.concat(), b"Hello");
+    let mut at = 0;
+    for piece in &pieces {
+        at += piece.len();
+        assert!(
+            at % 2 == 0 || at == 5,
+            "a read ended inside a piece: {pieces:?}"
+        );
+    }
     assert!(started.elapsed() >= Duration::from_millis(150));
     wiretap.next_line().expect("open");
     for piece in [r#"2 bytes "He""#, r#"2 bytes "ll""#, r#"1 byte "o""#] {
@@ -659,13 +674,13 @@ fn two_hundred_silent_clients_do_not_hold_threads_for_ever() {
         }
     }
     assert!(most_open <= 100, "{most_open} connections open at once");
-    // Every connection has ended: only the thread that accepts is left, once the threads that
-    // printed their last line have finished.
+    // Every connection has ended: only the thread that accepts and the log's writer are left,
+    // once the threads that printed their last line have finished.
     let deadline = Instant::now() + STEP_TIMEOUT;
-    while threads_of(wiretap.id()) > 1 && Instant::now() < deadline {
+    while threads_of(wiretap.id()) > 2 && Instant::now() < deadline {
         thread::sleep(Duration::from_millis(10));
     }
-    assert_eq!(threads_of(wiretap.id()), 1);
+    assert_eq!(threads_of(wiretap.id()), 2);
     drop(clients);
 }
 
@@ -719,11 +734,7 @@ fn forwarding_goes_on_when_nobody_reads_the_log_and_stderr_says_so_once() {
     drop(client);
     let _ = shell.wait();
     let rest = reader.join().expect("the stderr reader");
-    assert_eq!(
-        note,
-        "wiretap: could not write the log to stdout (broken pipe: nobody reads it any more); \
-         forwarding goes on without it\n"
-    );
+    assert_eq!(note, format!("{}\n", netlesson::log::STDOUT_CLOSED_NOTE));
     assert_eq!(rest, "", "the note should come once");
 }
 

@@ -68,7 +68,7 @@ fn receive_until_closed(server: &mut impl Read) -> Result<Vec<u8>> {
             .read(&mut buffer)
             .with_context(|| match reply.len() {
                 0 => "no time from the server".to_string(),
-                got => format!("the server sent {got} bytes, then nothing more, and did not close"),
+                got => format!("the server sent {got} bytes, but did not close the connection"),
             })?;
         // 0 bytes: the server has closed the connection, so the reply is complete.
         if received == 0 {

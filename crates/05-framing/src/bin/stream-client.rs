@@ -150,7 +150,8 @@ fn send_once(server: &mut Traced<TcpStream>, text: &str) -> Result<()> {
 
 /// Waits up to `pause` for the server to close the connection; true if it did.
 fn server_closed_within(server: &mut Traced<TcpStream>, pause: Duration) -> Result<bool> {
-    server.get_ref().set_read_timeout(Some(pause))?;
+    // The close is the reply we wait for now: it must come within `pause`.
+    server.set_reply_deadline(Some(pause))?;
     let mut buffer = [0u8; 1024];
     loop {
         match server.read(&mut buffer) {

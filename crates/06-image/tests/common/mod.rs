@@ -14,18 +14,25 @@ use testkit::procs::Server;
 pub const SERVER: &str = env!("CARGO_BIN_EXE_image-server");
 pub const CLIENT: &str = env!("CARGO_BIN_EXE_image-client");
 
-/// A fresh folder under the system's temporary folder, removed when dropped.
+/// A fresh folder of its own under the system's temporary folder, removed when dropped.
 pub struct TempFolder {
     pub path: PathBuf,
+    /// `tempfile` gives it a unique name, so that no other test (nor another run of the
+    /// tests at the same time) ever shares it, and removes it at the end.
+    _dir: tempfile::TempDir,
 }
 
 impl TempFolder {
-    /// A folder named after the test, so that tests running in parallel never share one.
+    /// A folder whose name starts with the test's, for whoever looks in the temporary folder.
     pub fn new(test: &str) -> TempFolder {
-        let path = std::env::temp_dir().join(format!("lesson-image-{test}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).expect("create a temporary folder");
-        TempFolder { path }
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("lesson-image-{test}-"))
+            .tempdir()
+            .expect("create a temporary folder");
+        TempFolder {
+            path: dir.path().to_path_buf(),
+            _dir: dir,
+        }
     }
 
     pub fn arg(&self) -> &str {
@@ -39,12 +46,6 @@ impl TempFolder {
 
     pub fn read(&self, name: &str) -> Vec<u8> {
         fs::read(self.path.join(name)).unwrap_or_else(|error| panic!("read {name}: {error}"))
-    }
-}
-
-impl Drop for TempFolder {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
     }
 }
 

@@ -4,8 +4,8 @@
 //! The main thread only accepts connections. Each accepted client gets a thread of its own,
 //! which answers its request lines (`UPPER`, `REVERSE`, `STATS`, `QUIT`: see `src/lib.rs`)
 //! until it leaves or goes quiet for `--idle-timeout`. A slow or silent client holds only its
-//! own thread. `--max-clients` caps how many are served at once: the next one is told
-//! `ERR server full` and closed. `STATS` answers from numbers that every thread shares.
+//! own thread, and one place under `--max-clients`, the cap on clients served at once: the next
+//! one is told `ERR server full` and closed. `STATS` answers from numbers that every thread shares.
 //!
 //! Run it with `cargo run --bin threaded-server`, then `nc 127.0.0.1 12002` in a second
 //! terminal, or `cargo run --bin load-client`. The walkthrough is `lessons/08-many-clients.md`.
@@ -15,13 +15,12 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
-use lesson_concurrency::{Counts, SharedOptions, lock, serve_client};
+use lesson_concurrency::{Counts, Limits, SharedOptions, lock, serve_client};
+use netlesson::log;
 use netlesson::show::explain_io;
-use netlesson::{log, trace};
 
 /// threaded-server's port (lesson 8 is beyond the tutorials: the course chose it).
 const PORT: u16 = 12002;
@@ -63,32 +62,25 @@ fn run(options: &Options) -> Result<()> {
     // The numbers STATS reports: one copy for the whole server, shared by every thread.
     let counts = Arc::new(Mutex::new(Counts::default()));
     loop {
-        let (client, peer) = match listener.accept() {
-            Ok(accepted) => accepted,
-            Err(error) => {
-                log!("accept failed: {}", explain_io(&error));
-                // Usually out of file descriptors: waiting a little lets clients leave first.
-                thread::sleep(Duration::from_millis(100));
-                continue;
-            }
-        };
-        trace!("accept() -> {peer}");
+        // After a failed accept (out of file descriptors, usually), this pauses and tries
+        // again: clients leave meanwhile and give descriptors back.
+        let (client, peer) = netlesson::server::accept(&listener);
         if !admit(&counts, options.max_clients) {
             refuse(client, peer, options.max_clients);
             continue;
         }
         log!("accepted connection from {peer}");
-        start_thread(client, peer, &counts, options.server.idle_timeout);
+        start_thread(client, peer, &counts, options.server.limits());
     }
 }
 // ANCHOR_END: run
 
 // ANCHOR: start_thread
 /// Serves `client` on a new thread of its own, and returns at once.
-fn start_thread(client: TcpStream, peer: SocketAddr, counts: &Arc<Mutex<Counts>>, idle: Duration) {
+fn start_thread(client: TcpStream, peer: SocketAddr, counts: &Arc<Mutex<Counts>>, limits: Limits) {
     // One more owner of the numbers, for the new thread: `move` hands it over, with `client`.
     let shared = Arc::clone(counts);
-    let started = thread::Builder::new().spawn(move || serve_client(client, peer, &shared, idle));
+    let started = thread::Builder::new().spawn(move || serve_client(client, peer, &shared, limits));
     // `thread::spawn` would panic when the system cannot start one more thread (too many
     // threads, no memory); `Builder::spawn` says so instead, and the server carries on.
     if let Err(error) = started {

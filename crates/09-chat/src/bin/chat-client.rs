@@ -22,6 +22,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use netlesson::framing::{read_until_delimiter, send_all};
+use netlesson::show::escape_controls;
 use netlesson::{ClientOptions, Limit, Traced};
 
 /// chat-server's port.
@@ -59,7 +60,7 @@ fn run(options: &Options) -> Result<()> {
     let server = netlesson::connect(&options.client, options.port, "chat-server")?;
     // In a chat, silence is normal: wait for the next line as long as it takes. (Sends keep
     // their --timeout: a server that stops reading is an error.)
-    server.get_ref().set_read_timeout(None)?;
+    server.set_reply_deadline(None)?;
     let server = Arc::new(server);
 
     if let Some(name) = &options.name {
@@ -128,8 +129,9 @@ fn print_arrivals(server: &Traced<TcpStream>) -> Result<()> {
     while let Some(line) = read_until_delimiter(&mut lines, b"\n", MAX_LINE)
         .context("could not receive from the server")?
     {
-        // Show any bytes, even those that are not UTF-8 text.
-        println!("{}", String::from_utf8_lossy(&line));
+        // Show any bytes, even those that are not UTF-8 text, and control characters escaped
+        // (`\x1b` rather than an order to your terminal), whatever server sent them.
+        println!("{}", escape_controls(&String::from_utf8_lossy(&line)));
     }
     Ok(())
 }

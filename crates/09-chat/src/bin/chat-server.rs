@@ -14,7 +14,7 @@
 //! `nc 127.0.0.1 7777`) in two or three more terminals. The walkthrough is `lessons/09-chat.md`.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
@@ -26,8 +26,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::Parser;
 use netlesson::framing::{FrameError, read_until_delimiter, send_all};
 use netlesson::server::{report_client, set_timeouts};
-use netlesson::show::{explain_io, show_bytes};
-use netlesson::{Limit, ServerOptions, Traced, describe, log, trace};
+use netlesson::show::{escape_controls, explain_io, show_bytes};
+use netlesson::{Limit, ServerOptions, Traced, describe, log};
 
 /// chat-server's port (Protohackers leaves the port to you; 7777 is the course's).
 const PORT: u16 = 7777;
@@ -115,7 +115,8 @@ fn run(options: &Options) -> Result<()> {
     let connected = Arc::new(AtomicUsize::new(0));
     let limits = Limits::of(options);
     loop {
-        let (client, peer) = accept(&listener);
+        // Pauses after a failed accept instead of spinning (out of file descriptors, say).
+        let (client, peer) = netlesson::server::accept(&listener);
         if connected.fetch_add(1, Ordering::SeqCst) >= options.max_clients {
             connected.fetch_sub(1, Ordering::SeqCst);
             turn_away(client, peer, options.max_clients);
@@ -145,20 +146,6 @@ fn run(options: &Options) -> Result<()> {
     }
 }
 // ANCHOR_END: run
-
-/// Waits for the next client. A failed accept (rare: the process is out of file descriptors,
-/// say) is logged, and we wait for the next one; a production server would pause a moment.
-fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {
-    loop {
-        match listener.accept() {
-            Ok((client, peer)) => {
-                trace!("accept() -> {peer}");
-                return (client, peer);
-            }
-            Err(error) => log!("accept failed: {}", explain_io(&error)),
-        }
-    }
-}
 
 /// Tells a client that came in over --max-clients that the server is full, and closes.
 fn turn_away(client: TcpStream, peer: SocketAddr, max_clients: usize) {
@@ -229,8 +216,11 @@ fn talk(
     // Our own queue is empty: this never waits.
     let _ = outgoing.send(Arc::from(WELCOME));
 
-    let joined = read_name(&mut lines)
-        .and_then(|name| lock(room).join(name, peer, outgoing.clone(), Arc::clone(connection)));
+    let joined = read_name(&mut lines).and_then(|name| {
+        in_room(room, |room| {
+            room.join(name, peer, outgoing.clone(), Arc::clone(connection))
+        })
+    });
     let id = match joined {
         Ok(id) => id,
         Err(problem) => {
@@ -245,7 +235,7 @@ fn talk(
     if let Err(problem) = &relayed {
         tell(&outgoing, problem, limits);
     }
-    let was_in_the_room = lock(room).leave(id);
+    let was_in_the_room = in_room(room, |room| room.leave(id));
     match was_in_the_room {
         true => relayed.map(|()| Ending::Left),
         false => Ok(Ending::Dropped),
@@ -279,7 +269,10 @@ fn relay(lines: &mut impl BufRead, id: MemberId, room: &Mutex<Room>) -> Result<(
         let Ok(text) = String::from_utf8(line) else {
             bail!("sent a line that is not UTF-8 text");
         };
-        if !lock(room).say(id, &text) {
+        // The others' terminals would obey control characters (`\r` to overwrite a line, ESC
+        // to clear the screen): they see them escaped, as `\r` and `\x1b`, instead.
+        let text = escape_controls(&text);
+        if !in_room(room, |room| room.say(id, &text)) {
             return Ok(()); // dropped: nobody hears this client any more
         }
     }
@@ -337,6 +330,10 @@ struct Room {
     next_id: u64,
     /// `--queue`, for the line that says why a member was dropped.
     queue: usize,
+    /// Log lines about the room's changes, printed by [`in_room`] once the lock is released.
+    notes: Vec<String>,
+    /// Connections of dropped members, shut down by [`in_room`] after the notes are printed.
+    to_shut: Vec<Arc<Traced<TcpStream>>>,
 }
 
 /// A member of the room.
@@ -356,6 +353,8 @@ impl Room {
             members: Vec::new(),
             next_id: 1,
             queue,
+            notes: Vec::new(),
+            to_shut: Vec::new(),
         }
     }
 
@@ -374,10 +373,10 @@ impl Room {
         }
         let id = MemberId(self.next_id);
         self.next_id += 1;
-        log!(
+        self.notes.push(format!(
             "{name} joined from {peer} ({} in the room)",
             self.members.len() + 1
-        );
+        ));
 
         // The newcomer's queue holds at most the welcome line: there is room (--queue >= 2).
         let _ = outgoing.try_send(Arc::from(self.presence_line()));
@@ -446,26 +445,28 @@ impl Room {
         let Some(member) = self.remove(id) else {
             return false;
         };
-        log!("{} left ({} in the room)", member.name, self.members.len());
+        let in_the_room = self.members.len();
+        self.notes
+            .push(format!("{} left ({in_the_room} in the room)", member.name));
         self.broadcast(&format!("* {} has left the room\n", member.name), None);
         true
     }
 
-    /// Takes out member `id`, which is not reading: shuts its connection down (which wakes its
-    /// two threads) and tells the others that it left.
+    /// Takes out member `id`, which is not reading, and tells the others that it left. Its
+    /// connection will be shut down (which wakes its two threads) once the lock is released.
     fn drop_member(&mut self, id: MemberId) {
         // Telling the others may drop another member, which may have been this one.
         let Some(member) = self.remove(id) else {
             return;
         };
-        let _ = member.connection.shutdown(Shutdown::Both);
-        log!(
+        self.to_shut.push(Arc::clone(&member.connection));
+        self.notes.push(format!(
             "{} dropped: not reading, {} lines wait in its queue (--queue {}) ({} in the room)",
             member.name,
             self.queue,
             self.queue,
             self.members.len()
-        );
+        ));
         self.broadcast(&format!("* {} has left the room\n", member.name), None);
     }
     // ANCHOR_END: leave
@@ -476,6 +477,29 @@ impl Room {
         Some(self.members.remove(index))
     }
 }
+
+// ANCHOR: in_room
+/// Changes the room under its lock, then, once the lock is released, prints what the change
+/// noted and shuts down the connections of members it dropped. Printing can be slow (stdout may
+/// be a terminal or a pipe that nobody reads), and while one thread holds the room's lock,
+/// every other client's thread waits for it: a lock is held for the change, nothing more.
+fn in_room<T>(room: &Mutex<Room>, change: impl FnOnce(&mut Room) -> T) -> T {
+    let (result, notes, to_shut) = {
+        let mut room = lock(room);
+        let result = change(&mut room);
+        let notes = std::mem::take(&mut room.notes);
+        (result, notes, std::mem::take(&mut room.to_shut))
+    }; // <- the lock is released here
+    for note in notes {
+        log!("{note}");
+    }
+    // After the note that says why: the dropped member's own thread then says it closed.
+    for connection in to_shut {
+        let _ = connection.shutdown(Shutdown::Both);
+    }
+    result
+}
+// ANCHOR_END: in_room
 
 /// Locks the room. If a thread panicked while it held the lock, the lock is "poisoned"; every
 /// change to the room is one push or one remove, so the room is still whole, and we carry on

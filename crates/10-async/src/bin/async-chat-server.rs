@@ -24,8 +24,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Parser;
 use netlesson::framing::FrameError;
-use netlesson::show::{explain_io, show_bytes};
-use netlesson::{Limit, ServerOptions, describe, log, trace};
+use netlesson::server::{ACCEPT_PAUSE, AcceptFailures};
+use netlesson::show::{escape_controls, show_bytes};
+use netlesson::{Limit, ServerOptions, describe, log};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
@@ -146,15 +147,16 @@ async fn run(options: &Options) -> Result<()> {
 
 /// Waits for the next client; a failed accept is logged, and we try again a moment later.
 async fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {
+    let mut failures = AcceptFailures::default();
     loop {
         match listener.accept().await {
             Ok((client, peer)) => {
-                trace!("accept() -> {peer}");
+                failures.succeeded(peer);
                 return (client, peer);
             }
             Err(error) => {
-                log!("accept failed: {}", explain_io(&error));
-                tokio::time::sleep(Duration::from_millis(100)).await;
+                failures.failed(&error);
+                tokio::time::sleep(ACCEPT_PAUSE).await;
             }
         }
     }
@@ -282,6 +284,7 @@ async fn relay(
                 let Ok(text) = String::from_utf8(line) else {
                     bail!("sent a line that is not UTF-8 text");
                 };
+                let text = escape_controls(&text); // as lesson 9: shown, not obeyed
                 in_room(room, |room| room.say(id, &text)).await;
             }
             // The room dropped this member (it does not read): stop reading at once. The

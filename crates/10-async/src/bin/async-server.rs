@@ -27,6 +27,7 @@ use lesson_async::{
     After, BACKLOG, Counts, MAX_LINE, Request, SharedOptions, answer, next_request, trace_recv,
 };
 use netlesson::framing::FrameError;
+use netlesson::server::{ACCEPT_PAUSE, AcceptFailures};
 use netlesson::show::explain_io;
 use netlesson::{log, trace};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -83,18 +84,19 @@ async fn run(options: &Options) -> Result<()> {
     // other runtimes, so tokio asks for what threads ask for, an Arc and a lock.
     let counts = Arc::new(Mutex::new(Counts::default()));
     let idle = options.server.idle_timeout;
+    let mut failures = AcceptFailures::default();
     loop {
         let (client, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
             Err(error) => {
-                log!("accept failed: {}", explain_io(&error));
+                failures.failed(&error);
                 // Usually out of file descriptors. A *tokio* sleep: this task waits, the
                 // thread goes on serving every other client.
-                tokio::time::sleep(Duration::from_millis(100)).await;
+                tokio::time::sleep(ACCEPT_PAUSE).await;
                 continue;
             }
         };
-        trace!("accept() -> {peer}");
+        failures.succeeded(peer);
         if !lock(&counts).admit(options.server.max_clients) {
             refuse(client, peer, options.server.max_clients);
             continue;

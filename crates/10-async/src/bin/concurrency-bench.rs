@@ -87,14 +87,24 @@ fn contenders() -> Result<Vec<Contender>> {
     };
     let many = usize::MAX;
     let mut list = vec![
-        rust("one at a time", "pool-server", &["--workers", "1"], 1000)?,
+        rust(
+            "one at a time",
+            "pool-server",
+            &["--workers", "1", "--max-waiting", "100000"],
+            1000,
+        )?,
         rust(
             "thread per client",
             "threaded-server",
             &["--max-clients", "100000"],
             many,
         )?,
-        rust("pool of 4", "pool-server", &["--workers", "4"], 1000)?,
+        rust(
+            "pool of 4",
+            "pool-server",
+            &["--workers", "4", "--max-waiting", "100000"],
+            1000,
+        )?,
         rust(
             "poll-server",
             "poll-server",

@@ -26,6 +26,7 @@ use lesson_async::{
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
 use netlesson::framing::FrameError;
+use netlesson::server::{ACCEPT_PAUSE, AcceptFailures};
 use netlesson::show::explain_io;
 use netlesson::{log, trace};
 
@@ -41,9 +42,6 @@ const READ_SIZE: usize = 4096;
 /// A client that sends requests but does not read the replies: once this many bytes of
 /// replies wait for it, we stop reading its requests until it reads (backpressure).
 const MAX_WAITING_REPLIES: usize = 64 * 1024;
-
-/// How long to stop accepting after `accept` failed (usually: out of file descriptors).
-const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 
 /// Lesson 10's event loop: one thread serves every client of lesson 8's protocol.
 #[derive(Parser)]
@@ -114,6 +112,8 @@ struct Server {
     max_clients: u64,
     /// Set when `accept` failed: do not try again before then.
     accept_paused_until: Option<Instant>,
+    /// The failed accepts of this burst, said once (as every server says them).
+    accept_failures: AcceptFailures,
 }
 
 impl Server {
@@ -132,6 +132,7 @@ impl Server {
             idle_timeout: options.idle_timeout,
             max_clients: options.max_clients,
             accept_paused_until: None,
+            accept_failures: AcceptFailures::default(),
         })
     }
 
@@ -154,6 +155,7 @@ impl Server {
                 }
             }
             self.drop_idle_clients(Instant::now());
+            self.accept_after_a_pause(Instant::now());
         }
     }
     // ANCHOR_END: event_loop
@@ -182,12 +184,12 @@ impl Server {
         loop {
             match self.listener.accept() {
                 Ok((socket, peer)) => {
-                    trace!("accept() -> {peer}");
+                    self.accept_failures.succeeded(peer);
                     self.admit(socket, peer);
                 }
                 Err(error) if error.kind() == ErrorKind::WouldBlock => return,
                 Err(error) => {
-                    log!("accept failed: {}", explain_io(&error));
+                    self.accept_failures.failed(&error);
                     // Usually out of file descriptors: let clients leave first. (Sleeping here
                     // would stop every client; the loop wakes up for it instead.)
                     self.accept_paused_until = Some(Instant::now() + ACCEPT_PAUSE);
@@ -197,6 +199,14 @@ impl Server {
         }
     }
     // ANCHOR_END: accept_all
+
+    /// Tries to accept again once a pause after a failed `accept` is over: the clients that
+    /// waited meanwhile bring no new event (`mio` reports readiness when it changes).
+    fn accept_after_a_pause(&mut self, now: Instant) {
+        if self.accept_paused_until.is_some_and(|until| now >= until) {
+            self.accept_all();
+        }
+    }
 
     /// Registers a new client with the poller, or turns it away past `--max-clients`.
     fn admit(&mut self, mut socket: TcpStream, peer: SocketAddr) {

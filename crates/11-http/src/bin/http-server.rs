@@ -13,7 +13,7 @@
 //! The walkthrough is `lessons/11-http.md`.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -30,7 +30,7 @@ use lesson_http::response::{self, Status, error_body};
 use lesson_http::timed::Timed;
 use netlesson::server::report_client;
 use netlesson::show::{count, explain_io, seconds};
-use netlesson::{Traced, log, parse_seconds, trace};
+use netlesson::{Traced, log, parse_seconds};
 
 /// http-server's port: 8000, the port of Python's `http.server` and of many a development server.
 const PORT: u16 = 8000;
@@ -109,7 +109,7 @@ fn run(options: &Options) -> Result<()> {
     // How many clients are connected now, for --max-clients (lesson 9's count).
     let connected = Arc::new(AtomicUsize::new(0));
     loop {
-        let (client, peer) = accept(&listener);
+        let (client, peer) = netlesson::server::accept(&listener);
         if connected.fetch_add(1, Ordering::SeqCst) >= options.max_clients {
             connected.fetch_sub(1, Ordering::SeqCst);
             turn_away(client, peer, options.max_clients);
@@ -134,23 +134,6 @@ fn run(options: &Options) -> Result<()> {
     }
 }
 // ANCHOR_END: run
-
-/// Waits for the next connection; after a failed accept (usually: out of file descriptors),
-/// says so and waits a little, so that clients can leave first.
-fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {
-    loop {
-        match listener.accept() {
-            Ok((client, peer)) => {
-                trace!("accept() -> {peer}");
-                return (client, peer);
-            }
-            Err(error) => {
-                log!("accept failed: {}", explain_io(&error));
-                thread::sleep(Duration::from_millis(100));
-            }
-        }
-    }
-}
 
 // ANCHOR: serve_connection
 /// Answers the requests of one connection, one after another, until the client closes it,

@@ -788,6 +788,7 @@ impl User {
                 format!("nc 127.0.0.1 {}    (type a name, then lines)", self.port),
                 format!("nc 127.0.0.1 {}    (another user)", self.port),
             ],
+            ..Failure::default()
         }
     }
 }

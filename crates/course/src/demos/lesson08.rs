@@ -1,10 +1,14 @@
 //! Demo 8: a silent client and a second one, first against pool-server with one worker (one
 //! client at a time: the second waits), then against threaded-server (both served at once);
-//! then threaded-server's cap. Scenarios: the fifth client of a pool of four, the compiler's
+//! then threaded-server's cap. Scenarios: the fifth client of a pool of four, a trickler in a
+//! pool of one (--client-deadline, --max-waiting), the compiler's
 //! errors for numbers shared without a lock (`broken/*.rs`), and load-client's report.
 
 use std::process::Command;
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
@@ -188,6 +192,69 @@ fn pool_fifth_client_waits(session: &mut Session) -> Result<()> {
     session.stop("server", &mut server)
 }
 
+/// Scenario `pool-trickler`, shown in lesson 8.
+pub const POOL_TRICKLER: Scenario = Scenario {
+    name: "pool-trickler",
+    packages: &["lesson-concurrency"],
+    script: pool_trickler,
+};
+
+/// A client that sends a byte every 100 ms holds pool-server's only worker: it never goes
+/// quiet for --idle-timeout, so --client-deadline closes it; the client waiting behind it is
+/// then served, and one more than --max-waiting is turned away at once.
+fn pool_trickler(session: &mut Session) -> Result<()> {
+    let args = [
+        "--port",
+        "0",
+        "--workers",
+        "1",
+        "--max-waiting",
+        "1",
+        "--client-deadline",
+        "1",
+    ];
+    let mut server = session.start_server("server", "pool-server", &args)?;
+    let mut trickler = Conn::connect(server.address)?;
+    let answer = ask(&mut trickler, "UPPER hi")?;
+    session.say(&format!(
+        "trickler | connects, sends \"UPPER hi\", gets {answer:?}; then sends a byte every \
+         100 ms, never a whole line"
+    ));
+    show_accepted(session, &mut server)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let trickling = {
+        let stop = Arc::clone(&stop);
+        thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) && trickler.send(b"x").is_ok() {
+                thread::sleep(Duration::from_millis(100));
+            }
+        })
+    };
+    let started = Instant::now();
+    let mut waiting = Conn::connect(server.address)?;
+    waiting.send(b"UPPER hello\n")?;
+    session.say("client 2 | connects and sends \"UPPER hello\": it waits for the worker");
+    show_accepted(session, &mut server)?;
+    let mut third = Conn::connect(server.address)?;
+    let busy = read_line(&mut third)?;
+    session.say(&format!("client 3 | connects, and gets {busy:?} at once"));
+    session.show_until("server", &mut server, |line| line.contains("--max-waiting"))?;
+    session.show_until("server", &mut server, |line| {
+        line.contains("--client-deadline")
+    })?;
+    let reply = read_line(&mut waiting)?;
+    session.say(&format!(
+        "client 2 | gets {reply:?} after {} ms",
+        started.elapsed().as_millis()
+    ));
+    stop.store(true, Ordering::Relaxed);
+    let _ = trickling.join();
+    let bye = ask(&mut waiting, "QUIT")?;
+    session.say(&format!("client 2 | sends \"QUIT\", gets {bye:?}"));
+    show_until_closed(session, &mut server, 1)?;
+    session.stop("server", &mut server)
+}
+
 /// Scenario `counts-in-an-arc`, shown in lesson 8.
 pub const COUNTS_IN_AN_ARC: Scenario = Scenario {
     name: "counts-in-an-arc",
@@ -206,19 +273,22 @@ pub const COUNTS_IN_A_REFCELL: Scenario = Scenario {
 /// shows rustc's errors.
 fn compile_broken(session: &mut Session, file: &str) -> Result<()> {
     let path = format!("crates/08-concurrency/broken/{file}");
-    let out_dir = std::env::temp_dir().join(format!("lesson8-broken-{}", std::process::id()));
+    // A folder of its own for each run (the two scenarios may run at the same time, in two
+    // test processes too), removed when `out_dir` is dropped.
+    let out_dir = tempfile::Builder::new()
+        .prefix("lesson8-broken-")
+        .tempdir()
+        .context("could not create a temporary folder for rustc's output")?;
     let options = "--edition 2024 --crate-type lib --emit metadata";
     session.say(&format!("$ rustc {options} {path}"));
     let output = Command::new("rustc")
         .args(options.split(' '))
         .arg("--out-dir")
-        .arg(&out_dir)
+        .arg(out_dir.path())
         .arg(&path)
         .current_dir(bins::workspace_root()?)
         .output()
-        .context("could not run rustc (is Rust installed with rustup?)");
-    let _ = std::fs::remove_dir_all(&out_dir);
-    let output = output?;
+        .context("could not run rustc (is Rust installed with rustup?)")?;
     if output.status.success() {
         bail!("rustc compiled {path}, which must fail");
     }

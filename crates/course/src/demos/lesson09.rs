@@ -120,9 +120,18 @@ const MOST_LINES: usize = 16_000;
 fn slow_reader(session: &mut Session) -> Result<()> {
     let mut server = session.start_server("server", "chat-server", &["--port", "0"])?;
     session.say("(three users join: listener and talker read what arrives; slow reads nothing)");
+    // Each user joins once the server has said that the one before did: the server logs a
+    // join after releasing the room's lock, so a newcomer may hear who is in the room before
+    // that line is printed, and the next one's `accepted connection` could come first.
     let mut listener = ChatUser::join(server.address, "listener")?;
+    session.show_until("server", &mut server, |line| {
+        line.starts_with("listener joined")
+    })?;
     let mut talker = ChatUser::join(server.address, "talker")?;
     listener.expect("* talker has entered the room")?;
+    session.show_until("server", &mut server, |line| {
+        line.starts_with("talker joined")
+    })?;
     let _slow = ChatUser::join(server.address, "slow")?;
     listener.expect("* slow has entered the room")?;
     talker.expect("* slow has entered the room")?;

@@ -57,6 +57,7 @@ pub const SCENARIOS: &[Scenario] = &[
     lesson07::ODD_DATAGRAMS,
     lesson07::PORT_TAKEN,
     lesson08::POOL_FIFTH_CLIENT_WAITS,
+    lesson08::POOL_TRICKLER,
     lesson08::COUNTS_IN_AN_ARC,
     lesson08::COUNTS_IN_A_REFCELL,
     lesson08::LOAD_CLIENT_THREADED,
