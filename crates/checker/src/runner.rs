@@ -380,6 +380,7 @@ mod tests {
             hints: Vec::new(),
             setup: crate::no_setup,
             steps: &STEPS,
+            rules: &[],
         }));
         let outcome =
             Checking::start(exercise, Target::Student, Path::new("/no/such/program")).finish();
