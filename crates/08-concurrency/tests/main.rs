@@ -593,11 +593,13 @@ mod abuse {
     }
 
     #[test]
+    #[ignore = "stress: seconds of load; `cargo test -- --ignored` runs it, as .ci/run does"]
     fn threaded_server_survives_3000_connection_attempts() {
         survive_3000_attempts(THREADED);
     }
 
     #[test]
+    #[ignore = "stress: seconds of load; `cargo test -- --ignored` runs it, as .ci/run does"]
     fn pool_server_survives_3000_connection_attempts() {
         survive_3000_attempts(POOL);
     }

@@ -393,6 +393,7 @@ mod many_clients {
     /// threads), one thread does with a few KiB each. Skipped where this process may not open
     /// that many files (`ulimit -n`).
     #[test]
+    #[ignore = "stress: seconds of load; `cargo test -- --ignored` runs it, as .ci/run does"]
     fn ten_thousand_idle_connections_are_held_and_the_next_client_is_served() {
         const IDLE: usize = 10_000;
         let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(0);
@@ -529,6 +530,7 @@ mod abuse {
     }
 
     #[test]
+    #[ignore = "stress: seconds of load; `cargo test -- --ignored` runs it, as .ci/run does"]
     fn both_servers_survive_3000_connection_attempts_and_lose_no_place() {
         for program in SERVERS {
             let mut server = start(program, &["--idle-timeout", "1"]);
