@@ -18,8 +18,11 @@
 //! - [`bins`]: find the workspace (from the current directory, at run time), build its
 //!   binaries and find them.
 //! - [`text`]: [`text::normalize`] hides what changes between runs (ports, times, durations).
+//! - [`chat`]: Budget Chat (lessons 9 and 10) from the tests' side: a chat user, and the
+//!   tests every chat server must pass, each a function taking the server's binary.
 
 pub mod bins;
+pub mod chat;
 pub mod client;
 pub mod contain;
 pub mod probe;
