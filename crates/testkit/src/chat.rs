@@ -22,12 +22,7 @@ pub const WELCOME: &str = "Welcome to budgetchat! What shall I call you?";
 /// Starts the chat server `program` on `--port 0` with the options `extra`, and waits for its
 /// `listening on` line. Panics, naming the program, if it never prints it.
 pub fn start(program: &Path, extra: &[&str]) -> Server {
-    Server::start_on_port_0(program, extra).unwrap_or_else(|error| {
-        panic!(
-            "{} should print its ready line: {error:#}",
-            program.display()
-        )
-    })
+    crate::procs::start_or_panic(program, extra)
 }
 
 /// A chat user played by the test: a [`Conn`] (every read and write has a time limit) and a
