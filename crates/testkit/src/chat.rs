@@ -109,7 +109,8 @@ impl User {
         received
     }
 
-    /// The next line must be exactly `expected`.
+    /// The next line must be exactly `expected` (a failure points at the caller's line).
+    #[track_caller]
     pub fn expect(&mut self, expected: &str) {
         assert_eq!(self.next_line(), expected);
     }
