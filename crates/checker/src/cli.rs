@@ -206,7 +206,7 @@ fn list(workspace: &Workspace) -> Result<ExitCode> {
             next = Some(exercise);
         }
         println!(
-            "  lesson {}  {:<width$}  {:>2} points  {status}",
+            "  lesson {:<2}  {:<width$}  {:>2} points  {status}",
             exercise.lesson, exercise.name, exercise.points
         );
     }

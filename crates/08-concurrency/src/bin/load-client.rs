@@ -109,11 +109,21 @@ fn run(options: Options) -> Result<()> {
 }
 // ANCHOR_END: run
 
+/// The server whose default port is `port`, for the "is ... running?" of a refused connection.
+fn server_on(port: u16) -> &'static str {
+    match port {
+        12003 => "pool-server",
+        12004 => "poll-server",
+        12005 => "async-server",
+        _ => "threaded-server",
+    }
+}
+
 // ANCHOR: client
 /// One client: connects, waits at the start line, sends its requests one by one and checks
 /// each reply, then says `QUIT`. Returns the latency of each request.
 fn run_client(number: usize, options: &Options, start_line: &Barrier) -> Result<Vec<Duration>> {
-    let connected = netlesson::connect(&options.client, options.port, "threaded-server");
+    let connected = netlesson::connect(&options.client, options.port, server_on(options.port));
     // Wait even if the connection failed: every client must arrive, or the others wait forever.
     start_line.wait();
     let server = connected?;

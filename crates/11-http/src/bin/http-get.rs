@@ -228,7 +228,18 @@ fn print_head(head: &Head) -> Result<()> {
     text.push('\n');
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .context("could not print the answer")
+        .map_err(|error| printing_failed(error, "could not print the answer"))
+}
+
+/// Explains a failed print: a broken pipe here is our stdout's reader gone (`| head`), not the
+/// server, which is what a broken pipe on a socket would mean.
+fn printing_failed(error: io::Error, what: &str) -> anyhow::Error {
+    match error.kind() {
+        io::ErrorKind::BrokenPipe => {
+            anyhow::anyhow!("{what}: the program reading http-get's output stopped reading")
+        }
+        _ => anyhow::Error::new(error).context(what.to_string()),
+    }
 }
 
 /// How the body's end is marked (RFC 9112 6.3).
@@ -402,7 +413,7 @@ fn print_body(answer: &mut impl BufRead, framing: Framing, head: &Head, max: u64
     };
     printed
         .and_then(|()| out.flush())
-        .context("could not print the body")
+        .map_err(|error| printing_failed(error, "could not print the body"))
 }
 // ANCHOR_END: print_body
 
