@@ -542,7 +542,9 @@ impl User {
         let setup = stream
             .set_nodelay(true)
             .and_then(|()| stream.set_write_timeout(Some(REPLY_TIMEOUT)));
-        setup.map_err(|error| Failure::new(format!("could not set up a connection: {error}")))?;
+        setup.map_err(|error| {
+            Failure::of_checker(format!("could not set up a connection: {error}"))
+        })?;
         let mut user = User {
             who: who.to_string(),
             stream,
@@ -617,7 +619,7 @@ impl User {
     fn reset(self) -> StepResult {
         socket2::SockRef::from(&self.stream)
             .set_linger(Some(Duration::ZERO))
-            .map_err(|error| Failure::new(format!("could not set SO_LINGER: {error}")))
+            .map_err(|error| Failure::of_checker(format!("could not set SO_LINGER: {error}")))
     }
 
     /// The next line, without its `\n`, if one comes within `limit`; `None` if none does
