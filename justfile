@@ -77,6 +77,10 @@ bench-http *ARGS:
 test:
     cargo test
 
+# The stress tests `cargo test` leaves out: thousands of connections, floods (CI runs them)
+test-stress:
+    cargo test --workspace --exclude checker -- --ignored
+
 # Formatting and lints, as CI checks them
 lint:
     cargo fmt --all --check

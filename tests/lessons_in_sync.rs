@@ -87,3 +87,32 @@ fn the_book_reaches_the_lessons_and_the_sources_through_its_two_links() {
         assert_eq!(read, std::path::Path::new(target), "{link}");
     }
 }
+
+#[test]
+fn every_lessons_main_path_is_at_most_500_lines() {
+    // The budget of CONTRIBUTING.md: a lesson's main page (`NN-name.md`, not its Going deeper
+    // page nor the side pages it links) fits in an hour; the rest goes to `-deeper.md`.
+    let root = bins::workspace_root().expect("the course's workspace is found");
+    let lessons = std::fs::read_dir(root.join("lessons")).expect("lessons/ is readable");
+    let mut too_long = Vec::new();
+    for entry in lessons {
+        let path = entry.expect("a lesson file").path();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let numbered = name.as_bytes().first().is_some_and(u8::is_ascii_digit);
+        if !numbered || name.ends_with("-deeper.md") {
+            continue;
+        }
+        let lines = std::fs::read_to_string(&path)
+            .expect("a readable lesson")
+            .lines()
+            .count();
+        if lines > 500 {
+            too_long.push(format!("{name}: {lines} lines"));
+        }
+    }
+    assert!(too_long.is_empty(), "over 500 lines: {too_long:?}");
+}

@@ -2,7 +2,8 @@
 //! from both servers; 200 clients at once; slow and silent clients that must not delay the
 //! others (threaded-server) or that make the next one wait (pool-server); the cap; the threads
 //! the servers use; 3000 connection attempts; load-client's report. (The benchmark,
-//! concurrency-bench, is tested with lesson 10's crate, where it lives.)
+//! concurrency-bench, is tested with lesson 10's crate, where it lives.) The protocol's
+//! scenarios and the test client are in `testkit::command`, shared with lesson 10's servers.
 //!
 //! Every server runs on `--port 0` and is used only after its `listening on` line; every wait
 //! has a time limit (see `testkit::procs`).
@@ -13,7 +14,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use predicates::prelude::*;
-use testkit::procs::{STEP_TIMEOUT, Server};
+use testkit::command::{Client, scenarios, wait_for_lines};
+use testkit::procs::{STEP_TIMEOUT, Server, start_or_panic};
 
 const THREADED: &str = env!("CARGO_BIN_EXE_threaded-server");
 const POOL: &str = env!("CARGO_BIN_EXE_pool-server");
@@ -23,278 +25,84 @@ const LOAD: &str = env!("CARGO_BIN_EXE_load-client");
 const SERVERS: [&str; 2] = [THREADED, POOL];
 
 fn start(program: &str, extra: &[&str]) -> Server {
-    Server::start_on_port_0(Path::new(program), extra)
-        .unwrap_or_else(|error| panic!("{program} should print its ready line: {error:#}"))
+    start_or_panic(Path::new(program), extra)
 }
 
-/// A client driven by the test: sends request lines, reads reply lines, byte for byte.
-struct Client {
-    replies: BufReader<TcpStream>,
-    requests: TcpStream,
-}
-
-impl Client {
-    fn connect(address: SocketAddr) -> Client {
-        let stream = TcpStream::connect_timeout(&address, STEP_TIMEOUT).expect("connect");
-        stream
-            .set_read_timeout(Some(STEP_TIMEOUT))
-            .expect("timeout");
-        stream
-            .set_write_timeout(Some(STEP_TIMEOUT))
-            .expect("timeout");
-        let requests = stream.try_clone().expect("a second handle");
-        Client {
-            replies: BufReader::new(stream),
-            requests,
-        }
-    }
-
-    fn address(&self) -> SocketAddr {
-        self.requests.local_addr().expect("local address")
-    }
-
-    fn send(&mut self, bytes: &[u8]) {
-        self.requests.write_all(bytes).expect("send");
-    }
-
-    /// The next reply line, with its `\n`, exactly as it arrived (empty at the end of stream).
-    fn reply(&mut self) -> Vec<u8> {
-        let mut line = Vec::new();
-        self.replies
-            .read_until(b'\n', &mut line)
-            .expect("a reply line");
-        line
-    }
-
-    /// Sends `request` and returns the reply line.
-    fn ask(&mut self, request: &[u8]) -> Vec<u8> {
-        self.send(request);
-        self.reply()
-    }
-
-    /// Checks that the server closes the connection now, without sending anything more.
-    fn expect_closed(&mut self) {
-        assert_eq!(
-            self.reply(),
-            b"",
-            "the server should have closed the connection"
-        );
-    }
-}
-
-/// Reads the server's lines until `count` of them start with `prefix`; returns every line read.
-fn wait_for_lines(server: &mut Server, prefix: &str, count: usize) -> Vec<String> {
-    let mut seen = 0;
-    let mut lines = Vec::new();
-    while seen < count {
-        let line = server.next_line().expect("the server's next line");
-        seen += usize::from(line.starts_with(prefix));
-        lines.push(line);
-    }
-    lines
-}
-
+// The protocol's tests are `testkit::command::scenarios`, which lesson 10's one-thread servers
+// pass too: each test here runs the scenario of its name over one or both servers.
 mod protocol {
     use super::*;
 
     #[test]
     fn each_command_gets_its_exact_reply_from_both_servers() {
         for program in SERVERS {
-            let mut server = start(program, &[]);
-            let mut client = Client::connect(server.address);
-            let cases: [(&[u8], &[u8]); 11] = [
-                (b"UPPER hello, world\n", b"HELLO, WORLD\n"),
-                ("UPPER straße\n".as_bytes(), b"STRASSE\n"),
-                (b"REVERSE hello\n", b"olleh\n"),
-                ("REVERSE héllo ✓\n".as_bytes(), "✓ olléh\n".as_bytes()),
-                (b"UPPER\n", b"\n"),
-                (b"UPPER two  spaces\r\n", b"TWO  SPACES\n"),
-                (b"upper hello\n", b"ERR unknown command\n"),
-                (b"HELLO\n", b"ERR unknown command\n"),
-                (b"\n", b"ERR unknown command\n"),
-                (b"QUIT now\n", b"ERR unknown command\n"),
-                (b"\xff\xfe\n", b"ERR not UTF-8\n"),
-            ];
-            for (request, reply) in cases {
-                assert_eq!(
-                    client.ask(request),
-                    reply,
-                    "{program}: the reply to {:?}",
-                    String::from_utf8_lossy(request)
-                );
-            }
-            // The session went on after the line that was not UTF-8; QUIT ends it.
-            assert_eq!(client.ask(b"QUIT\n"), b"BYE\n");
-            client.expect_closed();
-            let peer = client.address();
-            server.expect_accepted_from(peer).expect("accept line");
-            server.expect_closed(peer).expect("closed line");
+            scenarios::each_command_gets_its_exact_reply(Path::new(program));
         }
     }
 
     #[test]
     fn requests_in_one_write_or_a_byte_at_a_time_get_their_replies_in_order() {
         for program in SERVERS {
-            let server = start(program, &[]);
-            let mut client = Client::connect(server.address);
-            client.send(b"UPPER a\nREVERSE ab\nUPPER c\n");
-            for reply in [&b"A\n"[..], b"ba\n", b"C\n"] {
-                assert_eq!(client.reply(), reply, "{program}");
-            }
-            for byte in b"REVERSE slow\n" {
-                client.send(&[*byte]);
-            }
-            assert_eq!(client.reply(), b"wols\n", "{program}");
+            scenarios::requests_in_one_write_or_a_byte_at_a_time_get_their_replies_in_order(
+                Path::new(program),
+            );
         }
     }
 
     #[test]
     fn a_line_of_1024_bytes_is_answered_and_a_longer_one_gets_err_and_the_close() {
         for program in SERVERS {
-            let mut server = start(program, &[]);
-            let mut client = Client::connect(server.address);
-            // "UPPER " and 1018 letters: 1024 bytes, then \r\n, which do not count.
-            let longest = format!("UPPER {}\r\n", "a".repeat(1018));
-            let reply = client.ask(longest.as_bytes());
-            assert_eq!(reply, format!("{}\n", "A".repeat(1018)).as_bytes());
-
-            let too_long = format!("UPPER {}\n", "a".repeat(1019));
-            assert_eq!(client.ask(too_long.as_bytes()), b"ERR line too long\n");
-            client.expect_closed();
-            let peer = client.address();
-            server.expect_accepted_from(peer).expect("accept line");
-            server
-                .expect_client_problem(peer, "sent a line over 1024 bytes")
-                .expect("problem line");
+            scenarios::a_line_of_1024_bytes_is_answered_and_a_longer_one_gets_err_and_the_close(
+                Path::new(program),
+            );
         }
     }
 
     #[test]
     fn endless_data_without_a_newline_is_cut_off_at_the_limit() {
-        let mut server = start(THREADED, &[]);
-        let mut client = Client::connect(server.address);
-        // Far more than the limit: the server stops reading after 1026 bytes and hangs up.
-        let _ = client.requests.write_all(&[b'x'; 4096]);
-        assert_eq!(client.reply(), b"ERR line too long\n");
-        let peer = client.address();
-        server.expect_accepted_from(peer).expect("accept line");
-        server
-            .expect_client_problem(peer, "sent a line over 1024 bytes")
-            .expect("problem line");
+        scenarios::endless_data_without_a_newline_is_cut_off_at_the_limit(Path::new(THREADED));
     }
 
     #[test]
     fn stats_counts_the_clients_and_lines_of_the_whole_server() {
         for program in SERVERS {
-            let mut server = start(program, &[]);
-            let mut first = Client::connect(server.address);
-            assert_eq!(first.ask(b"STATS\n"), b"clients 1 active 1 lines 1\n");
-            assert_eq!(first.ask(b"UPPER a\n"), b"A\n");
-            let mut second = Client::connect(server.address);
-            assert_eq!(
-                second.ask(b"STATS\n"),
-                b"clients 2 active 2 lines 3\n",
-                "{program}"
-            );
-            assert_eq!(first.ask(b"QUIT\n"), b"BYE\n");
-            let peer = first.address();
-            // `active` goes down before the server says it closed the connection.
-            wait_for_lines(&mut server, &format!("closed connection from {peer}"), 1);
-            assert_eq!(
-                second.ask(b"STATS\n"),
-                b"clients 2 active 1 lines 5\n",
-                "{program}"
-            );
+            scenarios::stats_counts_the_clients_and_lines_of_the_whole_server(Path::new(program));
         }
     }
 
     #[test]
     fn a_client_that_goes_quiet_is_dropped_after_the_idle_timeout() {
         for program in SERVERS {
-            let mut server = start(program, &["--idle-timeout", "0.2"]);
-            let mut client = Client::connect(server.address);
-            client.send(b"UPPER half a li");
-            client.expect_closed();
-            let peer = client.address();
-            server.expect_accepted_from(peer).expect("accept line");
-            server
-                .expect_client_problem(
-                    peer,
-                    "could not receive a request: nothing arrived for 200 ms (--idle-timeout)",
-                )
-                .expect("problem line");
+            scenarios::a_client_that_goes_quiet_is_dropped_after_the_idle_timeout(Path::new(
+                program,
+            ));
         }
     }
 
     #[test]
     fn a_client_that_closes_in_the_middle_of_a_line_is_reported() {
-        let mut server = start(POOL, &[]);
-        let mut client = Client::connect(server.address);
-        assert_eq!(client.ask(b"UPPER ok\n"), b"OK\n");
-        client.send(b"UPPER");
-        let peer = client.address();
-        drop(client);
-        server.expect_accepted_from(peer).expect("accept line");
-        server
-            .expect_client_problem(
-                peer,
-                "could not receive a request: the connection closed before the \"\\n\" that \
-                 ends a message (5 bytes without it)",
-            )
-            .expect("problem line");
+        scenarios::a_client_that_closes_in_the_middle_of_a_line_is_reported(Path::new(POOL));
     }
 }
 
 mod many_clients {
-    use std::sync::Barrier;
-    use std::thread;
-
     use super::*;
-
-    /// `count` clients connect, wait until all are connected, then each sends five requests
-    /// of its own, checks each reply exactly, and says QUIT.
-    fn clients_at_once(address: SocketAddr, count: usize) {
-        let start_line = Barrier::new(count);
-        thread::scope(|scope| {
-            for number in 0..count {
-                let start_line = &start_line;
-                scope.spawn(move || {
-                    let mut client = Client::connect(address);
-                    start_line.wait();
-                    for request in 0..5 {
-                        let text = format!("client {number} says {request}");
-                        let reply = client.ask(format!("REVERSE {text}\n").as_bytes());
-                        let expected: String = text.chars().rev().collect();
-                        assert_eq!(reply, format!("{expected}\n").as_bytes());
-                    }
-                    assert_eq!(client.ask(b"QUIT\n"), b"BYE\n");
-                    client.expect_closed();
-                });
-            }
-        });
-    }
-
-    fn check_200_clients(program: &str, extra: &[&str]) {
-        let mut server = start(program, extra);
-        clients_at_once(server.address, 200);
-        let lines = wait_for_lines(&mut server, "closed connection from ", 200);
-        let accepted = lines
-            .iter()
-            .filter(|line| line.starts_with("accepted connection from "))
-            .count();
-        assert_eq!(accepted, 200, "{}", lines.join("\n"));
-        assert_eq!(lines.len(), 400, "only accept and close lines expected");
-    }
 
     #[test]
     fn threaded_server_answers_200_clients_at_once_each_exactly() {
-        check_200_clients(THREADED, &["--max-clients", "200"]);
+        scenarios::answers_200_clients_at_once_each_exactly(
+            Path::new(THREADED),
+            &["--max-clients", "200"],
+        );
     }
 
     #[test]
     fn pool_server_answers_200_clients_at_once_each_exactly() {
         // All 200 may wait for a worker at once: none is turned away as busy.
-        check_200_clients(POOL, &["--max-waiting", "200"]);
+        scenarios::answers_200_clients_at_once_each_exactly(
+            Path::new(POOL),
+            &["--max-waiting", "200"],
+        );
     }
 }
 
@@ -368,35 +176,9 @@ mod cap {
 
     #[test]
     fn clients_past_max_clients_get_err_server_full_and_the_server_recovers_when_one_leaves() {
-        let mut server = start(THREADED, &["--max-clients", "3"]);
-        let mut clients: Vec<Client> = (1..=3)
-            .map(|number| {
-                let mut client = Client::connect(server.address);
-                let stats = client.ask(b"STATS\n");
-                let expected = format!("clients {number} active {number} lines {number}\n");
-                assert_eq!(stats, expected.as_bytes());
-                client
-            })
-            .collect();
-        wait_for_lines(&mut server, "accepted connection from ", 3);
-
-        let mut refused = Client::connect(server.address);
-        assert_eq!(refused.reply(), b"ERR server full\n");
-        refused.expect_closed();
-        server
-            .expect_client_problem(
-                refused.address(),
-                "3 clients are connected already (--max-clients): sent ERR server full, closed",
-            )
-            .expect("the refusal, in one line");
-
-        // One leaves: the next client is served, and the refused one was never counted.
-        let mut leaving = clients.remove(0);
-        assert_eq!(leaving.ask(b"QUIT\n"), b"BYE\n");
-        let peer = leaving.address();
-        wait_for_lines(&mut server, &format!("closed connection from {peer}"), 1);
-        let mut next = Client::connect(server.address);
-        assert_eq!(next.ask(b"STATS\n"), b"clients 4 active 3 lines 5\n");
+        scenarios::clients_past_max_clients_get_err_server_full_and_the_server_recovers_when_one_leaves(
+            Path::new(THREADED),
+        );
     }
 
     #[test]
@@ -422,14 +204,9 @@ mod cap {
 mod threads {
     use std::time::Instant;
 
-    use super::*;
+    use testkit::command::threads_of;
 
-    /// The number of threads of process `pid`, from `/proc/<pid>/status` (Linux only).
-    fn threads_of(pid: u32) -> Option<usize> {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-        let line = status.lines().find(|line| line.starts_with("Threads:"))?;
-        line["Threads:".len()..].trim().parse().ok()
-    }
+    use super::*;
 
     /// Waits (at most STEP_TIMEOUT, looking every 10 ms) until `pid` has `count` threads.
     fn wait_for_threads(pid: u32, count: usize) {
@@ -495,27 +272,16 @@ mod abuse {
     use std::thread;
     use std::time::Instant;
 
+    use testkit::command::{expected_after_abuse, misbehave};
+
     use super::*;
 
-    /// One connection attempt that misbehaves in one of five ways, chosen by `attempt`.
-    fn misbehave(address: SocketAddr, attempt: usize) {
-        // Attempts come faster than the server accepts them: when its listen queue is full,
-        // the kernel drops some, and a connect may fail or be lost. Both are fine here.
-        let Ok(mut stream) = TcpStream::connect_timeout(&address, STEP_TIMEOUT) else {
-            return;
-        };
-        let _ = match attempt % 5 {
-            0 => Ok(()),
-            1 => stream.write_all(b"\xff\xfe\x00garbage"),
-            2 => stream.write_all(b"UPPER half a line"),
-            3 => stream.write_all(&[b'x'; 3000]),
-            _ => stream.write_all(b"STATS\nQUIT\n"),
-        };
-        if attempt.is_multiple_of(2) {
-            // A reset instead of a polite close, as a crashed client gives.
-            let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
-        }
-    }
+    /// The lines of the servers' caps, which the attempts may reach: threaded-server's on
+    /// clients, pool-server's on those waiting for a worker.
+    const CAPS: &[&str] = &[
+        "clients are connected already (--max-clients)",
+        "clients wait for a worker already (--max-waiting)",
+    ];
 
     fn survive_3000_attempts(program: &str) {
         let mut server = start(program, &["--idle-timeout", "1"]);
@@ -568,36 +334,19 @@ mod abuse {
         let unexpected: Vec<&String> = server
             .seen()
             .iter()
-            .filter(|line| !expected_after_abuse(line))
+            .filter(|line| !expected_after_abuse(line, CAPS))
             .collect();
         assert!(unexpected.is_empty(), "{unexpected:#?}");
     }
 
-    /// Whether `line` is one a server may print while it is abused: a client accepted, closed,
-    /// refused at the cap, or with a problem that one of the attempts causes.
-    fn expected_after_abuse(line: &str) -> bool {
-        let problems = [
-            "could not receive a request: connection reset by the peer",
-            "could not receive a request: the connection closed before the \"\\n\" that ends a message",
-            "could not send a reply: connection reset by the peer",
-            "could not send a reply: the peer has closed the connection (broken pipe)",
-            "sent a line over 1024 bytes",
-            "clients are connected already (--max-clients)",
-            "clients wait for a worker already (--max-waiting)",
-        ];
-        line.starts_with("listening on ")
-            || line.starts_with("accepted connection from ")
-            || line.starts_with("closed connection from ")
-            || (line.starts_with("client ")
-                && problems.iter().any(|problem| line.contains(problem)))
-    }
-
     #[test]
+    #[ignore = "stress: seconds of load; `cargo test -- --ignored` runs it, as .ci/run does"]
     fn threaded_server_survives_3000_connection_attempts() {
         survive_3000_attempts(THREADED);
     }
 
     #[test]
+    #[ignore = "stress: seconds of load; `cargo test -- --ignored` runs it, as .ci/run does"]
     fn pool_server_survives_3000_connection_attempts() {
         survive_3000_attempts(POOL);
     }
@@ -780,7 +529,7 @@ mod holding {
                 // STEP_TIMEOUT + 2 s, longer than the next client waits for its reply.
                 let until = std::time::Instant::now() + STEP_TIMEOUT + Duration::from_secs(2);
                 while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < until {
-                    if trickler.requests.write_all(b"x").is_err() {
+                    if trickler.requests().write_all(b"x").is_err() {
                         return; // closed by the server
                     }
                     thread::sleep(Duration::from_millis(100));

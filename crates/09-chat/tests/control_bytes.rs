@@ -4,24 +4,10 @@
 
 use super::*;
 
-/// Alice and mallory in the room; mallory sends `line` (bytes, then `\n`); alice must receive
+/// Alice and mallory in the room; mallory sends `sent` (bytes, then `\n`); alice must receive
 /// exactly `expected`, then `\n`.
 fn alice_sees(sent: &[u8], expected: &[u8]) {
-    let server = start_server(&[]);
-    let mut alice = User::join(&server, "alice", &[]);
-    let mut mallory = User::join(&server, "mallory", &["alice"]);
-    alice.expect("* mallory has entered the room");
-    mallory.send(&[sent, b"\n"].concat());
-    let mut received = Vec::new();
-    alice
-        .reader
-        .read_until(b'\n', &mut received)
-        .expect("alice receives a line");
-    assert_eq!(
-        String::from_utf8_lossy(&received),
-        String::from_utf8_lossy(&[expected, b"\n"].concat()),
-        "the bytes alice's terminal gets"
-    );
+    testkit::chat::alice_sees(server(), sent, expected);
 }
 
 // ANCHOR: attack

@@ -40,6 +40,7 @@ fn row<'a>(table: &'a str, label: &str, number: usize) -> Vec<&'a str> {
 }
 
 #[test]
+#[ignore = "stress: seconds of load; `cargo test -- --ignored` runs it, as .ci/run does"]
 fn concurrency_bench_measures_every_server_at_every_client_count() {
     build_other_lessons();
     let table = run(
@@ -131,6 +132,7 @@ fn concurrency_bench_measures_every_server_at_every_client_count() {
 }
 
 #[test]
+#[ignore = "stress: seconds of load; `cargo test -- --ignored` runs it, as .ci/run does"]
 fn chat_bench_measures_both_chat_servers_and_delivers_every_line_in_a_calm_room() {
     build_other_lessons();
     let table = run(

@@ -18,9 +18,15 @@
 //! - [`bins`]: find the workspace (from the current directory, at run time), build its
 //!   binaries and find them.
 //! - [`text`]: [`text::normalize`] hides what changes between runs (ports, times, durations).
+//! - [`chat`]: Budget Chat (lessons 9 and 10) from the tests' side: a chat user, and the
+//!   tests every chat server must pass, each a function taking the server's binary.
+//! - [`command`]: lesson 8's command protocol (lessons 8 and 10) from the tests' side: a
+//!   client, the server's log, and the tests every server of the protocol must pass.
 
 pub mod bins;
+pub mod chat;
 pub mod client;
+pub mod command;
 pub mod contain;
 pub mod probe;
 pub mod procs;

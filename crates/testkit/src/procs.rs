@@ -378,6 +378,17 @@ impl Drop for Running {
     }
 }
 
+/// [`Server::start_on_port_0`] for a test: panics, naming the program and saying what it
+/// printed, if the server never prints its ready line.
+pub fn start_or_panic(program: &Path, extra: &[&str]) -> Server {
+    Server::start_on_port_0(program, extra).unwrap_or_else(|error| {
+        panic!(
+            "{} should print its ready line: {error:#}",
+            program.display()
+        )
+    })
+}
+
 /// A started server whose ready line has been read.
 #[derive(Debug)]
 pub struct Server {

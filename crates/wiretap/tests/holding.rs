@@ -168,6 +168,7 @@ fn udp_refuses_clients_past_max_clients_and_closes_their_sockets_at_the_idle_tim
 }
 
 #[test]
+#[ignore = "stress: seconds of load; `cargo test -- --ignored` runs it, as .ci/run does"]
 fn tcp_forwards_300_connections_while_nobody_reads_its_log() {
     // With --chunk 1, a line for each of the 100 bytes each way: 60,000 lines, more than the
     // pipe's 64 KiB and wiretap's 50,000 lines of queue. (It used to stop forwarding at the
