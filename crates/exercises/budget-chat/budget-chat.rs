@@ -15,6 +15,10 @@
 //!   even a space) when it is alone. Everyone already in hears `* NAME has entered the room`.
 //! - Each line a member sends goes to every other member as `[NAME] line`, in the order sent;
 //!   never back to the sender.
+//! - A relayed line has its control bytes escaped, as lesson 9's chat-server does with
+//!   `netlesson::show::escape_controls`: `\r` arrives as the two characters `\r`, ESC as
+//!   `\x1b`, NUL as `\x00`, and the rest of the line as it is. (The others' terminals would
+//!   obey them: the text after a `\r` overwrites the `[NAME]` that says who sent it.)
 //! - When a member leaves (closes, resets, or is dropped), the others hear
 //!   `* NAME has left the room`. A line cut short by the close (no `\n`) goes to nobody.
 //! - A line is at most 1000 bytes, without its `\n` (`MAX_LINE`). A longer one gets an error
@@ -83,6 +87,7 @@ use exercises::Settings;
 use netlesson::framing::{FrameError, read_until_delimiter};
 use netlesson::log;
 use netlesson::server::{report_client, set_timeouts};
+use netlesson::show::escape_controls;
 
 /// The port budget-chat listens on unless `--port` says otherwise.
 const PORT: u16 = 7779;
@@ -108,13 +113,8 @@ fn run() -> Result<()> {
     let (listener, settings) = exercises::listen(PORT)?;
     let room = Arc::new(Mutex::new(Room::default()));
     loop {
-        let (client, peer) = match listener.accept() {
-            Ok(accepted) => accepted,
-            Err(error) => {
-                log!("accept failed: {error}");
-                continue;
-            }
-        };
+        // Pauses after a failed accept instead of spinning (out of file descriptors, say).
+        let (client, peer) = netlesson::server::accept(&listener);
         log!("accepted connection from {peer}");
         let room = Arc::clone(&room);
         thread::spawn(move || {
@@ -155,7 +155,8 @@ fn read_name(lines: &mut impl BufRead) -> Result<String> {
 /// has been dropped).
 fn relay(lines: &mut impl BufRead, id: u64, room: &Mutex<Room>) -> Result<()> {
     // TODO (lesson 9, "3. The reader: a name, then lines"): `read_line` until it returns
-    // `None`, passing each line to `lock(room).say(...)`.
+    // `None`, passing each line, its control bytes escaped (`escape_controls`), to
+    // `lock(room).say(...)`.
     todo!("read lines and pass them on")
 }
 

@@ -4,7 +4,9 @@
 //! A chat room (Protohackers' Budget Chat): a thread per client reads its lines; the room,
 //! behind a `Mutex`, knows the members; each member has a queue of at most `QUEUE` lines, sent
 //! by a writer thread of its own. A member whose queue is full is not reading: it is dropped,
-//! and nobody waits for it.
+//! and nobody waits for it. A relayed line reaches the others with its control bytes escaped
+//! (`\r` as the two characters `\r`, ESC as `\x1b`: `netlesson::show::escape_controls`, as in
+//! lesson 9's chat-server), and nothing is logged while the room is locked.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Shutdown, TcpStream};
@@ -18,6 +20,7 @@ use exercises::Settings;
 use netlesson::framing::{FrameError, read_until_delimiter};
 use netlesson::log;
 use netlesson::server::report_client;
+use netlesson::show::escape_controls;
 
 /// The port budget-chat listens on unless `--port` says otherwise.
 const PORT: u16 = 7779;
@@ -43,13 +46,8 @@ fn run() -> Result<()> {
     let (listener, settings) = exercises::listen(PORT)?;
     let room = Arc::new(Mutex::new(Room::default()));
     loop {
-        let (client, peer) = match listener.accept() {
-            Ok(accepted) => accepted,
-            Err(error) => {
-                log!("accept failed: {error}");
-                continue;
-            }
-        };
+        // Pauses after a failed accept instead of spinning (out of file descriptors, say).
+        let (client, peer) = netlesson::server::accept(&listener);
         log!("accepted connection from {peer}");
         let room = Arc::clone(&room);
         thread::spawn(move || {
@@ -89,7 +87,8 @@ fn talk(client: &TcpStream, room: &Mutex<Room>, outgoing: SyncSender<String>) ->
         Ok(name) => name,
         Err(problem) => return Err(refuse(&outgoing, problem)),
     };
-    let joined = lock(room).join(&name, outgoing.clone(), client.try_clone()?);
+    let connection = client.try_clone()?;
+    let joined = in_room(room, |room| room.join(&name, outgoing.clone(), connection));
     let id = match joined {
         Ok(id) => id,
         Err(problem) => return Err(refuse(&outgoing, problem)),
@@ -100,7 +99,7 @@ fn talk(client: &TcpStream, room: &Mutex<Room>, outgoing: SyncSender<String>) ->
     if let Err(problem) = &relayed {
         let _ = outgoing.try_send(format!("ERR {problem}\n"));
     }
-    lock(room).leave(id);
+    in_room(room, |room| room.leave(id));
     relayed
 }
 
@@ -127,7 +126,10 @@ fn read_name(lines: &mut impl BufRead) -> Result<String> {
 /// has been dropped).
 fn relay(lines: &mut impl BufRead, id: u64, room: &Mutex<Room>) -> Result<()> {
     while let Some(text) = read_line(lines)? {
-        if !lock(room).say(id, &text) {
+        // The others' terminals would obey control characters (`\r` to overwrite a line, ESC
+        // to clear the screen): they get them escaped, as `\r` and `\x1b`, instead.
+        let text = escape_controls(&text);
+        if !in_room(room, |room| room.say(id, &text)) {
             break; // dropped
         }
     }
@@ -167,6 +169,8 @@ fn send_queued(mut client: TcpStream, queue: Receiver<String>) -> Result<()> {
 struct Room {
     members: Vec<Member>,
     next_id: u64,
+    /// Log lines about the room's changes, printed by [`in_room`] once the lock is released.
+    notes: Vec<String>,
 }
 
 /// A member of the room.
@@ -234,7 +238,8 @@ impl Room {
         }
         for id in full {
             if let Some(member) = self.remove(id) {
-                log!("{} is not reading: dropped", member.name);
+                self.notes
+                    .push(format!("{} is not reading: dropped", member.name));
                 let _ = member.connection.shutdown(Shutdown::Both);
                 self.broadcast(&format!("* {} has left the room\n", member.name), None);
             }
@@ -252,6 +257,20 @@ impl Room {
         let index = self.members.iter().position(|member| member.id == id)?;
         Some(self.members.remove(index))
     }
+}
+
+/// Changes the room under its lock, then, once the lock is released, prints what the change
+/// noted: printing may wait (for a full stdout), and nobody must wait for the room meanwhile.
+fn in_room<T>(room: &Mutex<Room>, change: impl FnOnce(&mut Room) -> T) -> T {
+    let (result, notes) = {
+        let mut room = lock(room);
+        let result = change(&mut room);
+        (result, std::mem::take(&mut room.notes))
+    }; // <- the lock is released here
+    for note in notes {
+        log!("{note}");
+    }
+    result
 }
 
 /// Locks the room; a lock poisoned by a thread that panicked still holds a whole room.

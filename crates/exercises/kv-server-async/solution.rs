@@ -10,14 +10,13 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use exercises::Settings;
 use exercises::frames::{read_frame, send_string};
 use netlesson::framing::FrameError;
 use netlesson::log;
-use netlesson::server::report_client;
+use netlesson::server::{ACCEPT_PAUSE, AcceptFailures, report_client};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::timeout;
 
@@ -47,16 +46,19 @@ async fn run() -> Result<()> {
     let listener = TcpListener::from_std(listener)?;
     let store = Arc::new(Mutex::new(Store::new()));
     let connected = Arc::new(Mutex::new(0));
+    let mut failures = AcceptFailures::default();
     loop {
         let (client, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
             Err(error) => {
-                log!("accept failed: {error}");
-                // A tokio sleep: the other clients go on being served meanwhile.
-                tokio::time::sleep(Duration::from_millis(100)).await;
+                // Usually out of file descriptors. Says so once per burst, and pauses with a
+                // tokio sleep: the other clients go on being served meanwhile.
+                failures.failed(&error);
+                tokio::time::sleep(ACCEPT_PAUSE).await;
                 continue;
             }
         };
+        failures.succeeded(peer);
         if !admit(&connected, settings.max_clients) {
             refuse(client, peer, settings.max_clients).await;
             continue;

@@ -102,7 +102,8 @@ fn run() -> Result<()> {
     let (listener, settings) = exercises::listen_capped(PORT)?;
     // TODO (lesson 8, "A thread per client" and "Sharing numbers between threads"): make ONE
     // store for the whole server, `Arc::new(Mutex::new(Store::new()))`, and the number of
-    // clients connected now, `Arc::new(Mutex::new(0))`. Then loop: accept a client; if `admit`
+    // clients connected now, `Arc::new(Mutex::new(0))`. Then loop: accept a client
+    // (`netlesson::server::accept(&listener)`, which pauses after a failure); if `admit`
     // says no, `refuse` it and go on; else start a thread with `thread::spawn(move || ...)`
     // that gets its own `Arc::clone` of both, runs `serve_client`, then `leave`s, then prints
     // how it went with `report_client(peer, result, settings.idle_timeout)`.

@@ -11,7 +11,6 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use exercises::Settings;
@@ -41,15 +40,8 @@ fn run() -> Result<()> {
     let store = Arc::new(Mutex::new(Store::new()));
     let connected = Arc::new(Mutex::new(0));
     loop {
-        let (client, peer) = match listener.accept() {
-            Ok(accepted) => accepted,
-            Err(error) => {
-                log!("accept failed: {error}");
-                // Usually out of file descriptors: waiting a little lets clients leave first.
-                thread::sleep(Duration::from_millis(100));
-                continue;
-            }
-        };
+        // Pauses after a failed accept instead of spinning (out of file descriptors, say).
+        let (client, peer) = netlesson::server::accept(&listener);
         if !admit(&connected, settings.max_clients) {
             refuse(client, peer, settings.max_clients);
             continue;

@@ -1,8 +1,8 @@
 //! The check of `budget-chat` (lesson 9): Protohackers' Budget Chat with many users at once.
 //! Each step plays several users on connections of their own and checks every line each one
 //! hears: the welcome, names refused, the list of those present, arrivals and departures,
-//! lines passed on (in order, never echoed), ten users at once, a user who never reads, a user
-//! who leaves in mid-line, and the 1000-byte limit.
+//! lines passed on (in order, never echoed, control bytes escaped), ten users at once, a user
+//! who never reads, a user who leaves in mid-line, and the 1000-byte limit.
 
 use std::collections::BTreeMap;
 use std::io::{ErrorKind, Read, Write};
@@ -77,6 +77,13 @@ pub const RULES: &[Rule] = &[
         known_bad: &["echoes-to-the-sender", "sends-what-waits-newest-first"],
     },
     Rule {
+        rule: "A relayed line has its control bytes escaped, as lesson 9's chat-server does \
+               with `netlesson::show::escape_controls`: `\\r` arrives as the two characters \
+               `\\r`, ESC as `\\x1b`, NUL as `\\x00`, and the rest of the line as it is.",
+        step: "control-bytes",
+        known_bad: &["relays-control-bytes"],
+    },
+    Rule {
         rule: "When a member leaves (closes, resets, or is dropped), the others hear `* NAME has \
                left the room`.",
         step: "notices",
@@ -147,6 +154,11 @@ pub const STEPS: &[Step] = &[
         id: "messages",
         name: "a line goes to all the others, in order, never back to its sender",
         run: messages,
+    },
+    Step {
+        id: "control-bytes",
+        name: "a relayed line has its control bytes escaped (\\r, ESC, NUL)",
+        run: control_bytes,
     },
     Step {
         id: "mid-line",
@@ -263,6 +275,17 @@ fn messages(lab: &mut Lab) -> StepResult {
     carol.send_bytewise(b"a byte at a time\n")?;
     alice.expect("[carol] a byte at a time")?;
     bob.expect("[carol] a byte at a time")
+}
+
+/// A line with a `\r` (which would let bob's text overwrite the `[bob]` before it), an ESC
+/// (a command to clear the screen) and a NUL reaches alice with each escaped as
+/// `netlesson::show::escape_controls` does; the `é` (not a control character) as it is.
+fn control_bytes(lab: &mut Lab) -> StepResult {
+    let mut alice = User::join_first(lab, "alice")?;
+    let mut bob = User::join(lab, "bob", &["alice"])?;
+    alice.expect("* bob has entered the room")?;
+    bob.send("fake\r[carol] hi \x1b[2J\0 café\n".as_bytes())?;
+    alice.expect(r"[bob] fake\r[carol] hi \x1b[2J\x00 café")
 }
 
 fn ten_at_once(lab: &mut Lab) -> StepResult {
@@ -519,7 +542,9 @@ impl User {
         let setup = stream
             .set_nodelay(true)
             .and_then(|()| stream.set_write_timeout(Some(REPLY_TIMEOUT)));
-        setup.map_err(|error| Failure::new(format!("could not set up a connection: {error}")))?;
+        setup.map_err(|error| {
+            Failure::of_checker(format!("could not set up a connection: {error}"))
+        })?;
         let mut user = User {
             who: who.to_string(),
             stream,
@@ -594,7 +619,7 @@ impl User {
     fn reset(self) -> StepResult {
         socket2::SockRef::from(&self.stream)
             .set_linger(Some(Duration::ZERO))
-            .map_err(|error| Failure::new(format!("could not set SO_LINGER: {error}")))
+            .map_err(|error| Failure::of_checker(format!("could not set SO_LINGER: {error}")))
     }
 
     /// The next line, without its `\n`, if one comes within `limit`; `None` if none does
@@ -757,6 +782,12 @@ impl User {
             format!(
                 "{} heard the wrong list: the others in the room, in the order they came in, \
                  without the newcomer itself (tell it who is there before adding it)",
+                self.who
+            )
+        } else if line.chars().any(char::is_control) {
+            format!(
+                "{} heard control bytes as they were sent: a relayed line has them escaped, as \
+                 `netlesson::show::escape_controls` does",
                 self.who
             )
         } else if line.starts_with(&format!("[{}] ", self.who)) {

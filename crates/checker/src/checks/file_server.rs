@@ -215,8 +215,9 @@ const OUT_DIR: &str = "out";
 /// Gives the server its `--out-dir`, an empty folder in the lab's scratch folder.
 pub fn setup(lab: &mut Lab) -> StepResult {
     let out = out_dir(lab)?;
-    std::fs::create_dir_all(&out)
-        .map_err(|error| Failure::new(format!("could not create {}: {error}", out.display())))?;
+    std::fs::create_dir_all(&out).map_err(|error| {
+        Failure::of_checker(format!("could not create {}: {error}", out.display()))
+    })?;
     lab.add_server_args(&["--out-dir", &out.to_string_lossy()]);
     Ok(())
 }
@@ -850,7 +851,7 @@ fn plant_link(target: &Path, link: &Path) -> StepResult {
         std::fs::write(link, b"")
     };
     planted.map_err(|error| {
-        Failure::new(format!(
+        Failure::of_checker(format!(
             "the checker could not plant a link at {}: {error}",
             link.display()
         ))

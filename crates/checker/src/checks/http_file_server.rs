@@ -290,7 +290,9 @@ pub fn setup(lab: &mut Lab) -> StepResult {
     let scratch = lab.scratch_dir()?;
     let site = scratch.join(SITE);
     let written = write_site(&scratch, &site);
-    written.map_err(|error| Failure::new(format!("could not write the check's site: {error}")))?;
+    written.map_err(|error| {
+        Failure::of_checker(format!("could not write the check's site: {error}"))
+    })?;
     lab.add_server_args(&["--root", &site.to_string_lossy()]);
     Ok(())
 }
@@ -659,7 +661,7 @@ fn python_http_client(lab: &mut Lab) -> StepResult {
         .is_ok_and(|output| output.status.success());
     if !found {
         return match std::env::var("COURSE_REQUIRE_PYTHON").is_ok_and(|value| value == "1") {
-            true => Err(Failure::new(
+            true => Err(Failure::of_checker(
                 "this step needs python3, and COURSE_REQUIRE_PYTHON=1 forbids passing it without",
             )),
             false => Ok(()), // without python3, there is nothing to run it with

@@ -472,7 +472,7 @@ pub fn places_given_back(lab: &mut Lab) -> StepResult {
     expect_full(lab, &mut refused, FOURTH)?;
     // Each leaves its own way.
     let [closes, resets, mut broken] = <[Conn; CAP]>::try_from(leaving)
-        .map_err(|_| Failure::new("the checker lost count of its clients"))?;
+        .map_err(|_| Failure::of_checker("the checker lost count of its clients"))?;
     drop(closes);
     resets.reset()?;
     broken.send(b"abcdefgh")?;

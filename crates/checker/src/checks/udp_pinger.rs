@@ -565,7 +565,7 @@ fn check_ping_line(line: &str, index: usize, run: &Run) -> Result<Option<f64>, F
     let reply = Regex::new(&format!(
         r"^Ping {number}: reply in ([0-9]+\.[0-9]{{3}}) ms$"
     ))
-    .map_err(|error| Failure::new(format!("the checker's pattern is wrong: {error}")))?;
+    .map_err(|error| Failure::of_checker(format!("the checker's pattern is wrong: {error}")))?;
     let want = &expected_lines(run.fates)[index];
     let time = reply
         .captures(line)
@@ -650,7 +650,7 @@ fn check_rtt_line(line: &str, times: &[f64], run: &Run, index: usize) -> StepRes
     let pattern = Regex::new(
         r"^rtt min/avg/max = ([0-9]+\.[0-9]{3})/([0-9]+\.[0-9]{3})/([0-9]+\.[0-9]{3}) ms$",
     )
-    .map_err(|error| Failure::new(format!("the checker's pattern is wrong: {error}")))?;
+    .map_err(|error| Failure::of_checker(format!("the checker's pattern is wrong: {error}")))?;
     let Some(found) = pattern.captures(line) else {
         let problem = "this line is not in the protocol's format (each time: milliseconds with \
                        three decimals)";
@@ -736,11 +736,11 @@ impl ScriptedServer {
     /// for a few seconds, or when the server is dropped.
     fn start(count: u32, script: fn(u32) -> Vec<Act>) -> Result<ScriptedServer, Failure> {
         let socket = UdpSocket::bind("127.0.0.1:0").map_err(|error| {
-            Failure::new(format!("could not start the checker's server: {error}"))
+            Failure::of_checker(format!("could not start the checker's server: {error}"))
         })?;
-        let address = socket
-            .local_addr()
-            .map_err(|error| Failure::new(format!("could not find the server's port: {error}")))?;
+        let address = socket.local_addr().map_err(|error| {
+            Failure::of_checker(format!("could not find the server's port: {error}"))
+        })?;
         let log = Arc::new(Mutex::new(Log::default()));
         let stop = Arc::new(AtomicBool::new(false));
         let (thread_log, thread_stop) = (Arc::clone(&log), Arc::clone(&stop));

@@ -33,7 +33,8 @@
 //!         }
 //!         for id in full {
 //!             if let Some(member) = self.remove(id) {
-//!                 log!("{} is not reading: dropped", member.name);
+//!                 self.notes
+//!                     .push(format!("{} is not reading: dropped", member.name));
 //!                 let _ = member.connection.shutdown(Shutdown::Both);
 //!                 self.broadcast(&format!("* {} has left the room\n", member.name), None);
 //!             }

@@ -14,13 +14,13 @@
 //!     if let Err(problem) = &relayed {
 //!         let _ = outgoing.try_send(format!("ERR {problem}\n"));
 //!     }
-//!     lock(room).leave(id);
+//!     in_room(room, |room| room.leave(id));
 //!     relayed
 //! with:
 //!     // The mistake: `?` returns at once when a read fails (a reset, a line too long), and the
 //!     // member never leaves the room: nobody hears that it left.
 //!     relay(&mut lines, id, room)?;
-//!     lock(room).leave(id);
+//!     in_room(room, |room| room.leave(id));
 //!     Ok(())
 //! ```
 include!(concat!(env!("OUT_DIR"), "/", env!("CARGO_BIN_NAME"), ".rs"));

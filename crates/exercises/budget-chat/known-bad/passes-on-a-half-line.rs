@@ -11,11 +11,10 @@
 //! ```text
 //! replace:
 //!     while let Some(text) = read_line(lines)? {
-//!         if !lock(room).say(id, &text) {
 //! with:
 //!     // The mistake: `lines()` hands out a line cut short by the close as a whole one.
 //!     for text in lines.lines() {
-//!         if !lock(room).say(id, &text?) {
+//!         let text = text?;
 //! ```
 
 include!(concat!(env!("OUT_DIR"), "/", env!("CARGO_BIN_NAME"), ".rs"));

@@ -13,7 +13,7 @@
 //!         let sent = timeout(settings.idle_timeout, send_string(&mut client, &reply)).await;
 //! with:
 //!         // The mistake: a blocking sleep in a task stops every task on the thread.
-//!         std::thread::sleep(Duration::from_millis(300));
+//!         std::thread::sleep(std::time::Duration::from_millis(300));
 //!         let sent = timeout(settings.idle_timeout, send_string(&mut client, &reply)).await;
 //! ```
 
