@@ -549,12 +549,20 @@ mod tests {
         let program = dir.join(name);
         let pid = dir.join("pid");
         let text = format!("#!/bin/sh\necho $$ > '{}'\n{body}\n", pid.display());
-        std::fs::write(&program, text).expect("the script is written");
-        let mut permissions = std::fs::metadata(&program)
-            .expect("it exists")
-            .permissions();
-        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-        std::fs::set_permissions(&program, permissions).expect("it is executable");
+        // Written by a child process, not by this one: a test thread that forks while this
+        // process holds the file open for writing hands that descriptor to its child, and
+        // running the script then fails with "Text file busy" (seen under load).
+        let written = std::process::Command::new("sh")
+            .args([
+                "-c",
+                "printf '%s' \"$1\" > \"$2\" && chmod 755 \"$2\"",
+                "sh",
+            ])
+            .arg(&text)
+            .arg(&program)
+            .status()
+            .expect("sh runs");
+        assert!(written.success(), "the script is written");
         (program, pid, Folder(dir))
     }
 
