@@ -512,13 +512,20 @@ pub struct RunResult {
 }
 
 /// What a server that has stopped (`status`, [`describe_exit`]) did wrong, when `clients` had
-/// connected to it: none, and it stopped on its own at startup, through no client's doing.
+/// connected to it: none, and it stopped on its own at startup, through no client's doing;
+/// one, and it may have stopped at startup all the same (a connection is made as soon as the
+/// port listens, before the server accepts it), or because of that client.
 pub fn stopped_problem(status: &str, clients: usize) -> String {
     match clients {
         0 => format!(
             "the server stopped on its own at startup ({status}), before any client connected: \
              after its `listening on` line, a server must keep running and serve until it is \
              stopped"
+        ),
+        1 => format!(
+            "the server stopped ({status}) while its first client was connected: on its own at \
+             startup, before it accepted that client, or because of what it sent (what the \
+             server printed says where). A server must keep running, whatever one client does"
         ),
         _ => format!(
             "the server stopped ({status}): a server must keep serving whatever one client does"
@@ -555,8 +562,14 @@ mod words {
         assert!(!said.contains("client does"));
         let said = stopped_problem("exit status 101: it panicked", 1);
         assert!(
-            said.ends_with("must keep serving whatever one client does"),
+            said.contains("while its first client was connected: on its own at startup"),
             "{said}"
+        );
+        let said = stopped_problem("exit status 101: it panicked", 2);
+        assert_eq!(
+            said,
+            "the server stopped (exit status 101: it panicked): a server must keep serving \
+             whatever one client does"
         );
     }
 }

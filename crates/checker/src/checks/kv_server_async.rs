@@ -184,7 +184,7 @@ pub const TASKS: Serving = Serving {
     worker: "task",
     why_no_reply: "Most likely the runtime's thread is blocked: a blocking call inside a task \
                    (`std::thread::sleep`, a `std::net` socket, a lock held across an `.await`) \
-                   stops every other task on that thread while it waits. Inside a task, use \
+                   stops every other task on that thread while it waits.\nInside a task, use \
                    what you `.await` instead (`tokio::time::sleep`, `tokio::net`).",
 };
 
@@ -241,7 +241,7 @@ pub fn silent_after_a_request(lab: &mut Lab) -> StepResult {
 fn silent_after_a_request_problem(waited: Duration) -> String {
     format!(
         "A client sent one request, got its reply, then said nothing more: {} ms later the \
-         server still had not closed it, with --idle-timeout {IDLE_TIMEOUT}. The idle timeout \
+         server still had not closed it, with --idle-timeout {IDLE_TIMEOUT}.\nThe idle timeout \
          applies to every wait for a request, not only the first: put the `timeout(...)` around \
          each read of a request, inside the loop.",
         waited.as_millis()

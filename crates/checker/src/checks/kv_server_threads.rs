@@ -591,7 +591,8 @@ fn count_at_once(
                         got,
                         open: client.end().is_none(),
                     };
-                    return Err(cut.failure(failure, serving));
+                    let failure = cut.failure(failure, serving);
+                    return Err(with_at_once_counting(failure, key, port));
                 }
             };
             match reply.parse::<usize>() {
@@ -674,7 +675,7 @@ impl Cut<'_> {
         match self.open {
             true => format!(
                 "{seen}, then nothing came back in time: no reply for {} s, while its \
-                 connection stayed open. {}",
+                 connection stayed open.\n{}",
                 REPLY_TIMEOUT.as_secs(),
                 serving.why_no_reply
             ),
@@ -742,17 +743,21 @@ impl Lost<'_> {
             "the replies 1 to {total}, each once; then {}",
             show_bytes(&frame(total.to_string().as_bytes()))
         ));
-        let request =
-            String::from_utf8_lossy(&frame(format!("INCR {key}").as_bytes())).into_owned();
-        failure.reproduce = vec![
-            format!(
-                "for i in $(seq {CLIENTS}); do (for j in $(seq {INCRS}); do printf '{request}'; \
-                 done) | nc -N 127.0.0.1 {port} > /dev/null & done; wait"
-            ),
-            format!("cargo run -q --bin string-client -- --port {port} --message 'GET {key}'"),
-        ];
-        failure
+        with_at_once_counting(failure, key, port)
     }
+}
+
+/// Commands that make 50 clients count on `key` at once by hand, then read the count.
+fn with_at_once_counting(mut failure: Failure, key: &str, port: u16) -> Failure {
+    let request = String::from_utf8_lossy(&frame(format!("INCR {key}").as_bytes())).into_owned();
+    failure.reproduce = vec![
+        format!(
+            "for i in $(seq {CLIENTS}); do (for j in $(seq {INCRS}); do printf '{request}'; \
+             done) | nc -N 127.0.0.1 {port} > /dev/null & done; wait"
+        ),
+        format!("cargo run -q --bin string-client -- --port {port} --message 'GET {key}'"),
+    ];
+    failure
 }
 
 /// A new client that the server lets in, proven by an exchange (`SET placeN client N`). A
@@ -927,6 +932,9 @@ mod tests {
             "{said}"
         );
         assert!(!said.contains("cut short"), "{said}");
+        // The report cuts longer lines: the advice must be seen whole.
+        let longest = said.lines().map(|line| line.chars().count()).max();
+        assert!(longest <= Some(crate::report::shown::LINE_LIMIT), "{said}");
         let ended = Cut { open: false, ..cut };
         assert!(
             ended
