@@ -63,6 +63,9 @@ pub struct Lab {
     /// How soon after its reply a server must close: [`PROMPT_CLOSE`], or [`REPLY_TIMEOUT`]
     /// for the steps that check serving, not promptness ([`Lab::be_patient`]).
     prompt_close: Duration,
+    /// How many connections the checker made to the server running now, since it started: none
+    /// when it stops, and it stopped on its own, not because of a client.
+    clients: usize,
 }
 
 /// Where the program's output stood at a moment ([`Lab::output_mark`]).
@@ -100,6 +103,7 @@ impl Lab {
             unread_server: None,
             quiet_port: None,
             prompt_close: PROMPT_CLOSE,
+            clients: 0,
         }
     }
 
@@ -251,6 +255,7 @@ impl Lab {
         args.extend(self.server_args.iter().map(String::as_str));
         let server = Server::start_with_env(Path::new("sh"), &args, QUIET_PANICS)?;
         self.server = Some(server);
+        self.clients = 0;
         Ok(())
     }
 
@@ -271,6 +276,7 @@ impl Lab {
         match Server::start_with_limit(&self.program, &args, QUIET_PANICS, OUTPUT_LIMIT) {
             Ok(server) => {
                 self.server = Some(server);
+                self.clients = 0;
                 Ok(())
             }
             Err(error) => {
@@ -337,12 +343,11 @@ impl Lab {
         let address = self.address()?;
         let by_hand = format!("127.0.0.1 {}", self.default_port);
         let prompt_close = self.prompt_close;
-        Conn::connect_with(address, REPLY_TIMEOUT, by_hand)
-            .map(|mut conn| {
-                conn.set_prompt_close(prompt_close);
-                conn
-            })
-            .map_err(|failure| self.stopped_or(failure))
+        let mut conn = Conn::connect_with(address, REPLY_TIMEOUT, by_hand)
+            .map_err(|failure| self.stopped_or(failure))?;
+        conn.set_prompt_close(prompt_close);
+        self.clients += 1;
+        Ok(conn)
     }
 
     /// Fails if the server has exited: a server must outlive any client.
@@ -371,9 +376,9 @@ impl Lab {
         };
         match server.exit_status() {
             None => Ok(()),
-            Some(status) => Err(Failure::new(format!(
-                "the server stopped ({}): a server must keep serving whatever one client does",
-                describe_exit(status)
+            Some(status) => Err(Failure::new(stopped_problem(
+                &describe_exit(status),
+                self.clients,
             ))),
         }
     }
@@ -506,6 +511,28 @@ pub struct RunResult {
     pub lines: Vec<String>,
 }
 
+/// What a server that has stopped (`status`, [`describe_exit`]) did wrong, when `clients` had
+/// connected to it: none, and it stopped on its own at startup, through no client's doing;
+/// one, and it may have stopped at startup all the same (a connection is made as soon as the
+/// port listens, before the server accepts it), or because of that client.
+pub fn stopped_problem(status: &str, clients: usize) -> String {
+    match clients {
+        0 => format!(
+            "the server stopped on its own at startup ({status}), before any client connected: \
+             after its `listening on` line, a server must keep running and serve until it is \
+             stopped"
+        ),
+        1 => format!(
+            "the server stopped ({status}) while its first client was connected: on its own at \
+             startup, before it accepted that client, or because of what it sent (what the \
+             server printed says where). A server must keep running, whatever one client does"
+        ),
+        _ => format!(
+            "the server stopped ({status}): a server must keep serving whatever one client does"
+        ),
+    }
+}
+
 /// How an exit status reads in a sentence.
 pub fn describe_exit(status: std::process::ExitStatus) -> String {
     match status.code() {
@@ -517,6 +544,34 @@ pub fn describe_exit(status: std::process::ExitStatus) -> String {
 
 fn seconds(duration: Duration) -> String {
     format!("{:.1} s", duration.as_secs_f64())
+}
+
+#[cfg(test)]
+mod words {
+    use super::stopped_problem;
+
+    #[test]
+    fn a_server_that_stops_before_any_client_connected_is_not_said_to_stop_for_a_client() {
+        let said = stopped_problem("exit status 101: it panicked", 0);
+        assert_eq!(
+            said,
+            "the server stopped on its own at startup (exit status 101: it panicked), before any \
+             client connected: after its `listening on` line, a server must keep running and \
+             serve until it is stopped"
+        );
+        assert!(!said.contains("client does"));
+        let said = stopped_problem("exit status 101: it panicked", 1);
+        assert!(
+            said.contains("while its first client was connected: on its own at startup"),
+            "{said}"
+        );
+        let said = stopped_problem("exit status 101: it panicked", 2);
+        assert_eq!(
+            said,
+            "the server stopped (exit status 101: it panicked): a server must keep serving \
+             whatever one client does"
+        );
+    }
 }
 
 #[cfg(all(test, target_os = "linux"))]

@@ -6,13 +6,15 @@
 //! check adds what a thread per client would struggle with: 1000 clients connected at the
 //! same time, each answered while all of them stay connected.
 
+use std::time::{Duration, Instant};
+
 use netlesson::show::show_bytes;
 
 use super::kv_server::{self, KvClient, frame, parse_header};
-use super::kv_server_threads;
+use super::kv_server_threads::{self, Serving};
 use crate::catalog::Check;
 use crate::{Rule, Step};
-use contract::lab::{Conn, Failure, Lab, StepResult};
+use contract::lab::{Conn, Failure, IDLE_TIMEOUT, Lab, StepResult};
 
 /// The exercise: its folder is `crates/exercises/kv-server-async/`.
 pub const CHECK: Check = Check {
@@ -54,9 +56,16 @@ pub const RULES: &[Rule] = &[
         step: "silent",
         known_bad: &["no-idle-timeout"],
     },
+    Rule {
+        rule: "A client that sends nothing for `--idle-timeout` seconds is closed (that one \
+               client only).",
+        step: "silent-after-a-request",
+        known_bad: &["idle-timeout-only-before-the-first-request"],
+    },
 ];
 
-/// The steps, in order: kv-server-threads' (the same names and checks), then a thousand clients.
+/// The steps, in order: kv-server-threads' (the same names and checks, their failures worded for
+/// tasks), then a thousand clients, and a client that goes silent after a request.
 pub const STEPS: &[Step] = &[
     Step {
         id: "set-and-get",
@@ -141,12 +150,12 @@ pub const STEPS: &[Step] = &[
     Step {
         id: "places-given-back",
         name: "a place is free again as soon as a client leaves, however it leaves",
-        run: kv_server_threads::places_given_back,
+        run: places_given_back,
     },
     Step {
         id: "fifty-clients-count",
         name: "50 clients send 100 INCR counter each, all at once: no count is lost",
-        run: kv_server_threads::fifty_clients_count,
+        run: fifty_clients_count,
     },
     Step {
         id: "thousand-clients",
@@ -159,11 +168,85 @@ pub const STEPS: &[Step] = &[
         run: kv_server::silent,
     },
     Step {
+        id: "silent-after-a-request",
+        name: "a client that goes silent after a request is dropped after --idle-timeout too",
+        run: silent_after_a_request,
+    },
+    Step {
         id: "restarts",
         name: "restarts at once on the same port",
         run: kv_server::restarts,
     },
 ];
+
+/// A task per client: the words of kv-server-threads' steps for this exercise.
+pub const TASKS: Serving = Serving {
+    worker: "task",
+    why_no_reply: "Most likely the runtime's thread is blocked: a blocking call inside a task \
+                   (`std::thread::sleep`, a `std::net` socket, a lock held across an `.await`) \
+                   stops every other task on that thread while it waits.\nInside a task, use \
+                   what you `.await` instead (`tokio::time::sleep`, `tokio::net`).",
+};
+
+/// kv-server-threads' step: a place is free again as soon as a client leaves.
+fn places_given_back(lab: &mut Lab) -> StepResult {
+    kv_server_threads::places_given_back_by(lab, &TASKS)
+}
+
+/// kv-server-threads' step: 50 clients count at once, and no count is lost.
+fn fifty_clients_count(lab: &mut Lab) -> StepResult {
+    kv_server_threads::fifty_clients_count_by(lab, &TASKS)
+}
+
+/// How long after its reply a client that says nothing more may stay connected: the
+/// `--idle-timeout` the checker gives (1 s), and 2 s more for a loaded machine.
+const DROPPED_WITHIN: Duration = Duration::from_secs(3);
+
+/// A client sends `GET idle`, reads its whole reply, then says nothing more: the server must
+/// close it after `--idle-timeout`, as it closes a client that never said anything. (The
+/// timeout is on every wait for a request, not only the first.)
+pub fn silent_after_a_request(lab: &mut Lab) -> StepResult {
+    let mut client = KvClient::connect(lab)?;
+    client.ask("GET idle", "NOT FOUND")?;
+    let started = Instant::now();
+    if client.conn().closes_within(DROPPED_WITHIN) {
+        return Ok(());
+    }
+    let waited = started.elapsed();
+    let mut failure = client
+        .conn()
+        .failure(silent_after_a_request_problem(waited));
+    failure.expected = Some(format!(
+        "{}, then the close within {} s (--idle-timeout {IDLE_TIMEOUT})",
+        show_bytes(&frame(b"NOT FOUND")),
+        DROPPED_WITHIN.as_secs()
+    ));
+    failure.received = Some(format!(
+        "{}, then the connection still open after {} ms",
+        show_bytes(client.conn().received()),
+        waited.as_millis()
+    ));
+    failure.reproduce = vec![
+        lab.server_command("--idle-timeout 1"),
+        format!(
+            "(printf '00000008GET idle'; sleep 5) | nc 127.0.0.1 {}    (nc should end 1 s after \
+             the reply, not after 5 s)",
+            lab.default_port
+        ),
+    ];
+    Err(failure)
+}
+
+/// What a server that keeps a client silent after a request did wrong.
+fn silent_after_a_request_problem(waited: Duration) -> String {
+    format!(
+        "A client sent one request, got its reply, then said nothing more: {} ms later the \
+         server still had not closed it, with --idle-timeout {IDLE_TIMEOUT}.\nThe idle timeout \
+         applies to every wait for a request, not only the first: put the `timeout(...)` around \
+         each read of a request, inside the loop.",
+        waited.as_millis()
+    )
+}
 
 /// How many clients [`thousand_clients`] connects.
 const THOUSAND: usize = 1000;
@@ -246,4 +329,27 @@ fn read_reply(client: &mut Conn) -> Result<String, Failure> {
     };
     let body = client.receive(size)?;
     Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::silent_after_a_request_problem;
+
+    #[test]
+    fn a_client_kept_after_its_request_is_told_the_timeout_applies_to_every_wait() {
+        let said = silent_after_a_request_problem(Duration::from_millis(3004));
+        assert!(
+            said.starts_with(
+                "A client sent one request, got its reply, then said nothing more: 3004 ms later \
+                 the server still had not closed it, with --idle-timeout 1."
+            ),
+            "{said}"
+        );
+        assert!(
+            said.contains("every wait for a request, not only the first"),
+            "{said}"
+        );
+    }
 }

@@ -14,7 +14,7 @@ use netlesson::show::show_bytes;
 use super::kv_server::{self, KvClient, frame, parse_header};
 use crate::catalog::Check;
 use crate::{Rule, Step};
-use contract::lab::{Conn, Failure, Lab, StepResult};
+use contract::lab::{Conn, Failure, Lab, REPLY_TIMEOUT, StepResult};
 
 /// The exercise: its folder is `crates/exercises/kv-server-threads/`.
 pub const CHECK: Check = Check {
@@ -201,6 +201,22 @@ pub const STEPS: &[Step] = &[
         run: kv_server::restarts,
     },
 ];
+
+/// What serves each client, in the words of the failures of the steps that the exercises of
+/// lesson 8 (a thread per client) and lesson 10 (a tokio task per client) share.
+pub struct Serving {
+    /// What each client is served by: `thread`, or `task`.
+    pub worker: &'static str,
+    /// The likely reason why replies stop coming while many clients are served.
+    pub why_no_reply: &'static str,
+}
+
+/// A thread per client (this exercise).
+pub const THREADS: Serving = Serving {
+    worker: "thread",
+    why_no_reply: "Most likely a thread waits for something that does not come: a lock held \
+                   while waiting for a client, or clients served one at a time.",
+};
 
 /// The `--max-clients` that the steps about the cap start the server with.
 const CAP: usize = 3;
@@ -459,13 +475,17 @@ fn with_at_once_reproduce(mut failure: Failure, lab: &Lab) -> Failure {
 /// connection, one refused for a broken header; then three new clients are let in, and the
 /// fourth is still refused.
 pub fn places_given_back(lab: &mut Lab) -> StepResult {
+    places_given_back_by(lab, &THREADS)
+}
+
+/// [`places_given_back`], its failures worded for clients served by `serving`.
+pub fn places_given_back_by(lab: &mut Lab, serving: &Serving) -> StepResult {
     lab.use_extra_args(CAP_ARGS)?;
     // The clients of the step before have just left: their places must come back.
-    let still_held = "The clients of the step before have left, but the server still said ERR \
-                      server full: a client's place must be given back when its thread ends.";
+    let still_held = still_held_note(serving);
     let mut leaving = Vec::new();
     for number in 1..=CAP {
-        let client = admitted(lab, number, still_held);
+        let client = admitted(lab, number, &still_held);
         leaving.push(client.map_err(|failure| with_places_reproduce(failure, lab))?);
     }
     let mut refused = lab.connect()?;
@@ -477,13 +497,10 @@ pub fn places_given_back(lab: &mut Lab) -> StepResult {
     resets.reset()?;
     broken.send(b"abcdefgh")?;
     drop(broken);
-    let held = "Three clients left (one closed its connection, one reset it, one sent a header \
-                that is not 8 digits), but the server still said ERR server full for a new one \
-                after 1 s: give a client's place back when its thread ends, however serving it \
-                ended (with an error too).";
+    let held = held_note(serving);
     let mut clients = Vec::new();
     for number in CAP + 1..=2 * CAP {
-        let client = admitted(lab, number, held);
+        let client = admitted(lab, number, &held);
         clients.push(client.map_err(|failure| with_places_reproduce(failure, lab))?);
     }
     let mut over = lab.connect()?;
@@ -502,11 +519,35 @@ pub fn places_given_back(lab: &mut Lab) -> StepResult {
     Ok(())
 }
 
+/// What a refusal means when the clients of the step before have left.
+pub fn still_held_note(serving: &Serving) -> String {
+    format!(
+        "The clients of the step before have left, but the server still said ERR server full: \
+         a client's place must be given back when its {} ends.",
+        serving.worker
+    )
+}
+
+/// What a refusal means when three clients have left, each its own way.
+pub fn held_note(serving: &Serving) -> String {
+    format!(
+        "Three clients left (one closed its connection, one reset it, one sent a header that is \
+         not 8 digits), but the server still said ERR server full for a new one after 1 s: give \
+         a client's place back when its {} ends, however serving it ended (with an error too).",
+        serving.worker
+    )
+}
+
 /// 50 clients connect, then each sends 100 `INCR counter` in one write, all at once: the
 /// replies are the numbers 1 to 5000, each once, and `GET counter` is `5000`. Lost counts show
 /// only when two INCRs meet, which may not happen every time: the same 50 clients do it again
 /// on `counter2`, `counter3`, ... (`ROUNDS` in all).
 pub fn fifty_clients_count(lab: &mut Lab) -> StepResult {
+    fifty_clients_count_by(lab, &THREADS)
+}
+
+/// [`fifty_clients_count`], its failures worded for clients served by `serving`.
+pub fn fifty_clients_count_by(lab: &mut Lab, serving: &Serving) -> StepResult {
     // A fresh server with the usual cap of 64.
     lab.use_extra_args(&[])?;
     let mut clients = Vec::with_capacity(CLIENTS);
@@ -519,13 +560,19 @@ pub fn fifty_clients_count(lab: &mut Lab) -> StepResult {
             1 => "counter".to_string(),
             _ => format!("counter{round}"),
         };
-        count_at_once(&mut clients, &mut reader, &key, lab.default_port)?;
+        count_at_once(&mut clients, &mut reader, &key, lab.default_port, serving)?;
     }
     Ok(())
 }
 
 /// One round of [`fifty_clients_count`], on `key`.
-fn count_at_once(clients: &mut [Conn], reader: &mut KvClient, key: &str, port: u16) -> StepResult {
+fn count_at_once(
+    clients: &mut [Conn],
+    reader: &mut KvClient,
+    key: &str,
+    port: u16,
+    serving: &Serving,
+) -> StepResult {
     let burst = frame(format!("INCR {key}").as_bytes()).repeat(INCRS);
     for client in clients.iter_mut() {
         client.send(&burst)?;
@@ -534,8 +581,20 @@ fn count_at_once(clients: &mut [Conn], reader: &mut KvClient, key: &str, port: u
     let total = clients.len() * INCRS;
     let mut givers: Vec<Vec<usize>> = vec![Vec::new(); total + 1];
     for (index, client) in clients.iter_mut().enumerate() {
-        for _ in 0..INCRS {
-            let reply = read_reply(client)?;
+        for got in 0..INCRS {
+            let reply = match read_reply(client) {
+                Ok(reply) => reply,
+                Err(failure) => {
+                    let cut = Cut {
+                        client: index + 1,
+                        key,
+                        got,
+                        open: client.end().is_none(),
+                    };
+                    let failure = cut.failure(failure, serving);
+                    return Err(with_at_once_counting(failure, key, port));
+                }
+            };
             match reply.parse::<usize>() {
                 Ok(number) if (1..=total).contains(&number) => givers[number].push(index + 1),
                 _ => {
@@ -571,6 +630,61 @@ fn count_at_once(clients: &mut [Conn], reader: &mut KvClient, key: &str, port: u
         givers,
     };
     Err(lost.failure(got, port))
+}
+
+/// A client of [`fifty_clients_count`] whose replies stopped coming.
+struct Cut<'a> {
+    /// Which client (from 1).
+    client: usize,
+    /// The key counted.
+    key: &'a str,
+    /// How many whole replies it had read.
+    got: usize,
+    /// Whether its connection was still open (the replies did not come in time).
+    open: bool,
+}
+
+impl Cut<'_> {
+    /// `failure` (of reading the next reply), explained: what the client got, and why.
+    fn failure(&self, mut failure: Failure, serving: &Serving) -> Failure {
+        failure.problem = self.problem(serving);
+        failure.expected = Some(format!(
+            "{INCRS} replies, each a number from 1 to {}",
+            CLIENTS * INCRS
+        ));
+        failure.received = Some(match self.open {
+            true => format!(
+                "{} replies, then nothing for {} s, the connection still open",
+                self.got,
+                REPLY_TIMEOUT.as_secs()
+            ),
+            false => format!("{} replies, then the connection ended", self.got),
+        });
+        failure
+    }
+
+    /// What went wrong, in words.
+    fn problem(&self, serving: &Serving) -> String {
+        let Cut {
+            client, key, got, ..
+        } = self;
+        let seen = format!(
+            "{CLIENTS} clients sent {INCRS} INCR {key} each, all at once; client {client} got \
+             {got} replies"
+        );
+        match self.open {
+            true => format!(
+                "{seen}, then nothing came back in time: no reply for {} s, while its \
+                 connection stayed open.\n{}",
+                REPLY_TIMEOUT.as_secs(),
+                serving.why_no_reply
+            ),
+            false => format!(
+                "{seen}, then the server ended the connection: every INCR gets its reply, and \
+                 the connection stays open until the client closes it."
+            ),
+        }
+    }
 }
 
 /// What a round of [`fifty_clients_count`] saw when counts were lost.
@@ -629,17 +743,21 @@ impl Lost<'_> {
             "the replies 1 to {total}, each once; then {}",
             show_bytes(&frame(total.to_string().as_bytes()))
         ));
-        let request =
-            String::from_utf8_lossy(&frame(format!("INCR {key}").as_bytes())).into_owned();
-        failure.reproduce = vec![
-            format!(
-                "for i in $(seq {CLIENTS}); do (for j in $(seq {INCRS}); do printf '{request}'; \
-                 done) | nc -N 127.0.0.1 {port} > /dev/null & done; wait"
-            ),
-            format!("cargo run -q --bin string-client -- --port {port} --message 'GET {key}'"),
-        ];
-        failure
+        with_at_once_counting(failure, key, port)
     }
+}
+
+/// Commands that make 50 clients count on `key` at once by hand, then read the count.
+fn with_at_once_counting(mut failure: Failure, key: &str, port: u16) -> Failure {
+    let request = String::from_utf8_lossy(&frame(format!("INCR {key}").as_bytes())).into_owned();
+    failure.reproduce = vec![
+        format!(
+            "for i in $(seq {CLIENTS}); do (for j in $(seq {INCRS}); do printf '{request}'; \
+             done) | nc -N 127.0.0.1 {port} > /dev/null & done; wait"
+        ),
+        format!("cargo run -q --bin string-client -- --port {port} --message 'GET {key}'"),
+    ];
+    failure
 }
 
 /// A new client that the server lets in, proven by an exchange (`SET placeN client N`). A
@@ -778,4 +896,50 @@ fn read_reply(client: &mut Conn) -> Result<String, Failure> {
     };
     let body = client.receive(size)?;
     Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cut, THREADS, held_note, still_held_note};
+    use crate::checks::kv_server_async::TASKS;
+
+    #[test]
+    fn a_place_not_given_back_is_blamed_on_the_thread_or_task_that_serves_a_client() {
+        assert!(still_held_note(&THREADS).ends_with("given back when its thread ends."));
+        assert!(still_held_note(&TASKS).ends_with("given back when its task ends."));
+        assert!(held_note(&TASKS).contains("place back when its task ends, however"));
+        assert!(!held_note(&TASKS).contains("thread"));
+    }
+
+    #[test]
+    fn replies_that_stop_coming_are_said_to_have_not_come_in_time_not_to_be_cut_short() {
+        let cut = Cut {
+            client: 3,
+            key: "counter",
+            got: 12,
+            open: true,
+        };
+        let said = cut.problem(&TASKS);
+        assert!(
+            said.starts_with(
+                "50 clients sent 100 INCR counter each, all at once; client 3 got 12 replies, \
+                 then nothing came back in time: no reply for 3 s"
+            ),
+            "{said}"
+        );
+        assert!(
+            said.contains("the runtime's thread is blocked: a blocking call inside a task"),
+            "{said}"
+        );
+        assert!(!said.contains("cut short"), "{said}");
+        // The report cuts longer lines: the advice must be seen whole.
+        let longest = said.lines().map(|line| line.chars().count()).max();
+        assert!(longest <= Some(crate::report::shown::LINE_LIMIT), "{said}");
+        let ended = Cut { open: false, ..cut };
+        assert!(
+            ended
+                .problem(&THREADS)
+                .contains("then the server ended the connection")
+        );
+    }
 }
