@@ -38,7 +38,12 @@ pub const RULES: &[Rule] = &[
         rule: "A head longer than 8192 bytes (line ends included) gets 400 at once, without reading \
                past the limit.",
         step: "head-limit",
-        known_bad: &["no-head-limit"],
+        known_bad: &["no-head-limit", "limit-without-line-ends"],
+    },
+    Rule {
+        rule: "The request line is `METHOD TARGET VERSION`, one space apart",
+        step: "bad-requests",
+        known_bad: &["splits-at-any-whitespace"],
     },
     Rule {
         rule: "VERSION is `HTTP/1.1` or `HTTP/1.0`",
