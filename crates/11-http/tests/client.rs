@@ -326,10 +326,38 @@ fn an_answer_that_is_not_http_is_said_to_be_so() {
 }
 
 #[test]
+fn a_server_that_greets_and_waits_is_not_http_at_once() {
+    // An SSH server sends its banner and waits for ours: the head would never end, and only
+    // --timeout would stop the wait, with a message about time instead of the wrong server.
+    for (greeting, error) in [
+        (
+            &b"SSH-2.0-OpenSSH_9.2\r\n"[..],
+            "error: the answer is not HTTP: its first line is \"SSH-2.0-OpenSSH_9.2\" (is it a web server?)\n",
+        ),
+        (
+            &b"220 mail"[..],
+            "error: the answer is not HTTP: it begins with \"220 mail\" (is it a web server?)\n",
+        ),
+    ] {
+        let (address, _) = fake_server(move |mut stream| {
+            let _ = stream.write_all(greeting);
+            std::thread::sleep(std::time::Duration::from_secs(3));
+        })
+        .expect("a fake server");
+        http_get(&[&url(address, "/"), "--timeout", "2"])
+            .assert()
+            .code(1)
+            .stderr(error);
+    }
+}
+
+#[test]
 fn endless_bytes_without_a_line_end_are_not_http() {
     let (address, _) = fake_server(|mut stream| {
         read_request(&stream);
-        let _ = stream.write_all(&vec![0xab; 100_000]);
+        // It begins as HTTP does, so only the missing line end gives it away.
+        let _ = stream.write_all(b"HTTP/1.1 200 ");
+        let _ = stream.write_all(&vec![b'a'; 100_000]);
     })
     .expect("a fake server");
     http_get(&[&url(address, "/")])

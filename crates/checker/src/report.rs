@@ -214,15 +214,30 @@ fn stuck(exercise: &Exercise) -> String {
 
 /// `text` cut into lines of at most about 96 characters, each starting with `indent`. Lines of
 /// `text` that start with four spaces are code (a hint that shows a few lines of Rust): they are
-/// kept as they are; every other line is a paragraph, wrapped between words.
+/// kept as they are. The other lines are joined into paragraphs (an empty line ends one), each
+/// wrapped between words, so that where a TOML string happens to break its lines never shows.
 pub fn wrap(text: &str, indent: &str) -> String {
-    text.split('\n')
-        .map(|line| match line.starts_with("    ") {
-            true => format!("{indent}{line}"),
-            false => wrap_paragraph(line, indent),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out: Vec<String> = Vec::new();
+    let mut paragraph: Vec<&str> = Vec::new();
+    let flush = |paragraph: &mut Vec<&str>, out: &mut Vec<String>| {
+        if !paragraph.is_empty() {
+            out.push(wrap_paragraph(&paragraph.join(" "), indent));
+            paragraph.clear();
+        }
+    };
+    for line in text.split('\n') {
+        if line.starts_with("    ") {
+            flush(&mut paragraph, &mut out);
+            out.push(format!("{indent}{line}"));
+        } else if line.trim().is_empty() {
+            flush(&mut paragraph, &mut out);
+            out.push(String::new());
+        } else {
+            paragraph.push(line);
+        }
+    }
+    flush(&mut paragraph, &mut out);
+    out.join("\n")
 }
 
 fn wrap_paragraph(text: &str, indent: &str) -> String {
@@ -272,6 +287,16 @@ mod tests {
         assert_eq!(
             wrap(text, "  "),
             "  Nearly:\n      loop {\n          read();\n      }"
+        );
+    }
+
+    #[test]
+    fn wrap_joins_the_lines_of_a_paragraph_and_keeps_empty_lines() {
+        // A hint's TOML breaks its lines where the file's width fell: the reader must not see it.
+        let text = "What changes is\nthe accept loop.\n\nNext.";
+        assert_eq!(
+            wrap(text, "  "),
+            "  What changes is the accept loop.\n\n  Next."
         );
     }
 

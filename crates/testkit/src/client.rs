@@ -771,13 +771,18 @@ mod tests {
 
     #[test]
     fn a_connection_that_ends_says_how() {
-        let (address, server) = fake_server(|stream| {
+        // The reset waits until the client is connected: a reset during `Conn::connect` would
+        // fail the connect instead (seen on a loaded machine).
+        let (connected, wait_for_client) = std::sync::mpsc::channel::<()>();
+        let (address, server) = fake_server(move |stream| {
+            let _ = wait_for_client.recv();
             socket2::SockRef::from(&stream)
                 .set_linger(Some(Duration::ZERO))
                 .expect("SO_LINGER");
         })
         .expect("a fake server");
         let mut conn = Conn::connect(address).expect("connects");
+        connected.send(()).expect("the fake server waits");
         server.join().expect("the fake server ran");
         assert!(conn.closes_within(Duration::from_secs(5)));
         assert_eq!(conn.end(), Some(&End::Reset));

@@ -150,6 +150,7 @@ fn connect(url: &Url, options: &Options, deadline: Instant) -> Result<Traced<std
 
 /// Reads the response head, skipping any `100 Continue` (an interim answer, RFC 9110 15.2).
 fn read_response_head(answer: &mut impl BufRead) -> Result<Head> {
+    expect_http_start(answer)?;
     loop {
         let head = read_head(answer, MAX_HEAD).map_err(|error| match error {
             HeadError::Closed => anyhow::anyhow!(
@@ -167,6 +168,36 @@ fn read_response_head(answer: &mut impl BufRead) -> Result<Head> {
             return Ok(head);
         }
     }
+}
+
+/// Says at once when an answer does not begin with `HTTP/`: an SSH or mail server greets with a
+/// line of its own and then waits, so a head of it would never end (we would wait `--timeout`).
+fn expect_http_start(answer: &mut impl BufRead) -> Result<()> {
+    let start = match answer.fill_buf() {
+        Ok(start) => start,
+        Err(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            return Err(anyhow::Error::new(io::Error::from(io::ErrorKind::TimedOut))
+                .context("could not receive the answer's head"));
+        }
+        Err(error) => return Err(anyhow::Error::new(error).context("could not receive the answer")),
+    };
+    let seen = start.len().min(5);
+    if start[..seen] == b"HTTP/"[..seen] {
+        return Ok(()); // HTTP so far (or nothing: read_head says the server closed)
+    }
+    let first_line = match start.iter().position(|&byte| byte == b'\n') {
+        Some(end) => format!(
+            "its first line is {}",
+            show_bytes(start[..end].trim_ascii_end())
+        ),
+        None => format!("it begins with {}", show_bytes(start)),
+    };
+    anyhow::bail!("the answer is not HTTP: {first_line} (is it a web server?)")
 }
 
 /// A response's status code and reason phrase.
