@@ -169,10 +169,11 @@ fn serve_connection(client: &Traced<TcpStream>, root: &Path) -> Result<()> {
 fn read_head(incoming: &mut BufReader<&Traced<TcpStream>>) -> Result<Incoming> {
     // TODO (lesson 11, "Reading a head"; lesson 5's lines): read a line at a time with
     // `read_until(b'\n', ...)` through `incoming.by_ref().take(...)`, so that no line can make
-    // you store more than the head may still take (`by_ref` lends the reader to `take`). Count the bytes: past MAX_HEAD, `Incoming::Bad`.
-    // 0 bytes before anything: `Incoming::Closed`. Drop the `\n` and a `\r` before it; skip
-    // empty lines before the request line; the next empty line ends the head. A line that is
-    // not UTF-8: `Incoming::Bad`.
+    // you store more than the head may still take (`by_ref` lends the reader to `take`).
+    // Count the bytes: past MAX_HEAD, `Incoming::Bad`. 0 bytes before anything:
+    // `Incoming::Closed`. Drop the `\n` and a `\r` before it; skip empty lines before the
+    // request line; the next empty line ends the head. A line that is not UTF-8:
+    // `Incoming::Bad`.
     todo!("read the lines of a head, up to the empty line")
 }
 

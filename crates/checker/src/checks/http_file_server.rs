@@ -30,10 +30,20 @@ pub const RULES: &[Rule] = &[
         known_bad: &["requires-carriage-returns"],
     },
     Rule {
+        rule: "Empty lines before the request line are skipped.",
+        step: "empty-lines-first",
+        known_bad: &["no-skip-of-empty-lines"],
+    },
+    Rule {
         rule: "A head longer than 8192 bytes (line ends included) gets 400 at once, without reading \
                past the limit.",
         step: "head-limit",
-        known_bad: &["no-head-limit"],
+        known_bad: &["no-head-limit", "limit-without-line-ends"],
+    },
+    Rule {
+        rule: "The request line is `METHOD TARGET VERSION`, one space apart",
+        step: "bad-requests",
+        known_bad: &["splits-at-any-whitespace"],
     },
     Rule {
         rule: "VERSION is `HTTP/1.1` or `HTTP/1.0`",
@@ -162,7 +172,7 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         id: "head-limit",
-        name: "a head over 8192 bytes: 400 at once, and the close",
+        name: "a head over 8192 bytes (line ends included): 400 at once, and the close",
         run: head_limit,
     },
     Step {
@@ -174,6 +184,11 @@ pub const STEPS: &[Step] = &[
         id: "bare-newlines",
         name: "lines ended by a bare \\n, as nc sends them",
         run: bare_newlines,
+    },
+    Step {
+        id: "empty-lines-first",
+        name: "empty lines (\\r\\n or \\n) before a request line are skipped",
+        run: empty_lines_first,
     },
     Step {
         id: "head",
@@ -469,6 +484,7 @@ fn bad_requests(lab: &mut Lab) -> StepResult {
     for request in [
         &b"GET /\r\n\r\n"[..],
         b"GET / HTTP/1.1 extra\r\n\r\n",
+        b"GET  / HTTP/1.1\r\n\r\n",
         b"GET / HTTP/2.0\r\n\r\n",
         b"GET / http/1.1\r\n\r\n",
         b"GET index.html HTTP/1.1\r\n\r\n",
@@ -486,7 +502,21 @@ fn head_limit(lab: &mut Lab) -> StepResult {
     // A header line that never ends: 100 KB, and no \n.
     let mut request = b"GET / HTTP/1.1\r\nX-Long: ".to_vec();
     request.extend(std::iter::repeat_n(b'x', 100_000));
-    refused(lab, &request, note)
+    refused(lab, &request, note)?;
+    let note = "The limit is 8192 bytes, line ends included: a head of exactly 8192 bytes is \
+                answered as usual, one of 8193 gets 400.";
+    asks(lab, &padded_get(8192), &ok(HTML, INDEX, false), note)?;
+    refused(lab, &padded_get(8193), note)
+}
+
+/// A GET of /index.html whose head, line ends included, is `size` bytes long.
+fn padded_get(size: usize) -> Vec<u8> {
+    let start = b"GET /index.html HTTP/1.1\r\nX-Pad: ";
+    let end = b"\r\n\r\n";
+    let mut request = start.to_vec();
+    request.extend(std::iter::repeat_n(b'x', size - start.len() - end.len()));
+    request.extend_from_slice(end);
+    request
 }
 
 fn keep_alive(lab: &mut Lab) -> StepResult {
@@ -517,6 +547,29 @@ fn bare_newlines(lab: &mut Lab) -> StepResult {
         &ok(HTML, INDEX, false),
         note,
     )
+}
+
+fn empty_lines_first(lab: &mut Lab) -> StepResult {
+    let mut conn = lab.connect()?;
+    let note = "Empty lines (\\r\\n, or a bare \\n) before the request line are skipped (RFC 9112, \
+                section 2.2): read on to the request line, then answer it as usual. Some clients \
+                send an extra \\r\\n after a request, so it comes before the next one.";
+    // On a new connection, and between two requests of one connection.
+    for (request, answer) in [
+        (
+            b"\r\n\nGET /index.html HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+            ok(HTML, INDEX, false),
+        ),
+        (
+            b"\r\nGET /style.css HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+            ok("text/css; charset=utf-8", &file("style.css"), false),
+        ),
+    ] {
+        conn.send(&request)?;
+        conn.expect(&answer)
+            .map_err(|failure| failure.with_note(note))?;
+    }
+    Ok(())
 }
 
 fn head(lab: &mut Lab) -> StepResult {
