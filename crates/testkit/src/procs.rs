@@ -361,6 +361,24 @@ impl Running {
         self.child.try_wait().ok().flatten()
     }
 
+    /// Keeps the lines that come within `time` (or until the output ends) in `seen`.
+    fn drain_for(&mut self, time: Duration) {
+        let deadline = Instant::now() + time;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(_) => break,
+            }
+        }
+        // A program whose output ended is ending too: a moment for its status to say how.
+        while Instant::now() < deadline + Duration::from_millis(200) {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     fn exit_description(&mut self) -> String {
         match self.child.try_wait() {
             Ok(Some(status)) => format!("it exited: {status}"),
@@ -876,8 +894,12 @@ fn wait_until_ready(process: &mut Running) -> Result<SocketAddr> {
             });
         }
         if !line.starts_with("trace: ") {
+            // Often the start of a panic (whose first line on stderr may be empty): take what
+            // follows for a moment, so that the error shows the panic and how the program ended.
+            process.drain_for(Duration::from_millis(500));
+            let exit = process.exit_description();
             bail!(
-                "{} printed {line:?} before its ready line ({READY_PREFIX}<ip>:<port>); its output:\n{}",
+                "{} printed {line:?} before its ready line ({READY_PREFIX}<ip>:<port>; {exit}); its output:\n{}",
                 process.name,
                 process.seen.join("\n")
             );
@@ -1070,6 +1092,16 @@ mod tests {
         );
         program.kill().expect("killed");
         assert_eq!(survivors(group), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_program_that_panics_before_its_ready_line_is_shown_whole_with_its_exit() {
+        // A panic's first line on stderr is empty: the error must not stop at that line.
+        let mut program = sh("echo >&2; echo \"thread 'main' panicked\" >&2; exit 101");
+        let error = super::wait_until_ready(&mut program).expect_err("no ready line");
+        let text = format!("{error:#}");
+        assert!(text.contains("it exited: exit status: 101"), "{text}");
+        assert!(text.contains("thread 'main' panicked"), "{text}");
     }
 
     #[test]
