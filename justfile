@@ -79,7 +79,7 @@ test:
 
 # The stress tests `cargo test` leaves out: thousands of connections, floods (CI runs them)
 test-stress:
-    cargo test --workspace --exclude checker -- --ignored
+    cargo test --workspace --exclude checker --exclude exercises -- --ignored
 
 # Formatting and lints, as CI checks them
 lint:
