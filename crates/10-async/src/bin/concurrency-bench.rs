@@ -118,7 +118,10 @@ fn contenders() -> Result<Vec<Contender>> {
             many,
         )?,
     ];
-    match bench::compile_c("command-server-epoll.c") {
+    match bench::compile_c(
+        "command-server-epoll.c",
+        include_str!("../../../03-echo/bench/command-server-epoll.c"),
+    ) {
         Ok(program) => list.push(Contender {
             label: "C epoll",
             program,
