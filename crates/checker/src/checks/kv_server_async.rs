@@ -6,15 +6,13 @@
 //! check adds what a thread per client would struggle with: 1000 clients connected at the
 //! same time, each answered while all of them stay connected.
 
-use std::time::{Duration, Instant};
-
 use netlesson::show::show_bytes;
 
 use super::kv_server::{self, KvClient, frame, parse_header};
 use super::kv_server_threads::{self, Serving};
 use crate::catalog::Check;
 use crate::{Rule, Step};
-use contract::lab::{Conn, Failure, IDLE_TIMEOUT, Lab, StepResult};
+use contract::lab::{Conn, Failure, Lab, StepResult};
 
 /// The exercise: its folder is `crates/exercises/kv-server-async/`.
 pub const CHECK: Check = Check {
@@ -65,7 +63,7 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// The steps, in order: kv-server-threads' (the same names and checks, their failures worded for
-/// tasks), then a thousand clients, and a client that goes silent after a request.
+/// tasks), with a thousand clients before its silent clients.
 pub const STEPS: &[Step] = &[
     Step {
         id: "set-and-get",
@@ -186,6 +184,7 @@ pub const TASKS: Serving = Serving {
                    (`std::thread::sleep`, a `std::net` socket, a lock held across an `.await`) \
                    stops every other task on that thread while it waits.\nInside a task, use \
                    what you `.await` instead (`tokio::time::sleep`, `tokio::net`).",
+    idle_fix: "put the `timeout(...)` around each read of a request, inside the loop.",
 };
 
 /// kv-server-threads' step: a place is free again as soon as a client leaves.
@@ -198,54 +197,9 @@ fn fifty_clients_count(lab: &mut Lab) -> StepResult {
     kv_server_threads::fifty_clients_count_by(lab, &TASKS)
 }
 
-/// How long after its reply a client that says nothing more may stay connected: the
-/// `--idle-timeout` the checker gives (1 s), and 2 s more for a loaded machine.
-const DROPPED_WITHIN: Duration = Duration::from_secs(3);
-
-/// A client sends `GET idle`, reads its whole reply, then says nothing more: the server must
-/// close it after `--idle-timeout`, as it closes a client that never said anything. (The
-/// timeout is on every wait for a request, not only the first.)
-pub fn silent_after_a_request(lab: &mut Lab) -> StepResult {
-    let mut client = KvClient::connect(lab)?;
-    client.ask("GET idle", "NOT FOUND")?;
-    let started = Instant::now();
-    if client.conn().closes_within(DROPPED_WITHIN) {
-        return Ok(());
-    }
-    let waited = started.elapsed();
-    let mut failure = client
-        .conn()
-        .failure(silent_after_a_request_problem(waited));
-    failure.expected = Some(format!(
-        "{}, then the close within {} s (--idle-timeout {IDLE_TIMEOUT})",
-        show_bytes(&frame(b"NOT FOUND")),
-        DROPPED_WITHIN.as_secs()
-    ));
-    failure.received = Some(format!(
-        "{}, then the connection still open after {} ms",
-        show_bytes(client.conn().received()),
-        waited.as_millis()
-    ));
-    failure.reproduce = vec![
-        lab.server_command("--idle-timeout 1"),
-        format!(
-            "(printf '00000008GET idle'; sleep 5) | nc 127.0.0.1 {}    (nc should end 1 s after \
-             the reply, not after 5 s)",
-            lab.default_port
-        ),
-    ];
-    Err(failure)
-}
-
-/// What a server that keeps a client silent after a request did wrong.
-fn silent_after_a_request_problem(waited: Duration) -> String {
-    format!(
-        "A client sent one request, got its reply, then said nothing more: {} ms later the \
-         server still had not closed it, with --idle-timeout {IDLE_TIMEOUT}.\nThe idle timeout \
-         applies to every wait for a request, not only the first: put the `timeout(...)` around \
-         each read of a request, inside the loop.",
-        waited.as_millis()
-    )
+/// kv-server-threads' step: a client that goes silent after a request is dropped too.
+fn silent_after_a_request(lab: &mut Lab) -> StepResult {
+    kv_server_threads::silent_after_a_request_by(lab, &TASKS)
 }
 
 /// How many clients [`thousand_clients`] connects.
@@ -329,27 +283,4 @@ fn read_reply(client: &mut Conn) -> Result<String, Failure> {
     };
     let body = client.receive(size)?;
     Ok(String::from_utf8_lossy(&body).into_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::silent_after_a_request_problem;
-
-    #[test]
-    fn a_client_kept_after_its_request_is_told_the_timeout_applies_to_every_wait() {
-        let said = silent_after_a_request_problem(Duration::from_millis(3004));
-        assert!(
-            said.starts_with(
-                "A client sent one request, got its reply, then said nothing more: 3004 ms later \
-                 the server still had not closed it, with --idle-timeout 1."
-            ),
-            "{said}"
-        );
-        assert!(
-            said.contains("every wait for a request, not only the first"),
-            "{said}"
-        );
-    }
 }

@@ -5,7 +5,8 @@
 //! [`kv_server`]). This check adds clients connected at the same time: quiet clients, and a
 //! client that stops reading its replies, delay nobody; the client past `--max-clients` is
 //! refused, a client that leaves frees its place, and six that connect at once are counted
-//! as they are accepted; 50 clients sending `INCR` at once lose no count.
+//! as they are accepted; 50 clients sending `INCR` at once lose no count; a client that goes
+//! silent after a request is dropped after `--idle-timeout`, as one that never spoke is.
 
 use std::time::{Duration, Instant};
 
@@ -14,7 +15,7 @@ use netlesson::show::show_bytes;
 use super::kv_server::{self, KvClient, frame, parse_header};
 use crate::catalog::Check;
 use crate::{Rule, Step};
-use contract::lab::{Conn, Failure, Lab, REPLY_TIMEOUT, StepResult};
+use contract::lab::{Conn, Failure, IDLE_TIMEOUT, Lab, REPLY_TIMEOUT, StepResult};
 
 /// The exercise: its folder is `crates/exercises/kv-server-threads/`.
 pub const CHECK: Check = Check {
@@ -82,6 +83,12 @@ pub const RULES: &[Rule] = &[
                client only).",
         step: "silent",
         known_bad: &["no-idle-timeout"],
+    },
+    Rule {
+        rule: "A client that sends nothing for `--idle-timeout` seconds is closed (that one \
+               client only).",
+        step: "silent-after-a-request",
+        known_bad: &["idle-timeout-only-before-the-first-request"],
     },
 ];
 
@@ -196,6 +203,11 @@ pub const STEPS: &[Step] = &[
         run: kv_server::silent,
     },
     Step {
+        id: "silent-after-a-request",
+        name: "a client that goes silent after a request is dropped after --idle-timeout too",
+        run: silent_after_a_request,
+    },
+    Step {
         id: "restarts",
         name: "restarts at once on the same port",
         run: kv_server::restarts,
@@ -209,6 +221,8 @@ pub struct Serving {
     pub worker: &'static str,
     /// The likely reason why replies stop coming while many clients are served.
     pub why_no_reply: &'static str,
+    /// How to drop a client that goes silent after a request, as one that never spoke is.
+    pub idle_fix: &'static str,
 }
 
 /// A thread per client (this exercise).
@@ -216,7 +230,64 @@ pub const THREADS: Serving = Serving {
     worker: "thread",
     why_no_reply: "Most likely a thread waits for something that does not come: a lock held \
                    while waiting for a client, or clients served one at a time.",
+    idle_fix: "set the read timeout once, for the whole connection \
+               (`set_read_timeout(Some(...))`), and never clear it after a request.",
 };
+
+/// kv-server-threads' step: a client that goes silent after a request is dropped too.
+fn silent_after_a_request(lab: &mut Lab) -> StepResult {
+    silent_after_a_request_by(lab, &THREADS)
+}
+
+/// How long after its reply a client that says nothing more may stay connected: the
+/// `--idle-timeout` the checker gives (1 s), and 2 s more for a loaded machine.
+const DROPPED_WITHIN: Duration = Duration::from_secs(3);
+
+/// A client sends `GET idle`, reads its whole reply, then says nothing more: the server must
+/// close it after `--idle-timeout`, as it closes a client that never said anything. (The
+/// timeout is on every wait for a request, not only the first.)
+pub fn silent_after_a_request_by(lab: &mut Lab, serving: &Serving) -> StepResult {
+    let mut client = KvClient::connect(lab)?;
+    client.ask("GET idle", "NOT FOUND")?;
+    let started = Instant::now();
+    if client.conn().closes_within(DROPPED_WITHIN) {
+        return Ok(());
+    }
+    let waited = started.elapsed();
+    let mut failure = client
+        .conn()
+        .failure(silent_after_a_request_problem(waited, serving));
+    failure.expected = Some(format!(
+        "{}, then the close within {} s (--idle-timeout {IDLE_TIMEOUT})",
+        show_bytes(&frame(b"NOT FOUND")),
+        DROPPED_WITHIN.as_secs()
+    ));
+    failure.received = Some(format!(
+        "{}, then the connection still open after {} ms",
+        show_bytes(client.conn().received()),
+        waited.as_millis()
+    ));
+    failure.reproduce = vec![
+        lab.server_command("--idle-timeout 1"),
+        format!(
+            "(printf '00000008GET idle'; sleep 5) | nc 127.0.0.1 {}    (nc should end 1 s after \
+             the reply, not after 5 s)",
+            lab.default_port
+        ),
+    ];
+    Err(failure)
+}
+
+/// What a server that keeps a client silent after a request did wrong.
+fn silent_after_a_request_problem(waited: Duration, serving: &Serving) -> String {
+    format!(
+        "A client sent one request, got its reply, then said nothing more: {} ms later the \
+         server still had not closed it, with --idle-timeout {IDLE_TIMEOUT}.\nThe idle timeout \
+         applies to every wait for a request, not only the first: {}",
+        waited.as_millis(),
+        serving.idle_fix
+    )
+}
 
 /// The `--max-clients` that the steps about the cap start the server with.
 const CAP: usize = 3;
@@ -900,8 +971,36 @@ fn read_reply(client: &mut Conn) -> Result<String, Failure> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Cut, THREADS, held_note, still_held_note};
+    use std::time::Duration;
+
+    use super::{Cut, THREADS, held_note, silent_after_a_request_problem, still_held_note};
     use crate::checks::kv_server_async::TASKS;
+
+    #[test]
+    fn a_client_kept_after_its_request_is_told_the_timeout_applies_to_every_wait() {
+        for serving in [&THREADS, &TASKS] {
+            let said = silent_after_a_request_problem(Duration::from_millis(3004), serving);
+            assert!(
+                said.starts_with(
+                    "A client sent one request, got its reply, then said nothing more: 3004 ms \
+                     later the server still had not closed it, with --idle-timeout 1."
+                ),
+                "{said}"
+            );
+            assert!(
+                said.contains("every wait for a request, not only the first"),
+                "{said}"
+            );
+            assert!(said.ends_with(serving.idle_fix), "{said}");
+        }
+        let threads = silent_after_a_request_problem(Duration::from_millis(3004), &THREADS);
+        assert!(
+            threads.contains("never clear it after a request"),
+            "{threads}"
+        );
+        let tasks = silent_after_a_request_problem(Duration::from_millis(3004), &TASKS);
+        assert!(tasks.contains("`timeout(...)` around each read"), "{tasks}");
+    }
 
     #[test]
     fn a_place_not_given_back_is_blamed_on_the_thread_or_task_that_serves_a_client() {
