@@ -3,9 +3,10 @@
 //! `contract`, `checker`; `course`
 //! beside `checker`; a lesson crate on `netlesson` alone, its tests on `testkit` too. Read
 //! from `cargo metadata`, so a new dependency that breaks the order fails here, with the line
-//! to change.
+//! to change. And every package, built alone, gets its dependencies with the features
+//! `cargo test` gives them (`cargo tree`), so no command rebuilds what another built.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 use serde_json::Value;
@@ -13,7 +14,9 @@ use serde_json::Value;
 /// The workspace crates each kind of crate may use (normal and dev dependencies together).
 fn allowed(package: &str) -> &'static [&'static str] {
     match package {
-        "netlesson" => &[],
+        // Only for the features it asks for (ARCHITECTURE.md, "Build times").
+        "netlesson" => &["workspace-hack"],
+        "workspace-hack" => &[],
         // Its test client shows bytes as the lessons' `--trace` does (`netlesson::show`).
         "testkit" => &["netlesson"],
         "contract" => &["netlesson", "testkit"],
@@ -87,4 +90,62 @@ fn the_lessons_tests_do_not_wait_for_the_checker_to_compile() {
          and so every lesson's tests need anyway), so that every lesson's tests compile early: \
          it uses {testkit:?}"
     );
+}
+
+/// `cargo tree ARGS` as lines `name vX.Y.Z [feature,...]`, the workspace's own crates left out.
+fn resolved_features(args: &[&str]) -> BTreeSet<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["tree", "--prefix", "none", "--format", "{p} [{f}]"])
+        .args(args)
+        .output()
+        .expect("cargo tree runs");
+    assert!(
+        output.status.success(),
+        "cargo tree {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| !line.contains("(/") && !line.contains("(\\"))
+        .map(|line| line.replace(" (*)", "").replace(" (proc-macro)", ""))
+        .collect()
+}
+
+#[test]
+fn every_package_alone_resolves_the_features_cargo_test_does() {
+    // `cargo test`: every default member, with dev-dependencies.
+    let whole = resolved_features(&["--edges", "normal,build,dev"]);
+    let packages: Vec<String> = workspace_dependencies().into_keys().collect();
+    let alone: Vec<(String, BTreeSet<String>)> = std::thread::scope(|scope| {
+        let running: Vec<_> = packages
+            .iter()
+            .map(|package| {
+                scope.spawn(move || {
+                    let features =
+                        resolved_features(&["--package", package, "--edges", "normal,build"]);
+                    (package.clone(), features)
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|handle| handle.join().expect("cargo tree ran"))
+            .collect()
+    });
+    let mut different = Vec::new();
+    for (package, features) in alone {
+        for line in features.difference(&whole) {
+            let name = line.split(' ').next().unwrap_or_default();
+            let in_test: Vec<&String> = whole
+                .iter()
+                .filter(|other| other.split(' ').next() == Some(name))
+                .collect();
+            different.push(format!(
+                "`cargo build -p {package}` builds {line}, `cargo test` {in_test:?}: add {name} \
+                 with the features of `cargo test` to crates/workspace-hack/Cargo.toml"
+            ));
+        }
+    }
+    assert!(different.is_empty(), "\n{}\n", different.join("\n"));
 }

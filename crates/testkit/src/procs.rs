@@ -5,8 +5,8 @@
 //! - [`Running`] is any started program: read its output line by line, type into its stdin,
 //!   wait for it to exit. Its stdout and stderr share one pipe, so lines come in the order the
 //!   program wrote them.
-//! - `run` runs a program to completion (with `assert_cmd`, for tests: the feature
-//!   `one-shot`) and returns its exit status, stdout and stderr apart.
+//! - `run` runs a program to completion (with `assert_cmd`) and returns its exit status,
+//!   stdout and stderr apart.
 //! - [`StdoutClosed`] starts a server and closes its stdout after the ready line, as
 //!   `server | head -1` does.
 //! - What every server built on `netlesson::serve` prints about its clients is checked by name:
@@ -948,7 +948,6 @@ impl Output {
     }
 }
 
-#[cfg(feature = "one-shot")]
 impl From<assert_cmd::assert::Assert> for Output {
     /// The output of a finished [`one_shot`] run, for a test that takes it apart itself.
     fn from(assert: assert_cmd::assert::Assert) -> Output {
@@ -962,14 +961,12 @@ impl From<assert_cmd::assert::Assert> for Output {
 }
 
 /// What a [`one_shot`] run returns: `assert_cmd`'s checks of a finished program.
-#[cfg(feature = "one-shot")]
 pub use assert_cmd::assert::Assert;
 
 /// Runs `program` with `args`, feeding it `stdin`, to its end (killed after [`STEP_TIMEOUT`]),
 /// and returns `assert_cmd`'s [`Assert`](assert_cmd::assert::Assert) to state what it must
 /// have done: `one_shot(client, &args, b"").code(1).stdout("").stderr(expected)`. (Or
 /// `Output::from(...)` to take its output apart.)
-#[cfg(feature = "one-shot")]
 pub fn one_shot(program: &Path, args: &[&str], stdin: &[u8]) -> assert_cmd::assert::Assert {
     assert_cmd::Command::new(program)
         .args(args)
@@ -980,15 +977,12 @@ pub fn one_shot(program: &Path, args: &[&str], stdin: &[u8]) -> assert_cmd::asse
 
 /// Runs `program` with `args`, feeding it `stdin`, and waits for it to exit (at most
 /// [`STEP_TIMEOUT`]; then it is killed and this fails with what it printed). A one-shot run,
-/// with `assert_cmd` (the feature `one-shot`, which only tests turn on, so that the checker
-/// and the demo runner never compile it).
-#[cfg(feature = "one-shot")]
+/// with `assert_cmd`.
 pub fn run(program: &Path, args: &[&str], stdin: &[u8]) -> Result<Output> {
     run_with_timeout(program, args, stdin, STEP_TIMEOUT)
 }
 
 /// [`run`] with another time limit (a benchmark's transfer, say).
-#[cfg(feature = "one-shot")]
 pub fn run_with_timeout(
     program: &Path,
     args: &[&str],
@@ -1025,7 +1019,6 @@ fn display_name(program: &Path) -> String {
         .unwrap_or_else(|| program.display().to_string())
 }
 
-#[cfg(feature = "one-shot")]
 /// Runs `program args... --help` and checks that it exits with 0 and that its help mentions
 /// each of `wanted` (an option such as `--port`, or any other text). Fails naming the first
 /// one missing, with the whole help.

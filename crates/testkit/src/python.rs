@@ -98,9 +98,7 @@ impl Python {
             .with_context(|| format!("the path {} is not UTF-8", path.display()))
     }
 
-    /// Runs `python3 <name> <args>...` to completion with `stdin`, as `procs::run` does (the
-    /// feature `one-shot`).
-    #[cfg(feature = "one-shot")]
+    /// Runs `python3 <name> <args>...` to completion with `stdin`, as `procs::run` does.
     pub fn run(&self, name: &str, args: &[&str], stdin: &[u8]) -> Result<crate::procs::Output> {
         let program = self.path(name)?;
         let mut all = vec![program.as_str()];
