@@ -25,10 +25,11 @@ fn busy_upstream() -> (socket2::Socket, Vec<TcpStream>, SocketAddr) {
         .expect("its address")
         .as_socket()
         .expect("an IP address");
-    // Fill the queue until a connect gets no answer: then it is full.
+    // Fill the queue until a connect gets no answer: then it is full. (On 127.0.0.1 the kernel
+    // answers a connect to a listener with room within the call itself: 100 ms is plenty.)
     let mut queued = Vec::new();
     for _ in 0..8 {
-        match TcpStream::connect_timeout(&address, Duration::from_millis(300)) {
+        match TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
             Ok(stream) => queued.push(stream),
             Err(_) => return (listener, queued, address),
         }
@@ -70,8 +71,8 @@ fn wait_until(what: &str, wanted: usize, measure: impl Fn() -> Option<usize>) {
 fn tcp_idle_timeout_bounds_the_connect_to_a_busy_server_too() {
     let (_listener, _queued, upstream) = busy_upstream();
     // --connect-timeout is 5 s by default; nothing moves while wiretap connects, so
-    // --idle-timeout 1 ends the wait after 1 s (it used to take the fixed 5 s).
-    let mut wiretap = start_wiretap("tcp", upstream, &["--idle-timeout", "1"]);
+    // --idle-timeout 0.2 ends the wait after 200 ms (it used to take the fixed 5 s).
+    let mut wiretap = start_wiretap("tcp", upstream, &["--idle-timeout", "0.2"]);
     let idle_threads = threads_of(wiretap.id());
     let clients: Vec<TcpStream> = (0..5)
         .map(|_| TcpStream::connect_timeout(&wiretap.address, STEP_TIMEOUT).expect("connect"))
@@ -80,7 +81,7 @@ fn tcp_idle_timeout_bounds_the_connect_to_a_busy_server_too() {
         let line = wiretap.next_line().expect("a line per client");
         assert!(
             line.contains(&format!(
-                "failed: could not connect to {upstream}: no answer within 1 s"
+                "failed: could not connect to {upstream}: no answer within 200 ms"
             )),
             "{line}"
         );
@@ -93,13 +94,13 @@ fn tcp_idle_timeout_bounds_the_connect_to_a_busy_server_too() {
 #[test]
 fn tcp_connect_timeout_sets_the_wait_for_a_server_that_does_not_answer() {
     let (_listener, _queued, upstream) = busy_upstream();
-    let mut wiretap = start_wiretap("tcp", upstream, &["--connect-timeout", "0.3"]);
+    let mut wiretap = start_wiretap("tcp", upstream, &["--connect-timeout", "0.1"]);
     let client = TcpStream::connect_timeout(&wiretap.address, STEP_TIMEOUT).expect("connect");
     let line = wiretap.next_line().expect("a line about the client");
     let peer = client.local_addr().expect("our address");
     assert!(
         line.starts_with("#1 failed: could not connect to ")
-            && line.contains(": no answer within 300 ms (")
+            && line.contains(": no answer within 100 ms (")
             && line.ends_with(&format!("; resetting client {peer}")),
         "{line}"
     );
@@ -115,7 +116,9 @@ fn udp_refuses_clients_past_max_clients_and_closes_their_sockets_at_the_idle_tim
             let _ = echo.send_to(&buffer[..size], sender);
         }
     });
-    let args = ["--max-clients", "3", "--idle-timeout", "1"];
+    // The fourth client must come while the three others are still mapped: the round trips
+    // take milliseconds, the idle timeout is 300 ms.
+    let args = ["--max-clients", "3", "--idle-timeout", "0.3"];
     let mut wiretap = start_wiretap("udp", echo_address, &args);
     let pid = wiretap.id();
     let descriptors_before = descriptors_of(pid);
@@ -154,7 +157,7 @@ fn udp_refuses_clients_past_max_clients_and_closes_their_sockets_at_the_idle_tim
     // Each mapping's socket is closed when it expires: wiretap is back to its descriptors.
     for _ in 0..3 {
         wiretap
-            .wait_for(|line| line.contains(" closed ") && line.contains("(idle for 1 s;"))
+            .wait_for(|line| line.contains(" closed ") && line.contains("(idle for 300 ms;"))
             .expect("each mapping expires");
     }
     if let Some(before) = descriptors_before {
