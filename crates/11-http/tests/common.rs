@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 
 use testkit::procs::{STEP_TIMEOUT, Server};
@@ -142,6 +142,13 @@ impl Http {
     /// Sends `GET path HTTP/1.1` with a Host and nothing else.
     pub fn get(&mut self, path: &str) {
         self.send(format!("GET {path} HTTP/1.1\r\nHost: test\r\n\r\n").as_bytes());
+    }
+
+    /// Sends nothing more: a half-close, as a browser does once it has read an answer with
+    /// `Connection: close`. A server that reads what is left for a moment before it closes (so
+    /// that its close does not reset the connection) then sees the end at once.
+    pub fn finish(&self) {
+        self.writer.shutdown(Shutdown::Write).expect("half-close");
     }
 
     /// The raw socket, e.g. to reset it.

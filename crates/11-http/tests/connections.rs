@@ -98,6 +98,7 @@ fn connection_close_is_answered_with_close_and_the_server_closes() {
     assert_eq!(response.head, expected);
     assert_eq!(response.body, style);
     client.expect_end();
+    client.finish();
     let me = client.address();
     server.expect_accepted_from(me).expect("accepted");
     server.next_line().expect("the request's line");

@@ -16,6 +16,7 @@ fn a_request_line_over_8_kib_is_414_even_without_a_line_end() {
     let why = "the request line is longer than 8 KiB";
     assert_eq!(client.response().whole(), refusal("414 URI Too Long", why));
     client.expect_end();
+    client.finish();
     let me = client.address();
     server.expect_accepted_from(me).expect("accepted");
     server
@@ -75,6 +76,7 @@ fn a_body_over_64_kib_is_413_before_any_of_it_is_read() {
         client.response().whole(),
         refusal("413 Content Too Large", why)
     );
+    client.finish();
     let me = client.address();
     server.expect_accepted_from(me).expect("accepted");
     server
@@ -96,7 +98,7 @@ fn a_client_that_sends_nothing_is_closed_after_the_idle_timeout_without_an_answe
 
 #[test]
 fn a_head_that_stops_halfway_gets_408_after_the_idle_timeout() {
-    let mut server = start(&["--idle-timeout", "0.5"]);
+    let mut server = start(&["--idle-timeout", "0.2"]);
     let mut client = Http::connect(server.address);
     client.send(b"GET / HTTP/1.1\r\nHost: x\r\n");
     let why = "the request did not arrive whole in time";
@@ -105,12 +107,13 @@ fn a_head_that_stops_halfway_gets_408_after_the_idle_timeout() {
         refusal("408 Request Timeout", why)
     );
     client.expect_end();
+    client.finish();
     let me = client.address();
     server.expect_accepted_from(me).expect("accepted");
     server
         .expect_client_problem(
             me,
-            "sent 25 bytes of a request head, not all of it, in 500 ms (--idle-timeout): \
+            "sent 25 bytes of a request head, not all of it, in 200 ms (--idle-timeout): \
              answered 408 Request Timeout",
         )
         .expect("line");
@@ -118,10 +121,10 @@ fn a_head_that_stops_halfway_gets_408_after_the_idle_timeout() {
 
 #[test]
 fn a_slowloris_head_a_byte_at_a_time_cannot_outlast_the_idle_timeout() {
-    let mut server = start(&["--idle-timeout", "0.5"]);
+    let mut server = start(&["--idle-timeout", "0.2"]);
     let mut client = Http::connect(server.address);
     let writer = client.stream().try_clone().expect("a second handle");
-    // A byte every 50 ms: each read waits far less than the timeout, but the head as a whole
+    // A byte every 20 ms: each read waits far less than the timeout, but the head as a whole
     // never arrives in time.
     let trickle = thread::spawn(move || {
         let mut writer = writer;
@@ -132,7 +135,7 @@ fn a_slowloris_head_a_byte_at_a_time_cannot_outlast_the_idle_timeout() {
             if std::io::Write::write_all(&mut writer, &[*byte]).is_err() {
                 return;
             }
-            thread::sleep(Duration::from_millis(50));
+            thread::sleep(Duration::from_millis(20));
         }
     });
     let why = "the request did not arrive whole in time";
@@ -140,11 +143,13 @@ fn a_slowloris_head_a_byte_at_a_time_cannot_outlast_the_idle_timeout() {
         client.response().whole(),
         refusal("408 Request Timeout", why)
     );
+    // The trickle stops here (its next write fails), and the server sees the end.
+    client.finish();
     let me = client.address();
     server.expect_accepted_from(me).expect("accepted");
     let line = server.next_line().expect("the 408's line");
     let prefix = format!("client {me}: sent ");
-    let suffix = " bytes of a request head, not all of it, in 500 ms (--idle-timeout): answered 408 Request Timeout";
+    let suffix = " bytes of a request head, not all of it, in 200 ms (--idle-timeout): answered 408 Request Timeout";
     assert!(
         line.starts_with(&prefix) && line.ends_with(suffix),
         "{line}"

@@ -366,6 +366,7 @@ fn a_request_line_that_is_not_text_is_400() {
     client.send(b"GET /\xff HTTP/1.1\r\nHost: x\r\n\r\n");
     let why = "the request line is not ASCII text";
     assert_eq!(client.response().whole(), refusal("400 Bad Request", why));
+    client.finish();
     let me = client.address();
     server.expect_accepted_from(me).expect("accepted");
     server
