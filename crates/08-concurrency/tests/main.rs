@@ -514,7 +514,7 @@ mod holding {
             "--workers",
             "1",
             "--client-deadline",
-            "1",
+            "0.2",
             "--idle-timeout",
             "10",
         ];
@@ -524,7 +524,7 @@ mod holding {
         let trickler_address = trickler.address();
         thread::scope(|scope| {
             scope.spawn(|| {
-                // A byte every 100 ms: never quiet for --idle-timeout, never a whole line.
+                // A byte every 20 ms: never quiet for --idle-timeout, never a whole line.
                 // Without a deadline it would hold the only worker until it stops, after
                 // STEP_TIMEOUT + 2 s, longer than the next client waits for its reply.
                 let until = std::time::Instant::now() + STEP_TIMEOUT + Duration::from_secs(2);
@@ -532,7 +532,7 @@ mod holding {
                     if trickler.requests().write_all(b"x").is_err() {
                         return; // closed by the server
                     }
-                    thread::sleep(Duration::from_millis(100));
+                    thread::sleep(Duration::from_millis(20));
                 }
             });
             server
@@ -549,7 +549,7 @@ mod holding {
                 let last = lines.last().cloned().unwrap_or_default();
                 ensure!(
                     last == format!(
-                        "client {trickler_address}: held the server for 1 s (--client-deadline): closed"
+                        "client {trickler_address}: held the server for 200 ms (--client-deadline): closed"
                     ),
                     "{last}"
                 );

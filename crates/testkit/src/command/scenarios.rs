@@ -124,10 +124,10 @@ pub fn stats_counts_the_clients_and_lines_of_the_whole_server(program: &Path) {
     );
 }
 
-/// A client that sends half a line and goes quiet is closed after `--idle-timeout` (0.2 s
+/// A client that sends half a line and goes quiet is closed after `--idle-timeout` (0.1 s
 /// here), and the server prints one line about it.
 pub fn a_client_that_goes_quiet_is_dropped_after_the_idle_timeout(program: &Path) {
-    let mut server = start_or_panic(program, &["--idle-timeout", "0.2"]);
+    let mut server = start_or_panic(program, &["--idle-timeout", "0.1"]);
     let mut client = Client::connect(server.address);
     client.send(b"UPPER half a li");
     client.expect_closed();
@@ -136,7 +136,7 @@ pub fn a_client_that_goes_quiet_is_dropped_after_the_idle_timeout(program: &Path
     server
         .expect_client_problem(
             peer,
-            "could not receive a request: nothing arrived for 200 ms (--idle-timeout)",
+            "could not receive a request: nothing arrived for 100 ms (--idle-timeout)",
         )
         .expect("problem line");
 }
