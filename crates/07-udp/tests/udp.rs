@@ -240,7 +240,8 @@ fn upper_server_skips_bytes_that_are_not_text_with_one_line_and_goes_on() {
 fn client_retries_through_a_lossy_wiretap_and_the_server_sees_the_message_twice() {
     // With --drop 0.5 --seed 2, wiretap drops the client's datagram 1 and the server's reply 1
     // (see lessons/tools-wiretap.md): attempt 1 is lost on the way there, attempt 2 reaches
-    // the server but its reply is lost, attempt 3 and its reply get through.
+    // the server but its reply is lost, attempt 3 and its reply get through (a round trip of
+    // milliseconds: 150 ms is plenty).
     let mut server = start_server(&[]);
     let mut wiretap = start_wiretap(server.address, &["--drop", "0.5", "--seed", "2"]);
     let port = wiretap.port();
@@ -248,16 +249,16 @@ fn client_retries_through_a_lossy_wiretap_and_the_server_sees_the_message_twice(
         "--port",
         &port.to_string(),
         "--timeout",
-        "0.3",
+        "0.15",
         "--retries",
         "3",
     ])
     .stderr("")
     .stdout(format!(
         "Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 1 of 4)\n\
-             No reply within 300 ms\n\
+             No reply within 150 ms\n\
              Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 2 of 4)\n\
-             No reply within 300 ms\n\
+             No reply within 150 ms\n\
              Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 3 of 4)\n\
              Received \"data received\" from 127.0.0.1:{port}\n"
     ))
@@ -289,7 +290,7 @@ fn client_gives_up_with_a_clear_message_when_every_datagram_is_lost() {
         "--port",
         &port.to_string(),
         "--timeout",
-        "0.1",
+        "0.05",
         "--retries",
         "2",
     ]));
@@ -297,7 +298,7 @@ fn client_gives_up_with_a_clear_message_when_every_datagram_is_lost() {
     let sent = |attempt| {
         format!(
             "Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt {attempt} of 3)\n\
-             No reply within 100 ms\n"
+             No reply within 50 ms\n"
         )
     };
     assert_eq!(output.stdout, format!("{}{}{}", sent(1), sent(2), sent(3)));
