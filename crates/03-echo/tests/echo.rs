@@ -188,7 +188,7 @@ fn server_drops_client_that_goes_quiet_halfway_and_says_how_much_it_echoed() {
 
 #[test]
 fn server_drops_client_that_sends_but_never_reads_after_idle_timeout() {
-    let mut server = start_server(&["--idle-timeout", "0.2"]);
+    let mut server = start_server(&["--idle-timeout", "0.15"]);
     // A small receive buffer, and we never read: the server's sends soon have nowhere to go.
     let socket =
         socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket");
@@ -219,7 +219,7 @@ fn server_drops_client_that_sends_but_never_reads_after_idle_timeout() {
     assert!(
         line.ends_with(
             " bytes, then could not send: the peer stopped reading: nothing could be sent for \
-             200 ms (--idle-timeout)"
+             150 ms (--idle-timeout)"
         ),
         "{line}"
     );
@@ -228,9 +228,9 @@ fn server_drops_client_that_sends_but_never_reads_after_idle_timeout() {
 
 #[test]
 fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next() {
-    // One byte every 100 ms: each byte restarts the idle timeout (10 s), so without the
+    // One byte every 25 ms: each byte restarts the idle timeout (10 s), so without the
     // deadline this client would hold the one-at-a-time server for as long as it liked.
-    let mut server = start_server(&["--client-deadline", "0.4"]);
+    let mut server = start_server(&["--client-deadline", "0.2"]);
     let started = Instant::now();
     let mut conn = Conn::connect(server.address).expect("connect");
     let client = conn.local_addr().expect("address");
@@ -239,7 +239,7 @@ fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next(
         scope.spawn(move || {
             // Until the server has closed the connection (a send fails), or 10 s have passed.
             while started.elapsed() < procs::STEP_TIMEOUT && writer.write_all(b"x").is_ok() {
-                thread::sleep(Duration::from_millis(50));
+                thread::sleep(Duration::from_millis(25));
             }
         });
         // Read the echoes until the server closes (end of stream, or a reset: both mean
@@ -250,14 +250,14 @@ fn server_closes_a_trickling_client_at_the_client_deadline_then_serves_the_next(
     });
     eprintln!("the trickling client was closed after {held:?}");
     assert!(
-        held >= Duration::from_millis(400),
+        held >= Duration::from_millis(200),
         "closed before the deadline: {held:?}"
     );
     assert!(held < procs::STEP_TIMEOUT, "never closed: {held:?}");
 
     server.expect_accepted_from(client).expect("accept line");
     let deadline =
-        format!("client {client}: held the server for 400 ms (--client-deadline): closed");
+        format!("client {client}: held the server for 200 ms (--client-deadline): closed");
     let lines = server
         .wait_for(|line| line == deadline)
         .expect("the deadline line");
