@@ -149,3 +149,21 @@ fn every_package_alone_resolves_the_features_cargo_test_does() {
     }
     assert!(different.is_empty(), "\n{}\n", different.join("\n"));
 }
+
+#[test]
+fn no_dependency_is_compiled_in_two_versions() {
+    // Two versions of one crate are two compilations on every first build (flate2 1.1.10 and
+    // later use miniz_oxide 0.9 while png uses 0.8: Cargo.lock holds flate2 at 1.1.9).
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["tree", "--duplicates", "--edges", "normal,build,dev"])
+        .output()
+        .expect("cargo tree runs");
+    assert!(output.status.success(), "cargo tree --duplicates failed");
+    let duplicates = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        duplicates.trim().is_empty(),
+        "these crates are compiled in two versions: hold the crate that pulls the newer one at an \
+         older release (`cargo update -p NAME --precise VERSION`), or raise the other:\n{duplicates}"
+    );
+}

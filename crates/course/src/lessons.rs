@@ -334,16 +334,8 @@ fn is_compiler_output(lines: &[String]) -> bool {
 /// and first line (`error[E0596]: cannot borrow ...`). The notes, help and drawings under them
 /// are reworded from one release to the next, and a student on another rustc than the one
 /// that wrote the lesson must not see `cargo test` fail for it. (`cargo lessons --write` still
-/// shows the whole output of the rustc at hand.)
-///
-/// ```
-/// let output = ["$ rustc x.rs", "error[E0277]: `Rc<u8>` cannot be sent", "  --> x.rs:3:5", "help: ..."];
-/// let output: Vec<String> = output.iter().map(|line| line.to_string()).collect();
-/// assert_eq!(
-///     course::lessons::compiler_errors(&output),
-///     ["$ rustc x.rs", "error[E0277]: `Rc<u8>` cannot be sent"]
-/// );
-/// ```
+/// shows the whole output of the rustc at hand.) Of `$ rustc x.rs`, `error[E0277]: ...`,
+/// `  --> x.rs:3:5` and `help: ...`, the first two lines are kept (a unit test below shows it).
 pub fn compiler_errors(lines: &[String]) -> Vec<String> {
     lines
         .iter()
@@ -683,6 +675,21 @@ pub fn heading_slugs(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compiler_errors_keeps_the_command_and_each_errors_first_line() {
+        let output = [
+            "$ rustc x.rs",
+            "error[E0277]: `Rc<u8>` cannot be sent",
+            "  --> x.rs:3:5",
+            "help: ...",
+        ];
+        let output: Vec<String> = output.iter().map(|line| line.to_string()).collect();
+        assert_eq!(
+            compiler_errors(&output),
+            ["$ rustc x.rs", "error[E0277]: `Rc<u8>` cannot be sent"]
+        );
+    }
 
     #[test]
     fn region_skips_nested_markers_and_dedents() {

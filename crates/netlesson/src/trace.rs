@@ -134,10 +134,10 @@ impl Traced<std::net::TcpStream> {
     /// let listener = TcpListener::bind("127.0.0.1:0")?;
     /// let mut client = Traced::client(TcpStream::connect(listener.local_addr()?)?, Duration::from_millis(300));
     /// let (mut server, _) = listener.accept()?;
-    /// // The server trickles: a byte every 100 ms, never the whole reply.
+    /// // The server trickles: a byte every 100 ms, never the whole reply, until the client
+    /// // hangs up.
     /// let trickler = std::thread::spawn(move || {
-    ///     for _ in 0..10 {
-    ///         let _ = server.write_all(b"x");
+    ///     while server.write_all(b"x").is_ok() {
     ///         std::thread::sleep(Duration::from_millis(100));
     ///     }
     /// });
@@ -146,6 +146,7 @@ impl Traced<std::net::TcpStream> {
     /// let error = client.read_to_end(&mut reply).unwrap_err();
     /// assert!(started.elapsed() < Duration::from_millis(900), "the deadline is for the whole reply");
     /// assert_eq!(error.to_string(), "the whole reply did not arrive within 300 ms (--timeout)");
+    /// # drop(client);
     /// # trickler.join().ok();
     /// # Ok::<(), std::io::Error>(())
     /// ```

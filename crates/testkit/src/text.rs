@@ -7,11 +7,8 @@ use regex_lite::Regex;
 
 /// Hides what legitimately changes between two runs: port numbers, times of day, HTTP dates,
 /// durations, rates, memory in use and temporary paths. Trailing spaces are dropped too.
-///
-/// ```
-/// let line = "listening on 127.0.0.1:40221 after 12.5 ms";
-/// assert_eq!(testkit::text::normalize(line), "listening on 127.0.0.1:PORT after DURATION");
-/// ```
+/// `listening on 127.0.0.1:40221 after 12.5 ms` becomes
+/// `listening on 127.0.0.1:PORT after DURATION` (a unit test below shows it).
 pub fn normalize(text: &str) -> String {
     static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         [
@@ -58,4 +55,18 @@ pub fn normalize(text: &str) -> String {
 fn compile(pattern: &str) -> Regex {
     Regex::new(pattern)
         .unwrap_or_else(|error| panic!("the pattern {pattern:?} in testkit::text: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_hides_the_port_and_the_duration() {
+        let line = "listening on 127.0.0.1:40221 after 12.5 ms";
+        assert_eq!(
+            normalize(line),
+            "listening on 127.0.0.1:PORT after DURATION"
+        );
+    }
 }

@@ -1,8 +1,8 @@
 //! Lesson 10: two small experiments with tokio's runtime, without sockets.
 //!
 //! - `runtime-demo lazy`: a future does nothing until it is awaited (polled).
-//! - `runtime-demo sleep`: two tasks on one thread: a ticker that prints every 400 ms, and a
-//!   task that sleeps 1 s with `tokio::time::sleep` (the ticker goes on), or with
+//! - `runtime-demo sleep`: two tasks on one thread: a ticker that prints every 200 ms, and a
+//!   task that sleeps half a second with `tokio::time::sleep` (the ticker goes on), or with
 //!   `--blocking`, with `std::thread::sleep` (the ticker stops: the one thread is asleep, so no
 //!   other task can run). A blocking call in a task, a `read` on a std socket or a long
 //!   computation, does the same to every client of a server.
@@ -79,21 +79,21 @@ async fn ticker_and_sleeper(blocking: bool) {
     let started = tokio::time::Instant::now();
     let ticker = tokio::spawn(async move {
         for number in 1..=5 {
-            // On a fixed schedule, every 400 ms from the start: a late tick does not move the next.
-            tokio::time::sleep_until(started + Duration::from_millis(400 * number)).await;
+            // On a fixed schedule, every 200 ms from the start: a late tick does not move the next.
+            tokio::time::sleep_until(started + Duration::from_millis(200 * number)).await;
             println!("tick at {} ms", started.elapsed().as_millis());
         }
     });
     let sleeper = tokio::spawn(async move {
         println!(
-            "sleeper: going to sleep for 1 s at {} ms",
+            "sleeper: going to sleep for 0.5 s at {} ms",
             started.elapsed().as_millis()
         );
         match blocking {
             // Blocks the thread: no other task runs until it returns.
-            true => std::thread::sleep(Duration::from_secs(1)),
+            true => std::thread::sleep(Duration::from_millis(500)),
             // Hands the thread back to the runtime until the time is up.
-            false => tokio::time::sleep(Duration::from_secs(1)).await,
+            false => tokio::time::sleep(Duration::from_millis(500)).await,
         }
         println!("sleeper: awake at {} ms", started.elapsed().as_millis());
     });
