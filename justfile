@@ -77,7 +77,8 @@ bench-http *ARGS:
 test:
     cargo test
 
-# The stress tests `cargo test` leaves out: thousands of connections, floods (CI runs them)
+# The stress and slow tests `cargo test` leaves out: thousands of connections, floods,
+# Chromium, `cargo tree` for every package (CI runs them)
 test-stress:
     cargo test --workspace --exclude checker --exclude exercises -- --ignored
 

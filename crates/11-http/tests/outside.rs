@@ -287,6 +287,7 @@ pub fn chromium_args(profile: &Path) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "slow: Chromium takes a second to start; CI runs it (`just test-stress`)"]
 fn headless_chromium_shows_the_page_with_its_picture_and_the_server_logs_each_request() {
     let Some(chromium) = program_or_skip(
         CHROMIUM,
