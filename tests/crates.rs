@@ -20,7 +20,15 @@ fn allowed(package: &str) -> &'static [&'static str] {
         // Its test client shows bytes as the lessons' `--trace` does (`netlesson::show`).
         "testkit" => &["netlesson"],
         "contract" => &["netlesson", "testkit"],
-        "checker" => &["contract", "netlesson", "testkit"],
+        "checks" => &["contract", "netlesson", "testkit"],
+        "checks-concurrent" => &["checks", "contract", "netlesson", "testkit"],
+        "checker" => &[
+            "checks",
+            "checks-concurrent",
+            "contract",
+            "netlesson",
+            "testkit",
+        ],
         "course" => &["netlesson", "testkit"],
         "exercises" => &["netlesson"],
         // The course-wide tests use everything.

@@ -69,7 +69,7 @@ fn problems_of(workspace: &Workspace, exercise: &Exercise) -> Vec<String> {
                     exercise.step_number(&program.caught_by).is_some(),
                     format!(
                         "known-bad/{}.rs says `caught by: {}`, which is no step's id (the ids \
-                         are in crates/checker/src/checks/)",
+                         are in crates/checks/src/ and crates/checks-concurrent/src/)",
                         program.name, program.caught_by
                     ),
                 );
@@ -227,7 +227,7 @@ fn every_file_in_the_exercises_package_belongs_to_an_exercise() {
     assert!(
         strays.is_empty(),
         "these belong to no exercise (each exercise has its folder, its check in \
-         crates/checker/src/checks/, listed in checks::ALL):\n{}\n(names: {names:?})",
+         crates/checks/src/ or crates/checks-concurrent/src/, listed in catalog::CHECKS):\n{}\n(names: {names:?})",
         strays.join("\n")
     );
 }
@@ -321,7 +321,7 @@ fn rule_problems(workspace: &Workspace, exercise: &Exercise) -> Vec<String> {
         if !proves {
             problems.push(format!(
                 "{name}: known-bad/{}.rs breaks no rule of the table (add it to a rule of RULES \
-                 in crates/checker/src/checks/)",
+                 in crates/checks/src/ or crates/checks-concurrent/src/)",
                 program.name
             ));
         }

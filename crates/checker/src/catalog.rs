@@ -2,7 +2,8 @@
 //! exercise's `exercise.toml` (lesson, title, port, points, hints).
 //!
 //! To add an exercise: its folder in `crates/exercises/NAME/` (see [`crate::workspace`]), its
-//! check module in `checks/` with a `CHECK`, listed in [`crate::checks::ALL`], and a section in
+//! check module in `crates/checks/src/` or `crates/checks-concurrent/src/` with a `CHECK`,
+//! listed in [`CHECKS`], and a section in
 //! its lesson. The course-wide test `exercises` says what is missing (the binaries to declare
 //! in `crates/exercises/Cargo.toml` among them).
 
@@ -10,28 +11,27 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use crate::{Exercise, Kind, Rule, Step, StepResult};
-use contract::lab::Lab;
+use crate::{Check, Exercise, Kind};
 
-/// What a check module declares about its exercise.
-#[derive(Debug)]
-pub struct Check {
-    /// The exercise's name, also its folder: `greet-server`.
-    pub name: &'static str,
-    /// Its `exercise.toml`, compiled in (`include_str!`).
-    pub info: &'static str,
-    /// What to do before the first step (start helper programs, add options).
-    pub setup: fn(&mut Lab) -> StepResult,
-    /// The steps, in order.
-    pub steps: &'static [Step],
-    /// The rules of the starter's header: which step and known-bad programs prove each.
-    pub rules: &'static [Rule],
-}
+/// Every exercise's check, in lesson order: lessons 1-7's from `checks`, 8-11's from
+/// `checks-concurrent`.
+pub const CHECKS: &[Check] = &[
+    checks::greet_server::CHECK,
+    checks::rfc868_time_server::CHECK,
+    checks::count_server::CHECK,
+    checks::command_server::CHECK,
+    checks::kv_server::CHECK,
+    checks::file_server::CHECK,
+    checks::udp_pinger::CHECK,
+    checks_concurrent::kv_server_threads::CHECK,
+    checks_concurrent::budget_chat::CHECK,
+    checks_concurrent::kv_server_async::CHECK,
+    checks_concurrent::http_file_server::CHECK,
+];
 
 /// Every exercise, in lesson order.
 pub fn all() -> &'static [Exercise] {
-    static ALL: LazyLock<Vec<Exercise>> =
-        LazyLock::new(|| crate::checks::ALL.iter().map(load).collect());
+    static ALL: LazyLock<Vec<Exercise>> = LazyLock::new(|| CHECKS.iter().map(load).collect());
     &ALL
 }
 
@@ -80,16 +80,16 @@ fn load(check: &Check) -> Exercise {
 
 #[cfg(test)]
 mod tests {
-    use super::{Info, all};
+    use super::{CHECKS, Info, all};
 
     #[test]
     fn every_exercise_toml_is_valid() {
-        for check in crate::checks::ALL {
+        for check in CHECKS {
             if let Err(error) = toml::from_str::<Info>(check.info) {
                 panic!("{}: {error}", check.name);
             }
         }
-        assert_eq!(all().len(), crate::checks::ALL.len());
+        assert_eq!(all().len(), CHECKS.len());
     }
 
     #[test]

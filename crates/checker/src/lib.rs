@@ -2,7 +2,8 @@
 //! step, whether their program works.
 //!
 //! Each exercise has a folder, `crates/exercises/NAME/` ([`workspace`] lists its files), and a
-//! check module, `checks/NAME.rs`, whose [`catalog::Check`] gives the named steps. The
+//! check module in the `checks` crate (`crates/checks/src/NAME.rs`; lessons 8-11's in
+//! `checks-concurrent`), whose [`Check`] gives the named steps. The
 //! exercise's `exercise.toml` (lesson, title, port, points, hints) is compiled in, so a
 //! student's copy cannot change what its grade is worth. Its known-bad programs
 //! ([`known_bad`]) each fail at the step meant to catch them ([`verify`] proves it).
@@ -18,7 +19,6 @@
 //! the one that called it.
 
 pub mod catalog;
-pub mod checks;
 pub mod classroom;
 pub mod cli;
 pub mod compile;
@@ -32,6 +32,7 @@ pub mod verify;
 pub mod watch;
 pub mod workspace;
 
+pub use checks::{Check, Rule, Step, no_setup};
 pub use contract::lab::{Failure, Lab, StepResult};
 pub use runner::{Outcome, Status, StepOutcome, Target, check};
 
@@ -108,37 +109,6 @@ pub enum Kind {
     Client,
 }
 
-/// One named step of a check.
-#[derive(Debug)]
-pub struct Step {
-    /// A short name that never changes, which known-bad programs use to say which step
-    /// catches them: `answers-one-client`.
-    pub id: &'static str,
-    /// What it checks, in words: `answers one client`.
-    pub name: &'static str,
-    /// The step itself.
-    pub run: fn(&mut Lab) -> StepResult,
-}
-
-/// One rule that an exercise's starter states in its `//!` header (a format, an order, a limit,
-/// a deadline, a name rule, a "never"), and how the check proves that it holds: the step that a
-/// program breaking this rule, and only it, fails, and the known-bad programs that break it
-/// (`cargo exercise verify` runs each and sees it fail at that step).
-///
-/// Each check module keeps its exercise's rules in a table, `RULES`: the audit of its header,
-/// sentence by sentence. The course-wide test `exercises` checks the table against the files:
-/// each rule's words are in the header, its step and its known-bad programs exist, each of
-/// those programs says `caught by:` that step, and every known-bad program is some rule's.
-#[derive(Debug)]
-pub struct Rule {
-    /// The rule in the header's own words (an excerpt, whitespace aside).
-    pub rule: &'static str,
-    /// The id of the step that catches a program breaking it.
-    pub step: &'static str,
-    /// The known-bad programs (`known-bad/NAME.rs`) that break it, and nothing else.
-    pub known_bad: &'static [&'static str],
-}
-
 impl Exercise {
     /// What one step is worth: the exercise's points shared equally between its steps.
     pub fn step_share(&self) -> f64 {
@@ -157,9 +127,4 @@ impl Exercise {
 /// The exercise called `name`.
 pub fn find(name: &str) -> Option<&'static Exercise> {
     catalog::all().iter().find(|exercise| exercise.name == name)
-}
-
-/// A setup that does nothing.
-pub fn no_setup(_: &mut Lab) -> StepResult {
-    Ok(())
 }

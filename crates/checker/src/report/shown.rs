@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 
 /// How many characters of one line a report shows.
-pub const LINE_LIMIT: usize = 300;
+pub const LINE_LIMIT: usize = checks::REPORT_LINE_LIMIT;
 
 /// `line` made safe to show, and cut after [`LINE_LIMIT`] characters with a note that says
 /// how long it was.

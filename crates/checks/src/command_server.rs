@@ -4,7 +4,7 @@
 //! Lesson 8's servers speak the same protocol (with threads, and more commands): their checks
 //! reuse these steps and helpers ([`ask`], [`served`], the `pub fn` steps) and add their own.
 
-use crate::catalog::Check;
+use crate::Check;
 use crate::{Rule, Step};
 use contract::lab::{Conn, Failure, Lab, StepResult, show_text_and_bytes};
 use contract::steps as common;
@@ -15,7 +15,7 @@ pub const MAX_LINE: usize = 1024;
 /// The exercise: its folder is `crates/exercises/command-server/`.
 pub const CHECK: Check = Check {
     name: "command-server",
-    info: include_str!("../../../exercises/command-server/exercise.toml"),
+    info: include_str!("../../exercises/command-server/exercise.toml"),
     setup: crate::no_setup,
     steps: STEPS,
     rules: RULES,

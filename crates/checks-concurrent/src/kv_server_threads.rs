@@ -12,16 +12,15 @@ use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
-use super::kv_server::{self, KvClient, frame, parse_header};
-use crate::catalog::Check;
-use crate::{Rule, Step};
+use checks::kv_server::{self, KvClient, frame, parse_header};
+use checks::{Check, Rule, Step};
 use contract::lab::{Conn, Failure, IDLE_TIMEOUT, Lab, REPLY_TIMEOUT, StepResult};
 
 /// The exercise: its folder is `crates/exercises/kv-server-threads/`.
 pub const CHECK: Check = Check {
     name: "kv-server-threads",
-    info: include_str!("../../../exercises/kv-server-threads/exercise.toml"),
-    setup: crate::no_setup,
+    info: include_str!("../../exercises/kv-server-threads/exercise.toml"),
+    setup: checks::no_setup,
     steps: STEPS,
     rules: RULES,
 };
@@ -974,7 +973,7 @@ mod tests {
     use std::time::Duration;
 
     use super::{Cut, THREADS, held_note, silent_after_a_request_problem, still_held_note};
-    use crate::checks::kv_server_async::TASKS;
+    use crate::kv_server_async::TASKS;
 
     #[test]
     fn a_client_kept_after_its_request_is_told_the_timeout_applies_to_every_wait() {
@@ -1033,7 +1032,7 @@ mod tests {
         assert!(!said.contains("cut short"), "{said}");
         // The report cuts longer lines: the advice must be seen whole.
         let longest = said.lines().map(|line| line.chars().count()).max();
-        assert!(longest <= Some(crate::report::shown::LINE_LIMIT), "{said}");
+        assert!(longest <= Some(checks::REPORT_LINE_LIMIT), "{said}");
         let ended = Cut { open: false, ..cut };
         assert!(
             ended

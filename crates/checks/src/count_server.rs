@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::catalog::Check;
+use crate::Check;
 use crate::{Rule, Step};
 use contract::lab::{Conn, Failure, Lab, StepResult};
 use contract::steps as common;
@@ -12,7 +12,7 @@ use contract::steps as common;
 /// The exercise: its folder is `crates/exercises/count-server/`.
 pub const CHECK: Check = Check {
     name: "count-server",
-    info: include_str!("../../../exercises/count-server/exercise.toml"),
+    info: include_str!("../../exercises/count-server/exercise.toml"),
     setup: crate::no_setup,
     steps: STEPS,
     rules: RULES,

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
-use crate::catalog::Check;
+use crate::Check;
 use crate::{Rule, Step};
 use contract::lab::{Conn, Failure, Lab, REPLY_TIMEOUT, StepResult, printf_escape};
 use contract::steps as common;
@@ -20,7 +20,7 @@ use contract::steps as common;
 /// The exercise: its folder is `crates/exercises/file-server/`.
 pub const CHECK: Check = Check {
     name: "file-server",
-    info: include_str!("../../../exercises/file-server/exercise.toml"),
+    info: include_str!("../../exercises/file-server/exercise.toml"),
     setup,
     steps: STEPS,
     rules: RULES,

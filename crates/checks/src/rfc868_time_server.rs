@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use netlesson::show::{hex, show_bytes};
 
-use crate::catalog::Check;
+use crate::Check;
 use crate::{Rule, Step};
 use contract::lab::{Conn, Failure, Lab, StepResult};
 use contract::steps as common;
@@ -15,7 +15,7 @@ use contract::steps as common;
 /// The exercise: its folder is `crates/exercises/rfc868-time-server/`.
 pub const CHECK: Check = Check {
     name: "rfc868-time-server",
-    info: include_str!("../../../exercises/rfc868-time-server/exercise.toml"),
+    info: include_str!("../../exercises/rfc868-time-server/exercise.toml"),
     setup: crate::no_setup,
     steps: STEPS,
     rules: RULES,

@@ -11,15 +11,14 @@ use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
-use crate::catalog::Check;
-use crate::{Rule, Step};
+use checks::{Check, Rule, Step};
 use contract::lab::{Failure, Lab, REPLY_TIMEOUT, StepResult};
 
 /// The exercise: its folder is `crates/exercises/budget-chat/`.
 pub const CHECK: Check = Check {
     name: "budget-chat",
-    info: include_str!("../../../exercises/budget-chat/exercise.toml"),
-    setup: crate::no_setup,
+    info: include_str!("../../exercises/budget-chat/exercise.toml"),
+    setup: checks::no_setup,
     steps: STEPS,
     rules: RULES,
 };

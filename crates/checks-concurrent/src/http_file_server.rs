@@ -7,15 +7,14 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::catalog::Check;
-use crate::{Rule, Step};
+use checks::{Check, Rule, Step};
 use contract::lab::{Failure, Lab, StepResult};
 use contract::steps as common;
 
 /// The exercise: its folder is `crates/exercises/http-file-server/`.
 pub const CHECK: Check = Check {
     name: "http-file-server",
-    info: include_str!("../../../exercises/http-file-server/exercise.toml"),
+    info: include_str!("../../exercises/http-file-server/exercise.toml"),
     setup,
     steps: STEPS,
     rules: RULES,

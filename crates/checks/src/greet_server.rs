@@ -1,7 +1,7 @@
 //! The check of `greet-server` (lesson 1): one receive is the message; the reply is
 //! `Hello, <message>!`, then the server closes; bytes that are not UTF-8 get no reply.
 
-use crate::catalog::Check;
+use crate::Check;
 use crate::{Rule, Step};
 use contract::lab::{Lab, StepResult};
 use contract::steps as common;
@@ -9,7 +9,7 @@ use contract::steps as common;
 /// The exercise: its folder is `crates/exercises/greet-server/`.
 pub const CHECK: Check = Check {
     name: "greet-server",
-    info: include_str!("../../../exercises/greet-server/exercise.toml"),
+    info: include_str!("../../exercises/greet-server/exercise.toml"),
     setup: crate::no_setup,
     steps: STEPS,
     rules: RULES,

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use netlesson::show::show_bytes;
 
-use crate::catalog::Check;
+use crate::Check;
 use crate::{Rule, Step};
 use contract::lab::{
     Conn, Failure, IDLE_TIMEOUT, Lab, StepResult, printf_escape, show_text_and_bytes,
@@ -25,7 +25,7 @@ const HEADER_LEN: usize = 8;
 /// The exercise: its folder is `crates/exercises/kv-server/`.
 pub const CHECK: Check = Check {
     name: "kv-server",
-    info: include_str!("../../../exercises/kv-server/exercise.toml"),
+    info: include_str!("../../exercises/kv-server/exercise.toml"),
     setup: crate::no_setup,
     steps: STEPS,
     rules: RULES,

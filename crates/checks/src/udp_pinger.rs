@@ -18,14 +18,14 @@ use netlesson::show::show_bytes;
 
 use regex_lite::Regex;
 
-use crate::catalog::Check;
+use crate::Check;
 use crate::{Rule, Step};
 use contract::lab::{Failure, Lab, StepResult, describe_exit};
 
 /// The exercise: its folder is `crates/exercises/udp-pinger/`.
 pub const CHECK: Check = Check {
     name: "udp-pinger",
-    info: include_str!("../../../exercises/udp-pinger/exercise.toml"),
+    info: include_str!("../../exercises/udp-pinger/exercise.toml"),
     setup: crate::no_setup,
     steps: STEPS,
     rules: RULES,

@@ -8,17 +8,16 @@
 
 use netlesson::show::show_bytes;
 
-use super::kv_server::{self, KvClient, frame, parse_header};
 use super::kv_server_threads::{self, Serving};
-use crate::catalog::Check;
-use crate::{Rule, Step};
+use checks::kv_server::{self, KvClient, frame, parse_header};
+use checks::{Check, Rule, Step};
 use contract::lab::{Conn, Failure, Lab, StepResult};
 
 /// The exercise: its folder is `crates/exercises/kv-server-async/`.
 pub const CHECK: Check = Check {
     name: "kv-server-async",
-    info: include_str!("../../../exercises/kv-server-async/exercise.toml"),
-    setup: crate::no_setup,
+    info: include_str!("../../exercises/kv-server-async/exercise.toml"),
+    setup: checks::no_setup,
     steps: STEPS,
     rules: RULES,
 };
