@@ -91,80 +91,9 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-/// The steps, in order.
-pub const STEPS: &[Step] = &[
-    // kv-server's steps, on one connection at a time.
-    Step {
-        id: "set-and-get",
-        name: "SET stores a value (spaces included) and GET returns it",
-        run: kv_server::set_and_get,
-    },
-    Step {
-        id: "missing-keys-and-del",
-        name: "GET and DEL of a missing key reply NOT FOUND; DEL removes a key",
-        run: kv_server::missing_keys_and_del,
-    },
-    Step {
-        id: "incr",
-        name: "INCR counts from 0 and refuses what is not an i64",
-        run: kv_server::incr,
-    },
-    Step {
-        id: "unknown-commands",
-        name: "anything else gets ERR unknown command",
-        run: kv_server::unknown_commands,
-    },
-    Step {
-        id: "store-outlives-clients",
-        name: "the store outlives its clients, served one after another",
-        run: kv_server::store_outlives_clients,
-    },
-    Step {
-        id: "bytewise",
-        name: "requests sent one byte per write",
-        run: kv_server::bytewise,
-    },
-    Step {
-        id: "several-in-one-write",
-        name: "several requests in one write",
-        run: kv_server::several_in_one_write,
-    },
-    Step {
-        id: "not-utf8",
-        name: "a body that is not UTF-8 gets ERR not UTF-8, and the connection goes on",
-        run: kv_server::not_utf8,
-    },
-    Step {
-        id: "largest-request",
-        name: "a request of 70000 bytes is read whole",
-        run: kv_server::largest_request,
-    },
-    Step {
-        id: "too-long",
-        name: "a length over 70000 gets an ERR reply and the close, before any body",
-        run: kv_server::too_long,
-    },
-    Step {
-        id: "bad-headers",
-        name: "a header that is not 8 digits gets an ERR reply and the close",
-        run: kv_server::bad_headers,
-    },
-    Step {
-        id: "closes-mid-request",
-        name: "a client that closes in the middle of a request",
-        run: kv_server::closes_mid_request,
-    },
-    Step {
-        id: "closes-at-once",
-        name: "a client that connects and closes without sending",
-        run: kv_server::closes_at_once,
-    },
-    Step {
-        id: "resets",
-        name: "a client that resets the connection in the middle of a request",
-        run: kv_server::resets,
-    },
-    // Many clients at once.
+/// The steps, in order: kv-server's protocol steps (`checks::kv_steps!`), then those of many
+/// clients at once, silent clients and a restart.
+pub const STEPS: &[Step] = checks::kv_steps![
     Step {
         id: "quiet-clients-delay-nobody",
         name: "a client that has gone quiet, and one that never spoke, delay nobody",

@@ -125,78 +125,91 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-/// The steps, in order.
-pub const STEPS: &[Step] = &[
-    Step {
-        id: "set-and-get",
-        name: "SET stores a value (spaces included) and GET returns it",
-        run: set_and_get,
-    },
-    Step {
-        id: "missing-keys-and-del",
-        name: "GET and DEL of a missing key reply NOT FOUND; DEL removes a key",
-        run: missing_keys_and_del,
-    },
-    Step {
-        id: "incr",
-        name: "INCR counts from 0 and refuses what is not an i64",
-        run: incr,
-    },
-    Step {
-        id: "unknown-commands",
-        name: "anything else gets ERR unknown command",
-        run: unknown_commands,
-    },
-    Step {
-        id: "store-outlives-clients",
-        name: "the store outlives its clients, served one after another",
-        run: store_outlives_clients,
-    },
-    Step {
-        id: "bytewise",
-        name: "requests sent one byte per write",
-        run: bytewise,
-    },
-    Step {
-        id: "several-in-one-write",
-        name: "several requests in one write",
-        run: several_in_one_write,
-    },
-    Step {
-        id: "not-utf8",
-        name: "a body that is not UTF-8 gets ERR not UTF-8, and the connection goes on",
-        run: not_utf8,
-    },
-    Step {
-        id: "largest-request",
-        name: "a request of 70000 bytes is read whole",
-        run: largest_request,
-    },
-    Step {
-        id: "too-long",
-        name: "a length over 70000 gets an ERR reply and the close, before any body",
-        run: too_long,
-    },
-    Step {
-        id: "bad-headers",
-        name: "a header that is not 8 digits gets an ERR reply and the close",
-        run: bad_headers,
-    },
-    Step {
-        id: "closes-mid-request",
-        name: "a client that closes in the middle of a request",
-        run: closes_mid_request,
-    },
-    Step {
-        id: "closes-at-once",
-        name: "a client that connects and closes without sending",
-        run: closes_at_once,
-    },
-    Step {
-        id: "resets",
-        name: "a client that resets the connection in the middle of a request",
-        run: resets,
-    },
+/// The steps of a KV server's check: the 14 protocol steps every KV exercise shares (lesson 5's
+/// kv-server, and lessons 8 and 10's kv-server-threads and kv-server-async, which serve the same
+/// protocol to many clients at once), then `$more`. A macro because a `const` slice cannot be
+/// joined from two: `kv_steps![STEP, STEP]` is a `&'static [Step]`.
+#[macro_export]
+macro_rules! kv_steps {
+    ($($more:expr),* $(,)?) => {
+        &[
+            $crate::Step {
+                id: "set-and-get",
+                name: "SET stores a value (spaces included) and GET returns it",
+                run: $crate::kv_server::set_and_get,
+            },
+            $crate::Step {
+                id: "missing-keys-and-del",
+                name: "GET and DEL of a missing key reply NOT FOUND; DEL removes a key",
+                run: $crate::kv_server::missing_keys_and_del,
+            },
+            $crate::Step {
+                id: "incr",
+                name: "INCR counts from 0 and refuses what is not an i64",
+                run: $crate::kv_server::incr,
+            },
+            $crate::Step {
+                id: "unknown-commands",
+                name: "anything else gets ERR unknown command",
+                run: $crate::kv_server::unknown_commands,
+            },
+            $crate::Step {
+                id: "store-outlives-clients",
+                name: "the store outlives its clients, served one after another",
+                run: $crate::kv_server::store_outlives_clients,
+            },
+            $crate::Step {
+                id: "bytewise",
+                name: "requests sent one byte per write",
+                run: $crate::kv_server::bytewise,
+            },
+            $crate::Step {
+                id: "several-in-one-write",
+                name: "several requests in one write",
+                run: $crate::kv_server::several_in_one_write,
+            },
+            $crate::Step {
+                id: "not-utf8",
+                name: "a body that is not UTF-8 gets ERR not UTF-8, and the connection goes on",
+                run: $crate::kv_server::not_utf8,
+            },
+            $crate::Step {
+                id: "largest-request",
+                name: "a request of 70000 bytes is read whole",
+                run: $crate::kv_server::largest_request,
+            },
+            $crate::Step {
+                id: "too-long",
+                name: "a length over 70000 gets an ERR reply and the close, before any body",
+                run: $crate::kv_server::too_long,
+            },
+            $crate::Step {
+                id: "bad-headers",
+                name: "a header that is not 8 digits gets an ERR reply and the close",
+                run: $crate::kv_server::bad_headers,
+            },
+            $crate::Step {
+                id: "closes-mid-request",
+                name: "a client that closes in the middle of a request",
+                run: $crate::kv_server::closes_mid_request,
+            },
+            $crate::Step {
+                id: "closes-at-once",
+                name: "a client that connects and closes without sending",
+                run: $crate::kv_server::closes_at_once,
+            },
+            $crate::Step {
+                id: "resets",
+                name: "a client that resets the connection in the middle of a request",
+                run: $crate::kv_server::resets,
+            },
+            $($more),*
+        ]
+    };
+}
+
+/// The steps, in order: the protocol ([`kv_steps!`]), then a silent client and a restart.
+pub const STEPS: &[Step] = kv_steps![
     Step {
         id: "silent",
         name: "a silent client is dropped after --idle-timeout",
