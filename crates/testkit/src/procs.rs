@@ -964,7 +964,7 @@ impl From<assert_cmd::assert::Assert> for Output {
 pub use assert_cmd::assert::Assert;
 
 /// Runs `program` with `args`, feeding it `stdin`, to its end (killed after [`STEP_TIMEOUT`]),
-/// and returns `assert_cmd`'s [`Assert`](assert_cmd::assert::Assert) to state what it must
+/// and returns `assert_cmd`'s [`Assert`] to state what it must
 /// have done: `one_shot(client, &args, b"").code(1).stdout("").stderr(expected)`. (Or
 /// `Output::from(...)` to take its output apart.)
 pub fn one_shot(program: &Path, args: &[&str], stdin: &[u8]) -> assert_cmd::assert::Assert {
