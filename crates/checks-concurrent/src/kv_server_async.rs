@@ -68,7 +68,7 @@ pub const STEPS: &[Step] = checks::kv_steps![
     Step {
         id: "quiet-clients-delay-nobody",
         name: "a client that has gone quiet, and one that never spoke, delay nobody",
-        run: kv_server_threads::quiet_clients_delay_nobody,
+        run: quiet_clients_delay_nobody,
     },
     Step {
         id: "past-the-cap",
@@ -115,7 +115,15 @@ pub const TASKS: Serving = Serving {
                    stops every other task on that thread while it waits.\nInside a task, use \
                    what you `.await` instead (`tokio::time::sleep`, `tokio::net`).",
     idle_fix: "put the `timeout(...)` around each read of a request, inside the loop.",
+    serve_each: "Serve each client in a task of its own (`tokio::spawn` in the accept loop), \
+                 never call what blocks inside a task (`std::net`, `std::thread::sleep`), and \
+                 never hold the store's lock across an `.await`.",
 };
+
+/// kv-server-threads' step, with advice for tasks: quiet clients delay nobody.
+fn quiet_clients_delay_nobody(lab: &mut Lab) -> StepResult {
+    kv_server_threads::quiet_clients_delay_nobody_by(lab, &TASKS)
+}
 
 /// kv-server-threads' step: a place is free again as soon as a client leaves.
 fn places_given_back(lab: &mut Lab) -> StepResult {

@@ -151,6 +151,8 @@ pub struct Serving {
     pub why_no_reply: &'static str,
     /// How to drop a client that goes silent after a request, as one that never spoke is.
     pub idle_fix: &'static str,
+    /// How to serve clients so that quiet ones delay nobody.
+    pub serve_each: &'static str,
 }
 
 /// A thread per client (this exercise).
@@ -160,6 +162,9 @@ pub const THREADS: Serving = Serving {
                    while waiting for a client, or clients served one at a time.",
     idle_fix: "set the read timeout once, for the whole connection \
                (`set_read_timeout(Some(...))`), and never clear it after a request.",
+    serve_each: "Serve each client on a thread of its own (`thread::spawn` in the accept loop), \
+                 and never hold the store's lock while waiting for a client: lock it for one \
+                 request at a time.",
 };
 
 /// kv-server-threads' step: a client that goes silent after a request is dropped too.
@@ -251,6 +256,26 @@ const ROUNDS: usize = 12;
 /// A client that stored a value and went quiet, and one that connected and never spoke, keep
 /// their connections open; a third is served at once, and finds the first one's value.
 pub fn quiet_clients_delay_nobody(lab: &mut Lab) -> StepResult {
+    quiet_clients_delay_nobody_by(lab, &THREADS)
+}
+
+/// What [`quiet_clients_delay_nobody_by`] says when the third client waited `waited`: the advice
+/// on a line of its own, so that a report (which cuts long lines) shows it whole.
+fn delayed(waited: Duration, dropped: bool, serving: &Serving) -> String {
+    let until = match dropped {
+        true => ", until the server dropped the quiet ones for --idle-timeout (1 s)",
+        false => "",
+    };
+    format!(
+        "A third client waited {} ms for its replies, while a client that had stored a value and \
+         one that had said nothing were connected and quiet{until}.\n{}",
+        waited.as_millis(),
+        serving.serve_each
+    )
+}
+
+/// [`quiet_clients_delay_nobody`], with the advice for clients served by `serving`.
+pub fn quiet_clients_delay_nobody_by(lab: &mut Lab, serving: &Serving) -> StepResult {
     let mut quiet = KvClient::connect(lab)?;
     quiet.ask("SET quiet here", "OK")?;
     let mut silent = lab.connect()?;
@@ -266,17 +291,7 @@ pub fn quiet_clients_delay_nobody(lab: &mut Lab) -> StepResult {
     if waited < NOT_DELAYED && !dropped {
         return asked;
     }
-    let until = match dropped {
-        true => ", until the server dropped the quiet ones for --idle-timeout (1 s)",
-        false => "",
-    };
-    let mut problem = format!(
-        "A third client waited {} ms for its replies, while a client that had stored a value and \
-         one that had said nothing were connected and quiet{until}. Serve each client on a \
-         thread of its own (`thread::spawn` in the accept loop), and never hold the store's \
-         lock while waiting for a client: lock it for one request at a time.",
-        waited.as_millis()
-    );
+    let mut problem = delayed(waited, dropped, serving);
     if let Err(failure) = asked {
         problem.push_str(&format!("\nWhat the third client saw: {}", failure.problem));
     }
@@ -901,7 +916,9 @@ fn read_reply(client: &mut Conn) -> Result<String, Failure> {
 mod tests {
     use std::time::Duration;
 
-    use super::{Cut, THREADS, held_note, silent_after_a_request_problem, still_held_note};
+    use super::{
+        Cut, THREADS, delayed, held_note, silent_after_a_request_problem, still_held_note,
+    };
     use crate::kv_server_async::TASKS;
 
     #[test]
@@ -968,5 +985,17 @@ mod tests {
                 .problem(&THREADS)
                 .contains("then the server ended the connection")
         );
+    }
+
+    #[test]
+    fn the_advice_for_delayed_clients_fits_a_reports_line_for_threads_and_tasks() {
+        for serving in [&THREADS, &TASKS] {
+            let said = delayed(Duration::from_millis(2003), true, serving);
+            assert!(said.ends_with(serving.serve_each), "{said}");
+            let longest = said.lines().map(|line| line.chars().count()).max();
+            assert!(longest <= Some(checks::REPORT_LINE_LIMIT), "{said}");
+        }
+        assert!(TASKS.serve_each.contains("tokio::spawn"));
+        assert!(THREADS.serve_each.contains("thread::spawn"));
     }
 }
