@@ -1,6 +1,7 @@
 //! `cargo exercise verify` proves every check honest: each solution passes every step and keeps
 //! the servers' contract; each starter fails at step 1; each known-bad program fails at the step
-//! meant to catch it. A failure of the checker itself stops it (it is never counted as a
+//! meant to catch it, and what that step says fits a report's lines (a report cuts longer ones,
+//! and advice cut halfway helps nobody). A failure of the checker itself stops it (it is never counted as a
 //! mistake caught). It needs the solutions and known-bad programs, which a class copy may not
 //! have (`cargo exercise remove-solutions`).
 
@@ -120,7 +121,13 @@ fn judge(outcome: &Outcome, expected_step: Option<usize>) -> Result<(), String> 
         (Status::Passed, Some(expected)) => {
             Err(format!("should fail at step {expected}, but passes"))
         }
-        (Status::FailedAt(failed), Some(expected)) if failed == expected => Ok(()),
+        (Status::FailedAt(failed), Some(expected)) if failed == expected => {
+            let problem = outcome
+                .failed_step()
+                .and_then(|step| step.failure.as_ref())
+                .map_or("", |failure| failure.problem.as_str());
+            fits_a_reports_lines(problem)
+        }
         (_, Some(expected)) => Err(format!(
             "should fail at step {expected}, but {}: {}",
             outcome.status_text(),
@@ -128,6 +135,24 @@ fn judge(outcome: &Outcome, expected_step: Option<usize>) -> Result<(), String> 
                 .failed_step()
                 .and_then(|step| step.failure.as_ref())
                 .map_or("", |failure| failure.problem.as_str())
+        )),
+    }
+}
+
+/// Whether a report shows every line of `problem` whole: it cuts lines longer than
+/// [`checks::REPORT_LINE_LIMIT`] characters (a program may print anything), and a step's advice
+/// cut halfway helps nobody.
+fn fits_a_reports_lines(problem: &str) -> Result<(), String> {
+    match problem
+        .lines()
+        .find(|line| line.chars().count() > checks::REPORT_LINE_LIMIT)
+    {
+        None => Ok(()),
+        Some(line) => Err(format!(
+            "fails at the right step, but a line of what the step says has {} characters, and a \
+             report cuts it at {}: break the step's text into lines (\\n). The line: {line}",
+            line.chars().count(),
+            checks::REPORT_LINE_LIMIT
         )),
     }
 }
@@ -201,4 +226,23 @@ fn keeps_the_contract(exercise: &'static Exercise, program: &Path) -> Result<(),
         return Err("an unknown option should be refused with `error: ...` and exit code 2".into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fits_a_reports_lines;
+
+    #[test]
+    fn a_steps_text_with_a_line_a_report_would_cut_is_refused() {
+        let limit = checks::REPORT_LINE_LIMIT;
+        let long = "x".repeat(limit + 1);
+        let error = fits_a_reports_lines(&format!("the problem.\n{long}"))
+            .expect_err("a line over the limit");
+        assert!(
+            error.contains(&format!("has {} characters", limit + 1)),
+            "{error}"
+        );
+        let fits = format!("{}\n{}", "x".repeat(limit), "y".repeat(limit));
+        assert_eq!(fits_a_reports_lines(&fits), Ok(()));
+    }
 }

@@ -338,7 +338,7 @@ fn never_reads(lab: &mut Lab) -> StepResult {
         if sent >= MOST_LINES {
             return Err(listener.failure(format!(
                 "slow has read nothing while talker sent {sent} lines of 1000 bytes (10 MB), and \
-                 is still in the room. Its queue must hold at most QUEUE (1000) lines: make it \
+                 is still in the room.\nIts queue must hold at most QUEUE (1000) lines: make it \
                  with `mpsc::sync_channel(QUEUE)`, and when `try_send` finds it full, drop slow \
                  (shut its connection down, take it out of the room, tell the others)."
             )));
@@ -358,9 +358,9 @@ fn never_reads(lab: &mut Lab) -> StepResult {
                 Some(line) => return Err(listener.unexpected(&expected, &line)),
                 None => {
                     return Err(listener.failure(format!(
-                        "listener waited more than {} ms for line {number} of talker's. slow \
+                        "listener waited more than {} ms for line {number} of talker's.\nslow \
                          reads nothing: once its connection's buffers are full (a few MB), a \
-                         server that waits for slow makes everyone wait. Put each line in a \
+                         server that waits for slow makes everyone wait.\nPut each line in a \
                          queue with `try_send`, which never waits; the member's own writer \
                          thread does the waiting, and a full queue means: drop that member.",
                         NOT_DELAYED.as_millis()

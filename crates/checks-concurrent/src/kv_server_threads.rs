@@ -384,7 +384,7 @@ fn slow_reader_problem(waited: Duration, failure: Option<Failure>) -> String {
     let mut problem = format!(
         "A client waited {} ms for the reply to its INCR, while another client had asked for a \
          60000-byte value 200 times and read none of the replies (its thread was waiting to \
-         send them). A client that stops reading delays nobody else: hold the store's lock for \
+         send them).\nA client that stops reading delays nobody else: hold the store's lock for \
          the request only (`reply_locked`), and let it go before sending the reply, which may \
          wait for the client.",
         waited.as_millis()
@@ -466,7 +466,7 @@ fn explain_not_counted(failure: Failure, got: &[u8], started: Instant, who: &str
     let waited = started.elapsed().as_millis();
     failure.with_note(format!(
         "{who} got nothing in {waited} ms, where two clients were connected before it: it was \
-         let in. Count a client in the accept loop, right when it is accepted, before its \
+         let in.\nCount a client in the accept loop, right when it is accepted, before its \
          thread starts (`admit`, then `thread::spawn`): a count that a client's thread makes \
          when it runs comes too late for the clients accepted meanwhile."
     ))

@@ -771,7 +771,7 @@ fn judge_midway(new: &[String], name: &str) -> Option<String> {
     if new.is_empty() {
         return Some(format!(
             "halfway through the upload of {name} (its headers and 1000 of its 2000 bytes had \
-             come), --out-dir held no temporary file after {} s: write the bytes to a temporary \
+             come), --out-dir held no temporary file after {} s.\nWrite the bytes to a temporary \
              file as they come. (A server that keeps them in memory until the end holds up to \
              10 MiB per client, and one that then writes them with one `fs::write` to the \
              final name shows a half-written file while it writes)",
@@ -823,7 +823,7 @@ fn temporary_name(lab: &mut Lab) -> StepResult {
         return Err(conn.failure(format!(
             "the checker planted a symbolic link named `{temporary}` (the name of the temporary \
              file of the upload before) in --out-dir, pointing to a file outside it, and the \
-             server wrote through it, outside --out-dir. Create the temporary file with \
+             server wrote through it, outside --out-dir.\nCreate the temporary file with \
              `File::create_new`, which never follows a link, under a name nobody can guess \
              (`temporary_name()` picks a random one each time)"
         )));

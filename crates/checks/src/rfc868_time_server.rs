@@ -191,7 +191,7 @@ fn judge(reply: &[u8], window: &Window) -> Option<String> {
 }
 
 const WRONG_ORDER: &str = "Right bytes, wrong order: read from the last byte to the first \
-    (little-endian), they are the time now. RFC 868 sends the most significant byte first \
+    (little-endian), they are the time now.\nRFC 868 sends the most significant byte first \
     (big-endian, also called network byte order): use `to_be_bytes`, not `to_le_bytes`, nor \
     `to_ne_bytes` (the machine's own order, which is little-endian on most computers).";
 

@@ -400,7 +400,7 @@ fn cannot_send_problem(exit: &str, error_line: bool) -> String {
     };
     format!(
         "With --port 0 no ping can be sent (`send_to` fails: the system refuses port 0), and \
-         the pinger ended with {exit}{printed}. A ping that cannot be sent is not a lost ping: \
+         the pinger ended with {exit}{printed}.\nA ping that cannot be sent is not a lost ping: \
          the pinger cannot do its job, so return the send's error (`?`), and `run_pinger` \
          prints `error: ...` and exits with 1"
     )
