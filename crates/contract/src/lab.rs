@@ -27,6 +27,9 @@ pub const REPLY_TIMEOUT: Duration = Duration::from_secs(3);
 /// silent client takes a second, not ten.
 pub const IDLE_TIMEOUT: &str = "1";
 
+/// How many quiet ports [`Lab::start_on_quiet_port`] tries before it blames the server.
+pub const QUIET_PORT_TRIES: usize = 3;
+
 /// Programs under test run without backtraces: the panic's message is what a student needs.
 const QUIET_PANICS: &[(&str, &str)] = &[("RUST_BACKTRACE", "0")];
 
@@ -198,15 +201,34 @@ impl Lab {
     /// Starts the server (if it is not running) on a port outside the system's ephemeral
     /// range ([`testkit::procs::quiet_port`]), so that it can be started again on that port
     /// after [`Lab::restart_on_same_port`] whatever else runs at the same time.
+    ///
+    /// A port found free can still be taken in the moment before the server binds it (by a
+    /// program that does not know about quiet ports), which is nobody's fault: a start that
+    /// fails with "address already in use" is tried again on another quiet port, up to
+    /// [`QUIET_PORT_TRIES`] in all; a server that cannot bind any of them fails the step.
     pub fn start_on_quiet_port(&mut self) -> StepResult {
         if self.is_started() {
             return Ok(());
         }
-        let quiet = testkit::procs::quiet_port(testkit::procs::Protocol::Tcp)
-            .map_err(|error| Failure::new(format!("could not choose a port: {error:#}")))?;
-        let port = quiet.port;
-        self.quiet_port = Some(quiet);
-        self.start_with_port(&port.to_string())
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let quiet =
+                testkit::procs::quiet_port(testkit::procs::Protocol::Tcp).map_err(|error| {
+                    Failure::of_checker(format!("could not choose a port: {error:#}"))
+                })?;
+            let port = quiet.port;
+            self.quiet_port = Some(quiet);
+            match self.start_with_port(&port.to_string()) {
+                Err(failure)
+                    if tries < QUIET_PORT_TRIES
+                        && failure.problem.to_lowercase().contains("already in use") =>
+                {
+                    continue;
+                }
+                result => return result,
+            }
+        }
     }
 
     /// From now on, a server may take up to [`REPLY_TIMEOUT`] to close after its reply, not
@@ -689,5 +711,36 @@ mod tests {
         assert!(run.status.success());
         assert_eq!(run.lines, ["done"]);
         assert_eq!(survivors(group_of(&pid)), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_quiet_port_taken_before_the_server_binds_it_is_tried_again_on_another() {
+        // Fails to bind twice ("address already in use"), then listens on the port it is given.
+        let body = "count=$(dirname \"$0\")/count\n\
+                    n=$(cat \"$count\" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > \"$count\"\n\
+                    if [ $n -lt 3 ]; then echo 'error: could not listen: address already in use' >&2; exit 1; fi\n\
+                    echo \"listening on 127.0.0.1:$2\"\nsleep 300";
+        let (program, _pid, folder) = script("busy-twice-server", body);
+        let mut lab = Lab::new(&program, "busy-twice-server".into(), 9);
+        lab.start_on_quiet_port()
+            .expect("started on the third quiet port");
+        let port = lab.address().expect("an address").port();
+        assert_eq!(lab.quiet_port.as_ref().map(|quiet| quiet.port), Some(port));
+        let count = std::fs::read_to_string(folder.0.join("count")).expect("the count");
+        assert_eq!(count.trim(), "3");
+        lab.finish();
+
+        let (program, _pid, _folder) = script(
+            "always-busy-server",
+            "echo 'error: could not listen: address already in use' >&2; exit 1",
+        );
+        let mut lab = Lab::new(&program, "always-busy-server".into(), 9);
+        let failure = lab.start_on_quiet_port().expect_err("no port works");
+        assert!(
+            failure.problem.contains("already in use"),
+            "{}",
+            failure.problem
+        );
+        assert_eq!(failure.blame, testkit::client::Blame::Program);
     }
 }
