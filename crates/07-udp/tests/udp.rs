@@ -241,7 +241,7 @@ fn client_retries_through_a_lossy_wiretap_and_the_server_sees_the_message_twice(
     // With --drop 0.5 --seed 2, wiretap drops the client's datagram 1 and the server's reply 1
     // (see lessons/tools-wiretap.md): attempt 1 is lost on the way there, attempt 2 reaches
     // the server but its reply is lost, attempt 3 and its reply get through (a round trip of
-    // milliseconds: 150 ms is plenty).
+    // milliseconds, four processes on a loaded machine: 300 ms leaves a margin).
     let mut server = start_server(&[]);
     let mut wiretap = start_wiretap(server.address, &["--drop", "0.5", "--seed", "2"]);
     let port = wiretap.port();
@@ -249,16 +249,16 @@ fn client_retries_through_a_lossy_wiretap_and_the_server_sees_the_message_twice(
         "--port",
         &port.to_string(),
         "--timeout",
-        "0.15",
+        "0.3",
         "--retries",
         "3",
     ])
     .stderr("")
     .stdout(format!(
         "Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 1 of 4)\n\
-             No reply within 150 ms\n\
+             No reply within 300 ms\n\
              Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 2 of 4)\n\
-             No reply within 150 ms\n\
+             No reply within 300 ms\n\
              Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 3 of 4)\n\
              Received \"data received\" from 127.0.0.1:{port}\n"
     ))
