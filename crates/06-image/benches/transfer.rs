@@ -175,7 +175,7 @@ fn tutorial_python(folder: &Path, side: u32) -> Result<Measured> {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/tutorial_image_server.py");
     let out = folder.join("python.png");
     let mut receiver = Server::start(
-        Path::new("python3"),
+        testkit::python::interpreter().context("python3 is not installed")?,
         &[
             program.to_str().context("a UTF-8 path")?,
             out.to_str().context("a UTF-8 path")?,

@@ -213,7 +213,6 @@ mod client {
 }
 
 mod python {
-    use testkit::procs::Running;
     use testkit::python_or_skip;
 
     use super::*;
@@ -223,10 +222,10 @@ mod python {
         let python = python_or_skip!("python_chat_client_talks_with_users_of_chat_server");
         let server = start_server(&[]);
         let mut alice = User::join(&server, "alice", &[]);
-        let program = python.path("chat_client.py").expect("the python client");
         let port = server.port_arg();
-        let mut py =
-            Running::start(Path::new("python3"), &[&program, &port, "py"]).expect("python3 starts");
+        let mut py = python
+            .start("chat_client.py", &[&port, "py"])
+            .expect("python3 starts");
         py.expect_line(WELCOME).expect("welcome");
         py.expect_line("* The room contains: alice")
             .expect("presence");

@@ -707,24 +707,20 @@ connection.close()
 "#;
 
 fn python_http_client(lab: &mut Lab) -> StepResult {
-    let found = std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !found {
+    let Some(python3) = testkit::python::interpreter() else {
         return match std::env::var("COURSE_REQUIRE_PYTHON").is_ok_and(|value| value == "1") {
             true => Err(Failure::of_checker(
                 "this step needs python3, and COURSE_REQUIRE_PYTHON=1 forbids passing it without",
             )),
             false => Ok(()), // without python3, there is nothing to run it with
         };
-    }
+    };
     lab.start()?;
     let port = lab.address()?.port().to_string();
     let root = lab.scratch_dir()?.join(SITE);
     let accepted_before = accepted(lab);
     let args = ["-c", PYTHON, &port, &root.to_string_lossy()];
-    let mut python = testkit::procs::Running::start(Path::new("python3"), &args)?;
+    let mut python = testkit::procs::Running::start(python3, &args)?;
     python.set_timeout(Duration::from_secs(10));
     python.close_stdin();
     let finished = python.finish()?;
