@@ -91,10 +91,26 @@ pub fn documents(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Which outputs [`check`] runs again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reruns {
+    /// Every one (`cargo lessons`, and the slow tier of the tests).
+    Every,
+    /// Every one but the [`SLOW_OUTPUTS`], whose blocks are left as they are (`cargo test`).
+    AllButSlow,
+}
+
+/// The outputs that take a second or more of processor time to make again, with why. A plain
+/// `cargo test` leaves them to `cargo lessons` and to the slow tier, which CI runs.
+pub const SLOW_OUTPUTS: &[(&str, &str)] = &[(
+    "scenario http-browser-request",
+    "starts Chromium: 0.7 s of processor time and a second to start",
+)];
+
 /// Checks every document; returns the problems found (empty when all is in sync).
-pub fn check(root: &Path) -> Result<Vec<Problem>> {
+pub fn check(root: &Path, reruns: Reruns) -> Result<Vec<Problem>> {
     let documents = parse_all(root)?;
-    let outputs = run_outputs(&documents)?;
+    let outputs = run_outputs(&documents, reruns)?;
     let mut problems = Vec::new();
     for document in &documents {
         problems.extend(check_links(document, root));
@@ -110,7 +126,7 @@ pub fn check(root: &Path) -> Result<Vec<Problem>> {
 /// problems that writing cannot fix (a missing region, a dangling link).
 pub fn write(root: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>)> {
     let documents = parse_all(root)?;
-    let outputs = run_outputs(&documents)?;
+    let outputs = run_outputs(&documents, Reruns::Every)?;
     let mut changed = Vec::new();
     let mut problems = Vec::new();
     for document in &documents {
@@ -422,25 +438,30 @@ enum Outcome {
     /// Why it failed.
     Failed(String),
     /// It needs a program that is not installed here (curl, Chromium), and
-    /// `COURSE_REQUIRE_TOOLS=1` is not set: the block is left as it is.
+    /// `COURSE_REQUIRE_TOOLS=1` is not set; or it is slow, and this check leaves it out
+    /// ([`Reruns::AllButSlow`]): the block is left as it is.
     Skipped,
 }
 
-/// Runs every distinct output command of all documents, in parallel.
-fn run_outputs(documents: &[Document]) -> Result<BTreeMap<String, Outcome>> {
-    let commands: std::collections::BTreeSet<String> = documents
-        .iter()
-        .flat_map(|document| &document.blocks)
-        .filter_map(|block| match &block.source {
-            Source::Output { command } => Some(command.clone()),
-            Source::Snippet { .. } => None,
-        })
-        .collect();
+/// Runs every distinct output command of all documents that `reruns` asks for, in parallel.
+fn run_outputs(documents: &[Document], reruns: Reruns) -> Result<BTreeMap<String, Outcome>> {
+    let is_slow = |command: &String| SLOW_OUTPUTS.iter().any(|(slow, _)| slow == command);
+    let mut outcomes = BTreeMap::new();
+    let mut commands = std::collections::BTreeSet::new();
+    for block in documents.iter().flat_map(|document| &document.blocks) {
+        if let Source::Output { command } = &block.source {
+            if reruns == Reruns::AllButSlow && is_slow(command) {
+                outcomes.insert(command.clone(), Outcome::Skipped);
+            } else {
+                commands.insert(command.clone());
+            }
+        }
+    }
     if commands.is_empty() {
-        return Ok(BTreeMap::new());
+        return Ok(outcomes);
     }
     bins::build_all_once()?;
-    let results = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let running: Vec<_> = commands
             .iter()
             .map(|command| {
@@ -448,31 +469,28 @@ fn run_outputs(documents: &[Document]) -> Result<BTreeMap<String, Outcome>> {
                 (command.clone(), handle)
             })
             .collect();
-        running
-            .into_iter()
-            .map(|(command, handle)| {
-                let outcome = match handle.join() {
-                    Ok(Ok(text)) => Outcome::Ran(text),
-                    Ok(Err(error)) => match error
-                        .chain()
-                        .find_map(|cause| cause.downcast_ref::<MissingTool>())
-                    {
-                        Some(missing) if !tools::required() => {
-                            eprintln!(
-                                "note: `{command}` was not run, {missing}: lessons keep the \
-                                 output they show"
-                            );
-                            Outcome::Skipped
-                        }
-                        _ => Outcome::Failed(format!("{error:#}")),
-                    },
-                    Err(_) => Outcome::Failed("the run panicked".to_string()),
-                };
-                (command, outcome)
-            })
-            .collect()
+        for (command, handle) in running {
+            let outcome = match handle.join() {
+                Ok(Ok(text)) => Outcome::Ran(text),
+                Ok(Err(error)) => match error
+                    .chain()
+                    .find_map(|cause| cause.downcast_ref::<MissingTool>())
+                {
+                    Some(missing) if !tools::required() => {
+                        eprintln!(
+                            "note: `{command}` was not run, {missing}: lessons keep the \
+                             output they show"
+                        );
+                        Outcome::Skipped
+                    }
+                    _ => Outcome::Failed(format!("{error:#}")),
+                },
+                Err(_) => Outcome::Failed("the run panicked".to_string()),
+            };
+            outcomes.insert(command, outcome);
+        }
     });
-    Ok(results)
+    Ok(outcomes)
 }
 
 /// Produces the output of one marker command.

@@ -72,7 +72,7 @@ fn lessons(write: bool) -> Result<()> {
         }
         problems
     } else {
-        let problems = course::lessons::check(&root)?;
+        let problems = course::lessons::check(&root, course::lessons::Reruns::Every)?;
         if problems.is_empty() {
             println!("every lesson is in sync with the code");
         }

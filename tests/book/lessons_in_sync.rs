@@ -7,13 +7,43 @@
 
 use testkit::bins;
 
-#[test]
-fn every_lesson_matches_the_code_and_a_fresh_run() {
-    let problems =
-        course::lessons::check(&bins::workspace_root().expect("the course's workspace is found"))
-            .expect("the lessons should be readable and their commands runnable");
+use course::lessons::{Reruns, SLOW_OUTPUTS};
+
+fn lessons_are_in_sync(reruns: Reruns) {
+    let root = bins::workspace_root().expect("the course's workspace is found");
+    let problems = course::lessons::check(&root, reruns)
+        .expect("the lessons should be readable and their commands runnable");
     let report: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert!(report.is_empty(), "\n{}\n", report.join("\n\n"));
+}
+
+/// Every output but the few slow ones (`SLOW_OUTPUTS`), which the test below runs too.
+#[test]
+fn every_lesson_matches_the_code_and_a_fresh_run() {
+    lessons_are_in_sync(Reruns::AllButSlow);
+}
+
+#[test]
+#[ignore = "slow: reruns the outputs that start Chromium; `just test-stress` and CI run it"]
+fn every_lesson_matches_the_code_and_a_fresh_run_of_every_output_even_the_slow_ones() {
+    lessons_are_in_sync(Reruns::Every);
+}
+
+#[test]
+fn every_slow_output_is_shown_in_a_lesson() {
+    let root = bins::workspace_root().expect("the course's workspace is found");
+    let documents = course::lessons::documents(&root).expect("the lessons can be listed");
+    let texts: Vec<String> = documents
+        .iter()
+        .map(|path| std::fs::read_to_string(path).expect("a lesson can be read"))
+        .collect();
+    for (command, _why) in SLOW_OUTPUTS {
+        let marker = format!("<!-- output: {command} -->");
+        assert!(
+            texts.iter().any(|text| text.contains(&marker)),
+            "SLOW_OUTPUTS names `{command}`, which no lesson shows: take it out of the list"
+        );
+    }
 }
 
 #[test]

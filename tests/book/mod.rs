@@ -1,6 +1,9 @@
-//! The lessons as a book: every link of the rendered book leads to a page, a file or an
-//! anchor the book has (`course::book`). Needs `mdbook`; without it the test says so and
-//! passes (`lessons_in_sync` checks without mdbook that every lesson link stays in the book).
+//! The lessons as a book: they match the code (`lessons_in_sync`), and every link of the
+//! rendered book leads to a page, a file or an anchor the book has (`course::book`). The
+//! rendered book needs `mdbook`; without it the test says so and passes (`lessons_in_sync`
+//! checks without mdbook that every lesson link stays in the book).
+
+mod lessons_in_sync;
 
 use std::process::Command;
 
