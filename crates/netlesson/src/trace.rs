@@ -132,20 +132,20 @@ impl Traced<std::net::TcpStream> {
     /// use netlesson::Traced;
     ///
     /// let listener = TcpListener::bind("127.0.0.1:0")?;
-    /// let mut client = Traced::client(TcpStream::connect(listener.local_addr()?)?, Duration::from_millis(200));
+    /// let mut client = Traced::client(TcpStream::connect(listener.local_addr()?)?, Duration::from_millis(100));
     /// let (mut server, _) = listener.accept()?;
-    /// // The server trickles: a byte every 50 ms, never the whole reply, until the client
-    /// // hangs up. Each byte comes well within 200 ms of the one before.
+    /// // The server trickles: a byte every 20 ms, never the whole reply, until the client
+    /// // hangs up. Each byte comes well within 100 ms of the one before.
     /// let trickler = std::thread::spawn(move || {
     ///     while server.write_all(b"x").is_ok() {
-    ///         std::thread::sleep(Duration::from_millis(50));
+    ///         std::thread::sleep(Duration::from_millis(20));
     ///     }
     /// });
     /// let started = Instant::now();
     /// let mut reply = Vec::new();
     /// let error = client.read_to_end(&mut reply).unwrap_err();
-    /// assert!(started.elapsed() < Duration::from_millis(600), "the deadline is for the whole reply");
-    /// assert_eq!(error.to_string(), "the whole reply did not arrive within 200 ms (--timeout)");
+    /// assert!(started.elapsed() < Duration::from_millis(500), "the deadline is for the whole reply");
+    /// assert_eq!(error.to_string(), "the whole reply did not arrive within 100 ms (--timeout)");
     /// # drop(client);
     /// # trickler.join().ok();
     /// # Ok::<(), std::io::Error>(())

@@ -226,8 +226,8 @@ pub fn a_member_may_stay_quiet_longer_than_the_idle_timeout(program: &Path) {
     let mut alice = User::join(&server, "alice", &[]);
     let mut bob = User::join(&server, "bob", &["alice"]);
     alice.expect("* bob has entered the room");
-    // Quiet for 2.5 times the idle timeout: a server that dropped quiet members would have.
-    std::thread::sleep(Duration::from_millis(500));
+    // Quiet for twice the idle timeout: a server that dropped quiet members would have.
+    std::thread::sleep(Duration::from_millis(400));
     alice.say("still here?");
     bob.expect("[alice] still here?");
 }
