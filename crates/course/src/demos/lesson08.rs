@@ -211,7 +211,7 @@ fn pool_trickler(session: &mut Session) -> Result<()> {
         "--max-waiting",
         "1",
         "--client-deadline",
-        "1",
+        "0.5",
     ];
     let mut server = session.start_server("server", "pool-server", &args)?;
     let mut trickler = Conn::connect(server.address)?;

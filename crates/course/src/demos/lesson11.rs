@@ -385,7 +385,7 @@ fn read_whole_response(nc: &mut Conn) -> Result<String> {
     Ok(status)
 }
 
-/// `http-slow-header`: a client sends half a head and stops; after `--idle-timeout` (0.5 s
+/// `http-slow-header`: a client sends half a head and stops; after `--idle-timeout` (0.3 s
 /// here) it gets 408. Then one that sends nothing at all: closed without a word.
 pub const SLOW_HEADER: Scenario = Scenario {
     name: "http-slow-header",
@@ -394,7 +394,7 @@ pub const SLOW_HEADER: Scenario = Scenario {
 };
 
 fn slow_header(session: &mut Session) -> Result<()> {
-    let args = ["--port", "0", "--idle-timeout", "0.5"];
+    let args = ["--port", "0", "--idle-timeout", "0.3"];
     let mut server = session.start_server("server", "http-server", &args)?;
     session.show_until("server", &mut server, |line| line.starts_with("serving "))?;
     let mut nc = Conn::connect(server.address)?;
