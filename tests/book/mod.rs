@@ -1,7 +1,8 @@
 //! The lessons as a book: they match the code (`lessons_in_sync`), and every link of the
 //! rendered book leads to a page, a file or an anchor the book has (`course::book`). The
-//! rendered book needs `mdbook`; without it the test says so and passes (`lessons_in_sync`
-//! checks without mdbook that every lesson link stays in the book).
+//! rendered book needs `mdbook`, and is in the slow tier; without mdbook the test says so and
+//! passes (`lessons_in_sync` checks in every `cargo test`, without mdbook, that every lesson
+//! link stays in the book).
 
 mod lessons_in_sync;
 
@@ -10,6 +11,7 @@ use std::process::Command;
 use testkit::bins;
 
 #[test]
+#[ignore = "slow: mdbook renders the whole book (0.5 s of processor time); `just test-stress` and CI run it"]
 fn every_link_of_the_rendered_book_resolves() {
     let root = bins::workspace_root().expect("the course's workspace is found");
     let out = match std::env::var_os("COURSE_BOOK_DIR") {

@@ -238,12 +238,13 @@ fn upper_server_skips_bytes_that_are_not_text_with_one_line_and_goes_on() {
 
 #[test]
 fn client_retries_through_a_lossy_wiretap_and_the_server_sees_the_message_twice() {
-    // With --drop 0.5 --seed 2, wiretap drops the client's datagram 1 and the server's reply 1
-    // (see lessons/tools-wiretap.md): attempt 1 is lost on the way there, attempt 2 reaches
-    // the server but its reply is lost, attempt 3 and its reply get through (a round trip of
-    // milliseconds, four processes on a loaded machine: 300 ms leaves a margin).
+    // With --drop 0.5 --seed 6, wiretap lets the client's datagrams 1 and 2 through and drops
+    // the server's reply 1 (how a seed decides: lessons/tools-wiretap.md): attempt 1 reaches
+    // the server but its reply is lost, attempt 2 and its reply get through (a round trip of
+    // milliseconds, four processes on a loaded machine: 300 ms leaves a margin). (A lost
+    // request is retried the same way: the client cannot tell the two apart.)
     let mut server = start_server(&[]);
-    let mut wiretap = start_wiretap(server.address, &["--drop", "0.5", "--seed", "2"]);
+    let mut wiretap = start_wiretap(server.address, &["--drop", "0.5", "--seed", "6"]);
     let port = wiretap.port();
     run_client(&[
         "--port",
@@ -258,8 +259,6 @@ fn client_retries_through_a_lossy_wiretap_and_the_server_sees_the_message_twice(
         "Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 1 of 4)\n\
              No reply within 300 ms\n\
              Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 2 of 4)\n\
-             No reply within 300 ms\n\
-             Sent \"Hello, UDP!\" to 127.0.0.1:{port} (attempt 3 of 4)\n\
              Received \"data received\" from 127.0.0.1:{port}\n"
     ))
     .code(0);
