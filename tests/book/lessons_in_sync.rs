@@ -29,14 +29,19 @@ fn every_lesson_matches_the_code_and_a_fresh_run_of_every_output_even_the_slow_o
     lessons_are_in_sync(Reruns::Every);
 }
 
-#[test]
-fn every_slow_output_is_shown_in_a_lesson() {
+/// The text of every lesson (and of every other page the lessons' check reads).
+fn every_lesson_text() -> Vec<String> {
     let root = bins::workspace_root().expect("the course's workspace is found");
     let documents = course::lessons::documents(&root).expect("the lessons can be listed");
-    let texts: Vec<String> = documents
+    documents
         .iter()
         .map(|path| std::fs::read_to_string(path).expect("a lesson can be read"))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn every_slow_output_is_shown_in_a_lesson() {
+    let texts = every_lesson_text();
     for (command, _why) in SLOW_OUTPUTS {
         let marker = format!("<!-- output: {command} -->");
         assert!(
@@ -63,12 +68,7 @@ fn every_demo_is_shown_in_its_lesson() {
 
 #[test]
 fn every_scenario_is_shown_in_a_lesson() {
-    let root = bins::workspace_root().expect("the course's workspace is found");
-    let documents = course::lessons::documents(&root).expect("the lessons can be listed");
-    let texts: Vec<String> = documents
-        .iter()
-        .map(|path| std::fs::read_to_string(path).expect("a lesson can be read"))
-        .collect();
+    let texts = every_lesson_text();
     for scenario in course::demos::SCENARIOS {
         let marker = format!("<!-- output: scenario {} -->", scenario.name);
         assert!(
