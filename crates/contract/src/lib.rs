@@ -370,7 +370,6 @@ fn descriptors_run_out(subject: &Subject, lab: &mut Lab) -> StepResult {
     }
     drop(held);
     let recovery = Instant::now() + Duration::from_secs(10);
-    knock_until_taken_in(lab, address, recovery);
     loop {
         lab.expect_running()?;
         match (subject.served)(lab) {
@@ -415,34 +414,6 @@ fn count_lines(lab: &mut Lab, prefix: &str) -> usize {
         .iter()
         .filter(|line| line.starts_with(prefix))
         .count()
-}
-
-/// One connection that the server takes in (it names it), however full its listen queue was:
-/// then the next client finds room.
-///
-/// A one-at-a-time server's listen queue (a backlog of 1 to 5, as in the tutorials) stays full
-/// of the held connections, closed now, until it has taken each in, and a connection that finds
-/// it full is tried again by the kernel only a second later (seen as a second-long wait in this
-/// case, now and then). Knocking with 100 ms limits gets in as soon as there is room; once the
-/// server has named the knock, every connection before it is gone.
-fn knock_until_taken_in(lab: &mut Lab, address: SocketAddr, until: Instant) {
-    while Instant::now() < until {
-        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
-            Ok(knock) => {
-                let Ok(knocker) = knock.local_addr() else {
-                    return;
-                };
-                drop(knock);
-                while Instant::now() < until && lab.lines_about(knocker).is_empty() {
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                return;
-            }
-            // Refused (a server that stopped): what follows says so.
-            Err(error) if error.kind() != std::io::ErrorKind::TimedOut => return,
-            Err(_) => {}
-        }
-    }
 }
 
 fn start_connecting(address: SocketAddr) -> Result<socket2::Socket, Failure> {

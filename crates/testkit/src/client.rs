@@ -208,7 +208,7 @@ impl Conn {
         timeout: Duration,
         by_hand: String,
     ) -> Result<Conn, Failure> {
-        let stream = TcpStream::connect_timeout(&address, timeout).map_err(|error| {
+        let stream = connect_in_tries(address, timeout).map_err(|error| {
             Failure::new(format!(
                 "could not connect to the server at {address}: {error}"
             ))
@@ -698,6 +698,29 @@ fn explain(error: &std::io::Error) -> String {
 
 fn seconds(duration: Duration) -> String {
     format!("{:.1} s", duration.as_secs_f64())
+}
+
+/// How long one try of [`connect_in_tries`] waits.
+const CONNECT_TRY: Duration = Duration::from_millis(100);
+
+/// Connects to `address` within `timeout`, in tries of [`CONNECT_TRY`].
+///
+/// Why tries: a connection that finds the server's listen queue full (a one-at-a-time server
+/// with `listen(1)`, just after a flood of connections) is dropped without a word, and the
+/// kernel sends it again only a second later, then three. A new try every 100 ms gets in as
+/// soon as the queue has room. A server that never answers still fails after `timeout`.
+fn connect_in_tries(address: SocketAddr, timeout: Duration) -> std::io::Result<TcpStream> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match TcpStream::connect_timeout(
+            &address,
+            left.min(CONNECT_TRY).max(Duration::from_millis(1)),
+        ) {
+            Err(error) if error.kind() == ErrorKind::TimedOut && left > CONNECT_TRY => {}
+            result => return result,
+        }
+    }
 }
 
 #[cfg(test)]
