@@ -141,10 +141,10 @@ impl Python {
 
     /// The interpreter's arguments for our program `name` and its `args`.
     ///
-    /// Our programs use the standard library only, unless a test asked for a package: then
-    /// `-S` skips the `site` module, which looks through the installed packages at start-up.
-    /// Where many are installed (pyenv, conda) that is most of Python's start: 9 ms instead of
-    /// 43 ms a run, measured on the course's test machine.
+    /// Our programs use only the standard library (unless a test asked for a package), so they
+    /// run with `-S`, which skips the `site` module and its look through the installed packages
+    /// at start-up. Where many are installed (pyenv, conda) that is most of Python's start:
+    /// 9 ms instead of 43 ms a run, measured on the course's test machine.
     fn arguments(&self, name: &str, args: &[&str]) -> Result<Vec<String>> {
         let mut all = Vec::with_capacity(args.len() + 2);
         if !self.site_packages {
